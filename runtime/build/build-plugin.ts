@@ -1,0 +1,237 @@
+// `eddy build <plugin-dir>`: source → WebAssembly component.
+//
+// Owns: recognising a plugin folder's language (Cargo.toml → Rust,
+// package.json → TypeScript/JavaScript), running that language's toolchain
+// with the verified recipe (docs/plugin-authoring.md), turning the result into
+// a component of the plugin's world, writing `<dir>/dist/<name>.wasm`, and
+// skipping the build when nothing it depends on changed.
+// Must never: produce a component with imports beyond the world's (TS builds
+// disable every componentize-js feature that would import WASI; Rust builds
+// target wasm32-unknown-unknown, which imports nothing).
+
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, EddyError } from '../errors.ts';
+import { transpilerVersion } from '../plugin/transpile-cache.ts';
+
+export class BuildError extends EddyError {}
+
+export type PluginLanguage = 'rust' | 'typescript';
+
+export interface BuildResult {
+  language: PluginLanguage;
+  name: string;
+  output: string;
+  /** False when the existing build was up to date. */
+  built: boolean;
+  milliseconds: number;
+}
+
+export interface BuildOptions {
+  /** Rebuild even if up to date. */
+  force?: boolean;
+  /** Receives the toolchain's progress lines. */
+  onProgress?: (line: string) => void;
+}
+
+const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const witDirectory = join(repositoryRoot, 'wit');
+export const rustSdkDirectory = join(repositoryRoot, 'sdk/rust');
+const typescriptSdkDirectory = join(repositoryRoot, 'sdk/typescript');
+
+export function detectLanguage(directory: string): PluginLanguage {
+  if (existsSync(join(directory, 'Cargo.toml'))) return 'rust';
+  if (existsSync(join(directory, 'package.json'))) return 'typescript';
+  throw new ConfigError(`${directory} is not a plugin folder: it has neither Cargo.toml (Rust) nor package.json (TypeScript/JavaScript)`, { file: directory });
+}
+
+export async function buildPlugin(directory: string, options: BuildOptions = {}): Promise<BuildResult> {
+  const started = Date.now();
+  const root = resolve(directory);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new ConfigError(`plugin folder ${directory} does not exist`, { file: directory });
+  const language = detectLanguage(root);
+  const name = language === 'rust' ? rustPackageName(root) : typescriptPackageName(root);
+  const output = join(root, 'dist', `${name}.wasm`);
+  const stamp = join(root, 'dist', '.build-stamp');
+  const fingerprint = sourceFingerprint(root, language);
+  if (!options.force && existsSync(output) && existsSync(stamp) && readFileSync(stamp, 'utf8') === fingerprint) {
+    return { language, name, output, built: false, milliseconds: Date.now() - started };
+  }
+  const component = language === 'rust' ? await buildRust(root, name, options) : await buildTypescript(root, name);
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  writeFileSync(output, component);
+  writeFileSync(stamp, fingerprint);
+  return { language, name, output, built: true, milliseconds: Date.now() - started };
+}
+
+function rustPackageName(root: string): string {
+  const manifest = readFileSync(join(root, 'Cargo.toml'), 'utf8');
+  const packageSection = manifest.split(/^\[/m).find((section) => section.startsWith('package]'));
+  const name = packageSection && /^name\s*=\s*"([^"]+)"/m.exec(packageSection)?.[1];
+  if (!name) throw new ConfigError('Cargo.toml has no [package] name', { file: join(root, 'Cargo.toml') });
+  return name;
+}
+
+function typescriptPackageName(root: string): string {
+  const manifest = readPackageJson(root);
+  if (typeof manifest.name !== 'string' || !manifest.name) throw new ConfigError('package.json has no name', { file: join(root, 'package.json') });
+  return manifest.name.replace(/^@[^/]+\//, '');
+}
+
+function readPackageJson(root: string): { name?: unknown; eddy?: { entry?: unknown; world?: unknown } } {
+  try {
+    return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`package.json is not valid JSON: ${(error as Error).message}`, { file: join(root, 'package.json') });
+  }
+}
+
+/** A hash of everything a build reads, so an unchanged plugin is not rebuilt. */
+function sourceFingerprint(root: string, language: PluginLanguage): string {
+  const hash = createHash('sha256');
+  hash.update(`jco ${transpilerVersion}\n`);
+  const folders = [root, witDirectory, language === 'rust' ? rustSdkDirectory : typescriptSdkDirectory];
+  for (const folder of folders) {
+    for (const file of listSourceFiles(folder)) {
+      hash.update(`${relative(repositoryRoot, file)}\n`);
+      hash.update(readFileSync(file));
+    }
+  }
+  return hash.digest('hex');
+}
+
+function listSourceFiles(folder: string): string[] {
+  const skip = new Set(['dist', 'target', 'node_modules', '.git']);
+  const out: string[] = [];
+  const walk = (directory: string): void => {
+    for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (skip.has(entry.name)) continue;
+      const path = join(directory, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) out.push(path);
+    }
+  };
+  walk(folder);
+  return out;
+}
+
+// ---- Rust ----------------------------------------------------------------
+
+/** Debian's rustc-web (see docs/plugin-authoring.md); rustup toolchains lack a WASM std here. */
+export const rustToolchain = {
+  cargo: process.env.EDDY_CARGO ?? '/usr/bin/cargo',
+  rustc: process.env.EDDY_RUSTC ?? '/usr/bin/rustc',
+  linker: process.env.EDDY_WASM_LINKER ?? 'wasm-ld-14',
+};
+
+async function buildRust(root: string, name: string, options: BuildOptions): Promise<Uint8Array> {
+  for (const tool of [rustToolchain.cargo, rustToolchain.rustc]) {
+    if (!existsSync(tool)) {
+      throw new BuildError(`${tool} is missing: install the Rust WASM toolchain with scripts/install-toolchain.sh (Debian rustc-web, cargo-web, rust-web-src, lld)`, { file: root });
+    }
+  }
+  const args = [
+    'build', '--release', '--target', 'wasm32-unknown-unknown',
+    '-Zbuild-std=std,panic_abort', '-Zbuild-std-features=',
+    '--message-format=json-render-diagnostics', '-p', name,
+  ];
+  const env = {
+    ...process.env,
+    RUSTC: rustToolchain.rustc,
+    RUSTC_BOOTSTRAP: '1',
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER: rustToolchain.linker,
+    CARGO_PROFILE_RELEASE_PANIC: 'abort',
+    CARGO_PROFILE_RELEASE_LTO: 'true',
+    CARGO_PROFILE_RELEASE_CODEGEN_UNITS: '1',
+    CARGO_PROFILE_RELEASE_STRIP: 'true',
+  };
+  const { stdout, stderr, code } = await run(rustToolchain.cargo, args, { cwd: root, env }, options.onProgress);
+  if (code !== 0) throw new BuildError(`cargo build failed (exit ${code}):\n${tail(stderr, 40)}`, { file: root });
+  let artifact: string | undefined;
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const message = JSON.parse(line) as { reason?: string; target?: { name?: string; kind?: string[] }; filenames?: string[] };
+    if (message.reason === 'compiler-artifact' && message.target?.kind?.includes('cdylib')) {
+      artifact = message.filenames?.find((file) => file.endsWith('.wasm'));
+    }
+  }
+  if (!artifact) throw new BuildError(`cargo built no .wasm for '${name}': is it a [lib] with crate-type = ["cdylib"]?`, { file: root });
+  const { componentNew } = await import('@bytecodealliance/jco');
+  try {
+    return await componentNew(readFileSync(artifact), undefined);
+  } catch (error) {
+    throw new BuildError(`turning ${basename(artifact)} into a component failed: ${(error as Error).message}`, { file: root });
+  }
+}
+
+// ---- TypeScript / JavaScript ----------------------------------------------
+
+async function buildTypescript(root: string, name: string): Promise<Uint8Array> {
+  const manifest = readPackageJson(root);
+  const entryOption = manifest.eddy?.entry;
+  const candidates = typeof entryOption === 'string' ? [entryOption] : ['src/index.ts', 'src/index.js', 'index.ts', 'index.js'];
+  const entry = candidates.map((candidate) => join(root, candidate)).find((path) => existsSync(path));
+  if (!entry) throw new ConfigError(`no entry found (tried ${candidates.join(', ')}); set "eddy": { "entry": … } in package.json`, { file: root });
+  const world = typeof manifest.eddy?.world === 'string' ? manifest.eddy.world : 'processor';
+  const { build } = await import('esbuild');
+  let source: string;
+  try {
+    const bundled = await build({
+      entryPoints: [entry],
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2022',
+      write: false,
+      external: ['eddy:*'],
+      logLevel: 'silent',
+      nodePaths: [join(repositoryRoot, 'node_modules')],
+      alias: { '@eddy/sdk': join(typescriptSdkDirectory, 'guest.ts') },
+    });
+    source = bundled.outputFiles[0]!.text;
+  } catch (error) {
+    throw new BuildError(`bundling ${relative(root, entry)} failed: ${(error as Error).message}`, { file: entry });
+  }
+  const { componentize } = await import('@bytecodealliance/componentize-js');
+  try {
+    const { component } = await componentize(source, {
+      sourceName: `${name}.js`,
+      witPath: witDirectory,
+      worldName: world,
+      disableFeatures: ['random', 'stdio', 'clocks', 'http'],
+    });
+    return component;
+  } catch (error) {
+    throw new BuildError(`componentize-js failed: ${(error as Error).message}`, { file: entry });
+  }
+}
+
+// ---- helpers --------------------------------------------------------------
+
+function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+  onProgress?: (line: string) => void,
+): Promise<{ stdout: string; stderr: string; code: number }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      stderr += text;
+      if (onProgress) for (const line of text.split('\n')) if (line.trim()) onProgress(line);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ stdout, stderr, code: code ?? 1 }));
+  });
+}
+
+function tail(text: string, lines: number): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}

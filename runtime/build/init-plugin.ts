@@ -1,0 +1,196 @@
+// `eddy init --lang ts|rust <dir>`: a new plugin project that builds and
+// passes its own tests.
+//
+// Owns: the project templates — a processor that counts records per key in a
+// store and forwards (key, count), a golden dry-run test (tests/*.input.jsonl
+// → *.expected.jsonl) and, for TypeScript, a test-driver test.
+// Must never: overwrite an existing project.
+
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../errors.ts';
+
+export type InitLanguage = 'ts' | 'rust';
+
+const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
+
+const goldenInput = [
+  '{"key": "alice", "value": "login", "timestamp": 1000}',
+  '{"key": "bob", "value": "login", "timestamp": 1001}',
+  '{"key": "alice", "value": "logout", "timestamp": 1002}',
+  '{"key": null, "value": "no key", "timestamp": 1003}',
+].join('\n') + '\n';
+
+const goldenOutput = [
+  '{"topic":"output","key":"alice","value":"1","timestamp":1000}',
+  '{"topic":"output","key":"bob","value":"1","timestamp":1001}',
+  '{"topic":"output","key":"alice","value":"2","timestamp":1002}',
+].join('\n') + '\n';
+
+export function initPlugin(directory: string, language: InitLanguage): string[] {
+  const root = resolve(directory);
+  if (existsSync(root) && readdirSync(root).length > 0) {
+    throw new ConfigError(`${directory} exists and is not empty: choose a new folder`, { file: directory });
+  }
+  const name = basename(root).toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '') || 'my-plugin';
+  const files = language === 'rust' ? rustFiles(name) : typescriptFiles(name);
+  files['tests/count-per-key.input.jsonl'] = goldenInput;
+  files['tests/count-per-key.expected.jsonl'] = goldenOutput;
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  if (language === 'ts') {
+    // What `npm install` would make of the file: dependency, without a network.
+    mkdirSync(join(root, 'node_modules'), { recursive: true });
+    symlinkSync(repositoryRoot, join(root, 'node_modules', 'eddy'), 'dir');
+  }
+  return Object.keys(files);
+}
+
+function typescriptFiles(name: string): Record<string, string> {
+  return {
+    'package.json': JSON.stringify(
+      {
+        name,
+        version: '0.1.0',
+        private: true,
+        type: 'module',
+        eddy: { world: 'processor', entry: 'src/index.ts' },
+        scripts: { build: 'eddy build .', test: 'eddy test .' },
+        devDependencies: { eddy: `file:${repositoryRoot}` },
+      },
+      null,
+      2,
+    ) + '\n',
+    'tsconfig.json': JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          allowImportingTsExtensions: true,
+          skipLibCheck: true,
+          baseUrl: '.',
+          paths: { '@eddy/sdk': ['./node_modules/eddy/sdk/typescript/guest.ts'] },
+        },
+        include: ['src/**/*.ts', 'test/**/*.ts', 'node_modules/eddy/sdk/typescript/wit/**/*.d.ts'],
+      },
+      null,
+      2,
+    ) + '\n',
+    'src/index.ts': `// ${name}: counts records per key in the store \`counts\` and forwards
+// (key, count) with the input's timestamp. Records without a key are skipped.
+
+import { forward } from 'eddy:plugin/context@0.1.0';
+import { Store } from 'eddy:plugin/kv-store@0.1.0';
+import type { Config, Record } from 'eddy:plugin/types@0.1.0';
+import { bytes, record, text } from '@eddy/sdk';
+
+let counts: Store;
+
+export function init(_config: Config): void {
+  counts = Store.open('counts');
+}
+
+export function process(input: Record): void {
+  if (input.key === undefined) return;
+  const previous = counts.get(input.key);
+  const count = previous === undefined ? 1 : Number(text(previous)) + 1;
+  const value = bytes(String(count));
+  counts.put(input.key, value);
+  forward(record(input.key, value, input.timestamp));
+}
+
+export function punctuate(_id: number, _timestamp: bigint): void {}
+
+export function close(): void {}
+`,
+    'test/plugin.test.ts': `// Runs the built plugin in the topology test driver (no broker needed).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { TopologyBuilder, TopologyTestDriver, builtComponentOf } from 'eddy/sdk';
+
+const plugin = builtComponentOf(fileURLToPath(new URL('..', import.meta.url)));
+
+test('counts records per key and keeps the counts in the store', async () => {
+  const topology = new TopologyBuilder()
+    .addSource('input', 'events')
+    .addProcessor('count', plugin, { stores: ['counts'] }, 'input')
+    .addSink('output', 'counts', 'count')
+    .build();
+  const driver = await TopologyTestDriver.create(topology);
+  driver.pipeInput('events', [
+    { key: 'alice', value: 'login', timestamp: 1 },
+    { key: 'alice', value: 'logout', timestamp: 2 },
+    { key: 'bob', value: 'login', timestamp: 3 },
+  ]);
+  assert.deepEqual(
+    driver.readOutput('counts').map((output) => [output.key, output.value]),
+    [['alice', '1'], ['alice', '2'], ['bob', '1']],
+  );
+  assert.deepEqual([...driver.storeAsText('counts')], [['alice', '2'], ['bob', '1']]);
+  driver.close();
+});
+`,
+    '.gitignore': 'node_modules/\ndist/\n',
+  };
+}
+
+function rustFiles(name: string): Record<string, string> {
+  return {
+    'Cargo.toml': `[package]
+name = "${name}"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[lib]
+crate-type = ["cdylib"]
+
+[dependencies]
+eddy-plugin = { path = "${repositoryRoot}/sdk/rust" }
+
+# A project of its own, not part of any enclosing workspace.
+[workspace]
+`,
+    'src/lib.rs': `//! ${name}: counts records per key in the store \`counts\` and forwards
+//! (key, count) with the input's timestamp. Records without a key are skipped.
+
+use eddy_plugin::{export_processor, forward, Config, Processor, Record, Store};
+
+struct CountPerKey {
+    counts: Store,
+}
+
+impl Processor for CountPerKey {
+    fn init(_config: &Config) -> Result<Self, String> {
+        Ok(CountPerKey { counts: Store::open("counts")? })
+    }
+
+    fn process(&mut self, record: Record) -> Result<(), String> {
+        let Some(key) = record.key else { return Ok(()) };
+        let count = match self.counts.get(&key) {
+            Some(bytes) => String::from_utf8(bytes)
+                .ok()
+                .and_then(|text| text.parse::<u64>().ok())
+                .ok_or("store 'counts' holds a value that is not a count")?
+                + 1,
+            None => 1,
+        };
+        let value = count.to_string().into_bytes();
+        self.counts.put(&key, &value);
+        forward(&Record::new(Some(key), Some(value), record.timestamp));
+        Ok(())
+    }
+}
+
+export_processor!(CountPerKey);
+`,
+    '.gitignore': 'target/\ndist/\nCargo.lock\n',
+  };
+}

@@ -1,0 +1,185 @@
+// The `eddy` command.
+//
+// Owns: parsing command lines and mapping each command to the module that
+// does the work; printing results and typed errors (with their context) in a
+// form a person can act on; exit codes (0 ok, 1 failure, 2 usage error).
+// Must never: hold logic of its own beyond argument handling.
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildPlugin } from './build/build-plugin.ts';
+import { initPlugin, type InitLanguage } from './build/init-plugin.ts';
+import { testPlugin } from './build/test-plugin.ts';
+import { ConfigError, EddyError, messageOf } from './errors.ts';
+import type { PluginLimits } from './plugin/component.ts';
+import { formatOutputLine, parseConfigFlags, parseDryRunInput, runDryRun, singleComponentTopology } from './testing/dry-run.ts';
+import { builtComponentOf, loadPipelineFile } from './topology/pipeline-file.ts';
+import type { Topology } from './topology/topology.ts';
+
+const usage = `eddy — stream processing on Kafka with WebAssembly plugins
+
+Usage:
+  eddy dry-run <component.wasm | plugin-dir | pipeline.yaml> [options] < input.jsonl > output.jsonl
+      --config key=value      plugin config (pipelines: node.key=value); repeatable
+      --state <file.db>       keep store contents in this SQLite file (default: in memory)
+      --memory-mb <n>         memory cap per plugin instance (default 256)
+      --cpu-ms <n>            CPU-time limit per plugin call (default 5000)
+      --dead-letter-queue <topic>  send records that fail in a plugin there instead of stopping
+  eddy build <plugin-dir>... [--force]   build plugins into <dir>/dist/<name>.wasm
+  eddy init --lang ts|rust <dir>         create a plugin project
+  eddy test [plugin-dir]                 build, then run the project's tests
+  eddy describe <pipeline.yaml>          print the topology
+
+Input lines:  {"key": string|null, "value": string|null, "timestamp": number}
+              (keyBase64/valueBase64 for binary; optional "headers", "topic")
+Output lines: {"topic": string, "key": …, "value": …, "timestamp": number}
+`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'dry-run':
+      return dryRun(rest);
+    case 'build':
+      return build(rest);
+    case 'init':
+      return init(rest);
+    case 'test':
+      return test(rest);
+    case 'describe':
+      return describe(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(usage);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+async function dryRun(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', multiple: true, default: [] },
+      state: { type: 'string' },
+      'memory-mb': { type: 'string' },
+      'cpu-ms': { type: 'string' },
+      'dead-letter-queue': { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('dry-run takes one component, plugin folder or pipeline file');
+  const target = positionals[0]!;
+  const topology = topologyFor(target, parseConfigFlags(values.config ?? []));
+  const input = readFileSync(0, 'utf8');
+  const { inputs, errors } = parseDryRunInput(input);
+  if (errors.length > 0) {
+    for (const error of errors) process.stderr.write(`eddy: ${error.detail}\n`);
+    process.stderr.write(`eddy: ${errors.length} bad input line(s); nothing was processed\n`);
+    return 1;
+  }
+  const limits: Partial<PluginLimits> = {};
+  if (values['memory-mb']) limits.memoryBytes = positiveNumber(values['memory-mb'], '--memory-mb') * 1024 * 1024;
+  if (values['cpu-ms']) limits.cpuMs = positiveNumber(values['cpu-ms'], '--cpu-ms');
+  let pending = '';
+  const flush = (): void => {
+    if (pending) process.stdout.write(pending);
+    pending = '';
+  };
+  try {
+    await runDryRun(topology, inputs, {
+      stateFile: values.state,
+      limits,
+      deadLetterQueueTopic: values['dead-letter-queue'],
+      onOutput: (output) => {
+        pending += formatOutputLine(output) + '\n';
+        if (pending.length > 65536) flush();
+      },
+    });
+  } finally {
+    flush();
+  }
+  return 0;
+}
+
+function topologyFor(target: string, config: Array<[string, string]>): Topology {
+  if (!existsSync(target)) throw new ConfigError(`${target} does not exist`, { file: target });
+  if (statSync(target).isDirectory()) return singleComponentTopology(builtComponentOf(resolve(target)), config);
+  const extension = extname(target);
+  if (extension === '.wasm') return singleComponentTopology(resolve(target), config);
+  if (['.yaml', '.yml', '.json'].includes(extension)) {
+    const overrides = new Map<string, Array<[string, string]>>();
+    for (const [key, value] of config) {
+      const dot = key.indexOf('.');
+      if (dot <= 0) throw new ConfigError(`--config ${key}=${value}: for a pipeline, name the node: node.key=value`, { field: '--config' });
+      const node = key.slice(0, dot);
+      overrides.set(node, [...(overrides.get(node) ?? []), [key.slice(dot + 1), value]]);
+    }
+    return loadPipelineFile(target, overrides);
+  }
+  throw new UsageError(`${target}: expected a .wasm component, a plugin folder, or a .yaml/.json pipeline`);
+}
+
+async function build(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { force: { type: 'boolean', default: false } } });
+  if (positionals.length === 0) throw new UsageError('build needs at least one plugin folder');
+  for (const directory of positionals) {
+    const result = await buildPlugin(directory, { force: values.force });
+    const what = result.built ? `built in ${(result.milliseconds / 1000).toFixed(1)} s` : 'up to date';
+    process.stderr.write(`eddy: ${result.name} (${result.language}) → ${result.output} (${what})\n`);
+  }
+  return 0;
+}
+
+async function init(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { lang: { type: 'string' } } });
+  if (values.lang !== 'ts' && values.lang !== 'rust') throw new UsageError('init needs --lang ts or --lang rust');
+  if (positionals.length !== 1) throw new UsageError('init needs one folder');
+  const files = initPlugin(positionals[0]!, values.lang as InitLanguage);
+  process.stderr.write(`eddy: created ${positionals[0]} (${files.length} files). Next:\n  npx eddy build ${positionals[0]}\n  npx eddy test ${positionals[0]}\n`);
+  return 0;
+}
+
+async function test(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const directory = positionals[0] ?? '.';
+  const result = await testPlugin(directory, { onLine: (line) => process.stderr.write(`${line}\n`) });
+  process.stderr.write(`${result.passed} passed, ${result.failed} failed\n`);
+  return result.failed === 0 ? 0 : 1;
+}
+
+async function describe(args: string[]): Promise<number> {
+  if (args.length !== 1) throw new UsageError('describe takes one pipeline file');
+  process.stdout.write(loadPipelineFile(args[0]!).describe());
+  return 0;
+}
+
+function positiveNumber(text: string, flag: string): number {
+  const value = Number(text);
+  if (!(value > 0)) throw new ConfigError(`${flag} must be a positive number, got '${text}'`, { field: flag });
+  return value;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`eddy: ${error.message}\n\n${usage}`);
+      process.exitCode = 2;
+    } else if (error instanceof EddyError) {
+      process.stderr.write(`eddy: ${error.name}: ${error.message}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`eddy: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : messageOf(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,41 @@
+// The record as the host carries it through a topology.
+//
+// Owns: the host-side shape of records, headers and record metadata, and the
+// conversions to and from the shapes the WIT bindings use (s64 as bigint).
+// Must never: copy key/value bytes — records pass by reference from the guest
+// that produced them to the next consumer.
+
+import type { Record as WitRecord, RecordMetadata as WitRecordMetadata } from './plugin/host/wit/interfaces/eddy-plugin-types.js';
+
+export interface Header {
+  key: string;
+  value: Uint8Array;
+}
+
+/** A record: optional key, optional value (absent = tombstone), timestamp, headers. */
+export interface StreamRecord {
+  key: Uint8Array | undefined;
+  value: Uint8Array | undefined;
+  /** Milliseconds since the epoch. */
+  timestamp: number;
+  headers: Header[];
+}
+
+/** Where an input record came from. */
+export interface RecordMetadata {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+export function fromWitRecord(record: WitRecord): StreamRecord {
+  return { key: record.key, value: record.value, timestamp: Number(record.timestamp), headers: record.headers };
+}
+
+export function toWitRecord(record: StreamRecord): WitRecord {
+  return { key: record.key, value: record.value, timestamp: BigInt(record.timestamp), headers: record.headers };
+}
+
+export function toWitMetadata(metadata: RecordMetadata): WitRecordMetadata {
+  return { topic: metadata.topic, partition: metadata.partition, offset: BigInt(metadata.offset) };
+}

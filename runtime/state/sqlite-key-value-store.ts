@@ -1,0 +1,177 @@
+// A key-value store kept in a table of its task's SQLite database, behind a
+// write cache.
+//
+// Owns: the table `kv_<name>`, the cache that absorbs reads and writes
+// between commits (only the latest value of a key is written, once per
+// commit — like Kafka Streams' record cache), and cursors that page through
+// SQLite in key order.
+// Must never: commit or roll back (the TaskDatabase owns the transaction), or
+// hand out a view of cached bytes that a later write could change.
+
+import type Database from 'better-sqlite3';
+import type { KeyValueCursor, KeyValueEntry, KeyValueStore } from './key-value-store.ts';
+import { prefixUpperBound } from './key-value-store.ts';
+
+/** A change as written to SQLite; `value: undefined` is a delete. */
+export interface StoreChange {
+  store: string;
+  key: Uint8Array;
+  value: Uint8Array | undefined;
+}
+
+interface CacheEntry {
+  key: Uint8Array;
+  /** undefined: the key is absent (deleted, or known not to exist). */
+  value: Uint8Array | undefined;
+  dirty: boolean;
+}
+
+const defaultCacheMaxEntries = 100_000;
+
+type Row = { key: Buffer; value: Buffer };
+
+export class SqliteKeyValueStore implements KeyValueStore {
+  private readonly cache = new Map<string, CacheEntry>();
+  private dirtyCount = 0;
+  private readonly cacheMaxEntries: number;
+  private readonly onChange: ((change: StoreChange) => void) | undefined;
+  private readonly selectOne: Database.Statement<[Buffer], { value: Buffer }>;
+  private readonly upsert: Database.Statement<[Buffer, Buffer]>;
+  private readonly remove: Database.Statement<[Buffer]>;
+  private readonly countAll: Database.Statement<[], { n: number }>;
+  private readonly pageFrom: Database.Statement<[Buffer, number], Row>;
+  private readonly pageAfter: Database.Statement<[Buffer, number], Row>;
+
+  constructor(
+    readonly name: string,
+    database: Database.Database,
+    private readonly beginTransaction: () => void,
+    options: { cacheMaxEntries?: number; onChange?: (change: StoreChange) => void } = {},
+  ) {
+    this.cacheMaxEntries = options.cacheMaxEntries ?? defaultCacheMaxEntries;
+    this.onChange = options.onChange;
+    const table = `"kv_${name}"`;
+    database.exec(`CREATE TABLE IF NOT EXISTS ${table} (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID`);
+    this.selectOne = database.prepare(`SELECT value FROM ${table} WHERE key = ?`);
+    this.upsert = database.prepare(`INSERT OR REPLACE INTO ${table} (key, value) VALUES (?, ?)`);
+    this.remove = database.prepare(`DELETE FROM ${table} WHERE key = ?`);
+    this.countAll = database.prepare(`SELECT count(*) AS n FROM ${table}`);
+    this.pageFrom = database.prepare(`SELECT key, value FROM ${table} WHERE key >= ? ORDER BY key LIMIT ?`);
+    this.pageAfter = database.prepare(`SELECT key, value FROM ${table} WHERE key > ? ORDER BY key LIMIT ?`);
+  }
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    const id = cacheKey(key);
+    const cached = this.cache.get(id);
+    if (cached) return cached.value;
+    const value = this.selectOne.get(asBuffer(key))?.value;
+    this.remember(id, { key, value, dirty: false });
+    return value;
+  }
+
+  put(key: Uint8Array, value: Uint8Array): void {
+    this.write(key, value);
+  }
+
+  delete(key: Uint8Array): Uint8Array | undefined {
+    const old = this.get(key);
+    if (old !== undefined) this.write(key, undefined);
+    return old;
+  }
+
+  range(lower: Uint8Array | undefined, upper: Uint8Array | undefined): KeyValueCursor {
+    return this.cursor(lower, upper, true);
+  }
+
+  prefixScan(prefix: Uint8Array): KeyValueCursor {
+    return this.cursor(prefix, prefixUpperBound(prefix), false);
+  }
+
+  approximateNumEntries(): number {
+    this.flush();
+    return this.countAll.get()!.n;
+  }
+
+  /** Writes dirty cache entries to SQLite (in the task's open transaction). */
+  flush(): void {
+    if (this.dirtyCount === 0) return;
+    this.beginTransaction();
+    for (const entry of this.cache.values()) {
+      if (!entry.dirty) continue;
+      if (entry.value === undefined) this.remove.run(asBuffer(entry.key));
+      else this.upsert.run(asBuffer(entry.key), asBuffer(entry.value));
+      entry.dirty = false;
+      this.onChange?.({ store: this.name, key: entry.key, value: entry.value });
+    }
+    this.dirtyCount = 0;
+  }
+
+  /** Drops every cached entry, written or not (used on rollback). */
+  discardCache(): void {
+    this.cache.clear();
+    this.dirtyCount = 0;
+  }
+
+  /** Number of changes not yet written to SQLite. */
+  get pendingChanges(): number {
+    return this.dirtyCount;
+  }
+
+  private write(key: Uint8Array, value: Uint8Array | undefined): void {
+    const id = cacheKey(key);
+    const cached = this.cache.get(id);
+    if (cached) {
+      if (!cached.dirty) this.dirtyCount++;
+      cached.value = value;
+      cached.dirty = true;
+      return;
+    }
+    this.dirtyCount++;
+    this.remember(id, { key, value, dirty: true });
+  }
+
+  private remember(id: string, entry: CacheEntry): void {
+    if (this.cache.size >= this.cacheMaxEntries) {
+      this.flush();
+      this.cache.clear();
+    }
+    this.cache.set(id, entry);
+  }
+
+  private cursor(lower: Uint8Array | undefined, upper: Uint8Array | undefined, upperInclusive: boolean): KeyValueCursor {
+    let last: Buffer | undefined;
+    let done = false;
+    return {
+      next: (max: number): KeyValueEntry[] => {
+        if (done || max <= 0) return [];
+        // Pending writes must be visible to the scan.
+        this.flush();
+        const rows = last
+          ? this.pageAfter.all(last, max)
+          : this.pageFrom.all(lower ? asBuffer(lower) : Buffer.alloc(0), max);
+        const out: KeyValueEntry[] = [];
+        for (const row of rows) {
+          if (upper) {
+            const order = Buffer.compare(row.key, asBuffer(upper));
+            if (order > 0 || (order === 0 && !upperInclusive)) {
+              done = true;
+              break;
+            }
+          }
+          out.push({ key: row.key, value: row.value });
+        }
+        if (rows.length < max) done = true;
+        if (rows.length > 0) last = rows[rows.length - 1]!.key;
+        return out;
+      },
+    };
+  }
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function cacheKey(key: Uint8Array): string {
+  return asBuffer(key).toString('latin1');
+}

@@ -1,0 +1,124 @@
+// The SQLite database of one task: its key-value stores and its checkpoints.
+//
+// Owns: one database file per task, the tables of its stores, the single
+// transaction that spans a commit interval (so a commit is atomic: every
+// store's writes and the checkpoint land together or not at all), and
+// rollback to the last commit when the task fails.
+// Must never: commit on its own — only `commit()` ends a transaction — or be
+// shared between tasks.
+
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { StateStoreError, messageOf } from '../errors.ts';
+import { SqliteKeyValueStore, type StoreChange } from './sqlite-key-value-store.ts';
+
+/** Store names become table and changelog-topic names: keep them plain. */
+const storeNamePattern = /^[A-Za-z0-9._-]{1,200}$/;
+
+export function validateStoreName(name: string): string | undefined {
+  return storeNamePattern.test(name)
+    ? undefined
+    : `store name '${name}' must be 1-200 characters of letters, digits, '.', '_' or '-'`;
+}
+
+export interface TaskDatabaseOptions {
+  /** Most cached entries per store before dirty ones are written to SQLite. */
+  cacheMaxEntries?: number;
+  /**
+   * Sees every change as it is written to SQLite (cache flush or commit),
+   * before the transaction commits: the changelog hook.
+   */
+  onChange?: (change: StoreChange) => void;
+}
+
+export class TaskDatabase {
+  private readonly stores = new Map<string, SqliteKeyValueStore>();
+  private readonly database: Database.Database;
+  private readonly readCheckpoint: Database.Statement<[string], { value: string }>;
+  private readonly writeCheckpoint: Database.Statement<[string, string]>;
+
+  private constructor(readonly path: string, private readonly options: TaskDatabaseOptions) {
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      this.database = new Database(path);
+      this.database.pragma('journal_mode = WAL');
+      this.database.pragma('synchronous = NORMAL');
+      this.database.exec('CREATE TABLE IF NOT EXISTS eddy_checkpoint (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
+    } catch (error) {
+      throw new StateStoreError(`cannot open the state database: ${messageOf(error)}`, { file: path }, { cause: error });
+    }
+    this.readCheckpoint = this.database.prepare('SELECT value FROM eddy_checkpoint WHERE name = ?');
+    this.writeCheckpoint = this.database.prepare('INSERT OR REPLACE INTO eddy_checkpoint (name, value) VALUES (?, ?)');
+  }
+
+  /** Opens (creating if needed) the database file at `path`; ':memory:' for none. */
+  static open(path: string, options: TaskDatabaseOptions = {}): TaskDatabase {
+    return new TaskDatabase(path, options);
+  }
+
+  /** The key-value store `name`, created on first use. */
+  keyValueStore(name: string): SqliteKeyValueStore {
+    let store = this.stores.get(name);
+    if (!store) {
+      const invalid = validateStoreName(name);
+      if (invalid) throw new StateStoreError(invalid, { file: this.path });
+      store = new SqliteKeyValueStore(name, this.database, () => this.beginIfNeeded(), this.options);
+      this.stores.set(name, store);
+    }
+    return store;
+  }
+
+  /** Names of the stores that have a table in this file (opened or not). */
+  storeNamesOnDisk(): string[] {
+    const rows = this.database
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'kv\\_%' ESCAPE '\\'")
+      .all() as Array<{ name: string }>;
+    return rows.map((row) => row.name.slice(3)).sort();
+  }
+
+  /** A checkpoint value saved by an earlier commit. */
+  checkpoint(name: string): string | undefined {
+    return this.readCheckpoint.get(name)?.value;
+  }
+
+  /** Writes every store's cached changes to SQLite (inside the open transaction). */
+  flush(): void {
+    for (const store of this.stores.values()) store.flush();
+  }
+
+  /**
+   * Writes every store's pending changes and the given checkpoints, and
+   * commits them in one SQLite transaction.
+   */
+  commit(checkpoints: Record<string, string> = {}): void {
+    try {
+      this.flush();
+      const entries = Object.entries(checkpoints);
+      if (entries.length > 0) {
+        this.beginIfNeeded();
+        for (const [name, value] of entries) this.writeCheckpoint.run(name, value);
+      }
+      if (this.database.inTransaction) this.database.exec('COMMIT');
+    } catch (error) {
+      throw new StateStoreError(`commit failed: ${messageOf(error)}`, { file: this.path }, { cause: error });
+    }
+  }
+
+  /** Forgets every change since the last commit. */
+  rollback(): void {
+    for (const store of this.stores.values()) store.discardCache();
+    if (this.database.inTransaction) this.database.exec('ROLLBACK');
+  }
+
+  /** Rolls back anything uncommitted and closes the file. */
+  close(): void {
+    if (!this.database.open) return;
+    this.rollback();
+    this.database.close();
+  }
+
+  private beginIfNeeded(): void {
+    if (!this.database.inTransaction) this.database.exec('BEGIN');
+  }
+}

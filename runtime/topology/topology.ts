@@ -1,0 +1,236 @@
+// A topology: the graph of source → processor nodes (plugins) → sinks.
+//
+// Owns: the node graph, its validation (unique names, parents that exist,
+// stores connected to processors), the builder API (named after Kafka
+// Streams' Topology: addSource / addProcessor / addSink / addStateStore) and
+// `describe()`.
+// Must never: load plugins or touch state — a Topology is a plain,
+// immutable description that tasks instantiate.
+
+import { ConfigError } from '../errors.ts';
+import type { PluginLimits } from '../plugin/component.ts';
+import { validateStoreName } from '../state/task-database.ts';
+
+/** Where a processor's component comes from. */
+export type PluginSource = string | { name: string; bytes: Uint8Array };
+
+export interface SourceNode {
+  kind: 'source';
+  name: string;
+  topics: string[];
+  children: string[];
+}
+
+export interface ProcessorNode {
+  kind: 'processor';
+  name: string;
+  plugin: PluginSource;
+  config: Array<[string, string]>;
+  parents: string[];
+  children: string[];
+  /** Stores this node may open; '*' lets it open (and create) any store. */
+  stores: string[] | '*';
+  limits: Partial<PluginLimits>;
+}
+
+export interface SinkNode {
+  kind: 'sink';
+  name: string;
+  topic: string;
+  parents: string[];
+}
+
+export type TopologyNode = SourceNode | ProcessorNode | SinkNode;
+
+export interface ProcessorOptions {
+  config?: Record<string, string> | Array<[string, string]>;
+  /** Stores to connect now (more with addStateStore); '*' for any. */
+  stores?: string[] | '*';
+  limits?: Partial<PluginLimits>;
+}
+
+export class Topology {
+  /** @internal use TopologyBuilder */
+  constructor(
+    readonly nodes: ReadonlyMap<string, TopologyNode>,
+    readonly stores: readonly string[],
+  ) {}
+
+  node(name: string): TopologyNode | undefined {
+    return this.nodes.get(name);
+  }
+
+  get sources(): SourceNode[] {
+    return [...this.nodes.values()].filter((node): node is SourceNode => node.kind === 'source');
+  }
+
+  get processors(): ProcessorNode[] {
+    return [...this.nodes.values()].filter((node): node is ProcessorNode => node.kind === 'processor');
+  }
+
+  get sinks(): SinkNode[] {
+    return [...this.nodes.values()].filter((node): node is SinkNode => node.kind === 'sink');
+  }
+
+  /** Every topic a source reads. */
+  get sourceTopics(): string[] {
+    return this.sources.flatMap((source) => source.topics);
+  }
+
+  /** The source node that reads `topic`. */
+  sourceFor(topic: string): SourceNode | undefined {
+    return this.sources.find((source) => source.topics.includes(topic));
+  }
+
+  /** A text description in the style of Kafka Streams' TopologyDescription. */
+  describe(): string {
+    const lines = ['Topologies:', '   Sub-topology: 0'];
+    for (const node of this.nodes.values()) {
+      const children = node.kind === 'sink' ? [] : node.children;
+      const parents = node.kind === 'source' ? [] : node.parents;
+      if (node.kind === 'source') lines.push(`    Source: ${node.name} (topics: [${node.topics.join(', ')}])`);
+      if (node.kind === 'processor') {
+        const stores = node.stores === '*' ? '*' : node.stores.join(', ');
+        lines.push(`    Processor: ${node.name} (plugin: ${pluginName(node.plugin)}, stores: [${stores}])`);
+      }
+      if (node.kind === 'sink') lines.push(`    Sink: ${node.name} (topic: ${node.topic})`);
+      if (children.length > 0) lines.push(`      --> ${children.join(', ')}`);
+      if (parents.length > 0) lines.push(`      <-- ${parents.join(', ')}`);
+    }
+    return lines.join('\n') + '\n';
+  }
+}
+
+export function pluginName(plugin: PluginSource): string {
+  return typeof plugin === 'string' ? plugin : plugin.name;
+}
+
+const namePattern = /^[A-Za-z0-9._-]{1,200}$/;
+
+export class TopologyBuilder {
+  private readonly nodes = new Map<string, TopologyNode>();
+  private readonly stores = new Set<string>();
+
+  /** Adds a source reading `topics`. */
+  addSource(name: string, ...topics: string[]): this {
+    this.checkNewName(name);
+    if (topics.length === 0) throw new ConfigError(`source '${name}' needs at least one topic`, { node: name, field: 'topics' });
+    for (const topic of topics) {
+      const owner = [...this.nodes.values()].find((node) => node.kind === 'source' && node.topics.includes(topic));
+      if (owner) throw new ConfigError(`topic '${topic}' is already read by source '${owner.name}'`, { node: name, field: 'topics' });
+      checkTopicName(topic, name);
+    }
+    this.nodes.set(name, { kind: 'source', name, topics, children: [] });
+    return this;
+  }
+
+  /** Adds a processor node running `plugin`, fed by `parents`. */
+  addProcessor(name: string, plugin: PluginSource, options: ProcessorOptions = {}, ...parents: string[]): this {
+    this.checkNewName(name);
+    this.checkParents(name, parents);
+    const config = Array.isArray(options.config) ? options.config : Object.entries(options.config ?? {});
+    for (const [key, value] of config) {
+      if (typeof value !== 'string') {
+        throw new ConfigError(`config '${key}' of processor '${name}' must be a string`, { node: name, field: `config.${key}` });
+      }
+    }
+    const stores = options.stores ?? [];
+    const node: ProcessorNode = {
+      kind: 'processor',
+      name,
+      plugin,
+      config,
+      parents,
+      children: [],
+      stores: stores === '*' ? '*' : [],
+      limits: options.limits ?? {},
+    };
+    this.nodes.set(name, node);
+    this.linkParents(name, parents);
+    if (stores !== '*') for (const store of stores) this.addStateStore(store, name);
+    return this;
+  }
+
+  /** Adds a sink writing to `topic`, fed by `parents`. */
+  addSink(name: string, topic: string, ...parents: string[]): this {
+    this.checkNewName(name);
+    this.checkParents(name, parents);
+    checkTopicName(topic, name);
+    this.nodes.set(name, { kind: 'sink', name, topic, parents });
+    this.linkParents(name, parents);
+    return this;
+  }
+
+  /** Declares store `name` and connects it to `processorNames`. */
+  addStateStore(name: string, ...processorNames: string[]): this {
+    const invalid = validateStoreName(name);
+    if (invalid) throw new ConfigError(invalid, { field: 'stores' });
+    this.stores.add(name);
+    for (const processorName of processorNames) {
+      const node = this.nodes.get(processorName);
+      if (!node || node.kind !== 'processor') {
+        throw new ConfigError(`store '${name}' is connected to '${processorName}', which is not a processor`, { node: processorName });
+      }
+      if (node.stores !== '*' && !node.stores.includes(name)) node.stores.push(name);
+    }
+    return this;
+  }
+
+  build(): Topology {
+    if (!this.sources.length) throw new ConfigError('a topology needs at least one source');
+    const copy = new Map<string, TopologyNode>();
+    for (const [name, node] of this.nodes) copy.set(name, structuredCloneNode(node));
+    return new Topology(copy, [...this.stores]);
+  }
+
+  private get sources(): SourceNode[] {
+    return [...this.nodes.values()].filter((node): node is SourceNode => node.kind === 'source');
+  }
+
+  private checkNewName(name: string): void {
+    if (!namePattern.test(name)) {
+      throw new ConfigError(`node name '${name}' must be 1-200 characters of letters, digits, '.', '_' or '-'`, { node: name });
+    }
+    if (this.nodes.has(name)) throw new ConfigError(`a node named '${name}' already exists`, { node: name });
+  }
+
+  private checkParents(name: string, parents: string[]): void {
+    if (parents.length === 0) throw new ConfigError(`node '${name}' needs at least one parent`, { node: name, field: 'parents' });
+    for (const parent of parents) {
+      const node = this.nodes.get(parent);
+      if (!node) throw new ConfigError(`parent '${parent}' of node '${name}' does not exist (add parents first)`, { node: name, field: 'parents' });
+      if (node.kind === 'sink') throw new ConfigError(`parent '${parent}' of node '${name}' is a sink, which has no children`, { node: name, field: 'parents' });
+    }
+  }
+
+  private linkParents(name: string, parents: string[]): void {
+    for (const parent of parents) {
+      const node = this.nodes.get(parent)!;
+      if (node.kind !== 'sink' && !node.children.includes(name)) node.children.push(name);
+    }
+  }
+}
+
+function structuredCloneNode(node: TopologyNode): TopologyNode {
+  switch (node.kind) {
+    case 'source':
+      return { ...node, topics: [...node.topics], children: [...node.children] };
+    case 'sink':
+      return { ...node, parents: [...node.parents] };
+    case 'processor':
+      return {
+        ...node,
+        config: node.config.map(([key, value]) => [key, value] as [string, string]),
+        parents: [...node.parents],
+        children: [...node.children],
+        stores: node.stores === '*' ? '*' : [...node.stores],
+        limits: { ...node.limits },
+      };
+  }
+}
+
+function checkTopicName(topic: string, node: string): void {
+  if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) {
+    throw new ConfigError(`topic name '${topic}' is not a valid Kafka topic name`, { node, field: 'topic' });
+  }
+}
