@@ -126,8 +126,9 @@ export class SqliteKeyValueStore implements KeyValueStore {
       cached.dirty = true;
       return;
     }
-    this.dirtyCount++;
     this.remember(id, { key, value, dirty: true });
+    // After remember(): a flush there resets the count of what it wrote.
+    this.dirtyCount++;
   }
 
   private remember(id: string, entry: CacheEntry): void {

@@ -1,0 +1,36 @@
+// The test command (`npm test`): builds every plugin under plugins/ (skipped
+// when up to date), then runs every test/**/*.test.ts with node:test and tsx.
+// Plain JS so it runs before anything is compiled.
+
+import { spawnSync } from 'node:child_process';
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: 'inherit', ...options });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+function find(directory, accept, skip = new Set(['node_modules', 'dist', 'target'])) {
+  const out = [];
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    if (skip.has(entry.name)) continue;
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) out.push(...find(path, accept, skip));
+    else if (accept(path)) out.push(path);
+  }
+  return out.sort();
+}
+
+const pluginFolders = find('plugins', (path) => /(Cargo\.toml|package\.json)$/.test(path))
+  .map((manifest) => manifest.replace(/\/(Cargo\.toml|package\.json)$/, ''))
+  .filter((folder) => folder !== 'plugins');
+run(process.execPath, ['runtime/bin/eddy.js', 'build', ...pluginFolders]);
+
+const only = process.argv.slice(2);
+const testFiles = only.length > 0 ? only : find('test', (path) => path.endsWith('.test.ts'));
+if (testFiles.length === 0 || !testFiles.every((file) => existsSync(file))) {
+  console.error('no test files found');
+  process.exit(1);
+}
+run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...testFiles]);

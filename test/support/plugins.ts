@@ -1,0 +1,22 @@
+// Paths of the built plugins the tests use (npm test builds them first).
+import { fileURLToPath } from 'node:url';
+import { builtComponentOf } from '../../runtime/topology/pipeline-file.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+export function pluginPath(folder: string): string {
+  return builtComponentOf(`${root}plugins/${folder}`);
+}
+
+export const plugins = {
+  wordcountRust: () => pluginPath('wordcount-rust'),
+  wordcountTs: () => pluginPath('wordcount-ts'),
+  uppercaseTs: () => pluginPath('uppercase-ts'),
+  recordRate: () => pluginPath('record-rate-rust'),
+  infiniteLoop: () => pluginPath('misbehaving/infinite-loop'),
+  memoryBomb: () => pluginPath('misbehaving/memory-bomb'),
+  trap: () => pluginPath('misbehaving/trap'),
+  forbiddenImport: () => pluginPath('misbehaving/forbidden-import'),
+};
+
+export const repositoryRoot = root;

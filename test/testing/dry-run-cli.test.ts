@@ -1,0 +1,126 @@
+// `eddy dry-run`: JSON lines in, JSON lines out; bad lines are reported by
+// line number and nothing is processed.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { plugins, repositoryRoot } from '../support/plugins.ts';
+import { temporaryDirectory } from '../support/temporary.ts';
+
+function eddy(args: string[], input: string) {
+  const result = spawnSync(process.execPath, [join(repositoryRoot, 'runtime/bin/eddy.js'), ...args], { input, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const lines = (...items: unknown[]) => items.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join('\n') + '\n';
+
+test('dry-run of a component prints one output line per emitted record, in order', () => {
+  const result = eddy(['dry-run', plugins.wordcountRust()], lines(
+    { key: null, value: 'Hello hello', timestamp: 5 },
+    '',
+    { key: 'k', value: 'World', timestamp: 6, headers: [{ key: 'h', value: 'v' }] },
+  ));
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.stdout.trim().split('\n').map((line) => JSON.parse(line)), [
+    { topic: 'output', key: 'hello', value: '1', timestamp: 5 },
+    { topic: 'output', key: 'hello', value: '2', timestamp: 5 },
+    { topic: 'output', key: 'world', value: '1', timestamp: 6 },
+  ]);
+});
+
+test('binary keys and values go in and come out as base64; headers are kept', () => {
+  const result = eddy(['dry-run', plugins.uppercaseTs()], lines(
+    { keyBase64: Buffer.from([0xff, 0x00]).toString('base64'), value: 'abc', timestamp: 1, headers: [{ key: 'h', valueBase64: '/wA=' }] },
+  ));
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(JSON.parse(result.stdout), {
+    topic: 'output',
+    keyBase64: '/wA=',
+    value: 'ABC',
+    timestamp: 1,
+    headers: [{ key: 'h', valueBase64: '/wA=' }],
+  });
+});
+
+test('malformed input lines are reported with their line numbers and nothing is processed', () => {
+  const result = eddy(['dry-run', plugins.wordcountRust()], lines(
+    { key: null, value: 'fine', timestamp: 1 },
+    'not json',
+    { value: 'no timestamp' },
+    { value: 'x', timestamp: -5 },
+    { vaule: 'typo', timestamp: 1 },
+    { value: 3, timestamp: 1 },
+    { keyBase64: '***', timestamp: 1 },
+    { key: 'a', keyBase64: 'YQ==', timestamp: 1 },
+    '[1, 2]',
+  ));
+  assert.equal(result.code, 1);
+  assert.equal(result.stdout, '', 'nothing is processed');
+  const expected = [
+    /input line 2: not valid JSON/,
+    /input line 3: missing 'timestamp'/,
+    /input line 4: 'timestamp' must be a non-negative integer/,
+    /input line 5: unknown field 'vaule'/,
+    /input line 6: 'value' must be a string or null/,
+    /input line 7: 'keyBase64' must be a base64 string/,
+    /input line 8: give 'key' or 'keyBase64', not both/,
+    /input line 9: must be a JSON object/,
+    /8 bad input line\(s\); nothing was processed/,
+  ];
+  for (const pattern of expected) assert.match(result.stderr, pattern);
+  assert.doesNotMatch(result.stderr, /input line 1:/);
+});
+
+test('a plugin failure names the input line; outputs before it are printed', () => {
+  const result = eddy(['dry-run', plugins.trap()], lines(
+    { value: 'one', timestamp: 1 },
+    { value: 'panic', timestamp: 2 },
+    { value: 'never', timestamp: 3 },
+  ));
+  assert.equal(result.code, 1);
+  assert.deepEqual(result.stdout.trim().split('\n').map((line) => JSON.parse(line).value), ['one']);
+  assert.match(result.stderr, /PluginTrapError: .*boom: asked to panic.*offset=1 line=2/);
+});
+
+test('dry-run of a pipeline file, with --config node.key=value and --state', () => {
+  const directory = temporaryDirectory();
+  const pipeline = join(directory, 'pipeline.yaml');
+  writeFileSync(pipeline, `
+sources:
+  - { name: in, topics: [lines] }
+processors:
+  - { name: upper, plugin: ${plugins.uppercaseTs()}, parents: [in] }
+  - { name: count, plugin: ${plugins.wordcountRust()}, parents: [upper], stores: [counts] }
+sinks:
+  - { name: out, topic: counts, parents: [count] }
+`);
+  const state = join(directory, 'state.db');
+  const first = eddy(['dry-run', pipeline, '--config', 'upper.drop-prefix=#', '--state', state], lines(
+    { value: '# comment', timestamp: 1 },
+    { value: 'a b a', timestamp: 2 },
+  ));
+  assert.equal(first.code, 0, first.stderr);
+  assert.deepEqual(first.stdout.trim().split('\n').map((line) => JSON.parse(line).key + '=' + JSON.parse(line).value), ['a=1', 'b=1', 'a=2']);
+  const second = eddy(['dry-run', pipeline, '--state', state], lines({ value: 'a', timestamp: 3 }));
+  assert.equal(JSON.parse(second.stdout).value, '3', 'state carried over through the SQLite file');
+  const unknownNode = eddy(['dry-run', pipeline, '--config', 'nope.x=1'], '');
+  assert.equal(unknownNode.code, 1);
+  assert.match(unknownNode.stderr, /config override for 'nope': no processor of that name/);
+});
+
+test('usage errors exit with 2 and print the usage', () => {
+  const result = eddy(['dry-run'], '');
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /dry-run takes one component/);
+  assert.match(result.stderr, /Usage:/);
+});
+
+test('a file that is not a component is refused with a clear error', () => {
+  const file = join(temporaryDirectory(), 'broken.wasm');
+  writeFileSync(file, 'this is not wasm');
+  const result = eddy(['dry-run', file], lines({ value: 'x', timestamp: 1 }));
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /ComponentLoadError: not a valid WebAssembly component.*plugin=.*broken\.wasm/);
+});
