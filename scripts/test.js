@@ -1,5 +1,6 @@
-// The test command (`npm test`): builds every plugin under plugins/ (skipped
-// when up to date), then runs every test/**/*.test.ts with node:test and tsx.
+// The test command (`npm test`): installs what a clean clone lacks, builds
+// every plugin under plugins/ (skipped when up to date), then runs every
+// test/**/*.test.ts with node:test and tsx.
 // Plain JS so it runs before anything is compiled.
 
 import { spawnSync } from 'node:child_process';
@@ -21,6 +22,10 @@ function find(directory, accept, skip = new Set(['node_modules', 'dist', 'target
   }
   return out.sort();
 }
+
+// From a clean clone: the Rust WASM toolchain and the npm packages.
+run('bash', ['scripts/install-toolchain.sh']);
+if (!existsSync('node_modules/.package-lock.json')) run('npm', ['ci', '--no-audit', '--no-fund']);
 
 const pluginFolders = find('plugins', (path) => /(Cargo\.toml|package\.json)$/.test(path))
   .map((manifest) => manifest.replace(/\/(Cargo\.toml|package\.json)$/, ''))
