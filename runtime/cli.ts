@@ -30,6 +30,9 @@ Usage:
   eddy init --lang ts|rust <dir>         create a plugin project
   eddy test [plugin-dir]                 build, then run the project's tests
   eddy describe <pipeline.yaml>          print the topology
+  eddy run <app.yaml>                    run an application on Kafka until SIGTERM/SIGINT
+  eddy swap --admin <url> --node <name> --plugin <component.wasm> [--config key=value]…
+                                         hot-swap a processor's plugin in a running application
 
 Input lines:  {"key": string|null, "value": string|null, "timestamp": number}
               (keyBase64/valueBase64 for binary; optional "headers", "topic")
@@ -51,6 +54,10 @@ async function main(argv: string[]): Promise<number> {
       return test(rest);
     case 'describe':
       return describe(rest);
+    case 'run':
+      return runApplication(rest);
+    case 'swap':
+      return swap(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -158,6 +165,46 @@ async function describe(args: string[]): Promise<number> {
   if (args.length !== 1) throw new UsageError('describe takes one pipeline file');
   process.stdout.write(loadPipelineFile(args[0]!).describe());
   return 0;
+}
+
+async function runApplication(args: string[]): Promise<number> {
+  if (args.length !== 1) throw new UsageError('run takes one application file');
+  const { Application } = await import('./app/application.ts');
+  const application = await Application.start(args[0]!);
+  if (application.adminUrl) process.stdout.write(`${JSON.stringify({ admin: application.adminUrl, processId: application.processId })}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.stderr.write(`eddy: ${signal}: committing and closing…\n`);
+      application.stop().then(resolve, (error: unknown) => {
+        process.stderr.write(`eddy: stop failed: ${messageOf(error)}\n`);
+        resolve();
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  // kafkajs keeps timers alive after disconnecting; the application is done.
+  setImmediate(() => process.exit(0));
+  return 0;
+}
+
+async function swap(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      admin: { type: 'string' },
+      node: { type: 'string' },
+      plugin: { type: 'string' },
+      config: { type: 'string', multiple: true },
+    },
+  });
+  if (!values.admin || !values.node || !values.plugin) throw new UsageError('swap needs --admin, --node and --plugin');
+  const body: Record<string, unknown> = { node: values.node, plugin: resolve(values.plugin) };
+  if (values.config) body.config = Object.fromEntries(parseConfigFlags(values.config));
+  const response = await fetch(`${values.admin.replace(/\/$/, '')}/swap`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const text = await response.text();
+  process.stdout.write(`${text}\n`);
+  return response.status === 200 ? 0 : 1;
 }
 
 function positiveNumber(text: string, flag: string): number {

@@ -38,4 +38,21 @@ if (testFiles.length === 0 || !testFiles.every((file) => existsSync(file))) {
   console.error('no test files found');
   process.exit(1);
 }
-run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...testFiles]);
+// A real broker: the one in KAFKA_BROKERS, else a local one started (and
+// stopped) here from Maven Central jars.
+let startedBroker = false;
+if (!process.env.KAFKA_BROKERS) {
+  const started = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/kafka/local-broker.ts', 'start', '--dir', '.kafka/test'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+  if (started.status !== 0) process.exit(started.status ?? 1);
+  process.env.KAFKA_BROKERS = started.stdout.trim();
+  startedBroker = true;
+}
+const stopBroker = () => {
+  if (startedBroker) spawnSync(process.execPath, ['--import', 'tsx', 'scripts/kafka/local-broker.ts', 'stop', '--dir', '.kafka/test'], { stdio: 'inherit' });
+};
+const tests = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...testFiles], { stdio: 'inherit' });
+stopBroker();
+process.exit(tests.status ?? 1);

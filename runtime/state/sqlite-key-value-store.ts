@@ -39,6 +39,7 @@ export class SqliteKeyValueStore implements KeyValueStore {
   private readonly upsert: Database.Statement<[Buffer, Buffer]>;
   private readonly remove: Database.Statement<[Buffer]>;
   private readonly countAll: Database.Statement<[], { n: number }>;
+  private readonly clearAll: Database.Statement<[]>;
   private readonly pageFrom: Database.Statement<[Buffer, number], Row>;
   private readonly pageAfter: Database.Statement<[Buffer, number], Row>;
 
@@ -56,6 +57,7 @@ export class SqliteKeyValueStore implements KeyValueStore {
     this.upsert = database.prepare(`INSERT OR REPLACE INTO ${table} (key, value) VALUES (?, ?)`);
     this.remove = database.prepare(`DELETE FROM ${table} WHERE key = ?`);
     this.countAll = database.prepare(`SELECT count(*) AS n FROM ${table}`);
+    this.clearAll = database.prepare(`DELETE FROM ${table}`);
     this.pageFrom = database.prepare(`SELECT key, value FROM ${table} WHERE key >= ? ORDER BY key LIMIT ?`);
     this.pageAfter = database.prepare(`SELECT key, value FROM ${table} WHERE key > ? ORDER BY key LIMIT ?`);
   }
@@ -104,6 +106,21 @@ export class SqliteKeyValueStore implements KeyValueStore {
       this.onChange?.({ store: this.name, key: entry.key, value: entry.value });
     }
     this.dirtyCount = 0;
+  }
+
+  /** Writes changes straight to SQLite, dropping cached copies of those keys. */
+  applyChanges(changes: Array<{ key: Uint8Array; value: Uint8Array | undefined }>): void {
+    for (const change of changes) {
+      this.cache.delete(cacheKey(change.key));
+      if (change.value === undefined) this.remove.run(asBuffer(change.key));
+      else this.upsert.run(asBuffer(change.key), asBuffer(change.value));
+    }
+  }
+
+  /** Deletes every entry. */
+  clear(): void {
+    this.discardCache();
+    this.clearAll.run();
   }
 
   /** Drops every cached entry, written or not (used on rollback). */

@@ -105,6 +105,29 @@ export class TaskDatabase {
     }
   }
 
+  /**
+   * Applies changelog records to store `store` straight to SQLite (no cache)
+   * and sets a checkpoint, in one committed transaction. For restoring and
+   * standby copies; refuses to run inside an uncommitted interval.
+   */
+  applyChangelog(store: string, changes: Array<{ key: Uint8Array; value: Uint8Array | undefined }>, checkpoint: string, value: string): void {
+    if (this.database.inTransaction) throw new StateStoreError('cannot apply changelog records while the task has uncommitted changes', { file: this.path });
+    const target = this.keyValueStore(store);
+    this.database.transaction(() => {
+      target.applyChanges(changes);
+      this.writeCheckpoint.run(checkpoint, value);
+    })();
+  }
+
+  /** Deletes every entry of a store and its changelog checkpoint (committed at once). */
+  clearStore(store: string): void {
+    const target = this.keyValueStore(store);
+    this.database.transaction(() => {
+      target.clear();
+      this.database.prepare('DELETE FROM eddy_checkpoint WHERE name = ?').run(`changelog:${store}`);
+    })();
+  }
+
   /** Forgets every change since the last commit. */
   rollback(): void {
     for (const store of this.stores.values()) store.discardCache();

@@ -65,6 +65,11 @@ export class PunctuationQueue {
     return due;
   }
 
+  /** Ids of the live schedules of `node`. */
+  idsOf(node: string): number[] {
+    return [...this.schedules.values()].filter((schedule) => schedule.node === node).map((schedule) => schedule.id);
+  }
+
   /** Drops every schedule of `node` (its instance was replaced). */
   clearNode(node: string): void {
     for (const [id, schedule] of this.schedules) {

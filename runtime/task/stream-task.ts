@@ -217,6 +217,48 @@ export class StreamTask {
     this.commitRequestedValue = false;
   }
 
+  /**
+   * Replaces the plugin of processor `nodeName` between records (hot-swap).
+   * The new instance is created and initialised first; if that fails, the
+   * old instance keeps running, the task stays healthy, and the error is
+   * thrown. On success the old instance is closed and its punctuators are
+   * cancelled; stores are the task's, so state carries over.
+   */
+  replaceProcessor(nodeName: string, compiled: CompiledPlugin, config: Array<[string, string]>): void {
+    this.assertRunning();
+    const runtime = this.processors.get(nodeName);
+    if (!runtime) throw new HostCallError(`no processor named '${nodeName}' in this task`, this.context({ node: nodeName }));
+    const earlier = new Set(this.punctuations.idsOf(nodeName));
+    const cancelNew = () => {
+      for (const id of this.punctuations.idsOf(nodeName)) if (!earlier.has(id)) this.punctuations.cancel(nodeName, id);
+    };
+    const candidate: ProcessorRuntime = { ...runtime, compiled, node: { ...runtime.node, config } };
+    try {
+      runGuarded(() => {
+        candidate.instance = PluginInstance.create(compiled, runtime.host);
+        this.callPlugin(candidate, () => candidate.instance.init(config));
+      }, this.cpuLimitMs);
+    } catch (error) {
+      cancelNew();
+      throw this.translate(error);
+    }
+    try {
+      runGuarded(() => this.callPlugin(runtime, () => runtime.instance.close()), this.cpuLimitMs);
+    } catch (error) {
+      this.log('warn', nodeName, `the replaced instance failed in close (ignored): ${this.translate(error).message}`);
+    }
+    for (const id of earlier) this.punctuations.cancel(nodeName, id);
+    runtime.instance = candidate.instance;
+    runtime.compiled = compiled;
+    runtime.node = candidate.node;
+  }
+
+  /** Writes the stores' cached changes to SQLite (the changelog hook sees them). */
+  flushStores(): void {
+    this.assertRunning();
+    this.options.database.flush();
+  }
+
   /** Calls every plugin's `close` and releases the task. Uncommitted changes are discarded. */
   close(): void {
     if (this.stateValue === 'closed') return;

@@ -82,6 +82,15 @@ export class Topology {
     return this.sources.find((source) => source.topics.includes(topic));
   }
 
+  /** The same topology with processor `name` running another plugin (and config). */
+  withProcessor(name: string, plugin: PluginSource, config?: Array<[string, string]>): Topology {
+    const node = this.nodes.get(name);
+    if (!node || node.kind !== 'processor') throw new ConfigError(`no processor named '${name}'`, { node: name });
+    const nodes = new Map(this.nodes);
+    nodes.set(name, { ...node, plugin, config: config ?? node.config });
+    return new Topology(nodes, this.stores);
+  }
+
   /** A text description in the style of Kafka Streams' TopologyDescription. */
   describe(): string {
     const lines = ['Topologies:', '   Sub-topology: 0'];

@@ -1,0 +1,165 @@
+// Application files: what `eddy run <app.yaml>` runs.
+//
+// Owns: reading an application file (YAML or JSON), `${VAR}` /
+// `${VAR:-default}` substitution from the environment, checking every field
+// (errors name the field and the file), defaults as in Kafka Streams, and the
+// names of internal topics.
+// Must never: start anything.
+
+import { readFileSync } from 'node:fs';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, messageOf } from '../errors.ts';
+import type { PluginLimits } from '../plugin/component.ts';
+import { loadPipelineFile, topologyFromDocument } from '../topology/pipeline-file.ts';
+import type { Topology } from '../topology/topology.ts';
+
+export type ProcessingGuarantee = 'at_least_once' | 'exactly_once_v2';
+
+export interface AppConfig {
+  file: string;
+  applicationId: string;
+  bootstrapServers: string;
+  processingGuarantee: ProcessingGuarantee;
+  numStreamThreads: number;
+  numStandbyReplicas: number;
+  commitIntervalMs: number;
+  stateDir: string;
+  sessionTimeoutMs: number;
+  deadLetterQueueTopic: string | undefined;
+  /** host:port of the admin HTTP endpoint; undefined = none. */
+  adminListener: string | undefined;
+  limits: Partial<PluginLimits>;
+  topology: Topology;
+}
+
+const knownFields = new Set([
+  'application.id',
+  'bootstrap.servers',
+  'processing.guarantee',
+  'num.stream.threads',
+  'num.standby.replicas',
+  'commit.interval.ms',
+  'state.dir',
+  'session.timeout.ms',
+  'errors.dead.letter.queue.topic.name',
+  'admin.listener',
+  'limits',
+  'topology',
+]);
+
+/** Reads, substitutes and checks an application file. */
+export function loadAppConfig(path: string, environment: NodeJS.ProcessEnv = process.env): AppConfig {
+  const file = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read the application file: ${messageOf(error)}`, { file });
+  }
+  let document: unknown;
+  try {
+    const substituted = substitute(text, environment, file);
+    document = extname(file) === '.json' ? JSON.parse(substituted) : parseYaml(substituted);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`the application file is not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${messageOf(error)}`, { file });
+  }
+  return appConfigFromDocument(document, file);
+}
+
+function substitute(text: string, environment: NodeJS.ProcessEnv, file: string): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_, name: string, fallback: string | undefined) => {
+    const value = environment[name];
+    if (value !== undefined && value !== '') return value;
+    if (fallback !== undefined) return fallback;
+    throw new ConfigError(`environment variable ${name} is not set (use \${${name}:-default} for a default)`, { file });
+  });
+}
+
+export function appConfigFromDocument(document: unknown, file: string): AppConfig {
+  const fail = (field: string, message: string): never => {
+    throw new ConfigError(message, { file, field });
+  };
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) fail('(root)', 'must be a mapping');
+  const root = document as Record<string, unknown>;
+  for (const key of Object.keys(root)) if (!knownFields.has(key)) fail(key, `unknown field (expected one of: ${[...knownFields].join(', ')})`);
+
+  const text = (field: string, required: boolean): string | undefined => {
+    const value = root[field];
+    if (value === undefined || value === null) return required ? fail(field, 'is required') : undefined;
+    if (typeof value !== 'string' && typeof value !== 'number') return fail(field, 'must be a string');
+    const result = String(value).trim();
+    if (result === '') fail(field, 'must not be empty');
+    return result;
+  };
+  const integer = (field: string, fallback: number, minimum: number): number => {
+    const value = root[field];
+    if (value === undefined) return fallback;
+    const number = typeof value === 'string' ? Number(value) : value;
+    if (typeof number !== 'number' || !Number.isInteger(number) || number < minimum) fail(field, `must be an integer >= ${minimum}`);
+    return number as number;
+  };
+
+  const applicationId = text('application.id', true)!;
+  if (!/^[A-Za-z0-9._-]{1,200}$/.test(applicationId)) fail('application.id', "must be 1-200 letters, digits, '.', '_' or '-' (it names topics and the consumer group)");
+  const guarantee = text('processing.guarantee', false) ?? 'at_least_once';
+  if (guarantee !== 'at_least_once' && guarantee !== 'exactly_once_v2') {
+    fail('processing.guarantee', `must be at_least_once or exactly_once_v2, got '${guarantee}'`);
+  }
+  const processingGuarantee = guarantee as ProcessingGuarantee;
+  const limits = readLimits(root.limits, fail);
+  const baseDirectory = dirname(file);
+  const stateDirText = text('state.dir', false) ?? join(process.env.TMPDIR ?? '/tmp', 'eddy-state');
+  const topology = readTopology(root.topology, file, baseDirectory, fail);
+  for (const processor of topology.processors) {
+    if (processor.stores === '*') {
+      fail('topology', `processor '${processor.name}' has stores: "*"; in an application, list the stores each processor uses (they get changelog topics)`);
+    }
+  }
+  const admin = text('admin.listener', false);
+  if (admin !== undefined && !/^[^:]+:\d+$/.test(admin)) fail('admin.listener', "must be host:port, e.g. 127.0.0.1:8090 (port 0 picks one)");
+  return {
+    file,
+    applicationId,
+    bootstrapServers: text('bootstrap.servers', true)!,
+    processingGuarantee,
+    numStreamThreads: integer('num.stream.threads', 1, 1),
+    numStandbyReplicas: integer('num.standby.replicas', 0, 0),
+    commitIntervalMs: integer('commit.interval.ms', processingGuarantee === 'exactly_once_v2' ? 100 : 30_000, 1),
+    stateDir: isAbsolute(stateDirText) ? stateDirText : resolve(baseDirectory, stateDirText),
+    sessionTimeoutMs: integer('session.timeout.ms', 45_000, 1000),
+    deadLetterQueueTopic: text('errors.dead.letter.queue.topic.name', false),
+    adminListener: admin,
+    limits,
+    topology,
+  };
+}
+
+function readLimits(value: unknown, fail: (field: string, message: string) => never): Partial<PluginLimits> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('limits', 'must be a mapping');
+  const out: Partial<PluginLimits> = {};
+  for (const [key, entry] of Object.entries(value)) {
+    if (typeof entry !== 'number' || !(entry > 0)) fail(`limits.${key}`, 'must be a positive number');
+    if (key === 'memoryMb') out.memoryBytes = Math.floor((entry as number) * 1024 * 1024);
+    else if (key === 'cpuMs') out.cpuMs = entry as number;
+    else fail(`limits.${key}`, 'unknown limit (expected memoryMb or cpuMs)');
+  }
+  return out;
+}
+
+function readTopology(value: unknown, file: string, baseDirectory: string, fail: (field: string, message: string) => never): Topology {
+  if (value === undefined) return fail('topology', 'is required: sources/processors/sinks, or file: <pipeline.yaml>');
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'file' in value) {
+    const pipeline = (value as { file: unknown }).file;
+    if (typeof pipeline !== 'string') return fail('topology.file', 'must be a path');
+    return loadPipelineFile(isAbsolute(pipeline) ? pipeline : join(baseDirectory, pipeline));
+  }
+  return topologyFromDocument(value, { file, baseDirectory, fieldPrefix: 'topology' });
+}
+
+/** Kafka Streams' name for a store's changelog topic. */
+export function changelogTopic(applicationId: string, store: string): string {
+  return `${applicationId}-${store}-changelog`;
+}

@@ -1,0 +1,227 @@
+// A running application: `eddy run <app.yaml>`.
+//
+// Owns: checking the Kafka side before starting (source topics exist and are
+// co-partitioned, sinks exist, changelog topics are created compacted with as
+// many partitions as the sources), locking the state folder against a second
+// process, starting `num.stream.threads` stream threads (in this thread for
+// one, on worker threads for more), the admin endpoint, hot-swap across
+// threads, and an orderly stop.
+// Must never: coordinate instances itself — Kafka's group protocol does.
+
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ConfigError, EddyError, messageOf } from '../errors.ts';
+import { createKafka, ensureTopics, partitionCounts } from '../kafka/kafka-client.ts';
+import type { LogEntry } from '../task/stream-task.ts';
+import { AdminServer } from './admin-server.ts';
+import { changelogTopic, loadAppConfig, type AppConfig } from './app-config.ts';
+import { StreamThread, type LogLevel, type SwapOutcome, type ThreadStatus } from './stream-thread.ts';
+
+export interface ThreadHandle {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  swap(node: string, plugin: string, config?: Array<[string, string]>): Promise<SwapOutcome[]>;
+  status(): Promise<ThreadStatus>;
+}
+
+export interface ApplicationOptions {
+  log?: (level: LogLevel, message: string) => void;
+  onPluginLog?: (entry: LogEntry) => void;
+}
+
+export class Application {
+  readonly processId = randomUUID();
+  private threads: ThreadHandle[] = [];
+  private admin: AdminServer | undefined;
+  private stopped: Promise<void> | undefined;
+
+  private constructor(
+    readonly config: AppConfig,
+    private readonly log: (level: LogLevel, message: string) => void,
+    private readonly onPluginLog: (entry: LogEntry) => void,
+  ) {}
+
+  static async start(configFile: string, options: ApplicationOptions = {}): Promise<Application> {
+    const config = loadAppConfig(configFile);
+    const log = options.log ?? ((level, message) => process.stderr.write(`[eddy] ${level} ${config.applicationId}: ${message}\n`));
+    const onPluginLog =
+      options.onPluginLog ??
+      ((entry: LogEntry) => {
+        if (entry.level !== 'trace' && entry.level !== 'debug') log(entry.level === 'error' ? 'error' : entry.level === 'warn' ? 'warn' : 'info', `task ${entry.taskId} node ${entry.node}: ${entry.message}`);
+      });
+    const application = new Application(config, log, onPluginLog);
+    await application.prepareKafka();
+    application.lockStateDirectory();
+    try {
+      application.threads = Array.from({ length: config.numStreamThreads }, (_, index) =>
+        config.numStreamThreads === 1 ? application.localThread(index) : application.workerThread(index),
+      );
+      await Promise.all(application.threads.map((thread) => thread.start()));
+      if (config.adminListener) {
+        application.admin = await AdminServer.start(config.adminListener, application);
+        log('info', `admin endpoint at ${application.admin.url}`);
+      }
+    } catch (error) {
+      await application.stop().catch(() => undefined);
+      throw error;
+    }
+    log('info', `running with ${config.numStreamThreads} stream thread(s), processing.guarantee=${config.processingGuarantee}`);
+    return application;
+  }
+
+  get adminUrl(): string | undefined {
+    return this.admin?.url;
+  }
+
+  private async prepareKafka(): Promise<void> {
+    const config = this.config;
+    const admin = createKafka(config.bootstrapServers, `${config.applicationId}-admin`).admin();
+    await admin.connect();
+    try {
+      const sinks = [...new Set(config.topology.sinks.map((sink) => sink.topic))];
+      // A topic written by a sink and read by a source of the same topology is
+      // a repartition topic (Kafka Streams' groupBy / selectKey): internal,
+      // created here with as many partitions as the input topics.
+      const repartition = config.topology.sourceTopics.filter((topic) => sinks.includes(topic));
+      const inputs = config.topology.sourceTopics.filter((topic) => !repartition.includes(topic));
+      if (inputs.length === 0) throw new ConfigError('every source reads a topic the topology writes itself: at least one input topic is needed', { file: config.file, field: 'topology.sources' });
+      const inputCounts = await partitionCounts(admin, inputs);
+      const partitions = [...inputCounts.values()].find((count) => count !== undefined);
+      if (repartition.length > 0 && partitions !== undefined) {
+        await ensureTopics(admin, repartition.map((topic) => ({ topic, partitions })));
+      }
+      const sources = config.topology.sourceTopics;
+      const deadLetter = config.deadLetterQueueTopic ? [config.deadLetterQueueTopic] : [];
+      const counts = await partitionCounts(admin, [...sources, ...sinks, ...deadLetter]);
+      const missing = [...counts].filter(([, count]) => count === undefined).map(([topic]) => topic);
+      if (missing.length > 0) {
+        throw new ConfigError(`topic(s) ${missing.join(', ')} do not exist: create them first (Eddy creates only its internal topics)`, { file: config.file, field: 'topology' });
+      }
+      const sourceCounts = sources.map((topic) => counts.get(topic)!);
+      if (new Set(sourceCounts).size > 1) {
+        throw new ConfigError(
+          `source topics must have the same number of partitions (co-partitioned): ${sources.map((topic, index) => `${topic}=${sourceCounts[index]}`).join(', ')}`,
+          { file: config.file, field: 'topology.sources' },
+        );
+      }
+      await ensureTopics(
+        admin,
+        config.topology.stores.map((store) => ({
+          topic: changelogTopic(config.applicationId, store),
+          partitions: sourceCounts[0]!,
+          config: { 'cleanup.policy': 'compact' },
+        })),
+      );
+      const changelogCounts = await partitionCounts(admin, config.topology.stores.map((store) => changelogTopic(config.applicationId, store)));
+      for (const [topic, count] of changelogCounts) {
+        if (count !== sourceCounts[0]) {
+          throw new ConfigError(`changelog topic ${topic} has ${count} partitions but the sources have ${sourceCounts[0]}`, { file: config.file });
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private lockStateDirectory(): void {
+    const directory = join(this.config.stateDir, this.config.applicationId);
+    mkdirSync(directory, { recursive: true });
+    const lock = join(directory, '.lock');
+    if (existsSync(lock)) {
+      const pid = Number(readFileSync(lock, 'utf8'));
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new ConfigError(`state.dir ${directory} is in use by process ${pid}: give each instance its own state.dir`, { file: this.config.file, field: 'state.dir' });
+      }
+    }
+    writeFileSync(lock, String(process.pid));
+  }
+
+  private localThread(index: number): ThreadHandle {
+    const thread = new StreamThread(this.config, this.config.topology, index, this.processId, this.log, this.onPluginLog);
+    return {
+      start: () => thread.start(),
+      stop: () => thread.stop(),
+      swap: (node, plugin, config) => thread.swap(node, plugin, config),
+      status: async () => thread.status(),
+    };
+  }
+
+  private workerThread(index: number): ThreadHandle {
+    const worker = new Worker(new URL('./thread-worker.ts', import.meta.url), {
+      workerData: { configFile: this.config.file, index, processId: this.processId },
+      execArgv: ['--import', import.meta.resolve('tsx')],
+    });
+    let nextId = 0;
+    const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+    let exited = false;
+    worker.on('message', (message: { type: string; id?: number; value?: unknown; error?: string; level?: LogLevel; text?: string; entry?: LogEntry }) => {
+      if (message.type === 'log') this.log(message.level!, message.text!);
+      else if (message.type === 'plugin-log') this.onPluginLog(message.entry!);
+      else if (message.type === 'reply') {
+        const pending = waiting.get(message.id!);
+        waiting.delete(message.id!);
+        if (message.error !== undefined) pending?.reject(new EddyError(message.error));
+        else pending?.resolve(message.value);
+      }
+    });
+    worker.on('error', (error) => this.log('error', `stream thread ${index} crashed: ${error.message}`));
+    worker.on('exit', () => {
+      exited = true;
+      for (const pending of waiting.values()) pending.reject(new EddyError(`stream thread ${index} exited`));
+      waiting.clear();
+    });
+    const call = <T>(type: string, args: unknown = {}): Promise<T> => {
+      if (exited) return Promise.reject(new EddyError(`stream thread ${index} has exited`));
+      const id = nextId++;
+      return new Promise<T>((resolvePromise, reject) => {
+        waiting.set(id, { resolve: resolvePromise as (value: unknown) => void, reject });
+        worker.postMessage({ type, id, args });
+      });
+    };
+    return {
+      start: () => call('start'),
+      stop: async () => {
+        if (exited) return;
+        await call('stop').catch(() => undefined);
+        await worker.terminate();
+      },
+      swap: (node, plugin, config) => call('swap', { node, plugin, config }),
+      status: () => call('status'),
+    };
+  }
+
+  /** Hot-swaps processor `node` to the component at `plugin` in every thread. */
+  async swap(node: string, plugin: string, config?: Array<[string, string]>): Promise<SwapOutcome[]> {
+    const path = resolve(plugin);
+    const outcomes = await Promise.all(this.threads.map((thread) => thread.swap(node, path, config)));
+    const flat = outcomes.flat();
+    const failed = flat.filter((outcome) => !outcome.swapped);
+    this.log(failed.length === 0 ? 'info' : 'warn', `swap of '${node}' to ${path}: ${flat.length - failed.length} task(s) swapped, ${failed.length} kept the old version${failed.length ? `: ${failed[0]!.error}` : ''}`);
+    return flat;
+  }
+
+  async status(): Promise<{ applicationId: string; processId: string; threads: ThreadStatus[] }> {
+    return { applicationId: this.config.applicationId, processId: this.processId, threads: await Promise.all(this.threads.map((thread) => thread.status())) };
+  }
+
+  /** Commits and closes every task, leaves the group, and releases the state folder. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      await this.admin?.stop();
+      await Promise.all(this.threads.map((thread) => thread.stop().catch((error: unknown) => this.log('warn', `stopping a thread: ${messageOf(error)}`))));
+      rmSync(join(this.config.stateDir, this.config.applicationId, '.lock'), { force: true });
+    })();
+    return this.stopped;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

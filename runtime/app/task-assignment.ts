@@ -1,0 +1,89 @@
+// Which group member runs which task, and which keeps standby copies.
+//
+// Owns: the assignment decision the group leader makes at every rebalance —
+// a pure function of the members' reports (the tasks each already runs, keeps
+// as standby, or has local state for) and the task ids. Rules, in order:
+//   1. an active task stays where it is while its member is not overloaded;
+//   2. an orphaned task goes to a member whose process has its state (a
+//      standby, or local state left behind), so it needs no full restore;
+//   3. otherwise to the least-loaded member;
+//   4. each task gets `standbys` standby copies, on processes other than the
+//      active one's, preferring processes that already hold its state.
+// Must never: do I/O, or depend on anything but its arguments (every leader
+// must reach the same answer).
+
+export interface MemberReport {
+  memberId: string;
+  /** Members of one process (its stream threads) share local state. */
+  processId: string;
+  activeTasks: number[];
+  standbyTasks: number[];
+  /** Tasks with a state folder in this process's state.dir. */
+  stateTasks: number[];
+}
+
+export interface MemberAssignment {
+  activeTasks: number[];
+  standbyTasks: number[];
+}
+
+export function assignTasks(members: MemberReport[], taskIds: number[], standbys: number): Map<string, MemberAssignment> {
+  const sorted = [...members].sort((a, b) => a.memberId.localeCompare(b.memberId));
+  const result = new Map<string, MemberAssignment>(sorted.map((member) => [member.memberId, { activeTasks: [], standbyTasks: [] }]));
+  if (sorted.length === 0) return result;
+  const tasks = [...taskIds].sort((a, b) => a - b);
+  const capacity = Math.ceil(tasks.length / sorted.length);
+  const load = (memberId: string) => result.get(memberId)!.activeTasks.length;
+  const processHas = (processId: string, task: number) =>
+    sorted.some(
+      (member) =>
+        member.processId === processId &&
+        (member.standbyTasks.includes(task) || member.stateTasks.includes(task) || member.activeTasks.includes(task)),
+    );
+  const owner = new Map<number, MemberReport>();
+
+  // 1. Keep active tasks where they run.
+  for (const task of tasks) {
+    const previous = sorted.find((member) => member.activeTasks.includes(task));
+    if (previous && load(previous.memberId) < capacity && !owner.has(task)) {
+      result.get(previous.memberId)!.activeTasks.push(task);
+      owner.set(task, previous);
+    }
+  }
+  // 2./3. Place the rest: state holders first, then the least loaded.
+  for (const task of tasks) {
+    if (owner.has(task)) continue;
+    const open = sorted.filter((member) => load(member.memberId) < capacity);
+    const withState = open.filter((member) => processHas(member.processId, task));
+    const pool = withState.length > 0 ? withState : open;
+    const chosen = pool.reduce((best, member) => (load(member.memberId) < load(best.memberId) ? member : best));
+    result.get(chosen.memberId)!.activeTasks.push(task);
+    owner.set(task, chosen);
+  }
+  // 4. Standbys, on other processes.
+  if (standbys > 0) {
+    const processes = [...new Set(sorted.map((member) => member.processId))];
+    const standbyLoad = new Map<string, number>(sorted.map((member) => [member.memberId, 0]));
+    for (const task of tasks) {
+      const activeProcess = owner.get(task)!.processId;
+      const candidates = processes
+        .filter((processId) => processId !== activeProcess)
+        .sort((a, b) => {
+          const stateOrder = Number(processHas(b, task)) - Number(processHas(a, task));
+          return stateOrder !== 0 ? stateOrder : processLoad(a) - processLoad(b) || a.localeCompare(b);
+        })
+        .slice(0, standbys);
+      for (const processId of candidates) {
+        const member = sorted
+          .filter((candidate) => candidate.processId === processId)
+          .reduce((best, candidate) => (standbyLoad.get(candidate.memberId)! < standbyLoad.get(best.memberId)! ? candidate : best));
+        result.get(member.memberId)!.standbyTasks.push(task);
+        standbyLoad.set(member.memberId, standbyLoad.get(member.memberId)! + 1);
+      }
+    }
+    function processLoad(processId: string): number {
+      return sorted.filter((member) => member.processId === processId).reduce((total, member) => total + standbyLoad.get(member.memberId)!, 0);
+    }
+  }
+  return result;
+}

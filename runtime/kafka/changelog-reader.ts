@@ -1,0 +1,187 @@
+// Reads changelog topics into task databases: restoring an active task before
+// it processes, and keeping standby copies warm.
+//
+// Owns: one consumer per stream thread over every changelog topic of the
+// application (in a consumer group of its own, committing nothing — kafkajs
+// has no manual assignment), seeking each tracked partition to the store's
+// checkpoint, applying records in SQLite transactions together with the new
+// checkpoint, and knowing when a restore has reached the end offset (control
+// records and aborted transactions included, via kafkajs' batch events).
+// Must never: apply a record of a partition nobody tracks, or report a
+// restore done before every store reached the end offset seen at its start.
+
+import type { Admin, Consumer, KafkaClient } from './kafka-client.ts';
+import { endOffsets } from './kafka-client.ts';
+import type { TaskDatabase } from '../state/task-database.ts';
+
+export interface ChangelogStore {
+  store: string;
+  topic: string;
+}
+
+interface Tracked {
+  taskId: string;
+  partition: number;
+  store: string;
+  topic: string;
+  database: TaskDatabase;
+  /** Next offset to apply. */
+  position: number;
+  /** For restores: done when position reaches this. */
+  target?: number;
+  done?: () => void;
+  restoredRecords: number;
+}
+
+export interface RestoreResult {
+  records: number;
+  milliseconds: number;
+}
+
+const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+export class ChangelogReader {
+  private consumer: Consumer | undefined;
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly assigned = new Set<string>();
+  private started: Promise<void> | undefined;
+
+  constructor(
+    private readonly kafka: KafkaClient,
+    private readonly admin: Admin,
+    private readonly groupId: string,
+    private readonly topics: string[],
+  ) {}
+
+  start(): Promise<void> {
+    this.started ??= this.run();
+    return this.started;
+  }
+
+  private async run(): Promise<void> {
+    if (this.topics.length === 0) return;
+    const consumer = this.kafka.consumer({ groupId: this.groupId, readUncommitted: false, maxWaitTimeInMs: 100, sessionTimeout: 30_000 });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.topics, fromBeginning: true });
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      const assignment = event.payload.memberAssignment as Record<string, number[]>;
+      this.assigned.clear();
+      for (const [topic, partitions] of Object.entries(assignment)) for (const partition of partitions) this.assigned.add(key(topic, partition));
+    });
+    consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+      const payload = event.payload as { topic: string; partition: number; lastOffset: string };
+      const entry = this.tracked.get(key(payload.topic, payload.partition));
+      if (entry) this.advance(entry, Number(payload.lastOffset) + 1);
+    });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+        const entry = this.tracked.get(key(batch.topic, batch.partition));
+        if (!entry) {
+          consumer.pause([{ topic: batch.topic, partitions: [batch.partition] }]);
+          return;
+        }
+        const changes = [];
+        let last = entry.position - 1;
+        for (const message of batch.messages) {
+          const offset = Number(message.offset);
+          if (offset < entry.position || !message.key) continue;
+          changes.push({ key: message.key, value: message.value ?? undefined });
+          last = offset;
+        }
+        const next = Math.max(entry.position, last + 1);
+        if (changes.length > 0) {
+          entry.database.applyChangelog(entry.store, changes, checkpointName(entry.store), String(next));
+          entry.restoredRecords += changes.length;
+        }
+        resolveOffset(batch.lastOffset());
+        this.advance(entry, next);
+        await heartbeat();
+      },
+    });
+    // Fetch nothing until a partition is tracked.
+    consumer.pause(this.topics.map((topic) => ({ topic })));
+  }
+
+  /**
+   * Brings the stores of a task up to the end of their changelog partitions,
+   * from each store's checkpoint. Resolves when done.
+   */
+  async restore(taskId: string, partition: number, stores: ChangelogStore[], database: TaskDatabase): Promise<RestoreResult> {
+    const started = Date.now();
+    await this.start();
+    const waits: Array<Promise<number>> = [];
+    for (const { store, topic } of stores) {
+      const end = (await endOffsets(this.admin, topic)).get(partition) ?? 0;
+      let from = checkpointOf(database, store);
+      if (from > end) {
+        // The local copy is ahead of the changelog (topic recreated?): start over.
+        database.clearStore(store);
+        from = 0;
+      }
+      if (from >= end) continue;
+      waits.push(
+        new Promise<number>((resolve) => {
+          const entry: Tracked = { taskId, partition, store, topic, database, position: from, target: end, restoredRecords: 0, done: () => resolve(entry.restoredRecords) };
+          this.follow(entry);
+        }),
+      );
+    }
+    const counts = await Promise.all(waits);
+    return { records: counts.reduce((total, count) => total + count, 0), milliseconds: Date.now() - started };
+  }
+
+  /** Keeps the stores of a standby task following their changelogs until `unfollow`. */
+  async followStandby(taskId: string, partition: number, stores: ChangelogStore[], database: TaskDatabase): Promise<void> {
+    await this.start();
+    for (const { store, topic } of stores) {
+      this.follow({ taskId, partition, store, topic, database, position: checkpointOf(database, store), restoredRecords: 0 });
+    }
+  }
+
+  /** Stops applying records for a task's partitions. */
+  unfollow(partition: number, stores: ChangelogStore[]): void {
+    for (const { topic } of stores) {
+      const id = key(topic, partition);
+      if (!this.tracked.delete(id)) continue;
+      this.consumer?.pause([{ topic, partitions: [partition] }]);
+    }
+  }
+
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    this.tracked.clear();
+    if (consumer) await consumer.disconnect().catch(() => undefined);
+  }
+
+  private follow(entry: Tracked): void {
+    const consumer = this.consumer!;
+    this.tracked.set(key(entry.topic, entry.partition), entry);
+    consumer.seek({ topic: entry.topic, partition: entry.partition, offset: String(entry.position) });
+    consumer.resume([{ topic: entry.topic, partitions: [entry.partition] }]);
+  }
+
+  private advance(entry: Tracked, position: number): void {
+    if (position > entry.position) entry.position = position;
+    if (entry.target !== undefined && entry.position >= entry.target) {
+      this.tracked.delete(key(entry.topic, entry.partition));
+      this.consumer?.pause([{ topic: entry.topic, partitions: [entry.partition] }]);
+      if (position > checkpointOf(entry.database, entry.store)) {
+        entry.database.applyChangelog(entry.store, [], checkpointName(entry.store), String(entry.position));
+      }
+      entry.done?.();
+    }
+  }
+}
+
+export function checkpointName(store: string): string {
+  return `changelog:${store}`;
+}
+
+function checkpointOf(database: TaskDatabase, store: string): number {
+  const value = database.checkpoint(checkpointName(store));
+  return value === undefined ? 0 : Number(value);
+}
