@@ -149,9 +149,8 @@ export class Application {
   }
 
   private workerThread(index: number): ThreadHandle {
-    const worker = new Worker(new URL('./thread-worker.ts', import.meta.url), {
+    const worker = new Worker(new URL('./thread-worker-entry.js', import.meta.url), {
       workerData: { configFile: this.config.file, index, processId: this.processId },
-      execArgv: ['--import', import.meta.resolve('tsx')],
     });
     let nextId = 0;
     const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();

@@ -275,11 +275,15 @@ export class StreamThread {
     if (this.stopping) return;
     this.stopping = true;
     if (this.commitTimer) clearInterval(this.commitTimer);
-    await this.consumer?.stop().catch(() => undefined);
+    // Fetch no more; batches in flight finish under their task's lock. The
+    // consumer stays a group member until the tasks have committed (kafkajs
+    // drops the group on stop(), and offsets can no longer be committed).
+    this.consumer?.pause(this.sourceTopics.map((topic) => ({ topic })));
     await this.assignmentChain;
     await Promise.all([...this.opening.values()]);
     for (const task of this.tasks.values()) await task.close(true);
     this.tasks.clear();
+    await this.consumer?.stop().catch(() => undefined);
     for (const copy of this.standbys.values()) copy.database.close();
     this.standbys.clear();
     await this.consumer?.disconnect().catch(() => undefined);

@@ -1,0 +1,61 @@
+// The leader's task assignment: balanced, sticky, state-aware, standbys on
+// other processes.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { assignTasks, type MemberReport } from '../../runtime/app/task-assignment.ts';
+
+const member = (memberId: string, processId: string, report: Partial<MemberReport> = {}): MemberReport => ({
+  memberId,
+  processId,
+  activeTasks: [],
+  standbyTasks: [],
+  stateTasks: [],
+  ...report,
+});
+const tasks = (count: number) => Array.from({ length: count }, (_, index) => index);
+
+test('tasks are spread evenly over new members, every task exactly once', () => {
+  const result = assignTasks([member('a', 'p1'), member('b', 'p2'), member('c', 'p3')], tasks(7), 0);
+  const all = [...result.values()].flatMap((assignment) => assignment.activeTasks).sort((x, y) => x - y);
+  assert.deepEqual(all, tasks(7));
+  for (const assignment of result.values()) assert.ok(assignment.activeTasks.length >= 2 && assignment.activeTasks.length <= 3);
+});
+
+test('running tasks stay where they are when a member joins, up to a fair share', () => {
+  const result = assignTasks([member('a', 'p1', { activeTasks: [0, 1, 2, 3] }), member('b', 'p2')], tasks(4), 0);
+  assert.deepEqual(result.get('a')!.activeTasks, [0, 1]);
+  assert.deepEqual(result.get('b')!.activeTasks, [2, 3]);
+});
+
+test('an orphaned task goes to the process that keeps its standby', () => {
+  // p1 died; p2 and p3 remain; p3 has the standby of task 1.
+  const result = assignTasks(
+    [member('b', 'p2', { activeTasks: [0] }), member('c', 'p3', { activeTasks: [2], standbyTasks: [1] })],
+    tasks(4),
+    0,
+  );
+  assert.ok(result.get('c')!.activeTasks.includes(1));
+});
+
+test('standbys go to other processes than the active one, and prefer existing copies', () => {
+  const result = assignTasks(
+    [member('a1', 'p1'), member('a2', 'p1'), member('b1', 'p2'), member('c1', 'p3', { standbyTasks: [0] })],
+    tasks(4),
+    1,
+  );
+  const processOf = new Map([['a1', 'p1'], ['a2', 'p1'], ['b1', 'p2'], ['c1', 'p3']]);
+  for (const task of tasks(4)) {
+    const active = [...result].find(([, assignment]) => assignment.activeTasks.includes(task))![0];
+    const standbys = [...result].filter(([, assignment]) => assignment.standbyTasks.includes(task)).map(([id]) => id);
+    assert.equal(standbys.length, 1, `task ${task} has one standby`);
+    assert.notEqual(processOf.get(standbys[0]!), processOf.get(active), `task ${task}'s standby is on another process`);
+  }
+  const activeOf0 = [...result].find(([, assignment]) => assignment.activeTasks.includes(0))![0];
+  if (processOf.get(activeOf0) !== 'p3') assert.ok(result.get('c1')!.standbyTasks.includes(0), 'the existing standby copy is kept');
+});
+
+test('no standby when only one process exists', () => {
+  const result = assignTasks([member('a', 'p1'), member('b', 'p1')], tasks(2), 1);
+  assert.deepEqual([...result.values()].flatMap((assignment) => assignment.standbyTasks), []);
+});
