@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The demo (`npm run demo`): installs what is missing, builds the Rust
-# word-count plugin, and runs it over the bundled text.
+# word-count plugins, then runs the word count on a real Kafka broker (a local
+# one started from Maven Central jars unless KAFKA_BROKERS is set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-toolchain.sh
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-node runtime/bin/eddy.js build plugins/wordcount-rust
-node scripts/demo/word-count-demo.js
+node runtime/bin/eddy.js build plugins/split-words-rust plugins/count-by-key-rust
+node --import tsx scripts/demo/kafka-demo.ts

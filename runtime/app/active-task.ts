@@ -92,6 +92,7 @@ export class ActiveTask {
     const { config, partition } = dependencies;
     const exactlyOnce = config.processingGuarantee === 'exactly_once_v2';
     let producer = dependencies.sharedProducer;
+    let firstTransaction: Transaction | undefined;
     if (exactlyOnce) {
       producer = dependencies.kafka.producer({
         transactionalId: `${config.applicationId}-0_${partition}`,
@@ -100,6 +101,11 @@ export class ActiveTask {
         transactionTimeout: 60_000,
       });
       await producer.connect();
+      // kafkajs registers the transactional id (InitProducerId) only when the
+      // first transaction starts. Start it now, before restoring: that fences
+      // the previous owner and settles its open transaction, so the changelog
+      // and the committed offsets read next are final.
+      firstTransaction = await producer.transaction();
     }
     let holder: { task?: ActiveTask } = {};
     const database = TaskDatabase.open(join(taskDirectory(config, partition), 'state.db'), {
@@ -121,6 +127,7 @@ export class ActiveTask {
         deadLetterQueueTopic: config.deadLetterQueueTopic,
       });
       const active = new ActiveTask(dependencies, database, producer!, exactlyOnce, task, restored.records);
+      active.transaction = firstTransaction;
       holder.task = active;
       active.pending.push(...outputs);
       return active;

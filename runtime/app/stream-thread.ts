@@ -189,6 +189,7 @@ export class StreamThread {
       const task = await this.openTask(partition);
       if (task) {
         this.tasks.set(partition, task);
+        await this.seekToCommitted(partition);
         this.resumePartition(partition);
       }
     }
@@ -222,6 +223,19 @@ export class StreamThread {
       return await opening;
     } finally {
       this.opening.delete(partition);
+    }
+  }
+
+  /**
+   * Positions a newly opened task's partitions at the group's committed
+   * offsets, read after the task fenced the previous owner (exactly-once) —
+   * offsets kafkajs read at join time may predate that owner's last commit.
+   */
+  private async seekToCommitted(partition: number): Promise<void> {
+    const committed = await this.admin!.fetchOffsets({ groupId: this.config.applicationId, topics: this.sourceTopics });
+    for (const { topic, partitions } of committed) {
+      const entry = partitions.find((candidate) => candidate.partition === partition);
+      if (entry && Number(entry.offset) >= 0) this.consumer!.seek({ topic, partition, offset: entry.offset });
     }
   }
 

@@ -189,7 +189,10 @@ async function buildTypescript(root: string, name: string): Promise<Uint8Array> 
       external: ['eddy:*'],
       logLevel: 'silent',
       nodePaths: [join(repositoryRoot, 'node_modules')],
-      alias: { '@eddy/sdk': join(typescriptSdkDirectory, 'guest.ts') },
+      alias: {
+        '@eddy/sdk/unicode': join(typescriptSdkDirectory, 'unicode', 'words.ts'),
+        '@eddy/sdk': join(typescriptSdkDirectory, 'guest.ts'),
+      },
     });
     source = bundled.outputFiles[0]!.text;
   } catch (error) {

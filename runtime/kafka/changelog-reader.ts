@@ -64,10 +64,22 @@ export class ChangelogReader {
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: this.topics, fromBeginning: true });
+    let joined: () => void = () => undefined;
+    const firstJoin = new Promise<void>((resolve) => (joined = resolve));
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      // Runs before kafkajs fetches for the new assignment: fetch only what is
+      // tracked, from where it stands (a rejoin resets kafkajs' positions).
       const assignment = event.payload.memberAssignment as Record<string, number[]>;
       this.assigned.clear();
-      for (const [topic, partitions] of Object.entries(assignment)) for (const partition of partitions) this.assigned.add(key(topic, partition));
+      for (const [topic, partitions] of Object.entries(assignment)) {
+        for (const partition of partitions) {
+          this.assigned.add(key(topic, partition));
+          const entry = this.tracked.get(key(topic, partition));
+          if (entry) consumer.seek({ topic, partition, offset: String(entry.position) });
+          else consumer.pause([{ topic, partitions: [partition] }]);
+        }
+      }
+      joined();
     });
     consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
       const payload = event.payload as { topic: string; partition: number; lastOffset: string };
@@ -101,8 +113,7 @@ export class ChangelogReader {
         await heartbeat();
       },
     });
-    // Fetch nothing until a partition is tracked.
-    consumer.pause(this.topics.map((topic) => ({ topic })));
+    await firstJoin;
   }
 
   /**

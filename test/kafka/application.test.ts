@@ -145,7 +145,8 @@ test('num.stream.threads: 2 runs tasks on two worker threads with the same resul
   const app = await startApp(applicationId, wordCountApp({ applicationId, input, output, stateDir: temporaryDirectory(), threads: 2, guarantee: 'exactly_once_v2' }));
   const status = await waitFor('both threads to run tasks', async () => {
     const current = await app.status();
-    return current.threads.length === 2 && current.threads.every((thread) => thread.activeTasks.length > 0) ? current : undefined;
+    const running = current.threads.flatMap((thread) => thread.activeTasks);
+    return current.threads.length === 2 && current.threads.every((thread) => thread.activeTasks.length > 0) && running.length === 4 ? current : undefined;
   });
   assert.deepEqual(status.threads.flatMap((thread) => thread.activeTasks.map((task) => task.taskId)).sort(), ['0_0', '0_1', '0_2', '0_3']);
   const expected = expectedCounts(lines);

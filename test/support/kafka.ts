@@ -3,6 +3,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { after } from 'node:test';
 import { join } from 'node:path';
 import { createKafka, ensureTopics, readTopic, type ReadRecord } from '../../runtime/kafka/kafka-client.ts';
 import { startLocalBroker } from '../../scripts/kafka/local-broker.ts';
@@ -134,6 +135,10 @@ export async function startApp(name: string, appYaml: string, options: { directo
 }
 
 const running = new Set<AppProcess>();
+// A failed test must not leave its applications running (nor hang the file).
+after(() => {
+  for (const app of running) app.kill('SIGKILL');
+});
 process.on('exit', () => {
   for (const app of running) app.kill('SIGKILL');
 });

@@ -10,7 +10,7 @@ import { forward } from 'eddy:plugin/context@0.1.0';
 import { Store } from 'eddy:plugin/kv-store@0.1.0';
 import type { Config, Record } from 'eddy:plugin/types@0.1.0';
 import { bytes, record, text } from '@eddy/sdk';
-import { words } from './words.ts';
+import { words } from '@eddy/sdk/unicode';
 
 let counts: Store;
 

@@ -1,4 +1,7 @@
-// Splitting a line into lowercase words, the same way Rust's
+// Unicode words for guests (import from '@eddy/sdk/unicode'): the JS engine
+// inside componentize-js has no ICU, so these tables stand in for \p{…} and
+// for the Final_Sigma rule of toLowerCase(). Splitting a line into lowercase
+// words, the same way Rust's
 // `str::to_lowercase` + `char::is_alphabetic() || char::is_numeric()` does.
 
 import { caseIgnorableRanges, casedRanges, wordCharacterRanges } from './unicode-tables.ts';

@@ -1,9 +1,9 @@
-// Writes src/unicode-tables.ts: code-point range tables for the Unicode
+// Writes unicode-tables.ts: code-point range tables for the Unicode
 // properties the word count needs, as Node's ICU knows them. The plugin needs
 // tables because the JS engine inside componentize-js (StarlingMonkey) is
 // built without ICU: it rejects `\p{…}` in regular expressions and its
 // toLowerCase() does not apply the Final_Sigma rule.
-//   npx tsx plugins/wordcount-ts/generate-unicode-tables.ts
+//   npx tsx sdk/typescript/unicode/generate-unicode-tables.ts
 
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -35,5 +35,5 @@ for (const [name, doc, pattern] of tables) {
   for (let index = 0; index < flat.length; index += 12) lines.push(`  ${flat.slice(index, index + 12).join(', ')},`);
   source += `\n/** ${doc}. */\nexport const ${name} = new Uint32Array([\n${lines.join('\n')}\n]);\n`;
 }
-writeFileSync(fileURLToPath(new URL('src/unicode-tables.ts', import.meta.url)), source);
-console.log('wrote src/unicode-tables.ts');
+writeFileSync(fileURLToPath(new URL('unicode-tables.ts', import.meta.url)), source);
+console.log('wrote unicode-tables.ts');
