@@ -122,7 +122,8 @@ export class StreamThread {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      // Tasks are independent (each has its own lock): overlap their I/O waits.
+      partitionsConsumedConcurrently: 8,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isStale, pause }) => {
         const task = this.tasks.get(batch.partition);
         if (!task || isStale() || this.stopping) {

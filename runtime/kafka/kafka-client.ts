@@ -6,6 +6,7 @@
 // Must never: be bypassed — runtime/kafka/ is the only place that imports
 // kafkajs, so another client could replace it.
 
+import './kafkajs-patches.ts';
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, IHeaders, KafkaMessage, Message, Producer, ProducerConfig, ConsumerConfig } from 'kafkajs';
 import { EddyError, messageOf } from '../errors.ts';

@@ -9,6 +9,7 @@
 // decoder is wrapped once to capture it, keyed by member id.
 // Must never: assign the partitions of one task to different members.
 
+import './kafkajs-patches.ts';
 import kafkajs from 'kafkajs';
 import { assignTasks, type MemberAssignment, type MemberReport } from '../app/task-assignment.ts';
 
