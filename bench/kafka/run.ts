@@ -106,7 +106,7 @@ ${kind === 'wordcount' ? `    - { name: to-words, topic: ${id}-words-repartition
 `;
       const file = join(scratch, `${id}.yaml`);
       writeFileSync(file, yaml);
-      const child = spawn(process.execPath, [join(repositoryRoot, 'runtime/bin/eddy.js'), 'run', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--max-semi-space-size=64', join(repositoryRoot, 'runtime/bin/eddy.js'), 'run', file], { stdio: ['ignore', 'pipe', 'pipe'] });
       await waitForText(child, /assigned active \[[0-9, ]+\]/, name);
       return child;
     },

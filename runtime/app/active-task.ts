@@ -15,10 +15,9 @@
 // the task's lock).
 
 import { join } from 'node:path';
-import type { Message, Producer } from 'kafkajs';
 import { EddyError, messageOf } from '../errors.ts';
 import { ChangelogReader, checkpointName, type ChangelogStore } from '../kafka/changelog-reader.ts';
-import { asBuffer, toMessage, toStreamRecord, type KafkaClient } from '../kafka/kafka-client.ts';
+import { asBuffer, toMessage, toStreamRecord, type KafkaClient, type KafkaMessage, type Message, type Producer, type Transaction } from '../kafka/kafka-client.ts';
 import type { CompiledPlugin } from '../plugin/component.ts';
 import type { StoreChange } from '../state/sqlite-key-value-store.ts';
 import { TaskDatabase } from '../state/task-database.ts';
@@ -26,8 +25,6 @@ import { StreamTask, type InputRecord, type LogEntry } from '../task/stream-task
 import type { Topology } from '../topology/topology.ts';
 import type { AppConfig } from './app-config.ts';
 
-type KafkaMessage = import('kafkajs').KafkaMessage;
-type Transaction = Awaited<ReturnType<Producer['transaction']>>;
 
 export interface ActiveTaskDependencies {
   config: AppConfig;
@@ -49,6 +46,14 @@ interface PendingRecord {
   message: Message;
   /** Set for changelog records: the store they belong to. */
   store?: string;
+}
+
+const maxChunkBytes = 512 * 1024;
+
+function estimatedSize(message: Message): number {
+  let size = 24 + (message.key ? message.key.length : 0) + (message.value ? message.value.length : 0);
+  if (message.headers) for (const [name, value] of Object.entries(message.headers)) size += name.length + 8 + (Array.isArray(value) ? value.reduce((total, item) => total + item.length, 0) : (value?.length ?? 0));
+  return size;
 }
 
 export function taskDirectory(config: AppConfig, partition: number): string {
@@ -282,6 +287,23 @@ export class ActiveTask {
     if (this.pending.length === 0) return;
     const records = this.pending;
     this.pending = [];
+    // A produce request carries one record batch per partition, and a batch
+    // over the broker's message.max.bytes (1 MiB by default) is refused:
+    // send in chunks of at most ~512 KiB.
+    let start = 0;
+    let bytes = 0;
+    for (let index = 0; index < records.length; index++) {
+      bytes += estimatedSize(records[index]!.message);
+      if (bytes >= maxChunkBytes) {
+        await this.sendChunk(records.slice(start, index + 1));
+        start = index + 1;
+        bytes = 0;
+      }
+    }
+    if (start < records.length) await this.sendChunk(start === 0 ? records : records.slice(start));
+  }
+
+  private async sendChunk(records: PendingRecord[]): Promise<void> {
     const byTopic = new Map<string, Message[]>();
     const changelogCounts = new Map<string, { topic: string; count: number }>();
     for (const record of records) {

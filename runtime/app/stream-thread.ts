@@ -12,10 +12,9 @@
 
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Consumer, Producer } from 'kafkajs';
 import { EddyError, messageOf } from '../errors.ts';
 import { ChangelogReader, type ChangelogStore } from '../kafka/changelog-reader.ts';
-import { createKafka, type Admin, type KafkaClient } from '../kafka/kafka-client.ts';
+import { createKafka, type Admin, type Consumer, type KafkaClient, type Producer } from '../kafka/kafka-client.ts';
 import { streamsAssignor, takeAssignment } from '../kafka/streams-assignor.ts';
 import { PluginComponent, defaultLimits } from '../plugin/component.ts';
 import { TaskDatabase } from '../state/task-database.ts';

@@ -13,7 +13,8 @@ import { EddyError, messageOf } from '../errors.ts';
 import type { Header, StreamRecord } from '../record.ts';
 
 const { Kafka, logLevel: KafkaLogLevel } = kafkajs;
-export type { Admin, Consumer, Producer, ConsumerConfig, ProducerConfig };
+export type { Admin, Consumer, Producer, ConsumerConfig, ProducerConfig, KafkaMessage, Message };
+export type Transaction = Awaited<ReturnType<Producer['transaction']>>;
 export type KafkaClient = InstanceType<typeof Kafka>;
 
 // kafkajs warns at every producer about a partitioner change made in 2019.
