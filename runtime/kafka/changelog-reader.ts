@@ -43,7 +43,6 @@ const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 export class ChangelogReader {
   private consumer: Consumer | undefined;
   private readonly tracked = new Map<string, Tracked>();
-  private readonly assigned = new Set<string>();
   private started: Promise<void> | undefined;
 
   constructor(
@@ -70,10 +69,8 @@ export class ChangelogReader {
       // Runs before kafkajs fetches for the new assignment: fetch only what is
       // tracked, from where it stands (a rejoin resets kafkajs' positions).
       const assignment = event.payload.memberAssignment as Record<string, number[]>;
-      this.assigned.clear();
       for (const [topic, partitions] of Object.entries(assignment)) {
         for (const partition of partitions) {
-          this.assigned.add(key(topic, partition));
           const entry = this.tracked.get(key(topic, partition));
           if (entry) consumer.seek({ topic, partition, offset: String(entry.position) });
           else consumer.pause([{ topic, partitions: [partition] }]);
