@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { EddyError, messageOf } from '../errors.ts';
 import { ChangelogReader, type ChangelogStore } from '../kafka/changelog-reader.ts';
 import { createKafka, type Admin, type Consumer, type KafkaClient, type Producer } from '../kafka/kafka-client.ts';
+import { clearRejoinHook, setRejoinHook } from '../kafka/kafkajs-patches.ts';
 import { streamsAssignor, takeAssignment } from '../kafka/streams-assignor.ts';
 import { PluginComponent, defaultLimits } from '../plugin/component.ts';
 import { TaskDatabase } from '../state/task-database.ts';
@@ -159,7 +160,12 @@ export class StreamThread {
   }
 
   private onJoin(payload: { memberId: string; memberAssignment: Record<string, number[]> }): void {
+    if (this.memberId && this.memberId !== payload.memberId) clearRejoinHook(this.memberId);
     this.memberId = payload.memberId;
+    // Like Kafka Streams' onPartitionsRevoked (eager protocol): before this
+    // member rejoins for the next rebalance, every task commits, so the next
+    // owner of a task starts where this one stopped.
+    setRejoinHook(payload.memberId, () => this.commitAllTasks());
     const firstTopic = this.sourceTopics[0]!;
     const assignment = takeAssignment(payload.memberId) ?? { activeTasks: payload.memberAssignment[firstTopic] ?? [], standbyTasks: [] };
     // New partitions wait, paused, until their task is restored and open.
@@ -175,7 +181,8 @@ export class StreamThread {
     for (const [partition, task] of [...this.tasks]) {
       if (active.includes(partition)) continue;
       this.tasks.delete(partition);
-      // Revoked: another member may already own it, so no commit — roll back.
+      // Revoked. Its work was committed before this member rejoined (the
+      // rejoin hook); anything after that is rolled back.
       await task.close(false);
     }
     for (const [partition, copy] of [...this.standbys]) {
@@ -200,6 +207,10 @@ export class StreamThread {
       this.standbys.set(partition, { partition, database });
       await this.reader!.followStandby(`0_${partition}`, partition, this.stores, database);
     }
+  }
+
+  private async commitAllTasks(): Promise<void> {
+    await Promise.all([...this.tasks.values()].map((task) => task.commit()));
   }
 
   private async openTask(partition: number): Promise<ActiveTask | undefined> {
@@ -300,6 +311,7 @@ export class StreamThread {
     await this.consumer?.stop().catch(() => undefined);
     for (const copy of this.standbys.values()) copy.database.close();
     this.standbys.clear();
+    if (this.memberId) clearRejoinHook(this.memberId);
     await this.consumer?.disconnect().catch(() => undefined);
     await this.reader?.stop();
     await this.producer?.disconnect().catch(() => undefined);

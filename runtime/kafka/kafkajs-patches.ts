@@ -14,6 +14,9 @@
 //     two fields: ~15%. Replaced by the same request built with a numeric
 //     min/max and no copies. (For timestamps of different digit counts the
 //     string sort picked wrong first/max timestamps; this computes them right.)
+// And one hook kafkajs lacks: a callback that runs (and is awaited) before a
+// member rejoins its group for a rebalance — where Kafka Streams commits in
+// onPartitionsRevoked. See setRejoinHook.
 // Must never: change a byte of what kafkajs sends (test/kafka/kafkajs-patches.test.ts
 // compares with the original encoder). Import this module before 'kafkajs'.
 
@@ -257,5 +260,30 @@ function replaceModule(request: string, exports: unknown): void {
 replaceModule('kafkajs/src/producer/groupMessagesPerPartition.js', groupMessagesPerPartition);
 replaceModule('kafkajs/src/protocol/recordBatch/record/v0/index.js', encodeRecord);
 replaceModule('kafkajs/src/protocol/requests/produce/v3/request.js', produceRequestV3);
+
+// ---- a hook before rejoining the group ----------------------------------------------
+
+const rejoinHooks = new Map<string, () => Promise<void>>();
+
+/**
+ * Runs `hook` (awaited, errors ignored) before the consumer-group member
+ * `memberId` rejoins for a rebalance: while the group waits for its members,
+ * offsets can still be committed with the old generation.
+ */
+export function setRejoinHook(memberId: string, hook: () => Promise<void>): void {
+  rejoinHooks.set(memberId, hook);
+}
+
+export function clearRejoinHook(memberId: string): void {
+  rejoinHooks.delete(memberId);
+}
+
+const ConsumerGroup = require('kafkajs/src/consumer/consumerGroup.js') as { prototype: { joinAndSync(): Promise<unknown>; memberId: string | null } };
+const joinAndSync = ConsumerGroup.prototype.joinAndSync;
+ConsumerGroup.prototype.joinAndSync = async function joinAndSyncWithHook(this: { memberId: string | null }) {
+  const hook = this.memberId ? rejoinHooks.get(this.memberId) : undefined;
+  if (hook) await hook().catch(() => undefined);
+  return joinAndSync.call(this);
+};
 
 export { produceRequestV3 };

@@ -183,3 +183,32 @@ topology: { sources: [{ name: in, topics: [x] }] }
   assert.equal(badField.status, 1);
   assert.match(badField.stderr, /must be at_least_once or exactly_once_v2, got 'exactly_once'.*field=processing\.guarantee/);
 });
+
+test('a rebalance commits before the tasks move: a joining instance repeats nothing (at-least-once)', { timeout: 180_000 }, async () => {
+  const applicationId = uniqueName('rejoin');
+  const input = `${applicationId}-lines`;
+  const output = `${applicationId}-counts`;
+  await createTopics([{ topic: input, partitions: 4 }, { topic: output, partitions: 4 }]);
+  // Only the commit before rejoining can save the first instance's work.
+  const yaml = () => wordCountApp({ applicationId, input, output, stateDir: temporaryDirectory(), commitIntervalMs: 600_000 });
+  const lines = sampleLines(400, 29);
+  await produceRecords(await brokers(), input, lines.map((line, index) => ({ key: String(index), value: line })));
+  const expected = expectedCounts(lines);
+  const total = [...expected.values()].reduce((sum, count) => sum + count, 0);
+  const first = await startApp('first', yaml());
+  await waitFor('the first instance to count everything', async () => (await readAll(output)).length >= total, 90_000, 500);
+  const second = await startApp('second', yaml());
+  await waitFor('the tasks to spread over both instances', async () => (await second.activeTasks()).length > 0 && (await first.activeTasks()).length > 0, 90_000);
+  const more = sampleLines(100, 31);
+  await produceRecords(await brokers(), input, more.map((line, index) => ({ key: `m${index}`, value: line })));
+  const all = expectedCounts([...lines, ...more]);
+  const allTotal = [...all.values()].reduce((sum, count) => sum + count, 0);
+  const records = await waitFor('every count', async () => {
+    const read = await readAll(output);
+    return read.length >= allTotal ? read : undefined;
+  }, 90_000, 500);
+  await second.stop();
+  await first.stop();
+  assert.equal(records.length, allTotal, 'no update was repeated after the rebalance');
+  assert.deepEqual(new Map([...finalCounts(records)].sort()), new Map([...all].sort()));
+});
