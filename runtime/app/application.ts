@@ -18,6 +18,7 @@ import type { LogEntry } from '../task/stream-task.ts';
 import { AdminServer } from './admin-server.ts';
 import { changelogTopic, loadAppConfig, type AppConfig } from './app-config.ts';
 import { StreamThread, type LogLevel, type SwapOutcome, type ThreadStatus } from './stream-thread.ts';
+import { isProcessAlive } from '../process-alive.ts';
 
 export interface ThreadHandle {
   start(): Promise<void>;
@@ -131,7 +132,7 @@ export class Application {
     const lock = join(directory, '.lock');
     if (existsSync(lock)) {
       const pid = Number(readFileSync(lock, 'utf8'));
-      if (pid && pid !== process.pid && isAlive(pid)) {
+      if (pid && pid !== process.pid && isProcessAlive(pid)) {
         throw new ConfigError(`state.dir ${directory} is in use by process ${pid}: give each instance its own state.dir`, { file: this.config.file, field: 'state.dir' });
       }
     }
@@ -216,11 +217,3 @@ export class Application {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

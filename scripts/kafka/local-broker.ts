@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { waitForBroker } from '../../runtime/kafka/kafka-client.ts';
 import { cacheDirectory } from '../../runtime/plugin/transpile-cache.ts';
+import { isProcessAlive } from '../../runtime/process-alive.ts';
 
 export const kafkaVersion = '4.4.0';
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -79,14 +80,6 @@ function readState(directory: string): BrokerState | undefined {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Starts a fresh single-node KRaft broker in `directory` (its data is wiped),
@@ -98,7 +91,7 @@ export async function startLocalBroker(
   const directory = resolve(options.directory ?? defaultBrokerDirectory);
   const log = options.log ?? (() => undefined);
   const running = readState(directory);
-  if (running && isAlive(running.pid)) {
+  if (running && isProcessAlive(running.pid)) {
     await waitForBroker(running.bootstrap, 30_000);
     return { bootstrap: running.bootstrap, stop: async () => undefined };
   }
@@ -176,11 +169,11 @@ export async function startLocalBroker(
 export async function stopLocalBroker(directory = defaultBrokerDirectory): Promise<void> {
   const state = readState(resolve(directory));
   if (!state) return;
-  if (isAlive(state.pid)) {
+  if (isProcessAlive(state.pid)) {
     process.kill(state.pid, 'SIGTERM');
     const deadline = Date.now() + 30_000;
-    while (isAlive(state.pid) && Date.now() < deadline) await new Promise((resolveWait) => setTimeout(resolveWait, 200));
-    if (isAlive(state.pid)) process.kill(state.pid, 'SIGKILL');
+    while (isProcessAlive(state.pid) && Date.now() < deadline) await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+    if (isProcessAlive(state.pid)) process.kill(state.pid, 'SIGKILL');
   }
   rmSync(join(resolve(directory), 'broker.json'), { force: true });
 }
@@ -203,7 +196,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
     await stopLocalBroker(directory);
   } else if (command === 'status') {
     const state = readState(resolve(directory));
-    process.stdout.write(state && isAlive(state.pid) ? `running at ${state.bootstrap} (pid ${state.pid})\n` : 'not running\n');
+    process.stdout.write(state && isProcessAlive(state.pid) ? `running at ${state.bootstrap} (pid ${state.pid})\n` : 'not running\n');
   } else {
     process.stderr.write('usage: local-broker.ts start|stop|status [--dir DIR] [--port N]\n');
     process.exitCode = 2;
