@@ -17,7 +17,7 @@
 import { join } from 'node:path';
 import { EddyError, messageOf } from '../errors.ts';
 import { ChangelogReader, checkpointName, type ChangelogStore } from '../kafka/changelog-reader.ts';
-import { asBuffer, toMessage, toStreamRecord, type KafkaClient, type KafkaMessage, type Message, type Producer, type Transaction } from '../kafka/kafka-client.ts';
+import { toMessage, toStreamRecord, type KafkaClient, type KafkaMessage, type Message, type Producer, type Transaction } from '../kafka/kafka-client.ts';
 import type { CompiledPlugin } from '../plugin/component.ts';
 import type { StoreChange } from '../state/sqlite-key-value-store.ts';
 import { TaskDatabase } from '../state/task-database.ts';
@@ -274,12 +274,7 @@ export class ActiveTask {
     this.pending.push({
       topic,
       store: change.store,
-      message: {
-        key: asBuffer(change.key),
-        value: change.value === undefined ? null : asBuffer(change.value),
-        partition: this.partition,
-        timestamp: String(Date.now()),
-      },
+      message: toMessage({ key: change.key, value: change.value, timestamp: Date.now(), headers: [] }, this.partition),
     });
   }
 

@@ -9,6 +9,7 @@
 import './kafkajs-patches.ts';
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, IHeaders, KafkaMessage, Message, Producer, ProducerConfig, ConsumerConfig } from 'kafkajs';
+import { asBuffer } from '../bytes.ts';
 import { EddyError, messageOf } from '../errors.ts';
 import type { Header, StreamRecord } from '../record.ts';
 
@@ -139,10 +140,6 @@ function toHeaders(headers: IHeaders | undefined): Header[] {
     }
   }
   return out;
-}
-
-export function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** A StreamRecord as a kafkajs message (null key/value kept as null). */

@@ -35,13 +35,3 @@ export function prefixUpperBound(prefix: Uint8Array): Uint8Array | undefined {
   bound[end - 1]! += 1;
   return bound;
 }
-
-/** Unsigned lexicographic byte comparison, as stores order keys. */
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const length = Math.min(a.length, b.length);
-  for (let index = 0; index < length; index++) {
-    const difference = a[index]! - b[index]!;
-    if (difference !== 0) return difference;
-  }
-  return a.length - b.length;
-}

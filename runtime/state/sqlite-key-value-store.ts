@@ -9,6 +9,7 @@
 // hand out a view of cached bytes that a later write could change.
 
 import type Database from 'better-sqlite3';
+import { asBuffer } from '../bytes.ts';
 import type { KeyValueCursor, KeyValueEntry, KeyValueStore } from './key-value-store.ts';
 import { prefixUpperBound } from './key-value-store.ts';
 
@@ -184,10 +185,6 @@ export class SqliteKeyValueStore implements KeyValueStore {
       },
     };
   }
-}
-
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function cacheKey(key: Uint8Array): string {

@@ -9,6 +9,7 @@
 // error.
 
 import { basename, extname } from 'node:path';
+import { asBuffer } from '../bytes.ts';
 import { ConfigError, EddyError, InputFormatError } from '../errors.ts';
 import type { PluginLimits } from '../plugin/component.ts';
 import type { Header, StreamRecord } from '../record.ts';
@@ -128,7 +129,7 @@ function bytesOut(name: string, bytes: Uint8Array | undefined): Record<string, s
   try {
     return { [name]: strictDecoder.decode(bytes) };
   } catch {
-    return { [`${name}Base64`]: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') };
+    return { [`${name}Base64`]: asBuffer(bytes).toString('base64') };
   }
 }
 

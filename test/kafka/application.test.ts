@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { produceRecords } from '../../runtime/kafka/kafka-client.ts';
 import { pluginPath, repositoryRoot } from '../support/plugins.ts';
-import { brokers, createTopics, readAll, startApp, uniqueName, waitFor } from '../support/kafka.ts';
+import { appHeader, brokers, createTopics, readAll, startApp, uniqueName, waitFor } from '../support/kafka.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
 import { expectedCounts, finalCounts, sampleLines, wordCountApp } from '../support/wordcount-app.ts';
 
@@ -25,11 +25,7 @@ test('each record reaches every sink before the next record is processed (observ
   await createTopics([{ topic: input, partitions: 1 }, { topic: output, partitions: 1 }]);
   // in → upper → [sink A → out, pass → sink B → out]: both sinks write to one partition.
   const app = await startApp(applicationId, `
-application.id: ${applicationId}
-bootstrap.servers: \${KAFKA_BROKERS}
-state.dir: ${temporaryDirectory()}
-admin.listener: 127.0.0.1:0
-commit.interval.ms: 100
+${appHeader(applicationId)}
 topology:
   sources: [{ name: in, topics: [${input}] }]
   processors:
@@ -81,11 +77,7 @@ test('a plugin that traps fails only its task; with a dead-letter queue, the rec
     const deadLetter = `${applicationId}-dlq`;
     await createTopics([{ topic: input, partitions: 2 }, { topic: output, partitions: 2 }, { topic: deadLetter, partitions: 1 }]);
     const app = await startApp(applicationId, `
-application.id: ${applicationId}
-bootstrap.servers: \${KAFKA_BROKERS}
-state.dir: ${temporaryDirectory()}
-admin.listener: 127.0.0.1:0
-commit.interval.ms: 100
+${appHeader(applicationId)}
 ${withDeadLetterQueue ? `errors.dead.letter.queue.topic.name: ${deadLetter}` : ''}
 topology:
   sources: [{ name: in, topics: [${input}] }]

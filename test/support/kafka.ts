@@ -114,6 +114,15 @@ export interface AppStatus {
   }>;
 }
 
+/** The lines every test application starts with: id, broker, a fresh state folder, admin endpoint. */
+export function appHeader(applicationId: string, commitIntervalMs = 100): string {
+  return `application.id: ${applicationId}
+bootstrap.servers: \${KAFKA_BROKERS}
+state.dir: ${temporaryDirectory()}
+admin.listener: 127.0.0.1:0
+commit.interval.ms: ${commitIntervalMs}`;
+}
+
 /** Writes an app file and starts `eddy run` on it; resolves once its admin endpoint answers. */
 export async function startApp(name: string, appYaml: string, options: { directory?: string } = {}): Promise<AppProcess> {
   const directory = options.directory ?? temporaryDirectory('eddy-app-');
