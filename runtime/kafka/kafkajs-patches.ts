@@ -14,6 +14,18 @@
 //     two fields: ~15%. Replaced by the same request built with a numeric
 //     min/max and no copies. (For timestamps of different digit counts the
 //     string sort picked wrong first/max timestamps; this computes them right.)
+// One correctness fix:
+//   - `consumer/filterAbortedMessages` (read_committed) compared each record
+//     only with the head of the broker's aborted-transaction list and
+//     activated at most one aborted transaction per record. The broker lists
+//     aborted transactions in the order they were aborted, not by first
+//     offset, so when several producers abort interleaved transactions on one
+//     partition (an instance killed with several open task transactions),
+//     records of aborted transactions were delivered. Replaced by Java's
+//     consumer rule: aborted transactions ordered by first offset, every one
+//     that starts at or before a record activated for its producer, a
+//     producer's ABORT control record ends it, transactional records of an
+//     active producer are dropped (Kafka's CompletedFetch).
 // And one hook kafkajs lacks: a callback that runs (and is awaited) before a
 // member rejoins its group for a rebalance — where Kafka Streams commits in
 // onPartitionsRevoked. See setRejoinHook.
@@ -245,6 +257,44 @@ function produceRequestV3({
   };
 }
 
+// ---- read_committed: dropping records of aborted transactions ---------------------
+
+interface FetchedMessage {
+  offset: string;
+  key?: Buffer | null;
+  isControlRecord?: boolean;
+  batchContext: { producerId: string; inTransaction: boolean; isControlBatch?: boolean };
+}
+interface AbortedTransaction {
+  producerId: string;
+  firstOffset: string;
+}
+
+/** An ABORT control record's key: version 0, type 0. */
+function isAbortMarker(message: FetchedMessage): boolean {
+  const key = message.key;
+  return !!key && key.length >= 4 && key.readInt16BE(0) === 0 && key.readInt16BE(2) === 0;
+}
+
+export function filterAbortedMessages({ messages, abortedTransactions }: { messages: FetchedMessage[]; abortedTransactions?: AbortedTransaction[] }): FetchedMessage[] {
+  if (!abortedTransactions || abortedTransactions.length === 0) return messages;
+  const pending = abortedTransactions
+    .map((entry) => ({ producerId: String(entry.producerId), firstOffset: BigInt(entry.firstOffset) }))
+    .sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
+  const abortedProducers = new Set<string>();
+  let next = 0;
+  return messages.filter((message) => {
+    const offset = BigInt(message.offset);
+    while (next < pending.length && pending[next]!.firstOffset <= offset) abortedProducers.add(pending[next++]!.producerId);
+    const producerId = String(message.batchContext.producerId);
+    if (message.isControlRecord || message.batchContext.isControlBatch) {
+      if (isAbortMarker(message)) abortedProducers.delete(producerId);
+      return true; // control records are dropped by the caller
+    }
+    return !(message.batchContext.inTransaction && abortedProducers.has(producerId));
+  });
+}
+
 // ---- install ---------------------------------------------------------------------
 
 function replaceModule(request: string, exports: unknown): void {
@@ -260,6 +310,7 @@ function replaceModule(request: string, exports: unknown): void {
 replaceModule('kafkajs/src/producer/groupMessagesPerPartition.js', groupMessagesPerPartition);
 replaceModule('kafkajs/src/protocol/recordBatch/record/v0/index.js', encodeRecord);
 replaceModule('kafkajs/src/protocol/requests/produce/v3/request.js', produceRequestV3);
+replaceModule('kafkajs/src/consumer/filterAbortedMessages.js', filterAbortedMessages);
 
 // ---- a hook before rejoining the group ----------------------------------------------
 

@@ -8,11 +8,12 @@
 //   npx tsx scripts/kafka/local-broker.ts start [--dir .kafka] [--port 9092]   prints the bootstrap address
 //   npx tsx scripts/kafka/local-broker.ts stop  [--dir .kafka]
 //   npx tsx scripts/kafka/local-broker.ts status [--dir .kafka]
+//   npx tsx scripts/kafka/local-broker.ts restart [--dir .kafka] [--down-ms 30000] [--graceful]   a bounce: kill, stay down, start on the same port and data
 
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -29,6 +30,7 @@ interface BrokerState {
   pid: number;
   bootstrap: string;
   directory: string;
+  heapMb?: number;
 }
 
 export interface LocalBroker {
@@ -58,16 +60,31 @@ export function brokerLibraries(log: (line: string) => void = () => undefined): 
   return libraries;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
+/**
+ * `count` distinct free loopback ports: every listener is held open until all
+ * are known, so the same port cannot be handed out twice.
+ */
+async function freePorts(count: number): Promise<number[]> {
+  const servers: Server[] = [];
+  try {
+    const ports: number[] = [];
+    for (let index = 0; index < count; index++) {
+      const server = createServer();
+      servers.push(server);
+      ports.push(
+        await new Promise<number>((resolvePort, reject) => {
+          server.on('error', reject);
+          server.listen(0, '127.0.0.1', () => {
+            const address = server.address();
+            resolvePort(typeof address === 'object' && address ? address.port : 0);
+          });
+        }),
+      );
+    }
+    return ports;
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolveClose) => server.close(resolveClose))));
+  }
 }
 
 function readState(directory: string): BrokerState | undefined {
@@ -96,8 +113,9 @@ export async function startLocalBroker(
     return { bootstrap: running.bootstrap, stop: async () => undefined };
   }
   const libraries = brokerLibraries(log);
-  const port = options.port ?? (await freePort());
-  const controllerPort = await freePort();
+  const ports = await freePorts(2);
+  const port = options.port ?? ports[0]!;
+  const controllerPort = ports.find((candidate) => candidate !== port)!;
   const bootstrap = `127.0.0.1:${port}`;
   rmSync(join(directory, 'data'), { recursive: true, force: true });
   mkdirSync(directory, { recursive: true });
@@ -135,25 +153,34 @@ export async function startLocalBroker(
     encoding: 'utf8',
   });
   if (format.status !== 0) throw new Error(`formatting KRaft storage failed:\n${format.stdout}${format.stderr}`);
-  const heap = options.heapMb ?? 768;
-  const logFile = openSync(join(directory, 'broker.log'), 'w');
+  writeFileSync(join(directory, 'broker.log'), '');
+  const state = await launch(directory, bootstrap, options.heapMb ?? 768);
+  log(`kafka: broker ${kafkaVersion} running at ${bootstrap} (pid ${state.pid}, data in ${directory})`);
+  return { bootstrap, stop: () => stopLocalBroker(directory) };
+}
+
+/** Starts the JVM on the formatted storage in `directory` and waits until it answers. */
+async function launch(directory: string, bootstrap: string, heapMb: number): Promise<BrokerState> {
+  const classpath = `${brokerLibraries()}/*`;
+  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+  const logFile = openSync(join(directory, 'broker.log'), 'a');
   const broker = spawn(
     java,
     [
-      `-Xmx${heap}m`,
-      `-Xms${heap}m`,
+      `-Xmx${heapMb}m`,
+      `-Xms${heapMb}m`,
       '-XX:+UseG1GC',
       '-Djava.awt.headless=true',
       '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
       '-cp',
       classpath,
       'kafka.Kafka',
-      properties,
+      join(directory, 'server.properties'),
     ],
     { detached: true, stdio: ['ignore', logFile, logFile] },
   );
   broker.unref();
-  const state: BrokerState = { pid: broker.pid!, bootstrap, directory };
+  const state: BrokerState = { pid: broker.pid!, bootstrap, directory, heapMb };
   writeFileSync(join(directory, 'broker.json'), JSON.stringify(state));
   try {
     await waitForBroker(bootstrap, 90_000);
@@ -161,8 +188,25 @@ export async function startLocalBroker(
     await stopLocalBroker(directory);
     throw new Error(`the broker did not start; see ${join(directory, 'broker.log')}: ${(error as Error).message}`);
   }
-  log(`kafka: broker ${kafkaVersion} running at ${bootstrap} (pid ${state.pid}, data in ${directory})`);
-  return { bootstrap, stop: () => stopLocalBroker(directory) };
+  return state;
+}
+
+/**
+ * Bounces the broker running in `directory`: kills it (SIGKILL, as a crash,
+ * unless `graceful`), keeps it down for `downMs`, then starts it again on the
+ * same port and data. Clients see the broker vanish and come back.
+ */
+export async function restartLocalBroker(directory = defaultBrokerDirectory, options: { downMs?: number; graceful?: boolean } = {}): Promise<void> {
+  const resolved = resolve(directory);
+  const state = readState(resolved);
+  if (!state) throw new Error(`no broker was started in ${resolved}`);
+  if (isProcessAlive(state.pid)) {
+    process.kill(state.pid, options.graceful ? 'SIGTERM' : 'SIGKILL');
+    const deadline = Date.now() + 60_000;
+    while (isProcessAlive(state.pid) && Date.now() < deadline) await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  }
+  if (options.downMs) await new Promise((resolveWait) => setTimeout(resolveWait, options.downMs));
+  await launch(resolved, state.bootstrap, state.heapMb ?? 768);
 }
 
 /** Stops the broker running in `directory` (SIGTERM, then SIGKILL after 30 s). */
@@ -181,7 +225,7 @@ export async function stopLocalBroker(directory = defaultBrokerDirectory): Promi
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { dir: { type: 'string' }, port: { type: 'string' } },
+    options: { dir: { type: 'string' }, port: { type: 'string' }, 'down-ms': { type: 'string' }, graceful: { type: 'boolean' } },
   });
   const directory = values.dir ?? defaultBrokerDirectory;
   const command = positionals[0];
@@ -192,13 +236,15 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
       log: (line) => process.stderr.write(`${line}\n`),
     });
     process.stdout.write(`${broker.bootstrap}\n`);
+  } else if (command === 'restart') {
+    await restartLocalBroker(directory, { downMs: values['down-ms'] ? Number(values['down-ms']) : 0, graceful: values.graceful ?? false });
   } else if (command === 'stop') {
     await stopLocalBroker(directory);
   } else if (command === 'status') {
     const state = readState(resolve(directory));
     process.stdout.write(state && isProcessAlive(state.pid) ? `running at ${state.bootstrap} (pid ${state.pid})\n` : 'not running\n');
   } else {
-    process.stderr.write('usage: local-broker.ts start|stop|status [--dir DIR] [--port N]\n');
+    process.stderr.write('usage: local-broker.ts start|stop|status|restart [--dir DIR] [--port N] [--down-ms N] [--graceful]\n');
     process.exitCode = 2;
   }
 }
