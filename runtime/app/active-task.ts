@@ -75,6 +75,8 @@ export class ActiveTask {
   private failureValue: EddyError | undefined;
   /** Records processed since start (for status). */
   processedRecords = 0;
+  /** Successful commits since the task opened (a revived task counts as healthy again after one). */
+  commits = 0;
 
   private constructor(
     private readonly dependencies: ActiveTaskDependencies,
@@ -146,6 +148,21 @@ export class ActiveTask {
 
   get failure(): EddyError | undefined {
     return this.failureValue;
+  }
+
+  /** Where the task starts reading `topic` (the committed offset it was positioned at). */
+  startAt(topic: string, offset: number): void {
+    if (!this.nextOffsets.has(topic)) this.committedOffsets.set(topic, offset);
+  }
+
+  /**
+   * The next offset to process per input topic: after the last processed
+   * record, or where the task started. A consumer that rejoins or restarts
+   * must resume here, not at the group's committed offsets — the task's
+   * uncommitted work is still in its open transaction / write cache.
+   */
+  positions(): Map<string, number> {
+    return new Map([...this.committedOffsets, ...this.nextOffsets]);
   }
 
   /** Processes one fetched batch of one input partition, then sends its outputs. */
@@ -264,6 +281,7 @@ export class ActiveTask {
       if (offsets.length > 0) await this.dependencies.commitOffsets(offsets);
     }
     for (const [topic, offset] of this.nextOffsets) this.committedOffsets.set(topic, offset);
+    this.commits++;
     this.dirty = false;
     this.lastCommitAt = Date.now();
   }

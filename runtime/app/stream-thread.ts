@@ -1,14 +1,17 @@
 // A stream thread: one member of the application's consumer group and the
 // tasks it runs.
 //
-// Owns: joining the group with the Eddy assignor, reacting to each
-// assignment (closing revoked tasks, opening new ones after restoring their
-// state — standby copies first — and keeping standby copies of others),
-// feeding fetched batches to tasks, the commit timer, hot-swap across its
-// tasks, and a graceful stop (commit, close, leave the group).
+// Owns: joining the group with the Eddy assignor, reconciling its tasks with
+// the newest assignment (closing revoked tasks, opening new ones after
+// restoring their state — standby copies first — and keeping standby copies
+// of others; a stale assignment is never acted on), reviving failed tasks
+// with backoff while they stay assigned, resuming every kept task at its own
+// position after a rejoin or a consumer restart, replacing a consumer that
+// gave up, feeding fetched batches to tasks, the commit timer, hot-swap
+// across its tasks, and a graceful stop (commit, close, leave the group).
 // Must never: process a partition whose task is not ready (its partitions stay
-// paused until restored), or block kafkajs' loop on a restore (heartbeats
-// would stop).
+// paused until restored), block kafkajs' loop on a restore (heartbeats would
+// stop), or leave a failed or unopened assigned task without a next attempt.
 
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +40,7 @@ export interface SwapOutcome {
 export interface ThreadStatus {
   thread: number;
   memberId: string | undefined;
-  activeTasks: Array<ReturnType<ActiveTask['status']>>;
+  activeTasks: TaskStatus[];
   standbyTasks: string[];
   restoring: string[];
 }
@@ -46,6 +49,35 @@ interface StandbyTask {
   partition: number;
   database: TaskDatabase;
 }
+
+/** The assignment this member converges to: the newest one received. */
+interface DesiredAssignment {
+  generation: number;
+  active: number[];
+  standby: number[];
+}
+
+/** Why and when an assigned task is reopened. */
+interface TaskRetry {
+  /** Reopen attempts so far (for status). */
+  attempts: number;
+  /** Failures since the task last committed: drives the backoff. */
+  consecutive: number;
+  lastError: string;
+  nextAttemptAt: number;
+}
+
+export interface TaskStatus {
+  taskId: string;
+  state: string;
+  processed: number;
+  failure?: string;
+  retries?: number;
+  lastError?: string;
+  nextRetryInMs?: number;
+}
+
+const maxRetryDelayMs = 30_000;
 
 export class StreamThread {
   private readonly kafka: KafkaClient;
@@ -59,7 +91,13 @@ export class StreamThread {
   private readonly stores: ChangelogStore[];
   private memberId: string | undefined;
   private assignmentChain: Promise<void> = Promise.resolve();
+  private reconcileQueued = false;
+  private desired: DesiredAssignment = { generation: 0, active: [], standby: [] };
+  private loggedGeneration = 0;
+  private readonly retries = new Map<number, TaskRetry>();
+  private readonly notedFailures = new WeakSet<ActiveTask>();
   private commitTimer: NodeJS.Timeout | undefined;
+  private consumerReplacement: NodeJS.Timeout | undefined;
   private stopping = false;
 
   constructor(
@@ -93,6 +131,25 @@ export class StreamThread {
       this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await this.producer.connect();
     }
+    await this.startConsumer();
+    const tick = Math.max(10, Math.min(this.config.commitIntervalMs, 1000));
+    let lastSupervision = 0;
+    this.commitTimer = setInterval(() => {
+      for (const task of this.tasks.values()) void task.commitIfDue();
+      if (Date.now() - lastSupervision >= 500) {
+        lastSupervision = Date.now();
+        this.supervise();
+      }
+    }, tick);
+  }
+
+  private get heartbeatIntervalMs(): number {
+    return Math.max(100, Math.min(3000, Math.floor(this.config.sessionTimeoutMs / 5)));
+  }
+
+  /** Creates the group consumer and starts fetching (again, when one gave up). */
+  private async startConsumer(): Promise<void> {
+    const config = this.config;
     const consumer = this.kafka.consumer({
       groupId: config.applicationId,
       partitionAssigners: [
@@ -105,7 +162,7 @@ export class StreamThread {
         }),
       ],
       sessionTimeout: config.sessionTimeoutMs,
-      heartbeatInterval: Math.max(100, Math.min(3000, Math.floor(config.sessionTimeoutMs / 5))),
+      heartbeatInterval: this.heartbeatIntervalMs,
       rebalanceTimeout: Math.max(config.sessionTimeoutMs, 30_000),
       readUncommitted: false,
       maxWaitTimeInMs: 100,
@@ -115,7 +172,8 @@ export class StreamThread {
     consumer.on(consumer.events.GROUP_JOIN, (event) => this.onJoin(event.payload as { memberId: string; memberAssignment: Record<string, number[]> }));
     consumer.on(consumer.events.CRASH, (event) => {
       const payload = event.payload as { error: Error; restart: boolean };
-      this.log(payload.restart ? 'warn' : 'error', `consumer crashed (${payload.restart ? 'restarting' : 'not restarting'}): ${payload.error.message}`);
+      this.log('warn', `consumer crashed (${payload.restart ? 'kafkajs restarts it' : 'replacing it'}): ${payload.error.message}`);
+      if (!payload.restart && consumer === this.consumer) this.replaceConsumer();
     });
     await consumer.connect();
     await consumer.subscribe({ topics: this.sourceTopics, fromBeginning: true });
@@ -141,10 +199,27 @@ export class StreamThread {
         await heartbeat();
       },
     });
-    const tick = Math.max(10, Math.min(this.config.commitIntervalMs, 1000));
-    this.commitTimer = setInterval(() => {
-      for (const task of this.tasks.values()) void task.commitIfDue();
-    }, tick);
+  }
+
+  /** Replaces a consumer that gave up (broker gone too long), with backoff, until the thread stops. */
+  private replaceConsumer(attempt = 1): void {
+    if (this.stopping || this.consumerReplacement) return;
+    const delay = Math.min(maxRetryDelayMs, 1000 * 2 ** (attempt - 1));
+    this.consumerReplacement = setTimeout(() => {
+      this.consumerReplacement = undefined;
+      if (this.stopping) return;
+      const old = this.consumer;
+      void (async () => {
+        await old?.disconnect().catch(() => undefined);
+        try {
+          await this.startConsumer();
+          this.log('info', `thread ${this.threadIndex}: consumer replaced`);
+        } catch (error) {
+          this.log('warn', `thread ${this.threadIndex}: replacing the consumer failed (attempt ${attempt}): ${messageOf(error)}`);
+          this.replaceConsumer(attempt + 1);
+        }
+      })();
+    }, delay);
   }
 
   /** What this member has, for the leader's next assignment. */
@@ -168,16 +243,46 @@ export class StreamThread {
     setRejoinHook(payload.memberId, () => this.commitAllTasks());
     const firstTopic = this.sourceTopics[0]!;
     const assignment = takeAssignment(payload.memberId) ?? { activeTasks: payload.memberAssignment[firstTopic] ?? [], standbyTasks: [] };
-    // New partitions wait, paused, until their task is restored and open.
-    const fresh = assignment.activeTasks.filter((partition) => !this.tasks.has(partition));
-    for (const partition of fresh) this.pausePartition(partition);
+    this.desired = { generation: this.desired.generation + 1, active: [...assignment.activeTasks], standby: [...assignment.standbyTasks] };
+    for (const partition of assignment.activeTasks) {
+      const task = this.tasks.get(partition);
+      if (task && !task.failure) {
+        // Kept: go on at the task's own position. kafkajs starts a rejoined
+        // or restarted consumer at the group's committed offsets, which lag
+        // the work in the task's open transaction.
+        for (const [topic, offset] of task.positions()) this.seek(topic, partition, offset);
+      } else {
+        // New partitions wait, paused, until their task is restored and open.
+        this.pausePartition(partition);
+      }
+    }
+    this.scheduleReconcile();
+  }
+
+  private scheduleReconcile(): void {
+    if (this.reconcileQueued) return;
+    this.reconcileQueued = true;
     this.assignmentChain = this.assignmentChain
-      .then(() => this.applyAssignment(assignment.activeTasks, assignment.standbyTasks))
+      .then(() => {
+        this.reconcileQueued = false;
+        return this.reconcile();
+      })
       .catch((error: unknown) => this.log('error', `applying the assignment failed: ${messageOf(error)}`));
   }
 
-  private async applyAssignment(active: number[], standby: number[]): Promise<void> {
-    this.log('info', `thread ${this.threadIndex} assigned active [${active.join(', ')}] standby [${standby.join(', ')}]`);
+  /**
+   * Brings tasks and standbys in line with the newest assignment. Runs one at
+   * a time and stops early when a newer assignment arrives (the next run
+   * takes it), so a member never opens a task — and fences its owner — on
+   * the word of an assignment that is already stale.
+   */
+  private async reconcile(): Promise<void> {
+    const { generation, active, standby } = this.desired;
+    const current = () => !this.stopping && generation === this.desired.generation;
+    if (this.loggedGeneration !== generation) {
+      this.loggedGeneration = generation;
+      this.log('info', `thread ${this.threadIndex} assigned active [${active.join(', ')}] standby [${standby.join(', ')}]`);
+    }
     for (const [partition, task] of [...this.tasks]) {
       if (active.includes(partition)) continue;
       this.tasks.delete(partition);
@@ -185,6 +290,7 @@ export class StreamThread {
       // rejoin hook); anything after that is rolled back.
       await task.close(false);
     }
+    for (const partition of [...this.retries.keys()]) if (!active.includes(partition)) this.retries.delete(partition);
     for (const [partition, copy] of [...this.standbys]) {
       if (standby.includes(partition) && !active.includes(partition)) continue;
       this.reader!.unfollow(partition, this.stores);
@@ -192,21 +298,76 @@ export class StreamThread {
       this.standbys.delete(partition);
     }
     for (const partition of active) {
-      if (this.tasks.has(partition) || this.stopping) continue;
-      const task = await this.openTask(partition);
-      if (task) {
-        this.tasks.set(partition, task);
-        await this.seekToCommitted(partition);
-        this.resumePartition(partition);
+      if (!current()) return;
+      const existing = this.tasks.get(partition);
+      if (existing && !existing.failure) continue;
+      const retry = this.retries.get(partition);
+      if (retry && Date.now() < retry.nextAttemptAt) continue;
+      if (existing) {
+        // Revive: roll back to the last commit and open again (exactly-once:
+        // the new producer fences whoever wrote meanwhile; state restores
+        // from the changelog).
+        this.tasks.delete(partition);
+        this.pausePartition(partition);
+        await existing.close(false);
       }
+      if (retry) retry.attempts++;
+      const task = await this.openTask(partition);
+      if (!task) continue;
+      if (this.stopping || !this.desired.active.includes(partition)) {
+        await task.close(false);
+        continue;
+      }
+      this.tasks.set(partition, task);
+      await this.seekToCommitted(task);
+      this.resumePartition(partition);
     }
     for (const partition of standby) {
-      if (this.standbys.has(partition) || active.includes(partition) || this.stopping || this.stores.length === 0) continue;
+      if (!current()) return;
+      if (this.standbys.has(partition) || active.includes(partition) || this.stores.length === 0) continue;
       const database = TaskDatabase.open(join(taskDirectory(this.config, partition), 'state.db'));
       for (const { store } of this.stores) database.keyValueStore(store);
       this.standbys.set(partition, { partition, database });
       await this.reader!.followStandby(`0_${partition}`, partition, this.stores, database);
     }
+  }
+
+  /**
+   * Every half second: notes new task failures (and when each task is
+   * reopened), counts a revived task healthy again once it commits, and
+   * reconciles when an assigned task is due to be (re)opened.
+   */
+  private supervise(): void {
+    if (this.stopping) return;
+    const now = Date.now();
+    let due = false;
+    for (const partition of this.desired.active) {
+      const task = this.tasks.get(partition);
+      if (task?.failure && !this.notedFailures.has(task)) {
+        this.notedFailures.add(task);
+        this.noteFailure(partition, task.failure.message);
+      }
+      const retry = this.retries.get(partition);
+      if (task && !task.failure && retry && task.commits > 0) retry.consecutive = 0;
+      const waiting = task ? !!task.failure : !this.opening.has(partition);
+      if (waiting && (!retry || now >= retry.nextAttemptAt)) due = true;
+    }
+    if (due) this.scheduleReconcile();
+  }
+
+  /** Records a failure of an assigned task and when it will be reopened. */
+  private noteFailure(partition: number, message: string): void {
+    const retry = this.retries.get(partition) ?? { attempts: 0, consecutive: 0, lastError: '', nextAttemptAt: 0 };
+    retry.consecutive++;
+    retry.lastError = message;
+    // A fenced task has most likely moved: let the rebalance reach this
+    // member before fencing the new owner back.
+    const fenced = /fenc|old epoch|INVALID_PRODUCER_EPOCH|PRODUCER_FENCED/i.test(message);
+    const base = fenced ? Math.max(2000, 2 * this.heartbeatIntervalMs) : 1000;
+    const delay = Math.min(maxRetryDelayMs, base * 2 ** Math.min(10, retry.consecutive - 1));
+    retry.nextAttemptAt = Date.now() + delay;
+    this.retries.set(partition, retry);
+    this.log('warn', `task 0_${partition}: reopening in ${delay} ms (failure ${retry.consecutive} in a row): ${message}`);
   }
 
   private async commitAllTasks(): Promise<void> {
@@ -226,7 +387,7 @@ export class StreamThread {
       onLog: this.onPluginLog,
       log: this.log,
     }).catch((error: unknown) => {
-      this.log('error', `task 0_${partition} could not start: ${messageOf(error)}`);
+      this.noteFailure(partition, `could not start: ${messageOf(error)}`);
       return undefined;
     });
     this.opening.set(partition, opening);
@@ -242,11 +403,27 @@ export class StreamThread {
    * offsets, read after the task fenced the previous owner (exactly-once) —
    * offsets kafkajs read at join time may predate that owner's last commit.
    */
-  private async seekToCommitted(partition: number): Promise<void> {
+  private async seekToCommitted(task: ActiveTask): Promise<void> {
+    const partition = task.partition;
     const committed = await this.admin!.fetchOffsets({ groupId: this.config.applicationId, topics: this.sourceTopics });
     for (const { topic, partitions } of committed) {
       const entry = partitions.find((candidate) => candidate.partition === partition);
-      if (entry && Number(entry.offset) >= 0) this.consumer!.seek({ topic, partition, offset: entry.offset });
+      if (entry && Number(entry.offset) >= 0) {
+        task.startAt(topic, Number(entry.offset));
+        this.seek(topic, partition, Number(entry.offset));
+      }
+    }
+  }
+
+  /**
+   * Moves the consumer's position. A consumer that is being replaced cannot
+   * seek yet; its first join seeks every kept task to its own position.
+   */
+  private seek(topic: string, partition: number, offset: number): void {
+    try {
+      this.consumer?.seek({ topic, partition, offset: String(offset) });
+    } catch (error) {
+      this.log('warn', `thread ${this.threadIndex}: cannot seek ${topic}-${partition} now (${messageOf(error)}); the next join does`);
     }
   }
 
@@ -289,9 +466,23 @@ export class StreamThread {
     return {
       thread: this.threadIndex,
       memberId: this.memberId,
-      activeTasks: [...this.tasks.values()].map((task) => task.status()),
+      activeTasks: this.desired.active.filter((partition) => this.tasks.has(partition) || this.retries.has(partition)).map((partition) => this.taskStatus(partition)),
       standbyTasks: [...this.standbys.keys()].map((partition) => `0_${partition}`),
       restoring: [...this.opening.keys()].map((partition) => `0_${partition}`),
+    };
+  }
+
+  private taskStatus(partition: number): TaskStatus {
+    const task = this.tasks.get(partition);
+    const retry = this.retries.get(partition);
+    const base: TaskStatus = task ? task.status() : { taskId: `0_${partition}`, state: this.opening.has(partition) ? 'restoring' : 'failed', processed: 0 };
+    if (!retry) return base;
+    const failed = base.state === 'failed';
+    return {
+      ...base,
+      retries: retry.attempts,
+      lastError: retry.lastError,
+      ...(failed ? { failure: base.failure ?? retry.lastError, nextRetryInMs: Math.max(0, retry.nextAttemptAt - Date.now()) } : {}),
     };
   }
 
@@ -300,6 +491,7 @@ export class StreamThread {
     if (this.stopping) return;
     this.stopping = true;
     if (this.commitTimer) clearInterval(this.commitTimer);
+    if (this.consumerReplacement) clearTimeout(this.consumerReplacement);
     // Fetch no more; batches in flight finish under their task's lock. The
     // consumer stays a group member until the tasks have committed (kafkajs
     // drops the group on stop(), and offsets can no longer be committed).

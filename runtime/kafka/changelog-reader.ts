@@ -44,6 +44,7 @@ export class ChangelogReader {
   private consumer: Consumer | undefined;
   private readonly tracked = new Map<string, Tracked>();
   private started: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(
     private readonly kafka: KafkaClient,
@@ -59,8 +60,20 @@ export class ChangelogReader {
 
   private async run(): Promise<void> {
     if (this.topics.length === 0) return;
+    await this.startConsumer();
+  }
+
+  /** Creates the consumer and waits for its first join (again, when one gave up). */
+  private async startConsumer(): Promise<void> {
     const consumer = this.kafka.consumer({ groupId: this.groupId, readUncommitted: false, maxWaitTimeInMs: 100, sessionTimeout: 30_000 });
     this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, (event) => {
+      // kafkajs restarts a consumer after a retriable error; one that gave up
+      // (the broker gone too long) is replaced, so no restore waits forever.
+      if ((event.payload as { restart: boolean }).restart || consumer !== this.consumer) return;
+      this.consumer = undefined;
+      void this.replaceConsumer(consumer);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: this.topics, fromBeginning: true });
     let joined: () => void = () => undefined;
@@ -158,7 +171,22 @@ export class ChangelogReader {
     }
   }
 
+  private async replaceConsumer(old: Consumer): Promise<void> {
+    await old.disconnect().catch(() => undefined);
+    for (let attempt = 1; !this.stopped; attempt++) {
+      try {
+        await this.startConsumer();
+        return;
+      } catch {
+        await this.consumer?.disconnect().catch(() => undefined);
+        this.consumer = undefined;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1000 * 2 ** (attempt - 1))));
+      }
+    }
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
     const consumer = this.consumer;
     this.consumer = undefined;
     this.tracked.clear();
@@ -166,9 +194,15 @@ export class ChangelogReader {
   }
 
   private follow(entry: Tracked): void {
-    const consumer = this.consumer!;
     this.tracked.set(key(entry.topic, entry.partition), entry);
-    consumer.seek({ topic: entry.topic, partition: entry.partition, offset: String(entry.position) });
+    // Without a consumer (one is being replaced) the next join seeks it.
+    const consumer = this.consumer;
+    if (!consumer) return;
+    try {
+      consumer.seek({ topic: entry.topic, partition: entry.partition, offset: String(entry.position) });
+    } catch {
+      // Not running yet (being replaced): its first join seeks every tracked partition.
+    }
     consumer.resume([{ topic: entry.topic, partitions: [entry.partition] }]);
   }
 

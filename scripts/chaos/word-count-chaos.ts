@@ -1,0 +1,405 @@
+// Chaos for the two-stage word count (split → repartition → count): several
+// `eddy run` instances under a processing guarantee, input produced the whole
+// time, instances killed with SIGKILL (some with their state.dir deleted
+// before the restart), the broker bounced (killed and kept down for a while),
+// all on a seeded schedule. Then it waits for the application to settle and
+// checks the committed output with Apache Kafka's own Java consumer
+// (read_committed), against the input as it actually landed in Kafka:
+//   exactly_once_v2: every word's committed updates are exactly 1, 2, …, n;
+//   at_least_once:   every word reaches at least its count (nothing lost).
+// It also checks that no task is left failed.
+//
+//   npx tsx scripts/chaos/word-count-chaos.ts --seed 7 [--instances 3] [--kills 10] [--wipes 3]
+//     [--bounces 2] [--bounce-down-ms 20000] [--duration-s 60] [--partitions 6]
+//     [--guarantee exactly_once_v2|at_least_once] [--lines-per-second 40] [--json]
+// Prints a report; with --json, one JSON line. Exit 0 when the run is exact.
+// It starts its own broker (in .kafka/chaos-<seed>), since it bounces it.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { referenceWords } from '../../bench/wordcount-reference.ts';
+import { createKafka, ensureTopics, produceRecords } from '../../runtime/kafka/kafka-client.ts';
+import { brokerLibraries, restartLocalBroker, startLocalBroker } from '../kafka/local-broker.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const repositoryRoot = resolve(here, '../..');
+
+export interface ChaosOptions {
+  seed: number;
+  instances: number;
+  kills: number;
+  wipes: number;
+  bounces: number;
+  bounceDownMs: number;
+  durationS: number;
+  partitions: number;
+  guarantee: 'exactly_once_v2' | 'at_least_once';
+  linesPerSecond: number;
+  settleTimeoutS: number;
+  log: (line: string) => void;
+}
+
+export interface ChaosReport {
+  seed: number;
+  guarantee: string;
+  instances: number;
+  kills: number;
+  wipes: number;
+  bounces: number;
+  bounceDownMs: number;
+  inputLines: number;
+  words: number;
+  outputRecords: number;
+  settleSeconds: number | null;
+  exact: boolean;
+  problems: string[];
+  seconds: number;
+}
+
+/** A small seeded generator (mulberry32): the same seed, the same schedule. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const vocabulary = ['the', 'kafka', 'stream', 'eddy', 'wasm', 'plugin', 'state', 'table', 'topic', 'record', 'count', 'word', 'café', 'straße', 'ΟΔΥΣΣΕΥΣ', '東京', 'alpha', 'beta'];
+
+function line(next: () => number): string {
+  const words = 2 + Math.floor(next() * 8);
+  return Array.from({ length: words }, () => vocabulary[Math.floor(next() * vocabulary.length)]).join(next() < 0.3 ? ', ' : ' ');
+}
+
+const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
+
+class Instance {
+  child: ChildProcess | undefined;
+  admin: string | undefined;
+  output = '';
+  constructor(readonly name: string, readonly appFile: string, readonly stateDir: string, private readonly bootstrap: string, private readonly log: (line: string) => void) {}
+
+  start(): void {
+    this.admin = undefined;
+    const child = spawn(process.execPath, [join(repositoryRoot, 'runtime/bin/eddy.js'), 'run', this.appFile], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, KAFKA_BROKERS: this.bootstrap },
+    });
+    const collect = (chunk: Buffer) => {
+      const text = chunk.toString();
+      this.output += text;
+      if (this.output.length > 2_000_000) this.output = this.output.slice(-1_000_000);
+      const admin = /\{"admin":"([^"]+)"/.exec(text);
+      if (admin) this.admin = admin[1];
+      if (process.env.EDDY_CHAOS_VERBOSE) for (const entry of text.split('\n').filter(Boolean)) this.log(`[${this.name}] ${entry}`);
+    };
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
+    this.child = child;
+  }
+
+  get running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async kill(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+    child.kill(signal);
+    await exited;
+  }
+
+  async status(): Promise<{ threads: Array<{ activeTasks: Array<{ taskId: string; state: string; failure?: string; retries?: number }> }> } | undefined> {
+    if (!this.admin || !this.running) return undefined;
+    try {
+      const response = await fetch(`${this.admin}/status`, { signal: AbortSignal.timeout(5000) });
+      return (await response.json()) as Awaited<ReturnType<Instance['status']>>;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function appYaml(options: { applicationId: string; input: string; output: string; guarantee: string; stateDir: string }): string {
+  return `application.id: ${options.applicationId}
+bootstrap.servers: \${KAFKA_BROKERS}
+processing.guarantee: ${options.guarantee}
+commit.interval.ms: 200
+session.timeout.ms: 6000
+state.dir: ${options.stateDir}
+admin.listener: 127.0.0.1:0
+topology:
+  sources:
+    - { name: lines, topics: [${options.input}] }
+    - { name: words, topics: [${options.applicationId}-words-repartition] }
+  processors:
+    - { name: split, plugin: ${join(repositoryRoot, 'plugins/split-words-rust')}, parents: [lines] }
+    - { name: count, plugin: ${join(repositoryRoot, 'plugins/count-by-key-rust')}, parents: [words], stores: [counts] }
+  sinks:
+    - { name: to-words, topic: ${options.applicationId}-words-repartition, parents: [split] }
+    - { name: out, topic: ${options.output}, parents: [count] }
+`;
+}
+
+export interface JavaRecord {
+  partition: number;
+  offset: number;
+  key: string | null;
+  value: string | null;
+}
+
+/** Reads a topic read_committed with Apache Kafka's Java consumer (scripts/chaos/ReadCommitted.java). */
+export function readCommittedWithJava(bootstrap: string, topic: string): JavaRecord[] {
+  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+  const result = spawnSync(java, ['-Xmx256m', '-cp', `${brokerLibraries()}/*`, join(here, 'ReadCommitted.java'), bootstrap, topic], {
+    encoding: 'utf8',
+    maxBuffer: 1024 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`the Java reader failed on ${topic} (exit ${result.status}): ${result.stderr.slice(-2000)}`);
+  const decode = (text: string) => (text === '-' ? null : Buffer.from(text, 'base64').toString('utf8'));
+  return result.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((row) => {
+      const [partition, offset, , key, value] = row.split(' ');
+      return { partition: Number(partition), offset: Number(offset), key: decode(key!), value: decode(value!) };
+    });
+}
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+  const started = Date.now();
+  const log = options.log;
+  const next = random(options.seed);
+  const brokerDirectory = join(repositoryRoot, '.kafka', `chaos-${options.seed}-${process.pid}`);
+  const broker = await startLocalBroker({ directory: brokerDirectory, heapMb: 512 });
+  const bootstrap = broker.bootstrap;
+  const work = mkdtempSync(join(tmpdir(), `eddy-chaos-${options.seed}-`));
+  const applicationId = `chaos-${options.seed}-${Date.now().toString(36)}`;
+  const input = `${applicationId}-lines`;
+  const output = `${applicationId}-counts`;
+  const instances: Instance[] = [];
+  const problems: string[] = [];
+  let settleSeconds: number | null = null;
+  let inputLines = 0;
+  let words = 0;
+  let outputRecords = 0;
+  try {
+    const admin = createKafka(bootstrap, 'chaos-admin').admin();
+    await admin.connect();
+    await ensureTopics(admin, [
+      { topic: input, partitions: options.partitions },
+      { topic: output, partitions: options.partitions },
+    ]);
+    await admin.disconnect();
+    for (let index = 0; index < options.instances; index++) {
+      const stateDir = join(work, `state-${index}`);
+      const appFile = join(work, `instance-${index}.yaml`);
+      mkdirSync(stateDir, { recursive: true });
+      writeFileSync(appFile, appYaml({ applicationId, input, output, guarantee: options.guarantee, stateDir }));
+      const instance = new Instance(`instance-${index}`, appFile, stateDir, bootstrap, log);
+      instance.start();
+      instances.push(instance);
+    }
+    log(`chaos seed ${options.seed}: ${options.instances} instances of ${applicationId} (${options.guarantee}) on ${bootstrap}`);
+
+    // The schedule: kills spread over the run, some with a state wipe; broker
+    // bounces between them.
+    const durationMs = options.durationS * 1000;
+    type Event = { at: number; kind: 'kill'; wipe: boolean } | { at: number; kind: 'bounce' };
+    const events: Event[] = [];
+    const wipeSlots = new Set<number>();
+    while (wipeSlots.size < Math.min(options.wipes, options.kills)) wipeSlots.add(Math.floor(next() * options.kills));
+    for (let index = 0; index < options.kills; index++) {
+      const slot = durationMs / (options.kills + 1);
+      events.push({ at: Math.round(slot * (index + 1) + (next() - 0.5) * slot * 0.5), kind: 'kill', wipe: wipeSlots.has(index) });
+    }
+    for (let index = 0; index < options.bounces; index++) {
+      events.push({ at: Math.round((durationMs * (index + 1)) / (options.bounces + 1) + (next() - 0.5) * 2000), kind: 'bounce' });
+    }
+    events.sort((a, b) => a.at - b.at);
+
+    // Input, produced the whole time in small batches (a batch that fails
+    // during a bounce is sent again: the truth is what the topic holds).
+    let producing = true;
+    let lineNumber = 0;
+    const producer = (async () => {
+      const batchEveryMs = 250;
+      const perBatch = Math.max(1, Math.round((options.linesPerSecond * batchEveryMs) / 1000));
+      while (producing) {
+        const batch = Array.from({ length: perBatch }, () => ({ key: String(lineNumber++), value: line(next) }));
+        for (;;) {
+          try {
+            await produceRecords(bootstrap, input, batch);
+            break;
+          } catch {
+            await sleep(500);
+          }
+        }
+        await sleep(batchEveryMs);
+      }
+    })();
+
+    const chaosStart = Date.now();
+    let kills = 0;
+    for (const event of events) {
+      const wait = chaosStart + event.at - Date.now();
+      if (wait > 0) await sleep(wait);
+      if (event.kind === 'bounce') {
+        log(`  ${((Date.now() - chaosStart) / 1000).toFixed(1)} s: broker bounce, down ${options.bounceDownMs} ms`);
+        await restartLocalBroker(brokerDirectory, { downMs: options.bounceDownMs });
+        continue;
+      }
+      const victims = instances.filter((instance) => instance.running);
+      const victim = victims[Math.floor(next() * victims.length)];
+      if (!victim) continue;
+      kills++;
+      log(`  ${((Date.now() - chaosStart) / 1000).toFixed(1)} s: kill -9 ${victim.name}${event.wipe ? ' and delete its state.dir' : ''}`);
+      await victim.kill('SIGKILL');
+      if (event.wipe) rmSync(victim.stateDir, { recursive: true, force: true });
+      const pause = 500 + Math.floor(next() * 2500);
+      setTimeout(() => victim.start(), pause);
+    }
+    const rest = chaosStart + durationMs - Date.now();
+    if (rest > 0) await sleep(rest);
+    producing = false;
+    await producer;
+    await sleep(3500);
+    for (const instance of instances) if (!instance.running) instance.start();
+    const chaosEnd = Date.now();
+    log(`  chaos over after ${((chaosEnd - chaosStart) / 1000).toFixed(1)} s (${kills} kills); waiting for the application to settle`);
+
+    // The truth: the input as it landed (read_committed, Java).
+    const lines = readCommittedWithJava(bootstrap, input);
+    inputLines = lines.length;
+    const expected = new Map<string, number>();
+    for (const record of lines) for (const word of referenceWords(record.value ?? '')) expected.set(word, (expected.get(word) ?? 0) + 1);
+    words = expected.size;
+
+    // Settled: every word's final count reached (read with Java, read_committed).
+    const deadline = Date.now() + options.settleTimeoutS * 1000;
+    let records: JavaRecord[] = [];
+    for (;;) {
+      records = readCommittedWithJava(bootstrap, output);
+      const finals = new Map<string, number>();
+      for (const record of records) finals.set(record.key!, Math.max(finals.get(record.key!) ?? 0, Number(record.value)));
+      if ([...expected].every(([word, count]) => (finals.get(word) ?? 0) >= count)) break;
+      if (Date.now() > deadline) {
+        const missing = [...expected].filter(([word, count]) => (finals.get(word) ?? 0) < count);
+        problems.push(`not settled after ${options.settleTimeoutS} s: ${missing.length} word(s) short, e.g. ${missing.slice(0, 3).map(([word, count]) => `${word} ${finals.get(word) ?? 0}/${count}`).join(', ')}`);
+        break;
+      }
+      await sleep(2000);
+    }
+    if (problems.length === 0) settleSeconds = Math.round((Date.now() - chaosEnd) / 100) / 10;
+    outputRecords = records.length;
+
+    // Check the committed updates.
+    const sequences = new Map<string, number[]>();
+    for (const record of records) {
+      const list = sequences.get(record.key!) ?? [];
+      list.push(Number(record.value));
+      sequences.set(record.key!, list);
+    }
+    for (const word of sequences.keys()) if (!expected.has(word)) problems.push(`output has '${word}', which is not in the input`);
+    for (const [word, count] of expected) {
+      const sequence = sequences.get(word) ?? [];
+      if (options.guarantee === 'exactly_once_v2') {
+        const exact = sequence.length === count && sequence.every((value, index) => value === index + 1);
+        if (!exact) {
+          const extra = sequence.length - count;
+          problems.push(`'${word}': ${sequence.length} committed updates for a count of ${count}${extra > 0 ? ` (${extra} extra)` : ''}; first deviation at index ${sequence.findIndex((value, index) => value !== index + 1)}`);
+        }
+      } else if (Math.max(0, ...sequence) < count) {
+        problems.push(`'${word}': lost updates, final ${Math.max(0, ...sequence)} < ${count}`);
+      }
+    }
+    // No task left failed.
+    for (const instance of instances) {
+      const status = await instance.status();
+      for (const task of status?.threads.flatMap((thread) => thread.activeTasks) ?? []) {
+        if (task.state === 'failed') problems.push(`${instance.name}: task ${task.taskId} is failed: ${task.failure}`);
+      }
+    }
+    return {
+      seed: options.seed,
+      guarantee: options.guarantee,
+      instances: options.instances,
+      kills,
+      wipes: events.filter((event) => event.kind === 'kill' && event.wipe).length,
+      bounces: options.bounces,
+      bounceDownMs: options.bounceDownMs,
+      inputLines,
+      words,
+      outputRecords,
+      settleSeconds,
+      exact: problems.length === 0,
+      problems: problems.slice(0, 20),
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+  } finally {
+    await Promise.all(instances.map((instance) => instance.kill('SIGTERM')));
+    if (problems.length > 0 && process.env.EDDY_CHAOS_KEEP_LOGS) {
+      for (const instance of instances) writeFileSync(join(work, `${instance.name}.log`), instance.output);
+      log(`  instance logs kept in ${work}`);
+    } else {
+      rmSync(work, { recursive: true, force: true });
+    }
+    await broker.stop();
+    rmSync(brokerDirectory, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  const { values } = parseArgs({
+    options: {
+      seed: { type: 'string', default: '1' },
+      instances: { type: 'string', default: '3' },
+      kills: { type: 'string', default: '10' },
+      wipes: { type: 'string', default: '3' },
+      bounces: { type: 'string', default: '2' },
+      'bounce-down-ms': { type: 'string', default: '20000' },
+      'duration-s': { type: 'string', default: '60' },
+      partitions: { type: 'string', default: '6' },
+      guarantee: { type: 'string', default: 'exactly_once_v2' },
+      'lines-per-second': { type: 'string', default: '40' },
+      'settle-timeout-s': { type: 'string', default: '300' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const guarantee = values.guarantee;
+  if (guarantee !== 'exactly_once_v2' && guarantee !== 'at_least_once') {
+    process.stderr.write(`--guarantee must be exactly_once_v2 or at_least_once, got ${guarantee}\n`);
+    process.exit(2);
+  }
+  const report = await runChaos({
+    seed: Number(values.seed),
+    instances: Number(values.instances),
+    kills: Number(values.kills),
+    wipes: Number(values.wipes),
+    bounces: Number(values.bounces),
+    bounceDownMs: Number(values['bounce-down-ms']),
+    durationS: Number(values['duration-s']),
+    partitions: Number(values.partitions),
+    guarantee,
+    linesPerSecond: Number(values['lines-per-second']),
+    settleTimeoutS: Number(values['settle-timeout-s']),
+    log: (text) => process.stderr.write(`${text}\n`),
+  });
+  if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else {
+    process.stdout.write(
+      `seed ${report.seed} ${report.guarantee}: ${report.exact ? 'EXACT' : 'FAILED'} — ${report.instances} instances, ${report.kills} kills (${report.wipes} with state wiped), ${report.bounces} broker bounces (${report.bounceDownMs} ms down), ${report.inputLines} lines, ${report.words} words, ${report.outputRecords} committed updates, settled ${report.settleSeconds ?? '—'} s after the chaos, ${report.seconds} s in all\n`,
+    );
+    for (const problem of report.problems) process.stdout.write(`  - ${problem}\n`);
+  }
+  process.exit(report.exact ? 0 : 1);
+}
