@@ -11,7 +11,7 @@
 //
 //   npx tsx scripts/chaos/word-count-chaos.ts --seed 7 [--instances 3] [--kills 10] [--wipes 3]
 //     [--bounces 2] [--bounce-down-ms 20000] [--duration-s 60] [--partitions 6]
-//     [--guarantee exactly_once_v2|at_least_once] [--lines-per-second 40] [--json]
+//     [--guarantee exactly_once_v2|at_least_once] [--lines-per-second 80] [--json]
 // Prints a report; with --json, one JSON line. Exit 0 when the run is exact.
 // It starts its own broker (in .kafka/chaos-<seed>), since it bounces it.
 
@@ -249,18 +249,26 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     })();
 
     const chaosStart = Date.now();
+    let bounces: Promise<void> = Promise.resolve();
     let kills = 0;
     for (const event of events) {
       const wait = chaosStart + event.at - Date.now();
       if (wait > 0) await sleep(wait);
       if (event.kind === 'bounce') {
-        log(`  ${((Date.now() - chaosStart) / 1000).toFixed(1)} s: broker bounce, down ${options.bounceDownMs} ms`);
-        await restartLocalBroker(brokerDirectory, { downMs: options.bounceDownMs });
+        // In the background: kills go on while the broker is down.
+        // (one bounce at a time: a bounce due while the broker is still down waits)
+        bounces = bounces
+          .then(() => log(`  ${((Date.now() - chaosStart) / 1000).toFixed(1)} s: broker killed, down ${options.bounceDownMs} ms`))
+          .then(() => restartLocalBroker(brokerDirectory, { downMs: options.bounceDownMs }))
+          .then(() => log(`  ${((Date.now() - chaosStart) / 1000).toFixed(1)} s: broker back`));
         continue;
       }
-      const victims = instances.filter((instance) => instance.running);
-      const victim = victims[Math.floor(next() * victims.length)];
-      if (!victim) continue;
+      let victims = instances.filter((instance) => instance.running);
+      while (victims.length === 0) {
+        await sleep(200);
+        victims = instances.filter((instance) => instance.running);
+      }
+      const victim = victims[Math.floor(next() * victims.length)]!;
       kills++;
       log(`  ${((Date.now() - chaosStart) / 1000).toFixed(1)} s: kill -9 ${victim.name}${event.wipe ? ' and delete its state.dir' : ''}`);
       await victim.kill('SIGKILL');
@@ -270,6 +278,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
     const rest = chaosStart + durationMs - Date.now();
     if (rest > 0) await sleep(rest);
+    await bounces;
     producing = false;
     await producer;
     await sleep(3500);
@@ -370,7 +379,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
       'duration-s': { type: 'string', default: '60' },
       partitions: { type: 'string', default: '6' },
       guarantee: { type: 'string', default: 'exactly_once_v2' },
-      'lines-per-second': { type: 'string', default: '40' },
+      'lines-per-second': { type: 'string', default: '80' },
       'settle-timeout-s': { type: 'string', default: '300' },
       json: { type: 'boolean', default: false },
     },

@@ -1,0 +1,172 @@
+// The Kafka edge as ports: the narrow interfaces everything above
+// runtime/kafka/ uses to reach Kafka — a group consumer, producers
+// (idempotent, and transactional with offsets in the transaction), an admin,
+// and one connection that makes them. The client library is an adapter
+// behind these (runtime/kafka/kafkajs-connection.ts today).
+// Owns: the shapes of records, offsets and group assignments crossing the
+// edge, in Eddy's own types.
+// Must never: import a Kafka client, or expose one of its types.
+
+import type { StreamRecord } from '../record.ts';
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+export interface TopicPartitionOffset extends TopicPartition {
+  offset: number;
+}
+
+/** A record read from a partition. */
+export interface ConsumedRecord {
+  offset: number;
+  record: StreamRecord;
+}
+
+/** Records fetched from one partition, in offset order (control records and aborted transactions removed). */
+export interface FetchedBatch extends TopicPartition {
+  records: ConsumedRecord[];
+  /** The offset of the last entry of the fetch (control records included): resume after it. */
+  lastOffset: number;
+}
+
+/** A record to produce; without a partition, the client's default partitioner picks one by key. */
+export interface OutgoingRecord {
+  topic: string;
+  partition?: number;
+  record: StreamRecord;
+}
+
+/** Where one produce request put the records of one partition. */
+export interface ProducedBatch extends TopicPartition {
+  baseOffset: number;
+}
+
+// ---- consumer groups --------------------------------------------------------
+
+/** A group member as the leader sees it: its id and the user data it joined with. */
+export interface GroupMember {
+  memberId: string;
+  userData: Uint8Array;
+}
+
+/** What the leader gives one member: partitions per topic and user data. */
+export interface MemberPartitions {
+  partitions: Record<string, number[]>;
+  userData: Uint8Array;
+}
+
+/**
+ * A partition assignor (Kafka's ConsumerPartitionAssignor): user data at
+ * every join, and the leader's decision from every member's user data.
+ */
+export interface GroupAssignor {
+  readonly name: string;
+  subscriptionUserData(): Uint8Array;
+  assign(members: GroupMember[], partitionCounts: Map<string, number>): Map<string, MemberPartitions>;
+}
+
+/** What this member received at a join. */
+export interface GroupAssignment {
+  memberId: string;
+  generationId: number;
+  partitions: Record<string, number[]>;
+  /** The assignor's user data for this member (undefined when the leader sent none). */
+  userData: Uint8Array | undefined;
+}
+
+export interface GroupConsumerListener {
+  /** A join completed (before fetching for the new assignment starts). */
+  onAssigned(assignment: GroupAssignment): void;
+  /** Awaited before the member rejoins for a rebalance: the last moment to commit with the old generation. */
+  beforeRejoin(): Promise<void>;
+  /** One partition's fetched records; resolve true when they are consumed (the position moves past `lastOffset`). */
+  onBatch(batch: FetchedBatch): Promise<boolean>;
+  /** The consumer failed; `restarting`: the client restarts it itself, otherwise it is dead. */
+  onCrash(error: Error, restarting: boolean): void;
+}
+
+export interface GroupConsumerOptions {
+  groupId: string;
+  topics: string[];
+  assignor?: GroupAssignor;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  rebalanceTimeoutMs: number;
+  /** Partitions fetched and handled at once. */
+  concurrency?: number;
+}
+
+/** The group offsets to resume from, as the transactional producer sends them (KIP-447's group metadata). */
+export interface GroupMetadata {
+  groupId: string;
+}
+
+export interface GroupConsumer {
+  /** Joins the group and starts fetching; resolves once running. */
+  start(listener: GroupConsumerListener): Promise<void>;
+  pause(partitions: TopicPartition[]): void;
+  resume(partitions: TopicPartition[]): void;
+  /** Moves the fetch position; throws while the consumer is not running (its next join is the place). */
+  seek(position: TopicPartitionOffset): void;
+  commitOffsets(offsets: TopicPartitionOffset[]): Promise<void>;
+  metadata(): GroupMetadata;
+  /** Stops fetching and leaves the group. */
+  stop(): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+// ---- producers --------------------------------------------------------------
+
+/** An idempotent producer (acks=all, ordered per partition). */
+export interface Producer {
+  send(records: OutgoingRecord[]): Promise<ProducedBatch[]>;
+  disconnect(): Promise<void>;
+}
+
+/**
+ * A transactional producer. Opening it registers its transactional id, which
+ * fences any earlier producer with that id and settles its open transaction.
+ */
+export interface TransactionalProducer {
+  /** Sends within the open transaction (one is begun when none is open). */
+  send(records: OutgoingRecord[]): Promise<ProducedBatch[]>;
+  /** Adds consumer offsets to the open transaction. */
+  sendOffsets(group: GroupMetadata, offsets: TopicPartitionOffset[]): Promise<void>;
+  commit(): Promise<void>;
+  /** Aborts the open transaction, if any. */
+  abort(): Promise<void>;
+  readonly inTransaction: boolean;
+  disconnect(): Promise<void>;
+}
+
+// ---- admin --------------------------------------------------------------------
+
+export interface TopicSpec {
+  topic: string;
+  partitions: number;
+  config?: Record<string, string>;
+}
+
+export interface KafkaAdmin {
+  /** Creates the topics that do not exist yet; existing ones are left alone. */
+  ensureTopics(topics: TopicSpec[]): Promise<void>;
+  /** Partition count of each topic; undefined for a topic that does not exist. */
+  partitionCounts(topics: string[]): Promise<Map<string, number | undefined>>;
+  /** The offset after the last readable record of each partition (read-committed). */
+  endOffsets(topic: string): Promise<Map<number, number>>;
+  /** The group's committed offsets of these topics (partitions without one are left out). */
+  committedOffsets(groupId: string, topics: string[]): Promise<TopicPartitionOffset[]>;
+  disconnect(): Promise<void>;
+}
+
+// ---- the connection -----------------------------------------------------------
+
+/** One client identity on one cluster: makes the ports above. */
+export interface KafkaConnection {
+  admin(): Promise<KafkaAdmin>;
+  producer(): Promise<Producer>;
+  transactionalProducer(transactionalId: string, options?: { transactionTimeoutMs?: number }): Promise<TransactionalProducer>;
+  groupConsumer(options: GroupConsumerOptions): GroupConsumer;
+}
