@@ -183,7 +183,7 @@ async function runApplication(args: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  // kafkajs keeps timers alive after disconnecting; the application is done.
+  // the Kafka client keeps timers alive after disconnecting; the application is done.
   setImmediate(() => process.exit(0));
   return 0;
 }

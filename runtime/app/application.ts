@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ConfigError, EddyError, messageOf } from '../errors.ts';
-import { createKafka, ensureTopics, partitionCounts } from '../kafka/kafka-client.ts';
+import { connectKafka } from '../kafka/connection.ts';
 import type { LogEntry } from '../task/stream-task.ts';
 import { AdminServer } from './admin-server.ts';
 import { changelogTopic, loadAppConfig, type AppConfig } from './app-config.ts';
@@ -78,8 +78,7 @@ export class Application {
 
   private async prepareKafka(): Promise<void> {
     const config = this.config;
-    const admin = createKafka(config.bootstrapServers, `${config.applicationId}-admin`).admin();
-    await admin.connect();
+    const admin = await connectKafka(config.bootstrapServers, `${config.applicationId}-admin`).admin();
     try {
       const sinks = [...new Set(config.topology.sinks.map((sink) => sink.topic))];
       // A topic written by a sink and read by a source of the same topology is
@@ -88,14 +87,14 @@ export class Application {
       const repartition = config.topology.sourceTopics.filter((topic) => sinks.includes(topic));
       const inputs = config.topology.sourceTopics.filter((topic) => !repartition.includes(topic));
       if (inputs.length === 0) throw new ConfigError('every source reads a topic the topology writes itself: at least one input topic is needed', { file: config.file, field: 'topology.sources' });
-      const inputCounts = await partitionCounts(admin, inputs);
+      const inputCounts = await admin.partitionCounts(inputs);
       const partitions = [...inputCounts.values()].find((count) => count !== undefined);
       if (repartition.length > 0 && partitions !== undefined) {
-        await ensureTopics(admin, repartition.map((topic) => ({ topic, partitions })));
+        await admin.ensureTopics(repartition.map((topic) => ({ topic, partitions })));
       }
       const sources = config.topology.sourceTopics;
       const deadLetter = config.deadLetterQueueTopic ? [config.deadLetterQueueTopic] : [];
-      const counts = await partitionCounts(admin, [...sources, ...sinks, ...deadLetter]);
+      const counts = await admin.partitionCounts([...sources, ...sinks, ...deadLetter]);
       const missing = [...counts].filter(([, count]) => count === undefined).map(([topic]) => topic);
       if (missing.length > 0) {
         throw new ConfigError(`topic(s) ${missing.join(', ')} do not exist: create them first (Eddy creates only its internal topics)`, { file: config.file, field: 'topology' });
@@ -107,15 +106,14 @@ export class Application {
           { file: config.file, field: 'topology.sources' },
         );
       }
-      await ensureTopics(
-        admin,
+      await admin.ensureTopics(
         config.topology.stores.map((store) => ({
           topic: changelogTopic(config.applicationId, store),
           partitions: sourceCounts[0]!,
           config: { 'cleanup.policy': 'compact' },
         })),
       );
-      const changelogCounts = await partitionCounts(admin, config.topology.stores.map((store) => changelogTopic(config.applicationId, store)));
+      const changelogCounts = await admin.partitionCounts(config.topology.stores.map((store) => changelogTopic(config.applicationId, store)));
       for (const [topic, count] of changelogCounts) {
         if (count !== sourceCounts[0]) {
           throw new ConfigError(`changelog topic ${topic} has ${count} partitions but the sources have ${sourceCounts[0]}`, { file: config.file });

@@ -10,22 +10,21 @@
 // gave up, feeding fetched batches to tasks, the commit timer, hot-swap
 // across its tasks, and a graceful stop (commit, close, leave the group).
 // Must never: process a partition whose task is not ready (its partitions stay
-// paused until restored), block kafkajs' loop on a restore (heartbeats would
+// paused until restored), block the consumer's loop on a restore (heartbeats would
 // stop), or leave a failed or unopened assigned task without a next attempt.
 
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EddyError, messageOf } from '../errors.ts';
-import { ChangelogReader, type ChangelogStore } from '../kafka/changelog-reader.ts';
-import { createKafka, type Admin, type Consumer, type KafkaClient, type Producer } from '../kafka/kafka-client.ts';
-import { clearRejoinHook, setRejoinHook } from '../kafka/kafkajs-patches.ts';
-import { streamsAssignor, takeAssignment } from '../kafka/streams-assignor.ts';
+import { connectKafka } from '../kafka/connection.ts';
+import type { ChangelogReader, ChangelogStore, FetchedBatch, GroupAssignment, GroupConsumer, KafkaAdmin, KafkaConnection, Producer } from '../kafka/ports.ts';
 import { PluginComponent, defaultLimits } from '../plugin/component.ts';
 import { TaskDatabase } from '../state/task-database.ts';
 import type { LogEntry } from '../task/stream-task.ts';
 import type { Topology } from '../topology/topology.ts';
 import { ActiveTask, taskDirectory } from './active-task.ts';
 import { changelogTopic, type AppConfig } from './app-config.ts';
+import { streamsAssignor, tasksOf } from './streams-assignor.ts';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export type ThreadLogger = (level: LogLevel, message: string) => void;
@@ -80,9 +79,9 @@ export interface TaskStatus {
 const maxRetryDelayMs = 30_000;
 
 export class StreamThread {
-  private readonly kafka: KafkaClient;
-  private admin: Admin | undefined;
-  private consumer: Consumer | undefined;
+  private readonly connection: KafkaConnection;
+  private admin: KafkaAdmin | undefined;
+  private consumer: GroupConsumer | undefined;
   private producer: Producer | undefined;
   private reader: ChangelogReader | undefined;
   private readonly tasks = new Map<number, ActiveTask>();
@@ -108,7 +107,7 @@ export class StreamThread {
     private readonly log: ThreadLogger,
     private readonly onPluginLog: (entry: LogEntry) => void,
   ) {
-    this.kafka = createKafka(config.bootstrapServers, `${config.applicationId}-${processId}-StreamThread-${threadIndex}`);
+    this.connection = connectKafka(config.bootstrapServers, `${config.applicationId}-${processId}-StreamThread-${threadIndex}`);
     this.stores = topology.stores.map((store) => ({ store, topic: changelogTopic(config.applicationId, store) }));
   }
 
@@ -118,19 +117,13 @@ export class StreamThread {
 
   async start(): Promise<void> {
     const config = this.config;
-    this.admin = this.kafka.admin();
-    await this.admin.connect();
-    this.reader = new ChangelogReader(
-      this.kafka,
-      this.admin,
+    this.admin = await this.connection.admin();
+    this.reader = await this.connection.changelogReader(
       `${config.applicationId}-changelog-reader-${this.processId}-${this.threadIndex}`,
       this.stores.map((store) => store.topic),
     );
     await this.reader.start();
-    if (config.processingGuarantee === 'at_least_once') {
-      this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      await this.producer.connect();
-    }
+    if (config.processingGuarantee === 'at_least_once') this.producer = await this.connection.producer();
     await this.startConsumer();
     const tick = Math.max(10, Math.min(this.config.commitIntervalMs, 1000));
     let lastSupervision = 0;
@@ -150,55 +143,48 @@ export class StreamThread {
   /** Creates the group consumer and starts fetching (again, when one gave up). */
   private async startConsumer(): Promise<void> {
     const config = this.config;
-    const consumer = this.kafka.consumer({
+    const consumer = this.connection.groupConsumer({
       groupId: config.applicationId,
-      partitionAssigners: [
-        streamsAssignor({
-          sourceTopics: this.sourceTopics,
-          processId: this.processId,
-          standbys: config.numStandbyReplicas,
-          report: () => this.report(),
-          onError: (message) => this.log('error', message),
-        }),
-      ],
-      sessionTimeout: config.sessionTimeoutMs,
-      heartbeatInterval: this.heartbeatIntervalMs,
-      rebalanceTimeout: Math.max(config.sessionTimeoutMs, 30_000),
-      readUncommitted: false,
-      maxWaitTimeInMs: 100,
-      retry: { retries: 20, initialRetryTime: 100, maxRetryTime: 2000 },
+      topics: this.sourceTopics,
+      assignor: streamsAssignor({
+        processId: this.processId,
+        standbys: config.numStandbyReplicas,
+        report: () => this.report(),
+        onError: (message) => this.log('error', message),
+      }),
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      heartbeatIntervalMs: this.heartbeatIntervalMs,
+      rebalanceTimeoutMs: Math.max(config.sessionTimeoutMs, 30_000),
+      // Tasks are independent (each has its own lock): overlap their I/O waits.
+      concurrency: 8,
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, (event) => this.onJoin(event.payload as { memberId: string; memberAssignment: Record<string, number[]> }));
-    consumer.on(consumer.events.CRASH, (event) => {
-      const payload = event.payload as { error: Error; restart: boolean };
-      this.log('warn', `consumer crashed (${payload.restart ? 'kafkajs restarts it' : 'replacing it'}): ${payload.error.message}`);
-      if (!payload.restart && consumer === this.consumer) this.replaceConsumer();
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topics: this.sourceTopics, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      // Tasks are independent (each has its own lock): overlap their I/O waits.
-      partitionsConsumedConcurrently: 8,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isStale, pause }) => {
-        const task = this.tasks.get(batch.partition);
-        if (!task || isStale() || this.stopping) {
-          // Not ready (restoring) or no longer ours: fetch again later.
-          if (!task && !this.stopping) pause();
-          return;
-        }
-        if (task.failure) {
-          pause();
-          return;
-        }
-        await task.processBatch(batch.topic, batch.messages);
-        if (!task.failure) resolveOffset(batch.lastOffset());
-        else this.pausePartition(batch.partition);
-        await heartbeat();
+    await consumer.start({
+      onAssigned: (assignment) => this.onJoin(assignment),
+      // Like Kafka Streams' onPartitionsRevoked (eager protocol): before this
+      // member rejoins for the next rebalance, every task commits, so the
+      // next owner of a task starts where this one stopped.
+      beforeRejoin: () => this.commitAllTasks(),
+      onBatch: (batch) => this.onBatch(batch),
+      onCrash: (error, restarting) => {
+        this.log('warn', `consumer crashed (${restarting ? 'the client restarts it' : 'replacing it'}): ${error.message}`);
+        if (!restarting && consumer === this.consumer) this.replaceConsumer();
       },
     });
+  }
+
+  private async onBatch(batch: FetchedBatch): Promise<boolean> {
+    const task = this.tasks.get(batch.partition);
+    if (this.stopping) return false;
+    if (!task || task.failure) {
+      // Not ready (restoring), failed, or no longer ours: fetch again later.
+      this.pausePartition(batch.partition);
+      return false;
+    }
+    await task.processBatch(batch.topic, batch.records);
+    if (!task.failure) return true;
+    this.pausePartition(batch.partition);
+    return false;
   }
 
   /** Replaces a consumer that gave up (broker gone too long), with backoff, until the thread stops. */
@@ -234,20 +220,15 @@ export class StreamThread {
     return { activeTasks: [...this.tasks.keys()], standbyTasks: [...this.standbys.keys()], stateTasks };
   }
 
-  private onJoin(payload: { memberId: string; memberAssignment: Record<string, number[]> }): void {
-    if (this.memberId && this.memberId !== payload.memberId) clearRejoinHook(this.memberId);
-    this.memberId = payload.memberId;
-    // Like Kafka Streams' onPartitionsRevoked (eager protocol): before this
-    // member rejoins for the next rebalance, every task commits, so the next
-    // owner of a task starts where this one stopped.
-    setRejoinHook(payload.memberId, () => this.commitAllTasks());
+  private onJoin(received: GroupAssignment): void {
+    this.memberId = received.memberId;
     const firstTopic = this.sourceTopics[0]!;
-    const assignment = takeAssignment(payload.memberId) ?? { activeTasks: payload.memberAssignment[firstTopic] ?? [], standbyTasks: [] };
+    const assignment = tasksOf(received.userData) ?? { activeTasks: received.partitions[firstTopic] ?? [], standbyTasks: [] };
     this.desired = { generation: this.desired.generation + 1, active: [...assignment.activeTasks], standby: [...assignment.standbyTasks] };
     for (const partition of assignment.activeTasks) {
       const task = this.tasks.get(partition);
       if (task && !task.failure) {
-        // Kept: go on at the task's own position. kafkajs starts a rejoined
+        // Kept: go on at the task's own position. the client starts a rejoined
         // or restarted consumer at the group's committed offsets, which lag
         // the work in the task's open transaction.
         for (const [topic, offset] of task.positions()) this.seek(topic, partition, offset);
@@ -379,11 +360,12 @@ export class StreamThread {
       config: this.config,
       topology: this.topology,
       partition,
-      kafka: this.kafka,
+      connection: this.connection,
       sharedProducer: this.producer,
       reader: this.reader!,
       stores: this.stores,
       commitOffsets: (offsets) => this.consumer!.commitOffsets(offsets),
+      groupMetadata: () => this.consumer!.metadata(),
       onLog: this.onPluginLog,
       log: this.log,
     }).catch((error: unknown) => {
@@ -401,17 +383,14 @@ export class StreamThread {
   /**
    * Positions a newly opened task's partitions at the group's committed
    * offsets, read after the task fenced the previous owner (exactly-once) —
-   * offsets kafkajs read at join time may predate that owner's last commit.
+   * offsets the client read at join time may predate that owner's last commit.
    */
   private async seekToCommitted(task: ActiveTask): Promise<void> {
     const partition = task.partition;
-    const committed = await this.admin!.fetchOffsets({ groupId: this.config.applicationId, topics: this.sourceTopics });
-    for (const { topic, partitions } of committed) {
-      const entry = partitions.find((candidate) => candidate.partition === partition);
-      if (entry && Number(entry.offset) >= 0) {
-        task.startAt(topic, Number(entry.offset));
-        this.seek(topic, partition, Number(entry.offset));
-      }
+    const committed = await this.admin!.committedOffsets(this.config.applicationId, this.sourceTopics);
+    for (const { topic, offset } of committed.filter((entry) => entry.partition === partition)) {
+      task.startAt(topic, offset);
+      this.seek(topic, partition, offset);
     }
   }
 
@@ -421,18 +400,18 @@ export class StreamThread {
    */
   private seek(topic: string, partition: number, offset: number): void {
     try {
-      this.consumer?.seek({ topic, partition, offset: String(offset) });
+      this.consumer?.seek({ topic, partition, offset });
     } catch (error) {
       this.log('warn', `thread ${this.threadIndex}: cannot seek ${topic}-${partition} now (${messageOf(error)}); the next join does`);
     }
   }
 
   private pausePartition(partition: number): void {
-    this.consumer?.pause(this.sourceTopics.map((topic) => ({ topic, partitions: [partition] })));
+    this.consumer?.pause(this.sourceTopics.map((topic) => ({ topic, partition })));
   }
 
   private resumePartition(partition: number): void {
-    this.consumer?.resume(this.sourceTopics.map((topic) => ({ topic, partitions: [partition] })));
+    this.consumer?.resume(this.sourceTopics.map((topic) => ({ topic, partition })));
   }
 
   /**
@@ -493,9 +472,9 @@ export class StreamThread {
     if (this.commitTimer) clearInterval(this.commitTimer);
     if (this.consumerReplacement) clearTimeout(this.consumerReplacement);
     // Fetch no more; batches in flight finish under their task's lock. The
-    // consumer stays a group member until the tasks have committed (kafkajs
+    // consumer stays a group member until the tasks have committed (the client
     // drops the group on stop(), and offsets can no longer be committed).
-    this.consumer?.pause(this.sourceTopics.map((topic) => ({ topic })));
+    this.consumer?.pause([...new Set([...this.desired.active, ...this.tasks.keys()])].flatMap((partition) => this.sourceTopics.map((topic) => ({ topic, partition }))));
     await this.assignmentChain;
     await Promise.all([...this.opening.values()]);
     for (const task of this.tasks.values()) await task.close(true);
@@ -503,10 +482,10 @@ export class StreamThread {
     await this.consumer?.stop().catch(() => undefined);
     for (const copy of this.standbys.values()) copy.database.close();
     this.standbys.clear();
-    if (this.memberId) clearRejoinHook(this.memberId);
     await this.consumer?.disconnect().catch(() => undefined);
     await this.reader?.stop();
     await this.producer?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
+    await this.connection.close();
   }
 }

@@ -1,5 +1,6 @@
-// Reads changelog topics into task databases: restoring an active task before
-// it processes, and keeping standby copies warm.
+// The kafkajs ChangelogReader (ports.ts): reads changelog topics into task
+// databases, restoring an active task before it processes and keeping standby
+// copies warm.
 //
 // Owns: one consumer per stream thread over every changelog topic of the
 // application (in a consumer group of its own, committing nothing — kafkajs
@@ -12,12 +13,8 @@
 
 import type { Admin, Consumer, KafkaClient } from './kafka-client.ts';
 import { endOffsets } from './kafka-client.ts';
-import type { TaskDatabase } from '../state/task-database.ts';
-
-export interface ChangelogStore {
-  store: string;
-  topic: string;
-}
+import type { ChangelogReader, ChangelogStore, RestoreResult } from './ports.ts';
+import { checkpointName, type TaskDatabase } from '../state/task-database.ts';
 
 interface Tracked {
   taskId: string;
@@ -33,14 +30,9 @@ interface Tracked {
   restoredRecords: number;
 }
 
-export interface RestoreResult {
-  records: number;
-  milliseconds: number;
-}
-
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
-export class ChangelogReader {
+export class KafkajsChangelogReader implements ChangelogReader {
   private consumer: Consumer | undefined;
   private readonly tracked = new Map<string, Tracked>();
   private started: Promise<void> | undefined;
@@ -217,10 +209,6 @@ export class ChangelogReader {
       entry.done?.();
     }
   }
-}
-
-export function checkpointName(store: string): string {
-  return `changelog:${store}`;
 }
 
 function checkpointOf(database: TaskDatabase, store: string): number {

@@ -26,9 +26,10 @@
 //     that starts at or before a record activated for its producer, a
 //     producer's ABORT control record ends it, transactional records of an
 //     active producer are dropped (Kafka's CompletedFetch).
-// And one hook kafkajs lacks: a callback that runs (and is awaited) before a
-// member rejoins its group for a rebalance — where Kafka Streams commits in
-// onPartitionsRevoked. See setRejoinHook.
+// And what kafkajs lacks for Kafka Streams' group protocol, per consumer (see
+// EddyAssignerHooks): a callback awaited before a member rejoins its group
+// for a rebalance — where Kafka Streams commits in onPartitionsRevoked — and
+// the assignment user data the leader sent (kafkajs decodes and drops it).
 // Must never: change a byte of what kafkajs sends (test/kafka/kafkajs-patches.test.ts
 // compares with the original encoder). Import this module before 'kafkajs'.
 
@@ -312,29 +313,60 @@ replaceModule('kafkajs/src/protocol/recordBatch/record/v0/index.js', encodeRecor
 replaceModule('kafkajs/src/protocol/requests/produce/v3/request.js', produceRequestV3);
 replaceModule('kafkajs/src/consumer/filterAbortedMessages.js', filterAbortedMessages);
 
-// ---- a hook before rejoining the group ----------------------------------------------
-
-const rejoinHooks = new Map<string, () => Promise<void>>();
+// ---- consumer-group hooks, per consumer ------------------------------------------
 
 /**
- * Runs `hook` (awaited, errors ignored) before the consumer-group member
- * `memberId` rejoins for a rebalance: while the group waits for its members,
- * offsets can still be committed with the old generation.
+ * Carried by the assigner object of one consumer (kafkajs-connection.ts): the
+ * consumer group finds them among its own assigners, so nothing is keyed by
+ * member id in a process-wide map.
  */
-export function setRejoinHook(memberId: string, hook: () => Promise<void>): void {
-  rejoinHooks.set(memberId, hook);
+export interface EddyAssignerHooks {
+  /** Awaited (errors ignored) before the member (re)joins: while the group waits, offsets can still be committed with the old generation. */
+  beforeRejoin(): Promise<void>;
+  /** The generation and the assignment user data this member received at its sync (kafkajs drops the user data). */
+  received(generationId: number, userData: Buffer | undefined): void;
 }
 
-export function clearRejoinHook(memberId: string): void {
-  rejoinHooks.delete(memberId);
+interface ConsumerGroupLike {
+  assigners?: Array<{ eddyHooks?: EddyAssignerHooks }>;
+  coordinator: { syncGroup(request: unknown): Promise<{ memberAssignment: Buffer }> } & Record<string, unknown>;
+  generationId: number;
 }
 
-const ConsumerGroup = require('kafkajs/src/consumer/consumerGroup.js') as { prototype: { joinAndSync(): Promise<unknown>; memberId: string | null } };
-const joinAndSync = ConsumerGroup.prototype.joinAndSync;
-ConsumerGroup.prototype.joinAndSync = async function joinAndSyncWithHook(this: { memberId: string | null }) {
-  const hook = this.memberId ? rejoinHooks.get(this.memberId) : undefined;
-  if (hook) await hook().catch(() => undefined);
+const ConsumerGroup = require('kafkajs/src/consumer/consumerGroup.js') as { prototype: Record<string | symbol, unknown> };
+const MemberAssignment = (require('kafkajs/src/consumer/assignerProtocol.js') as { MemberAssignment: { decode(buffer: Buffer): { userData?: Buffer } | null } }).MemberAssignment;
+const hooksOf = (group: ConsumerGroupLike) => group.assigners?.find((assigner) => assigner.eddyHooks)?.eddyHooks;
+
+const joinAndSync = ConsumerGroup.prototype.joinAndSync as () => Promise<unknown>;
+ConsumerGroup.prototype.joinAndSync = async function joinAndSyncWithHook(this: ConsumerGroupLike) {
+  const hooks = hooksOf(this);
+  if (hooks) await hooks.beforeRejoin().catch(() => undefined);
   return joinAndSync.call(this);
+};
+
+const syncSymbol = Object.getOwnPropertySymbols(ConsumerGroup.prototype).find((symbol) => symbol.description === 'private:ConsumerGroup:sync');
+if (!syncSymbol) throw new Error('kafkajs-patches: ConsumerGroup has no sync step (kafkajs version changed?)');
+const sync = ConsumerGroup.prototype[syncSymbol] as () => Promise<void>;
+ConsumerGroup.prototype[syncSymbol] = async function syncCapturingUserData(this: ConsumerGroupLike) {
+  const hooks = hooksOf(this);
+  if (!hooks) return sync.call(this);
+  // Catch the raw assignment on its way from this consumer's coordinator.
+  const coordinator = this.coordinator;
+  const hadOwn = Object.prototype.hasOwnProperty.call(coordinator, 'syncGroup');
+  const original = coordinator.syncGroup;
+  let raw: Buffer | undefined;
+  coordinator.syncGroup = async (request: unknown) => {
+    const response = await original.call(coordinator, request);
+    raw = response.memberAssignment;
+    return response;
+  };
+  try {
+    await sync.call(this);
+  } finally {
+    if (hadOwn) coordinator.syncGroup = original;
+    else delete (coordinator as Record<string, unknown>).syncGroup;
+  }
+  hooks.received(this.generationId, raw && raw.length > 0 ? MemberAssignment.decode(raw)?.userData : undefined);
 };
 
 export { produceRequestV3 };

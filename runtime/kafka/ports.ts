@@ -8,6 +8,7 @@
 // Must never: import a Kafka client, or expose one of its types.
 
 import type { StreamRecord } from '../record.ts';
+import type { TaskDatabase } from '../state/task-database.ts';
 
 export interface TopicPartition {
   topic: string;
@@ -98,9 +99,15 @@ export interface GroupConsumerOptions {
   concurrency?: number;
 }
 
-/** The group offsets to resume from, as the transactional producer sends them (KIP-447's group metadata). */
+/**
+ * The consumer group that offsets sent in a transaction belong to (KIP-447's
+ * group metadata: the group id; the generation and member id where the client
+ * can send them).
+ */
 export interface GroupMetadata {
   groupId: string;
+  generationId?: number;
+  memberId?: string;
 }
 
 export interface GroupConsumer {
@@ -161,6 +168,33 @@ export interface KafkaAdmin {
   disconnect(): Promise<void>;
 }
 
+// ---- changelogs: reading without a group ----------------------------------------
+
+export interface ChangelogStore {
+  store: string;
+  topic: string;
+}
+
+export interface RestoreResult {
+  records: number;
+  milliseconds: number;
+}
+
+/**
+ * Reads changelog partitions into task databases: restores before a task
+ * processes, and keeps standby copies warm. The applied offset is written in
+ * the same SQLite transaction as the state.
+ */
+export interface ChangelogReader {
+  start(): Promise<void>;
+  /** Brings the stores of a task to the end of their changelog partitions, from each store's checkpoint. */
+  restore(taskId: string, partition: number, stores: ChangelogStore[], database: TaskDatabase): Promise<RestoreResult>;
+  /** Keeps the stores of a standby task following their changelogs until `unfollow`. */
+  followStandby(taskId: string, partition: number, stores: ChangelogStore[], database: TaskDatabase): Promise<void>;
+  unfollow(partition: number, stores: ChangelogStore[]): void;
+  stop(): Promise<void>;
+}
+
 // ---- the connection -----------------------------------------------------------
 
 /** One client identity on one cluster: makes the ports above. */
@@ -169,4 +203,8 @@ export interface KafkaConnection {
   producer(): Promise<Producer>;
   transactionalProducer(transactionalId: string, options?: { transactionTimeoutMs?: number }): Promise<TransactionalProducer>;
   groupConsumer(options: GroupConsumerOptions): GroupConsumer;
+  /** A reader of these changelog topics (`name` identifies it to the cluster). */
+  changelogReader(name: string, topics: string[]): Promise<ChangelogReader>;
+  /** Releases what the connection holds (its admin). */
+  close(): Promise<void>;
 }

@@ -145,3 +145,8 @@ export class TaskDatabase {
     if (!this.database.inTransaction) this.database.exec('BEGIN');
   }
 }
+
+/** The checkpoint under which a store's applied changelog offset is kept. */
+export function checkpointName(store: string): string {
+  return `changelog:${store}`;
+}

@@ -1,0 +1,308 @@
+// The kafkajs adapter behind the Kafka ports (ports.ts): a KafkaConnection
+// whose admin, producers, group consumer and changelog reader are kafkajs
+// 2.2.4 with Eddy's patches (kafkajs-patches.ts).
+// Owns: translating between the ports' types and kafkajs' (records, offsets,
+// produce results, assignments), turning a GroupAssignor into a kafkajs
+// assigner (member and assignment user data both ways, per consumer — the
+// patches hand the received user data and the pre-rejoin hook to the
+// assigner object of the consumer that owns them), and starting each
+// transactional producer's first transaction at open, which is when kafkajs
+// registers the transactional id and so fences the previous owner.
+// Must never: leak a kafkajs type through the ports.
+
+import './kafkajs-patches.ts';
+import kafkajs from 'kafkajs';
+import type { Admin, Consumer, KafkaClient, Producer as KafkajsProducer, Transaction } from './kafka-client.ts';
+import { createKafka, endOffsets, ensureTopics, partitionCounts, toMessage, toStreamRecord } from './kafka-client.ts';
+import { KafkajsChangelogReader } from './changelog-reader.ts';
+import type { EddyAssignerHooks } from './kafkajs-patches.ts';
+import type {
+  ChangelogReader,
+  GroupAssignor,
+  GroupConsumer,
+  GroupConsumerListener,
+  GroupConsumerOptions,
+  GroupMetadata,
+  KafkaAdmin,
+  KafkaConnection,
+  OutgoingRecord,
+  ProducedBatch,
+  Producer,
+  TopicPartition,
+  TopicPartitionOffset,
+  TopicSpec,
+  TransactionalProducer,
+} from './ports.ts';
+
+const { AssignerProtocol } = kafkajs;
+const protocolVersion = 1;
+
+/** Connects to the cluster at `bootstrap` as `clientId`, through kafkajs. */
+export function connectKafka(bootstrap: string, clientId: string): KafkaConnection {
+  return new KafkajsConnection(createKafka(bootstrap, clientId));
+}
+
+class KafkajsConnection implements KafkaConnection {
+  private sharedAdmin: Promise<Admin> | undefined;
+
+  constructor(private readonly kafka: KafkaClient) {}
+
+  async admin(): Promise<KafkaAdmin> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    return new KafkajsAdmin(admin);
+  }
+
+  async producer(): Promise<Producer> {
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    return { send: (records) => sendRecords(producer, records), disconnect: () => producer.disconnect() };
+  }
+
+  async transactionalProducer(transactionalId: string, options: { transactionTimeoutMs?: number } = {}): Promise<TransactionalProducer> {
+    const producer = this.kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: options.transactionTimeoutMs ?? 60_000 });
+    await producer.connect();
+    const transactional = new KafkajsTransactionalProducer(producer);
+    try {
+      await transactional.begin();
+    } catch (error) {
+      await producer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    return transactional;
+  }
+
+  groupConsumer(options: GroupConsumerOptions): GroupConsumer {
+    return new KafkajsGroupConsumer(this.kafka, options);
+  }
+
+  async changelogReader(name: string, topics: string[]): Promise<ChangelogReader> {
+    this.sharedAdmin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })();
+    return new KafkajsChangelogReader(this.kafka, await this.sharedAdmin, name, topics);
+  }
+
+  async close(): Promise<void> {
+    const admin = this.sharedAdmin;
+    this.sharedAdmin = undefined;
+    if (admin) await (await admin).disconnect().catch(() => undefined);
+  }
+}
+
+class KafkajsAdmin implements KafkaAdmin {
+  constructor(private readonly admin: Admin) {}
+
+  ensureTopics(topics: TopicSpec[]): Promise<void> {
+    return ensureTopics(this.admin, topics);
+  }
+
+  partitionCounts(topics: string[]): Promise<Map<string, number | undefined>> {
+    return partitionCounts(this.admin, topics);
+  }
+
+  endOffsets(topic: string): Promise<Map<number, number>> {
+    return endOffsets(this.admin, topic);
+  }
+
+  async committedOffsets(groupId: string, topics: string[]): Promise<TopicPartitionOffset[]> {
+    const committed = await this.admin.fetchOffsets({ groupId, topics });
+    return committed.flatMap(({ topic, partitions }) =>
+      partitions.filter((entry) => Number(entry.offset) >= 0).map((entry) => ({ topic, partition: entry.partition, offset: Number(entry.offset) })),
+    );
+  }
+
+  disconnect(): Promise<void> {
+    return this.admin.disconnect();
+  }
+}
+
+/** Sends records in one produce request per broker (acks=all); where each partition's records landed. */
+async function sendRecords(sender: KafkajsProducer | Transaction, records: OutgoingRecord[]): Promise<ProducedBatch[]> {
+  const byTopic = new Map<string, ReturnType<typeof toMessage>[]>();
+  for (const { topic, partition, record } of records) {
+    let messages = byTopic.get(topic);
+    if (!messages) byTopic.set(topic, (messages = []));
+    messages.push(toMessage(record, partition));
+  }
+  const metadata = await sender.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+  return metadata
+    .filter((entry) => entry.baseOffset !== undefined)
+    .map((entry) => ({ topic: entry.topicName, partition: entry.partition, baseOffset: Number(entry.baseOffset) }));
+}
+
+function byTopic(offsets: TopicPartitionOffset[]): Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }> {
+  const topics = new Map<string, Array<{ partition: number; offset: string }>>();
+  for (const { topic, partition, offset } of offsets) {
+    let partitions = topics.get(topic);
+    if (!partitions) topics.set(topic, (partitions = []));
+    partitions.push({ partition, offset: String(offset) });
+  }
+  return [...topics].map(([topic, partitions]) => ({ topic, partitions }));
+}
+
+class KafkajsTransactionalProducer implements TransactionalProducer {
+  private transaction: Transaction | undefined;
+
+  constructor(private readonly producer: KafkajsProducer) {}
+
+  get inTransaction(): boolean {
+    return this.transaction !== undefined;
+  }
+
+  async begin(): Promise<Transaction> {
+    this.transaction ??= await this.producer.transaction();
+    return this.transaction;
+  }
+
+  async send(records: OutgoingRecord[]): Promise<ProducedBatch[]> {
+    return sendRecords(await this.begin(), records);
+  }
+
+  async sendOffsets(group: GroupMetadata, offsets: TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    await (await this.begin()).sendOffsets({ consumerGroupId: group.groupId, topics: byTopic(offsets) });
+  }
+
+  async commit(): Promise<void> {
+    const transaction = this.transaction;
+    if (!transaction) return;
+    this.transaction = undefined;
+    await transaction.commit();
+  }
+
+  async abort(): Promise<void> {
+    const transaction = this.transaction;
+    this.transaction = undefined;
+    if (transaction && transaction.isActive()) await transaction.abort().catch(() => undefined);
+  }
+
+  disconnect(): Promise<void> {
+    return this.producer.disconnect();
+  }
+}
+
+/** A GroupAssignor in kafkajs' assigner form, carrying the consumer's hooks for the patches. */
+function kafkajsAssigner(assignor: GroupAssignor, hooks: EddyAssignerHooks): kafkajs.PartitionAssigner {
+  return ({ cluster }) =>
+    ({
+      name: assignor.name,
+      version: protocolVersion,
+      eddyHooks: hooks,
+      protocol: ({ topics }: { topics: string[] }) => ({
+        name: assignor.name,
+        metadata: AssignerProtocol.MemberMetadata.encode({ version: protocolVersion, topics, userData: Buffer.from(assignor.subscriptionUserData()) }),
+      }),
+      assign: async ({ members, topics }: { members: Array<{ memberId: string; memberMetadata: Buffer }>; topics: string[] }) => {
+        const counts = new Map(topics.map((topic) => [topic, cluster.findTopicPartitionMetadata(topic).length]));
+        const decided = assignor.assign(
+          members.map((member) => ({ memberId: member.memberId, userData: AssignerProtocol.MemberMetadata.decode(member.memberMetadata)?.userData ?? Buffer.alloc(0) })),
+          counts,
+        );
+        return members.map((member) => {
+          const entry = decided.get(member.memberId) ?? { partitions: {}, userData: new Uint8Array() };
+          return {
+            memberId: member.memberId,
+            memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: protocolVersion, assignment: entry.partitions, userData: Buffer.from(entry.userData) }),
+          };
+        });
+      },
+    }) as ReturnType<kafkajs.PartitionAssigner>;
+}
+
+class KafkajsGroupConsumer implements GroupConsumer {
+  private readonly consumer: Consumer;
+  private listener: GroupConsumerListener | undefined;
+  private received: { generationId: number; userData: Buffer | undefined } | undefined;
+  private generationId = -1;
+  private memberId: string | undefined;
+
+  constructor(kafka: KafkaClient, private readonly options: GroupConsumerOptions) {
+    const hooks: EddyAssignerHooks = {
+      beforeRejoin: () => this.listener?.beforeRejoin() ?? Promise.resolve(),
+      received: (generationId, userData) => {
+        this.received = { generationId, userData };
+      },
+    };
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      ...(options.assignor ? { partitionAssigners: [kafkajsAssigner(options.assignor, hooks)] } : {}),
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: options.heartbeatIntervalMs,
+      rebalanceTimeout: options.rebalanceTimeoutMs,
+      readUncommitted: false,
+      maxWaitTimeInMs: 100,
+      retry: { retries: 20, initialRetryTime: 100, maxRetryTime: 2000 },
+    });
+  }
+
+  async start(listener: GroupConsumerListener): Promise<void> {
+    this.listener = listener;
+    const consumer = this.consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      const payload = event.payload as { memberId: string; memberAssignment: Record<string, number[]> };
+      const received = this.received;
+      this.received = undefined;
+      this.memberId = payload.memberId;
+      this.generationId = received?.generationId ?? this.generationId;
+      listener.onAssigned({
+        memberId: payload.memberId,
+        generationId: this.generationId,
+        partitions: payload.memberAssignment,
+        userData: received?.userData && received.userData.length > 0 ? new Uint8Array(received.userData) : undefined,
+      });
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      const payload = event.payload as { error: Error; restart: boolean };
+      listener.onCrash(payload.error, payload.restart);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.concurrency ?? 1,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isStale }) => {
+        if (isStale()) return;
+        const consumed = await listener.onBatch({
+          topic: batch.topic,
+          partition: batch.partition,
+          records: batch.messages.map((message) => ({ offset: Number(message.offset), record: toStreamRecord(message) })),
+          lastOffset: Number(batch.lastOffset()),
+        });
+        if (consumed) resolveOffset(batch.lastOffset());
+        await heartbeat();
+      },
+    });
+  }
+
+  pause(partitions: TopicPartition[]): void {
+    for (const { topic, partition } of partitions) this.consumer.pause([{ topic, partitions: [partition] }]);
+  }
+
+  resume(partitions: TopicPartition[]): void {
+    for (const { topic, partition } of partitions) this.consumer.resume([{ topic, partitions: [partition] }]);
+  }
+
+  seek({ topic, partition, offset }: TopicPartitionOffset): void {
+    this.consumer.seek({ topic, partition, offset: String(offset) });
+  }
+
+  commitOffsets(offsets: TopicPartitionOffset[]): Promise<void> {
+    return this.consumer.commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: String(offset) })));
+  }
+
+  metadata(): GroupMetadata {
+    return { groupId: this.options.groupId, generationId: this.generationId, ...(this.memberId ? { memberId: this.memberId } : {}) };
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.stop();
+  }
+
+  async disconnect(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}
