@@ -356,7 +356,7 @@ export class StreamThread {
   }
 
   private async openTask(partition: number): Promise<ActiveTask | undefined> {
-    const opening = ActiveTask.open({
+    const opening = this.faultDelay().then(() => ActiveTask.open({
       config: this.config,
       topology: this.topology,
       partition,
@@ -368,7 +368,7 @@ export class StreamThread {
       groupMetadata: () => this.consumer!.metadata(),
       onLog: this.onPluginLog,
       log: this.log,
-    }).catch((error: unknown) => {
+    })).catch((error: unknown) => {
       this.noteFailure(partition, `could not start: ${messageOf(error)}`);
       return undefined;
     });
@@ -378,6 +378,16 @@ export class StreamThread {
     } finally {
       this.opening.delete(partition);
     }
+  }
+
+  /**
+   * Fault injection for tests and chaos runs: EDDY_FAULT_TASK_OPEN_DELAY_MS
+   * makes every task open that much slower, which widens the window in which
+   * a newer assignment arrives while an older one is being applied.
+   */
+  private faultDelay(): Promise<void> {
+    const delay = Number(process.env.EDDY_FAULT_TASK_OPEN_DELAY_MS ?? 0);
+    return delay > 0 ? new Promise((resolve) => setTimeout(resolve, delay)) : Promise.resolve();
   }
 
   /**

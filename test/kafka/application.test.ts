@@ -122,6 +122,15 @@ topology:
       });
       assert.ok(!outputs.some((record) => record.value === 'after'), 'the failed task stopped at the bad record');
       assert.match(app.output, /task 0_0 failed and stopped processing \(other tasks go on\)/);
+      // Not left alone: the thread reopens it with backoff and says so.
+      const retried = await waitFor('task 0_0 to be reopened', async () => {
+        const task = (await app.status()).threads.flatMap((thread) => thread.activeTasks).find((entry) => entry.taskId === '0_0');
+        return task && (task.retries ?? 0) >= 1 ? task : undefined;
+      }, 30_000);
+      assert.match(retried.lastError ?? '', /boom: asked to panic/);
+      assert.match(app.output, /task 0_0: reopening in \d+ ms \(failure \d+ in a row\)/);
+      const again = await readAll(output);
+      assert.ok(!again.some((record) => record.value === 'after'), 'a reopened task fails again at the same record: nothing is skipped');
     }
     assert.equal(await app.stop(), 0);
   }

@@ -108,7 +108,7 @@ export interface AppStatus {
   processId: string;
   threads: Array<{
     thread: number;
-    activeTasks: Array<{ taskId: string; state: string; processed: number; failure?: string }>;
+    activeTasks: Array<{ taskId: string; state: string; processed: number; failure?: string; retries?: number; lastError?: string; nextRetryInMs?: number }>;
     standbyTasks: string[];
     restoring: string[];
   }>;
@@ -124,14 +124,14 @@ commit.interval.ms: ${commitIntervalMs}`;
 }
 
 /** Writes an app file and starts `eddy run` on it; resolves once its admin endpoint answers. */
-export async function startApp(name: string, appYaml: string, options: { directory?: string } = {}): Promise<AppProcess> {
+export async function startApp(name: string, appYaml: string, options: { directory?: string; env?: Record<string, string> } = {}): Promise<AppProcess> {
   const directory = options.directory ?? temporaryDirectory('eddy-app-');
   mkdirSync(directory, { recursive: true });
   const file = join(directory, `${name}.yaml`);
   writeFileSync(file, appYaml);
   const child = spawn(process.execPath, [join(repositoryRoot, 'runtime/bin/eddy.js'), 'run', file], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, KAFKA_BROKERS: await brokers() },
+    env: { ...process.env, KAFKA_BROKERS: await brokers(), ...options.env },
   });
   const app = new AppProcess(child, name);
   running.add(app);

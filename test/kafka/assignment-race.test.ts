@@ -1,0 +1,57 @@
+// A member that receives a newer assignment while it is still applying an
+// older one must not act on the older one. Regression test: a member used to
+// open (and, under exactly-once, fence) every task of a stale assignment, so
+// the real owner's task failed with "old epoch" and stayed failed. Task
+// opening is slowed down (EDDY_FAULT_TASK_OPEN_DELAY_MS) so that the second
+// instance's join always lands while the first is still opening the tasks of
+// its first, all-tasks assignment.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { produceRecords } from '../../runtime/kafka/kafka-client.ts';
+import { brokers, createTopics, readAll, startApp, uniqueName, waitFor, type AppProcess } from '../support/kafka.ts';
+import { temporaryDirectory } from '../support/temporary.ts';
+import { countSequences, expectedCounts, finalCounts, sampleLines, wordCountApp } from '../support/wordcount-app.ts';
+
+const partitions = 6;
+
+test('a newer assignment stops the older one being applied: no task is opened on a stale word, none stays failed, counts exact (exactly-once)', { timeout: 300_000 }, async () => {
+  const applicationId = uniqueName('race');
+  const input = `${applicationId}-lines`;
+  const output = `${applicationId}-counts`;
+  await createTopics([{ topic: input, partitions }, { topic: output, partitions }]);
+  const lines = sampleLines(1200, 5);
+  await produceRecords(await brokers(), input, lines.slice(0, 600).map((line, index) => ({ key: String(index), value: line })));
+  const start = (name: string) =>
+    startApp(name, wordCountApp({ applicationId, input, output, guarantee: 'exactly_once_v2', stateDir: temporaryDirectory(), commitIntervalMs: 100 }), {
+      env: { EDDY_FAULT_TASK_OPEN_DELAY_MS: '1500' },
+    });
+  const first = await start('first');
+  // The first instance is alone: its first assignment holds all six tasks,
+  // which take ~9 s to open; the second joins meanwhile.
+  await waitFor('the first instance to start opening tasks', async () => /assigned active \[0, 1, 2, 3, 4, 5\]/.test(first.output), 60_000, 100);
+  const second = await start('second');
+  const apps: AppProcess[] = [first, second];
+  const all = Array.from({ length: partitions }, (_, index) => `0_${index}`);
+  await waitFor('every task running on exactly one instance', async () => {
+    const owned = (await Promise.all(apps.map((app) => app.activeTasks()))).flat().sort();
+    return JSON.stringify(owned) === JSON.stringify(all) && (await second.activeTasks()).length > 0 ? owned : undefined;
+  }, 120_000, 500);
+  await produceRecords(await brokers(), input, lines.slice(600).map((line, index) => ({ key: String(600 + index), value: line })));
+  const expected = expectedCounts(lines);
+  const records = await waitFor('every word counted', async () => {
+    const read = await readAll(output);
+    const counts = finalCounts(read);
+    return [...expected].every(([word, count]) => (counts.get(word) ?? 0) >= count) ? read : undefined;
+  }, 120_000, 1000);
+  for (const [word, sequence] of countSequences(records)) {
+    assert.deepEqual(sequence, Array.from({ length: expected.get(word)! }, (_, index) => index + 1), `committed updates of '${word}' are 1..n`);
+  }
+  for (const app of apps) {
+    const tasks = (await app.status()).threads.flatMap((thread) => thread.activeTasks);
+    assert.deepEqual(tasks.filter((task) => task.state === 'failed'), [], `${app.name} has no failed task`);
+    assert.deepEqual(tasks.filter((task) => /epoch|fenc/i.test(task.lastError ?? '')), [], `${app.name}: no task of its was fenced by a stale owner`);
+  }
+  assert.doesNotMatch(second.output, /old epoch|fenced/i, 'the second instance was never fenced');
+  await Promise.all(apps.map((app) => app.stop()));
+});
