@@ -11,6 +11,8 @@ export interface OutputWatch {
   lastAt: number | undefined;
   latest: Map<string, string>;
   latencies: number[];
+  /** With `latency`: when each record arrived (ms since the epoch), in the order of `latencies`. */
+  arrivals: number[];
   stop(): Promise<void>;
   /** Resolves when `done(this)` holds (checked on every batch), rejects after `timeoutMs`. */
   until(done: (watch: OutputWatch) => boolean, timeoutMs: number): Promise<void>;
@@ -27,6 +29,7 @@ export async function watchOutput(bootstrap: string, topic: string, options: { k
     lastAt: undefined,
     latest: new Map(),
     latencies: [],
+    arrivals: [],
     stop: async () => {
       await consumer.disconnect().catch(() => undefined);
       const admin = kafka.admin();
@@ -56,7 +59,10 @@ export async function watchOutput(bootstrap: string, topic: string, options: { k
       watch.lastAt = now;
       watch.count += batch.messages.length;
       for (const message of batch.messages) {
-        if (options.latency) watch.latencies.push(now - Number(message.timestamp));
+        if (options.latency) {
+          watch.latencies.push(now - Number(message.timestamp));
+          watch.arrivals.push(now);
+        }
         if (options.keepLatest && message.key) watch.latest.set(message.key.toString(), message.value?.toString() ?? '');
       }
       for (const check of waiters.splice(0)) check();

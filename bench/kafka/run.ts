@@ -9,8 +9,8 @@
 // Prints a table with ratios against Kafka Streams and the raw pipe.
 //   npx tsx bench/kafka/run.ts [--lines 100000] [--ts-lines 10000] [--rate 1000] [--seconds 15] [--restore-keys 1000000]
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +19,7 @@ import { benchmarkLines, formatRate, plugin, printTable, repositoryRoot } from '
 import { createKafka, ensureTopics, produceRecords } from '../../runtime/kafka/kafka-client.ts';
 import { startLocalBroker } from '../../scripts/kafka/local-broker.ts';
 import { percentile, watchOutput } from './measure.ts';
+import { benchSystems, buildKafkaStreams, type BenchSystem } from './systems.ts';
 
 const { values } = parseArgs({
   options: {
@@ -49,107 +50,8 @@ const scratch = mkdtempSync(join(tmpdir(), 'eddy-bench-'));
 
 // ---- systems under test ------------------------------------------------------
 
-type Guarantee = 'at_least_once' | 'exactly_once_v2';
-interface System {
-  name: string;
-  guarantee: Guarantee | '-';
-  kind: 'pipe' | 'wordcount';
-  start(input: string, output: string, id: string): Promise<ChildProcess>;
-}
-
-function waitForText(child: ChildProcess, pattern: RegExp, what: string, timeoutMs = 120_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`${what}: not ready after ${timeoutMs} ms:\n${seen.slice(-2000)}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (pattern.test(seen)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${what} exited with ${code}:\n${seen.slice(-2000)}`));
-    });
-  });
-}
-
-function eddySystem(name: string, guarantee: Guarantee, kind: 'pipe' | 'wordcount', language: 'rust' | 'ts', threads = 1): System {
-  return {
-    name,
-    guarantee,
-    kind,
-    start: async (input, output, id) => {
-      const processors =
-        kind === 'pipe'
-          ? `    - { name: pass, plugin: ${plugin('passthrough-rust')}, parents: [lines] }`
-          : `    - { name: split, plugin: ${plugin(`split-words-${language}`)}, parents: [lines] }
-    - { name: count, plugin: ${plugin(`count-by-key-${language}`)}, parents: [words], stores: [counts] }`;
-      const yaml = `
-application.id: ${id}
-bootstrap.servers: ${bootstrap}
-processing.guarantee: ${guarantee}
-num.stream.threads: ${threads}
-state.dir: ${join(scratch, id)}
-admin.listener: 127.0.0.1:0
-topology:
-  sources:
-    - { name: lines, topics: [${input}] }
-${kind === 'wordcount' ? `    - { name: words, topics: [${id}-words-repartition] }` : ''}
-  processors:
-${processors}
-  sinks:
-${kind === 'wordcount' ? `    - { name: to-words, topic: ${id}-words-repartition, parents: [split] }\n    - { name: out, topic: ${output}, parents: [count] }` : `    - { name: out, topic: ${output}, parents: [pass] }`}
-`;
-      const file = join(scratch, `${id}.yaml`);
-      writeFileSync(file, yaml);
-      const child = spawn(process.execPath, ['--max-semi-space-size=64', join(repositoryRoot, 'runtime/bin/eddy.js'), 'run', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-      await waitForText(child, /assigned active \[[0-9, ]+\]/, name);
-      return child;
-    },
-  };
-}
-
-function kafkaStreamsSystem(guarantee: Guarantee): System {
-  return {
-    name: `Kafka Streams 4.4 WordCount (Java)`,
-    guarantee,
-    kind: 'wordcount',
-    start: async (input, output, id) => {
-      const directory = join(repositoryRoot, 'bench/kafka-streams/target');
-      const child = spawn(
-        'java',
-        ['-Xmx1g', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-cp', `${directory}/kafka-streams-wordcount-1.jar:${directory}/lib/*`, 'dev.eddy.bench.WordCount', bootstrap, id, input, output, guarantee, '0', join(scratch, id)],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      await waitForText(child, /-> RUNNING/, 'Kafka Streams');
-      return child;
-    },
-  };
-}
-
-const rawPipe: System = {
-  name: 'raw kafkajs consume → produce (no processing)',
-  guarantee: '-',
-  kind: 'pipe',
-  start: async (input, output, id) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repositoryRoot, 'bench/kafka/raw-pipe.ts'), bootstrap, id, input, output], { stdio: ['ignore', 'pipe', 'pipe'] });
-    await waitForText(child, /raw-pipe running/, 'raw pipe');
-    return child;
-  },
-};
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(timer);
-}
+const { eddySystem, kafkaStreamsSystem, rawPipe, stop } = benchSystems({ bootstrap, scratch });
+type System = BenchSystem;
 
 // ---- data --------------------------------------------------------------------
 
@@ -293,12 +195,7 @@ topology:
 
 // ---- the run ------------------------------------------------------------------------
 
-const ksBuilt = join(repositoryRoot, 'bench/kafka-streams/target/kafka-streams-wordcount-1.jar');
-if (!existsSync(ksBuilt) || !existsSync(join(repositoryRoot, 'bench/kafka-streams/target/lib'))) {
-  log('building the Kafka Streams WordCount with Maven…');
-  const built = spawnSync('mvn', ['-q', '-B', '-f', join(repositoryRoot, 'bench/kafka-streams/pom.xml'), 'package', 'dependency:copy-dependencies', '-DoutputDirectory=target/lib', '-DincludeScope=runtime'], { stdio: 'inherit' });
-  if (built.status !== 0) throw new Error('building the Kafka Streams benchmark failed');
-}
+buildKafkaStreams(log);
 
 const results: Throughput[] = [];
 const latencies = new Map<string, { p50: number; p99: number }>();

@@ -228,7 +228,7 @@ export class StreamThread {
     for (const partition of assignment.activeTasks) {
       const task = this.tasks.get(partition);
       if (task && !task.failure) {
-        // Kept: go on at the task's own position. the client starts a rejoined
+        // Kept: go on at the task's own position. The client starts a rejoined
         // or restarted consumer at the group's committed offsets, which lag
         // the work in the task's open transaction.
         for (const [topic, offset] of task.positions()) this.seek(topic, partition, offset);
