@@ -9,8 +9,8 @@
 // half-written entry (entries are written to a temporary folder and renamed).
 
 import { createHash } from 'node:crypto';
+import { cacheDirectory } from '../cache-directory.ts';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { transpile } from '@bytecodealliance/jco';
 
@@ -49,9 +49,7 @@ export function sha256(bytes: Uint8Array): string {
 }
 
 /** Where transpiled components live: `$EDDY_CACHE_DIR`, else `~/.cache/eddy`. */
-export function cacheDirectory(): string {
-  return process.env.EDDY_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'eddy');
-}
+export { cacheDirectory };
 
 /** One transpiled component on disk. */
 export interface TranspiledComponent {

@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { waitForBroker } from '../../runtime/kafka/kafka-client.ts';
-import { cacheDirectory } from '../../runtime/plugin/transpile-cache.ts';
+import { cacheDirectory } from '../../runtime/cache-directory.ts';
 import { isProcessAlive } from '../../runtime/process-alive.ts';
 
 export const kafkaVersion = '4.4.0';
