@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { referenceWords } from '../../bench/wordcount-reference.ts';
 import { createKafka, ensureTopics, produceRecords } from '../../runtime/kafka/kafka-client.ts';
 import { brokerLibraries, restartLocalBroker, startLocalBroker } from '../kafka/local-broker.ts';
+import { wordCountApp } from '../../test/support/wordcount-app.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repositoryRoot = resolve(here, '../..');
@@ -129,27 +130,6 @@ class Instance {
   }
 }
 
-function appYaml(options: { applicationId: string; input: string; output: string; guarantee: string; stateDir: string }): string {
-  return `application.id: ${options.applicationId}
-bootstrap.servers: \${KAFKA_BROKERS}
-processing.guarantee: ${options.guarantee}
-commit.interval.ms: 200
-session.timeout.ms: 6000
-state.dir: ${options.stateDir}
-admin.listener: 127.0.0.1:0
-topology:
-  sources:
-    - { name: lines, topics: [${options.input}] }
-    - { name: words, topics: [${options.applicationId}-words-repartition] }
-  processors:
-    - { name: split, plugin: ${join(repositoryRoot, 'plugins/split-words-rust')}, parents: [lines] }
-    - { name: count, plugin: ${join(repositoryRoot, 'plugins/count-by-key-rust')}, parents: [words], stores: [counts] }
-  sinks:
-    - { name: to-words, topic: ${options.applicationId}-words-repartition, parents: [split] }
-    - { name: out, topic: ${options.output}, parents: [count] }
-`;
-}
-
 export interface JavaRecord {
   partition: number;
   offset: number;
@@ -204,7 +184,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const stateDir = join(work, `state-${index}`);
       const appFile = join(work, `instance-${index}.yaml`);
       mkdirSync(stateDir, { recursive: true });
-      writeFileSync(appFile, appYaml({ applicationId, input, output, guarantee: options.guarantee, stateDir }));
+      writeFileSync(appFile, wordCountApp({ applicationId, input, output, guarantee: options.guarantee, stateDir }));
       const instance = new Instance(`instance-${index}`, appFile, stateDir, bootstrap, log);
       instance.start();
       instances.push(instance);

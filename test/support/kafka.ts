@@ -152,4 +152,4 @@ process.on('exit', () => {
   for (const app of running) app.kill('SIGKILL');
 });
 
-export const pluginDirectory = (name: string) => join(repositoryRoot, 'plugins', name);
+export { pluginDirectory } from './plugins.ts';

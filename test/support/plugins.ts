@@ -20,3 +20,6 @@ export const plugins = {
 };
 
 export const repositoryRoot = root;
+
+/** A plugin's source folder (its build is found from there). */
+export const pluginDirectory = (name: string) => `${root}plugins/${name}`;

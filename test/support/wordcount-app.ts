@@ -3,7 +3,7 @@
 
 import { referenceWords } from '../../bench/wordcount-reference.ts';
 import type { ReadRecord } from '../../runtime/kafka/kafka-client.ts';
-import { pluginDirectory } from './kafka.ts';
+import { pluginDirectory } from './plugins.ts';
 
 export interface WordCountAppOptions {
   applicationId: string;
