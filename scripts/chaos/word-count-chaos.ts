@@ -88,7 +88,19 @@ class Instance {
   output = '';
   constructor(readonly name: string, readonly appFile: string, readonly stateDir: string, private readonly bootstrap: string, private readonly log: (line: string) => void) {}
 
+  private restartTimer: NodeJS.Timeout | undefined;
+
+  /** Starts the instance after `ms`. */
+  startLater(ms: number): void {
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => this.start(), ms);
+  }
+
+  /** Starts the instance now unless it runs (a pending delayed start is dropped). */
   start(): void {
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    if (this.running) return;
     this.admin = undefined;
     const child = spawn(process.execPath, [join(repositoryRoot, 'runtime/bin/eddy.js'), 'run', this.appFile], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -112,11 +124,16 @@ class Instance {
   }
 
   async kill(signal: NodeJS.Signals): Promise<void> {
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
     const child = this.child;
     if (!child || !this.running) return;
     const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
     child.kill(signal);
+    // A graceful stop gets 30 s, then it is killed.
+    const force = signal === 'SIGKILL' ? undefined : setTimeout(() => child.kill('SIGKILL'), 30_000);
     await exited;
+    clearTimeout(force);
   }
 
   async status(): Promise<{ threads: Array<{ activeTasks: Array<{ taskId: string; state: string; failure?: string; retries?: number }> }> } | undefined> {
@@ -254,7 +271,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await victim.kill('SIGKILL');
       if (event.wipe) rmSync(victim.stateDir, { recursive: true, force: true });
       const pause = 500 + Math.floor(next() * 2500);
-      setTimeout(() => victim.start(), pause);
+      victim.startLater(pause);
     }
     const rest = chaosStart + durationMs - Date.now();
     if (rest > 0) await sleep(rest);
@@ -262,7 +279,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     producing = false;
     await producer;
     await sleep(3500);
-    for (const instance of instances) if (!instance.running) instance.start();
+    for (const instance of instances) instance.start();
     const chaosEnd = Date.now();
     log(`  chaos over after ${((chaosEnd - chaosStart) / 1000).toFixed(1)} s (${kills} kills); waiting for the application to settle`);
 
