@@ -104,7 +104,7 @@ async function scaleOut(system: BenchSystem): Promise<Result> {
     pauseMs,
     baselineP50: percentile(before, 0.5),
     afterP99: percentile(after, 0.99),
-    afterMax: Math.max(...after),
+    afterMax: after.reduce((max, value) => Math.max(max, value), 0),
     records: watch.latencies.length,
   };
   log(`${result.system}: pause ${result.pauseMs} ms, latency p50 before ${result.baselineP50} ms, after the join p99 ${result.afterP99} ms, max ${result.afterMax} ms`);
