@@ -11,7 +11,7 @@
 //
 //   npx tsx scripts/chaos/word-count-chaos.ts --seed 7 [--instances 3] [--kills 10] [--wipes 3]
 //     [--bounces 2] [--bounce-down-ms 20000] [--duration-s 60] [--partitions 6]
-//     [--guarantee exactly_once_v2|at_least_once] [--lines-per-second 80] [--json]
+//     [--guarantee exactly_once_v2|at_least_once] [--standbys 0] [--threads 1] [--lines-per-second 80] [--json]
 // Prints a report; with --json, one JSON line. Exit 0 when the run is exact.
 // It starts its own broker (in .kafka/chaos-<seed>), since it bounces it.
 
@@ -39,6 +39,9 @@ export interface ChaosOptions {
   durationS: number;
   partitions: number;
   guarantee: 'exactly_once_v2' | 'at_least_once';
+  /** num.standby.replicas and num.stream.threads of every instance (default 0 and 1). */
+  standbys?: number;
+  threads?: number;
   linesPerSecond: number;
   settleTimeoutS: number;
   log: (line: string) => void;
@@ -48,6 +51,8 @@ export interface ChaosReport {
   seed: number;
   guarantee: string;
   instances: number;
+  standbys: number;
+  threads: number;
   kills: number;
   wipes: number;
   bounces: number;
@@ -201,7 +206,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const stateDir = join(work, `state-${index}`);
       const appFile = join(work, `instance-${index}.yaml`);
       mkdirSync(stateDir, { recursive: true });
-      writeFileSync(appFile, wordCountApp({ applicationId, input, output, guarantee: options.guarantee, stateDir }));
+      writeFileSync(appFile, wordCountApp({ applicationId, input, output, guarantee: options.guarantee, stateDir, standbys: options.standbys ?? 0, threads: options.threads ?? 1 }));
       const instance = new Instance(`instance-${index}`, appFile, stateDir, bootstrap, log);
       instance.start();
       instances.push(instance);
@@ -339,6 +344,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       seed: options.seed,
       guarantee: options.guarantee,
       instances: options.instances,
+      standbys: options.standbys ?? 0,
+      threads: options.threads ?? 1,
       kills,
       wipes: events.filter((event) => event.kind === 'kill' && event.wipe).length,
       bounces: options.bounces,
@@ -376,6 +383,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
       'duration-s': { type: 'string', default: '60' },
       partitions: { type: 'string', default: '6' },
       guarantee: { type: 'string', default: 'exactly_once_v2' },
+      standbys: { type: 'string', default: '0' },
+      threads: { type: 'string', default: '1' },
       'lines-per-second': { type: 'string', default: '80' },
       'settle-timeout-s': { type: 'string', default: '300' },
       json: { type: 'boolean', default: false },
@@ -396,6 +405,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
     durationS: Number(values['duration-s']),
     partitions: Number(values.partitions),
     guarantee,
+    standbys: Number(values.standbys),
+    threads: Number(values.threads),
     linesPerSecond: Number(values['lines-per-second']),
     settleTimeoutS: Number(values['settle-timeout-s']),
     log: (text) => process.stderr.write(`${text}\n`),
