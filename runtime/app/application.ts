@@ -53,7 +53,7 @@ export class Application {
         if (entry.level !== 'trace' && entry.level !== 'debug') log(entry.level === 'error' ? 'error' : entry.level === 'warn' ? 'warn' : 'info', `task ${entry.taskId} node ${entry.node}: ${entry.message}`);
       });
     const application = new Application(config, log, onPluginLog);
-    await application.prepareKafka();
+    await application.prepareKafkaWhenReachable();
     application.lockStateDirectory();
     try {
       application.threads = Array.from({ length: config.numStreamThreads }, (_, index) =>
@@ -74,6 +74,27 @@ export class Application {
 
   get adminUrl(): string | undefined {
     return this.admin?.url;
+  }
+
+  /**
+   * Checks and prepares the Kafka side, waiting for a broker that cannot be
+   * reached yet (a restart, a bounce) with backoff for up to
+   * `startupWaitMs`, as Kafka Streams' clients keep retrying; a configuration
+   * problem (a missing topic, partition counts) fails at once.
+   */
+  private async prepareKafkaWhenReachable(startupWaitMs = 300_000): Promise<void> {
+    const deadline = Date.now() + startupWaitMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.prepareKafka();
+        return;
+      } catch (error) {
+        if (error instanceof ConfigError || Date.now() >= deadline) throw error;
+        const delay = Math.min(10_000, 500 * 2 ** (attempt - 1));
+        this.log('warn', `Kafka at ${this.config.bootstrapServers} cannot be reached yet (${messageOf(error)}); trying again in ${delay} ms`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 
   private async prepareKafka(): Promise<void> {

@@ -239,11 +239,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       while (producing) {
         const batch = Array.from({ length: perBatch }, () => ({ key: String(lineNumber++), value: line(next) }));
         for (;;) {
+          // A send can hang while the broker is down: give up after 20 s
+          // and send again (a copy that lands late is still input: the
+          // truth is what the topic holds).
+          let timer: NodeJS.Timeout | undefined;
+          const timeout = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error('produce timed out')), 20_000);
+          });
           try {
-            await produceRecords(bootstrap, input, batch);
+            await Promise.race([produceRecords(bootstrap, input, batch), timeout]);
             break;
           } catch {
             await sleep(500);
+          } finally {
+            clearTimeout(timer);
           }
         }
         await sleep(batchEveryMs);

@@ -3,7 +3,8 @@
 // queue), worker threads, and clear startup errors.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -156,6 +157,29 @@ test('num.stream.threads: 2 runs tasks on two worker threads with the same resul
     return [...expected].every(([word, count]) => counts.get(word) === count);
   }, 120_000, 1000);
   assert.equal(await app.stop(), 0);
+});
+
+test('an instance started while the broker cannot be reached waits for it, and says so, instead of exiting', { timeout: 60_000 }, async () => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve)); // nothing listens there now
+  const applicationId = uniqueName('unreachable');
+  const directory = temporaryDirectory();
+  const file = join(directory, 'app.yaml');
+  writeFileSync(file, wordCountApp({ applicationId, input: `${applicationId}-lines`, output: `${applicationId}-counts`, stateDir: join(directory, 'state') }));
+  const child = spawn(process.execPath, [join(repositoryRoot, 'runtime/bin/eddy.js'), 'run', file], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, KAFKA_BROKERS: `127.0.0.1:${port}` },
+  });
+  let output = '';
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    await waitFor('the waiting message', async () => (/cannot be reached yet .*; trying again in \d+ ms/.test(output) ? true : undefined), 45_000, 200);
+    assert.equal(child.exitCode, null, 'still running, waiting for the broker');
+  } finally {
+    child.kill('SIGKILL');
+  }
 });
 
 test('startup errors name the problem: missing topics, bad fields', { timeout: 60_000 }, async () => {
