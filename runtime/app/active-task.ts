@@ -58,6 +58,8 @@ export class ActiveTask {
   private failureValue: EddyError | undefined;
   /** Records processed since start (for status). */
   processedRecords = 0;
+  /** Records the consumer delivered again, before the task's position (dropped). */
+  redeliveredRecords = 0;
   /** Successful commits since the task opened (a revived task counts as healthy again after one). */
   commits = 0;
 
@@ -139,11 +141,27 @@ export class ActiveTask {
     return new Map([...this.committedOffsets, ...this.nextOffsets]);
   }
 
-  /** Processes one fetched batch of one input partition, then sends its outputs. */
+  /**
+   * Processes one fetched batch of one input partition, then sends its
+   * outputs. Records before the task's position are dropped: the task, not
+   * the consumer, is the authority on what it has processed. A consumer
+   * can deliver them again — a seek to the task's position issued while a
+   * batch was still in flight (a rejoin or a replaced consumer during a
+   * broker outage), or a fetch that predates the seek to the committed
+   * offsets — and processing them twice would count them twice inside the
+   * same transaction.
+   */
   processBatch(topic: string, records: ConsumedRecord[]): Promise<void> {
     return this.locked(async () => {
       if (this.failureValue || records.length === 0) return;
-      const inputs: InputRecord[] = records.map(({ offset, record }) => ({ topic, partition: this.partition, offset, record }));
+      const position = this.positions().get(topic);
+      const fresh = position === undefined ? records : records.filter(({ offset }) => offset >= position);
+      if (fresh.length < records.length) {
+        this.redeliveredRecords += records.length - fresh.length;
+        this.dependencies.log('info', `task ${this.taskId}: ${records.length - fresh.length} record(s) of ${topic} before its position ${position} delivered again; dropped`);
+      }
+      if (fresh.length === 0) return;
+      const inputs: InputRecord[] = fresh.map(({ offset, record }) => ({ topic, partition: this.partition, offset, record }));
       try {
         this.task.process(inputs);
         this.processedRecords += inputs.length;

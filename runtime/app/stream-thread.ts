@@ -299,8 +299,20 @@ export class StreamThread {
         await task.close(false);
         continue;
       }
+      try {
+        await this.seekToCommitted(task);
+      } catch (error) {
+        // Without its committed offsets the task cannot start: close it and
+        // try again with backoff (never leave it open and paused).
+        await task.close(false);
+        this.noteFailure(partition, `could not read its committed offsets: ${messageOf(error)}`);
+        continue;
+      }
+      if (this.stopping || !this.desired.active.includes(partition)) {
+        await task.close(false);
+        continue;
+      }
       this.tasks.set(partition, task);
-      await this.seekToCommitted(task);
       this.resumePartition(partition);
     }
     for (const partition of standby) {

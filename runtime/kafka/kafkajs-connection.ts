@@ -108,7 +108,9 @@ class KafkajsAdmin implements KafkaAdmin {
   }
 
   async committedOffsets(groupId: string, topics: string[]): Promise<TopicPartitionOffset[]> {
-    const committed = await this.admin.fetchOffsets({ groupId, topics });
+    // kafkajs' fetchOffsets does not retry a coordinator that is moving or
+    // loading (a new cluster's first group, a broker restart).
+    const committed = await retryCoordinatorErrors(() => this.admin.fetchOffsets({ groupId, topics }));
     return committed.flatMap(({ topic, partitions }) =>
       partitions.filter((entry) => Number(entry.offset) >= 0).map((entry) => ({ topic, partition: entry.partition, offset: Number(entry.offset) })),
     );
@@ -116,6 +118,32 @@ class KafkajsAdmin implements KafkaAdmin {
 
   disconnect(): Promise<void> {
     return this.admin.disconnect();
+  }
+}
+
+// kafkajs' names for NOT_COORDINATOR (16), COORDINATOR_NOT_AVAILABLE (15) and
+// COORDINATOR_LOAD_IN_PROGRESS (14). (kafkajs' own transactional offset
+// commit retries on 'NOT_COORDINATOR' / 'COORDINATOR_NOT_AVAILABLE', names its
+// error table never produces, so it never retries them.)
+const coordinatorErrors = new Set(['NOT_COORDINATOR_FOR_GROUP', 'GROUP_COORDINATOR_NOT_AVAILABLE', 'GROUP_LOAD_IN_PROGRESS']);
+
+/**
+ * Runs `request` again (backoff 100 ms doubling to 2 s, ~30 s in all) while it
+ * fails because the group coordinator is moving, loading or unreachable.
+ * Only for requests that are safe to repeat (reads).
+ */
+export async function retryCoordinatorErrors<T>(request: () => Promise<T>, deadlineMs = 30_000): Promise<T> {
+  const giveUpAt = Date.now() + deadlineMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      const type = (error as { type?: unknown }).type;
+      const name = (error as { name?: unknown }).name;
+      const retriable = (typeof type === 'string' && coordinatorErrors.has(type)) || name === 'KafkaJSConnectionError' || name === 'KafkaJSGroupCoordinatorNotFound';
+      if (!retriable || Date.now() >= giveUpAt) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** attempt)));
+    }
   }
 }
 
@@ -163,7 +191,10 @@ class KafkajsTransactionalProducer implements TransactionalProducer {
 
   async sendOffsets(group: GroupMetadata, offsets: TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return;
-    await (await this.begin()).sendOffsets({ consumerGroupId: group.groupId, topics: byTopic(offsets) });
+    const transaction = await this.begin();
+    // Safe to repeat inside the transaction (AddOffsetsToTxn and
+    // TxnOffsetCommit are idempotent); see coordinatorErrors.
+    await retryCoordinatorErrors(() => transaction.sendOffsets({ consumerGroupId: group.groupId, topics: byTopic(offsets) }));
   }
 
   async commit(): Promise<void> {

@@ -231,29 +231,41 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     // Input, produced the whole time in small batches (a batch that fails
     // during a bounce is sent again: the truth is what the topic holds).
+    // A send given up on is not cancelled — the client may still deliver it
+    // after the broker is back — so every send is kept until it settles,
+    // and the truth is read only once none is left in flight.
     let producing = true;
     let lineNumber = 0;
+    const sends = new Set<Promise<void>>();
+    let abandoned = 0;
     const producer = (async () => {
       const batchEveryMs = 250;
       const perBatch = Math.max(1, Math.round((options.linesPerSecond * batchEveryMs) / 1000));
       while (producing) {
         const batch = Array.from({ length: perBatch }, () => ({ key: String(lineNumber++), value: line(next) }));
         for (;;) {
-          // A send can hang while the broker is down: give up after 20 s
-          // and send again (a copy that lands late is still input: the
-          // truth is what the topic holds).
+          // A send can hang while the broker is down: stop waiting for it
+          // after 20 s and send again (a copy that lands late is still
+          // input: the truth is what the topic holds).
+          const send = produceRecords(bootstrap, input, batch);
+          sends.add(send);
+          void send.then(
+            () => sends.delete(send),
+            () => sends.delete(send),
+          );
           let timer: NodeJS.Timeout | undefined;
-          const timeout = new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error('produce timed out')), 20_000);
+          const timeout = new Promise<'timeout'>((resolveTimeout) => {
+            timer = setTimeout(() => resolveTimeout('timeout'), 20_000);
           });
           try {
-            await Promise.race([produceRecords(bootstrap, input, batch), timeout]);
-            break;
+            if ((await Promise.race([send, timeout])) !== 'timeout') break;
+            abandoned++;
           } catch {
-            await sleep(500);
+            // failed: send again
           } finally {
             clearTimeout(timer);
           }
+          await sleep(500);
         }
         await sleep(batchEveryMs);
       }
@@ -292,32 +304,42 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await bounces;
     producing = false;
     await producer;
+    // Sends given up on may still land: wait until every one has settled.
+    const sendsDeadline = Date.now() + 180_000;
+    while (sends.size > 0 && Date.now() < sendsDeadline) await Promise.race([Promise.allSettled([...sends]), sleep(1000)]);
+    if (sends.size > 0) log(`  ${sends.size} input send(s) still unsettled after 180 s; the truth is re-read until the input stops changing`);
+    if (abandoned > 0) log(`  ${abandoned} input batch(es) timed out and were sent again`);
     await sleep(3500);
     for (const instance of instances) instance.start();
     const chaosEnd = Date.now();
     log(`  chaos over after ${((chaosEnd - chaosStart) / 1000).toFixed(1)} s (${kills} kills); waiting for the application to settle`);
 
-    // The truth: the input as it landed (read_committed, Java).
-    const lines = readCommittedWithJava(bootstrap, input);
-    inputLines = lines.length;
-    const expected = new Map<string, number>();
-    for (const record of lines) for (const word of referenceWords(record.value ?? '')) expected.set(word, (expected.get(word) ?? 0) + 1);
-    words = expected.size;
-
-    // Settled: every word's final count reached (read with Java, read_committed).
+    // The truth: the input as it landed (read_committed, Java), re-read on
+    // every round so that a late copy of a batch is counted too.
+    // Settled: every word's final count reached (read with Java, read_committed),
+    // and the input unchanged since the round before.
     const deadline = Date.now() + options.settleTimeoutS * 1000;
     let records: JavaRecord[] = [];
-    for (;;) {
+    let expected = new Map<string, number>();
+    for (let previousInputLines = -1; ; ) {
+      const lines = readCommittedWithJava(bootstrap, input);
+      inputLines = lines.length;
+      expected = new Map<string, number>();
+      for (const record of lines) for (const word of referenceWords(record.value ?? '')) expected.set(word, (expected.get(word) ?? 0) + 1);
+      words = expected.size;
       records = readCommittedWithJava(bootstrap, output);
       const finals = new Map<string, number>();
       for (const record of records) finals.set(record.key!, Math.max(finals.get(record.key!) ?? 0, Number(record.value)));
-      if ([...expected].every(([word, count]) => (finals.get(word) ?? 0) >= count)) break;
+      const reached = [...expected].every(([word, count]) => (finals.get(word) ?? 0) >= count);
+      if (reached && inputLines === previousInputLines) break;
+      if (previousInputLines >= 0 && inputLines !== previousInputLines) log(`  input grew from ${previousInputLines} to ${inputLines} lines while settling`);
+      previousInputLines = inputLines;
       if (Date.now() > deadline) {
         const missing = [...expected].filter(([word, count]) => (finals.get(word) ?? 0) < count);
         problems.push(`not settled after ${options.settleTimeoutS} s: ${missing.length} word(s) short, e.g. ${missing.slice(0, 3).map(([word, count]) => `${word} ${finals.get(word) ?? 0}/${count}`).join(', ')}`);
         break;
       }
-      await sleep(2000);
+      if (!reached) await sleep(2000);
     }
     if (problems.length === 0) settleSeconds = Math.round((Date.now() - chaosEnd) / 100) / 10;
     outputRecords = records.length;
@@ -336,11 +358,24 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         const exact = sequence.length === count && sequence.every((value, index) => value === index + 1);
         if (!exact) {
           const extra = sequence.length - count;
-          problems.push(`'${word}': ${sequence.length} committed updates for a count of ${count}${extra > 0 ? ` (${extra} extra)` : ''}; first deviation at index ${sequence.findIndex((value, index) => value !== index + 1)}`);
+          const deviation = sequence.findIndex((value, index) => value !== index + 1);
+          problems.push(`'${word}': ${sequence.length} committed updates for a count of ${count}${extra > 0 ? ` (${extra} extra)` : ''}; first deviation at index ${deviation}${deviation >= 0 ? ` (…${sequence.slice(Math.max(0, deviation - 2), deviation + 4).join(', ')}…)` : ''}`);
         }
       } else if (Math.max(0, ...sequence) < count) {
         problems.push(`'${word}': lost updates, final ${Math.max(0, ...sequence)} < ${count}`);
       }
+    }
+    // Where an exactly-once run went wrong: stage 1's output (the repartition
+    // topic) against the input, word by word.
+    if (problems.length > 0 && options.guarantee === 'exactly_once_v2') {
+      const repartitioned = new Map<string, number>();
+      for (const record of readCommittedWithJava(bootstrap, `${applicationId}-words-repartition`)) repartitioned.set(record.key!, (repartitioned.get(record.key!) ?? 0) + 1);
+      const off = [...expected].filter(([word, count]) => (repartitioned.get(word) ?? 0) !== count);
+      problems.push(
+        off.length === 0
+          ? 'stage 1 (the repartition topic) is exact: stage 2 went wrong'
+          : `stage 1 (the repartition topic) is off for ${off.length} word(s), e.g. ${off.slice(0, 4).map(([word, count]) => `${word} ${repartitioned.get(word) ?? 0}/${count}`).join(', ')}`,
+      );
     }
     // No task left failed.
     for (const instance of instances) {
