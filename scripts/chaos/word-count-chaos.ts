@@ -365,6 +365,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         problems.push(`'${word}': lost updates, final ${Math.max(0, ...sequence)} < ${count}`);
       }
     }
+    // Records a consumer delivered again before a task's position (dropped by the task).
+    const redeliveries = instances.reduce((total, instance) => total + (instance.output.match(/delivered again; dropped/g)?.length ?? 0), 0);
+    if (redeliveries > 0) log(`  ${redeliveries} time(s) a consumer delivered records again before a task's position (dropped)`);
     // Where an exactly-once run went wrong: stage 1's output (the repartition
     // topic) against the input, word by word.
     if (problems.length > 0 && options.guarantee === 'exactly_once_v2') {
