@@ -5,8 +5,8 @@
 //   npx tsx bench/host-call.ts
 
 import { PluginComponent, type PluginLimits } from '../runtime/plugin/component.ts';
-import { runGuarded } from '../runtime/plugin/cpu-guard.ts';
-import type { NodeHost } from '../runtime/plugin/host/node-host.ts';
+import { runGuarded } from '../runtime/cpu-guard.ts';
+import type { ProcessorContext } from '../runtime/processor/processor.ts';
 import { PluginInstance } from '../runtime/plugin/plugin-instance.ts';
 import type { StreamRecord } from '../runtime/record.ts';
 import { bestRate, formatRate, plugin, printTable } from './support.ts';
@@ -15,7 +15,7 @@ const records = 200_000;
 const batch = 1000;
 let forwarded = 0;
 
-const host: NodeHost = {
+const host: ProcessorContext = {
   applicationId: 'bench',
   taskId: '0_0',
   nodeName: 'passthrough',

@@ -3,6 +3,8 @@
 
 export { TopologyBuilder, Topology, type ProcessorOptions, type PluginSource, type TopologyNode } from './topology/topology.ts';
 export { loadPipelineFile, builtComponentOf } from './topology/pipeline-file.ts';
+export type { Processor, ProcessorContext, ProcessorSupplier, PreparedProcessor, ProcessorLimits, PunctuationType, LogLevel } from './processor/processor.ts';
+export { PluginProcessorSupplier } from './plugin/plugin-processor.ts';
 export { StreamTask, type InputRecord, type SinkRecord, type TaskOptions, type LogEntry } from './task/stream-task.ts';
 export { TaskDatabase } from './state/task-database.ts';
 export type { KeyValueStore, KeyValueEntry, KeyValueCursor } from './state/key-value-store.ts';

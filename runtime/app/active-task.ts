@@ -15,7 +15,7 @@
 import { join } from 'node:path';
 import { EddyError, messageOf } from '../errors.ts';
 import type { ChangelogReader, ChangelogStore, ConsumedRecord, GroupMetadata, KafkaConnection, OutgoingRecord, Producer, TopicPartitionOffset } from '../kafka/ports.ts';
-import type { CompiledPlugin } from '../plugin/component.ts';
+import type { PreparedProcessor } from '../processor/processor.ts';
 import type { StoreChange } from '../state/sqlite-key-value-store.ts';
 import { TaskDatabase, checkpointName } from '../state/task-database.ts';
 import { AtLeastOnceCommit, ExactlyOnceCommit, type CommitProtocol } from '../task/commit-protocol.ts';
@@ -204,11 +204,11 @@ export class ActiveTask {
    * it, then replaces the instance. Throws (old version kept) if the new one
    * fails to initialise.
    */
-  swap(node: string, compiled: CompiledPlugin, config: Array<[string, string]>): Promise<void> {
+  swap(node: string, prepared: PreparedProcessor): Promise<void> {
     return this.locked(async () => {
       if (this.failureValue) throw this.failureValue;
       await this.commitNow();
-      this.task.replaceProcessor(node, compiled, config);
+      this.task.replaceProcessor(node, prepared);
     });
   }
 

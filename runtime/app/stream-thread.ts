@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { EddyError, messageOf } from '../errors.ts';
 import { connectKafka } from '../kafka/connection.ts';
 import type { ChangelogReader, ChangelogStore, FetchedBatch, GroupAssignment, GroupConsumer, KafkaAdmin, KafkaConnection, Producer } from '../kafka/ports.ts';
-import { PluginComponent, defaultLimits } from '../plugin/component.ts';
+import { PluginProcessorSupplier } from '../plugin/plugin-processor.ts';
+import { defaultProcessorLimits } from '../processor/processor.ts';
 import { TaskDatabase } from '../state/task-database.ts';
 import type { LogEntry } from '../task/stream-task.ts';
 import type { Topology } from '../topology/topology.ts';
@@ -444,22 +445,23 @@ export class StreamThread {
   async swap(node: string, pluginPath: string, config?: Array<[string, string]>): Promise<SwapOutcome[]> {
     const processor = this.topology.node(node);
     if (!processor || processor.kind !== 'processor') throw new EddyError(`no processor named '${node}'`, { node });
-    const nodeConfig = config ?? processor.config;
-    const component = await PluginComponent.fromFile(pluginPath);
-    const compiled = await component.compile({ ...defaultLimits, ...this.config.limits, ...processor.limits });
+    const current = processor.supplier;
+    if (!(current instanceof PluginProcessorSupplier)) throw new EddyError(`processor '${node}' is not a plugin (${current.description}); only plugins can be swapped`, { node });
+    const supplier = new PluginProcessorSupplier(pluginPath, config ?? current.config, current.limits);
+    const prepared = await supplier.prepare({ ...defaultProcessorLimits, ...this.config.limits, ...supplier.limits });
     const outcomes: SwapOutcome[] = [];
     let anySwapped = false;
     await this.assignmentChain;
     for (const task of this.tasks.values()) {
       try {
-        await task.swap(node, compiled, nodeConfig);
+        await task.swap(node, prepared);
         outcomes.push({ thread: this.threadIndex, taskId: task.taskId, swapped: true });
         anySwapped = true;
       } catch (error) {
         outcomes.push({ thread: this.threadIndex, taskId: task.taskId, swapped: false, error: messageOf(error) });
       }
     }
-    if (anySwapped || this.tasks.size === 0) this.topology = this.topology.withProcessor(node, pluginPath, nodeConfig);
+    if (anySwapped || this.tasks.size === 0) this.topology = this.topology.withProcessor(node, supplier);
     return outcomes;
   }
 

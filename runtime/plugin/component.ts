@@ -12,22 +12,13 @@ import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { ComponentLoadError, ForbiddenImportError, MemoryLimitExceededError, messageOf } from '../errors.ts';
 import { bytesToPages, capMemory, formatMiB, MemoryCapError } from './memory-cap.ts';
+import { defaultProcessorLimits, type ProcessorLimits } from '../processor/processor.ts';
 import { readCoreModule, sha256, transpiled, type TranspiledComponent } from './transpile-cache.ts';
 import { detectWorld, readComponentShape, type ComponentShape, type WorldName } from './world.ts';
 
-/** Per-instance resource limits. */
-export interface PluginLimits {
-  /** Largest linear memory one instance may have, in bytes. */
-  memoryBytes: number;
-  /**
-   * CPU time in ms after which a running call is stopped. Calls run in
-   * guarded time slices (see StreamTask.process): a call is never stopped
-   * before it has run half of this, and always by the time it has run all.
-   */
-  cpuMs: number;
-}
-
-export const defaultLimits: PluginLimits = { memoryBytes: 256 * 1024 * 1024, cpuMs: 5000 };
+/** Per-instance resource limits (a plugin is one kind of processor). */
+export type PluginLimits = ProcessorLimits;
+export const defaultLimits: PluginLimits = defaultProcessorLimits;
 
 /** The glue jco generates: instantiate with core modules and host imports. */
 type InstantiateGlue = (

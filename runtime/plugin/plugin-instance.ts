@@ -19,11 +19,11 @@ import {
 } from '../errors.ts';
 import { toWitRecord, type StreamRecord } from '../record.ts';
 import { formatMemory, type CompiledPlugin } from './component.ts';
-import { GuardTimeout } from './cpu-guard.ts';
+import { GuardTimeout } from '../cpu-guard.ts';
 import { contextImports } from './host/context.ts';
 import { kvStoreImports } from './host/kv-store.ts';
 import { logImports } from './host/log.ts';
-import type { NodeHost } from './host/node-host.ts';
+import type { LogLevel, ProcessorContext } from '../processor/processor.ts';
 import type { Processor } from './host/wit/processor.js';
 
 /** A trap with memory this close to the cap is reported as the cap being hit. */
@@ -41,7 +41,7 @@ export class PluginInstance {
   ) {}
 
   /** Instantiates `compiled` with the imports of `host`'s node. */
-  static create(compiled: CompiledPlugin, host: NodeHost): PluginInstance {
+  static create(compiled: CompiledPlugin, host: ProcessorContext): PluginInstance {
     const context: ErrorContext = {
       applicationId: host.applicationId,
       taskId: host.taskId,
@@ -49,14 +49,14 @@ export class PluginInstance {
       plugin: compiled.component.name,
     };
     let instance: PluginInstance | undefined;
-    const observedHost: NodeHost = Object.create(host, {
+    const observedHost: ProcessorContext = Object.create(host, {
       log: {
-        value: (level: Parameters<NodeHost['log']>[0], message: string) => {
+        value: (level: LogLevel, message: string) => {
           if (level === 'error' && instance) instance.lastErrorLog = message;
           host.log(level, message);
         },
       },
-    }) as NodeHost;
+    }) as ProcessorContext;
     let raw;
     try {
       raw = compiled.instantiate({

@@ -6,7 +6,7 @@
 // intervals fires once and is realigned (no burst of catch-up calls).
 // Must never: call plugins itself — it only says which punctuators are due.
 
-import type { PunctuationType } from '../plugin/host/node-host.ts';
+import type { PunctuationType } from '../processor/processor.ts';
 
 export interface PunctuationSchedule {
   readonly id: number;

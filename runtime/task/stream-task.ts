@@ -1,8 +1,9 @@
 // A stream task: one instance of a topology, processing one partition (or one
 // set of co-partitioned partitions) depth-first.
 //
-// Owns: the task's plugin instances and stores, pushing each input record
-// through the whole graph — a record's outputs reach the sinks before the
+// Owns: the task's processors (one per node, made by the node's supplier —
+// the engine does not know whether it runs WebAssembly) and stores, pushing
+// each input record through the whole graph — a record's outputs reach the sinks before the
 // next input record starts, with no queue between nodes — stream time,
 // punctuation, the CPU guard around each batch, error handling (fail the task,
 // or send the input record to the dead-letter queue when configured), commit
@@ -19,14 +20,20 @@ import {
   messageOf,
   type ErrorContext,
 } from '../errors.ts';
-import { PluginComponent, defaultLimits, type CompiledPlugin, type PluginLimits } from '../plugin/component.ts';
-import { GuardTimeout, runGuarded } from '../plugin/cpu-guard.ts';
-import type { LogLevel, NodeHost, PunctuationType } from '../plugin/host/node-host.ts';
-import { PluginInstance } from '../plugin/plugin-instance.ts';
+import { GuardTimeout, runGuarded } from '../cpu-guard.ts';
+import {
+  defaultProcessorLimits,
+  type LogLevel,
+  type PreparedProcessor,
+  type Processor,
+  type ProcessorLimits,
+  type PunctuationType,
+} from '../processor/processor.ts';
 import type { RecordMetadata, StreamRecord } from '../record.ts';
 import type { KeyValueStore } from '../state/key-value-store.ts';
 import type { TaskDatabase } from '../state/task-database.ts';
-import { pluginName, type ProcessorNode, type Topology } from '../topology/topology.ts';
+import type { ProcessorNode, Topology } from '../topology/topology.ts';
+import { NodeContext, type Route } from './node-context.ts';
 import { PunctuationQueue } from './punctuation-queue.ts';
 
 /** A record read from an input topic. */
@@ -67,7 +74,7 @@ export interface TaskOptions {
   onOutput: (output: SinkRecord) => void;
   onLog?: (entry: LogEntry) => void;
   /** Limits for processors that set none of their own. */
-  limits?: Partial<PluginLimits>;
+  limits?: Partial<ProcessorLimits>;
   /**
    * When set, an input record whose processing fails in a plugin is written
    * here (with the error in headers) and processing continues; when unset, the
@@ -93,10 +100,9 @@ const encoder = new TextEncoder();
 
 interface ProcessorRuntime {
   node: ProcessorNode;
-  compiled: CompiledPlugin;
-  host: NodeHost;
-  instance: PluginInstance;
-  deliver: (record: StreamRecord) => void;
+  prepared: PreparedProcessor;
+  context: NodeContext;
+  processor: Processor;
 }
 
 export class StreamTask {
@@ -110,9 +116,9 @@ export class StreamTask {
   private commitRequestedValue = false;
   private readonly punctuations = new PunctuationQueue();
   private readonly processors = new Map<string, ProcessorRuntime>();
-  private readonly sourceRoutes = new Map<string, Array<(record: StreamRecord) => void>>();
+  private readonly sourceRoutes = new Map<string, Route[]>();
   private readonly wallClock: () => number;
-  private readonly cpuLimitMs: number;
+  private cpuLimitMs = defaultProcessorLimits.cpuMs;
   private droppedRecordsValue = 0;
 
   private constructor(
@@ -122,27 +128,22 @@ export class StreamTask {
     this.applicationId = options.applicationId;
     this.taskId = options.taskId ?? `0_${options.partition ?? 0}`;
     this.wallClock = options.wallClock ?? Date.now;
-    const limits = topology.processors.map((node) => ({ ...defaultLimits, ...options.limits, ...node.limits }).cpuMs);
-    this.cpuLimitMs = limits.length > 0 ? Math.min(...limits) : defaultLimits.cpuMs;
   }
 
-  /** Loads every plugin of the topology, instantiates it for this task, and runs its `init`. */
+  /** Prepares every node's supplier, makes the task's processors, and runs their `init`. */
   static async create(topology: Topology, options: TaskOptions): Promise<StreamTask> {
     const task = new StreamTask(topology, options);
-    const compiled = new Map<string, CompiledPlugin>();
+    const prepared = new Map<string, PreparedProcessor>();
     for (const node of topology.processors) {
-      const limits: PluginLimits = { ...defaultLimits, ...options.limits, ...node.limits };
       try {
-        const component =
-          typeof node.plugin === 'string'
-            ? await PluginComponent.fromFile(node.plugin)
-            : await PluginComponent.fromBytes(node.plugin.bytes, node.plugin.name);
-        compiled.set(node.name, await component.compile(limits));
+        prepared.set(node.name, await node.supplier.prepare(task.limitsOf(node)));
       } catch (error) {
-        throw asEddyError(error).withContext(task.context({ node: node.name, plugin: pluginName(node.plugin) }));
+        throw asEddyError(error).withContext(task.context({ node: node.name, plugin: node.supplier.description }));
       }
     }
-    task.wire(compiled);
+    const cpuLimits = [...prepared.values()].map((entry) => entry.limits.cpuMs);
+    if (cpuLimits.length > 0) task.cpuLimitMs = Math.min(...cpuLimits);
+    task.wire(prepared);
     try {
       runGuarded(() => {
         for (const runtime of task.processors.values()) task.initialize(runtime);
@@ -217,14 +218,19 @@ export class StreamTask {
     this.commitRequestedValue = false;
   }
 
+  /** The limits a node's processor runs under: its own, else the task's, else the defaults. */
+  limitsOf(node: ProcessorNode): ProcessorLimits {
+    return { ...defaultProcessorLimits, ...this.options.limits, ...node.supplier.limits };
+  }
+
   /**
-   * Replaces the plugin of processor `nodeName` between records (hot-swap).
-   * The new instance is created and initialised first; if that fails, the
-   * old instance keeps running, the task stays healthy, and the error is
-   * thrown. On success the old instance is closed and its punctuators are
-   * cancelled; stores are the task's, so state carries over.
+   * Replaces the processor of node `nodeName` between records (hot-swap)
+   * with one made by `prepared`. The new processor is made and initialised
+   * first; if that fails, the old one keeps running, the task stays healthy,
+   * and the error is thrown. On success the old processor is closed and its
+   * punctuators are cancelled; stores are the task's, so state carries over.
    */
-  replaceProcessor(nodeName: string, compiled: CompiledPlugin, config: Array<[string, string]>): void {
+  replaceProcessor(nodeName: string, prepared: PreparedProcessor): void {
     this.assertRunning();
     const runtime = this.processors.get(nodeName);
     if (!runtime) throw new HostCallError(`no processor named '${nodeName}' in this task`, this.context({ node: nodeName }));
@@ -232,25 +238,21 @@ export class StreamTask {
     const cancelNew = () => {
       for (const id of this.punctuations.idsOf(nodeName)) if (!earlier.has(id)) this.punctuations.cancel(nodeName, id);
     };
-    const candidate: ProcessorRuntime = { ...runtime, compiled, node: { ...runtime.node, config } };
+    const candidate: ProcessorRuntime = { ...runtime, prepared, processor: prepared.get() };
     try {
-      runGuarded(() => {
-        candidate.instance = PluginInstance.create(compiled, runtime.host);
-        this.callPlugin(candidate, () => candidate.instance.init(config));
-      }, this.cpuLimitMs);
+      runGuarded(() => this.callProcessor(candidate, () => candidate.processor.init(candidate.context)), this.cpuLimitMs);
     } catch (error) {
       cancelNew();
       throw this.translate(error);
     }
     try {
-      runGuarded(() => this.callPlugin(runtime, () => runtime.instance.close()), this.cpuLimitMs);
+      runGuarded(() => this.callProcessor(runtime, () => runtime.processor.close()), this.cpuLimitMs);
     } catch (error) {
-      this.log('warn', nodeName, `the replaced instance failed in close (ignored): ${this.translate(error).message}`);
+      this.log('warn', nodeName, `the replaced processor failed in close (ignored): ${this.translate(error).message}`);
     }
     for (const id of earlier) this.punctuations.cancel(nodeName, id);
-    runtime.instance = candidate.instance;
-    runtime.compiled = compiled;
-    runtime.node = candidate.node;
+    runtime.processor = candidate.processor;
+    runtime.prepared = prepared;
   }
 
   /** Writes the stores' cached changes to SQLite (the changelog hook sees them). */
@@ -267,7 +269,7 @@ export class StreamTask {
     try {
       if (wasRunning) {
         runGuarded(() => {
-          for (const runtime of this.processors.values()) this.callPlugin(runtime, () => runtime.instance.close());
+          for (const runtime of this.processors.values()) this.callProcessor(runtime, () => runtime.processor.close());
         }, this.cpuLimitMs);
       }
     } catch (error) {
@@ -278,85 +280,44 @@ export class StreamTask {
     }
   }
 
-  private wire(compiled: Map<string, CompiledPlugin>): void {
-    const routeOf = (name: string): ((record: StreamRecord) => void) => {
-      const node = this.topology.node(name)!;
-      if (node.kind === 'sink') {
-        return (record) => this.options.onOutput({ topic: node.topic, sink: node.name, record });
-      }
-      if (node.kind === 'processor') return (record) => this.deliver(this.processors.get(name)!, record);
-      throw new HostCallError(`node '${name}' is a source and cannot be a child`, this.context({ node: name }));
-    };
-    for (const node of this.topology.processors) {
-      const runtime = { node, compiled: compiled.get(node.name)! } as ProcessorRuntime;
-      runtime.host = this.hostFor(runtime, () => node.children.map(routeOf), (child) => (node.children.includes(child) ? routeOf(child) : undefined));
-      runtime.instance = PluginInstance.create(runtime.compiled, runtime.host);
-      this.processors.set(node.name, runtime);
-    }
-    for (const source of this.topology.sources) {
-      const routes = source.children.map(routeOf);
-      for (const topic of source.topics) this.sourceRoutes.set(topic, routes);
-    }
-  }
-
-  private hostFor(
-    runtime: ProcessorRuntime,
-    children: () => Array<(record: StreamRecord) => void>,
-    child: (name: string) => ((record: StreamRecord) => void) | undefined,
-  ): NodeHost {
-    let routes: Array<(record: StreamRecord) => void> | undefined;
-    const childRoutes = new Map<string, (record: StreamRecord) => void>();
-    const node = runtime.node;
-    return {
+  private wire(prepared: Map<string, PreparedProcessor>): void {
+    const lent = {
       applicationId: this.applicationId,
       taskId: this.taskId,
-      nodeName: node.name,
-      forward: (record) => {
-        routes ??= children();
-        for (const route of routes) route(record);
-      },
-      forwardTo: (name, record) => {
-        let route = childRoutes.get(name);
-        if (!route) {
-          route = child(name);
-          if (!route) {
-            throw new HostCallError(
-              `forward-to '${name}': not a child of node '${node.name}' (children: ${node.children.join(', ') || 'none'})`,
-              this.context({ node: node.name }),
-            );
-          }
-          childRoutes.set(name, route);
-        }
-        route(record);
-      },
+      routeTo: (name: string) => this.routeOf(name),
       metadata: () => this.currentMetadata,
-      schedule: (intervalMs, kind: PunctuationType) => {
-        if (!(intervalMs >= 1)) throw new HostCallError(`schedule: interval must be at least 1 ms, got ${intervalMs}`, this.context({ node: node.name }));
-        return this.punctuations.schedule(node.name, intervalMs, kind, this.wallClock()).id;
-      },
-      cancel: (id) => this.punctuations.cancel(node.name, id),
+      schedule: (node: string, intervalMs: number, kind: PunctuationType) => this.punctuations.schedule(node, intervalMs, kind, this.wallClock()).id,
+      cancel: (node: string, id: number) => this.punctuations.cancel(node, id),
       streamTime: () => this.streamTimeValue,
       wallClockTime: () => this.wallClock(),
       requestCommit: () => {
         this.commitRequestedValue = true;
       },
-      openStore: (name) => {
-        if (node.stores !== '*' && !node.stores.includes(name)) {
-          const connected = node.stores.length > 0 ? node.stores.join(', ') : 'none';
-          return `node '${node.name}' has no access to store '${name}' (connected stores: ${connected})`;
-        }
-        try {
-          return this.options.database.keyValueStore(name);
-        } catch (error) {
-          return messageOf(error);
-        }
-      },
-      log: (level, message) => this.log(level, node.name, message),
+      keyValueStore: (name: string) => this.options.database.keyValueStore(name),
+      log: (level: LogLevel, node: string, message: string) => this.log(level, node, message),
+      errorContext: (more: ErrorContext) => this.context(more),
     };
+    for (const node of this.topology.processors) {
+      const nodePrepared = prepared.get(node.name)!;
+      this.processors.set(node.name, { node, prepared: nodePrepared, context: new NodeContext(node, lent), processor: nodePrepared.get() });
+    }
+    for (const source of this.topology.sources) {
+      const routes = source.children.map((child) => this.routeOf(child));
+      for (const topic of source.topics) this.sourceRoutes.set(topic, routes);
+    }
+  }
+
+  private routeOf(name: string): Route {
+    const node = this.topology.node(name)!;
+    if (node.kind === 'sink') {
+      return (record) => this.options.onOutput({ topic: node.topic, sink: node.name, record });
+    }
+    if (node.kind === 'processor') return (record) => this.deliver(this.processors.get(name)!, record);
+    throw new HostCallError(`node '${name}' is a source and cannot be a child`, this.context({ node: name }));
   }
 
   private initialize(runtime: ProcessorRuntime): void {
-    this.callPlugin(runtime, () => runtime.instance.init(runtime.node.config));
+    this.callProcessor(runtime, () => runtime.processor.init(runtime.context));
   }
 
   private processOne(input: InputRecord): void {
@@ -378,20 +339,19 @@ export class StreamTask {
   }
 
   private deliver(runtime: ProcessorRuntime, record: StreamRecord): void {
-    const where = this.currentMetadata;
-    this.callPlugin(runtime, () => runtime.instance.process(record, where ? { ...where } : {}));
+    this.callProcessor(runtime, () => runtime.processor.process(record));
   }
 
   private punctuate(kind: PunctuationType, now: number): void {
     for (const schedule of this.punctuations.takeDue(kind, now)) {
       if (schedule.cancelled) continue;
       const runtime = this.processors.get(schedule.node)!;
-      this.callPlugin(runtime, () => runtime.instance.punctuate(schedule.id, now));
+      this.callProcessor(runtime, () => runtime.processor.punctuate(schedule.id, now));
     }
   }
 
-  /** Runs a call into `runtime`'s plugin, remembering it as the active node. */
-  private callPlugin(runtime: ProcessorRuntime, call: () => void): void {
+  /** Runs a call into `runtime`'s processor, remembering it as the active node. */
+  private callProcessor(runtime: ProcessorRuntime, call: () => void): void {
     const previous = this.activeNode;
     this.activeNode = runtime;
     call();
@@ -402,11 +362,11 @@ export class StreamTask {
     const failedNode = error.context.node;
     this.log('warn', failedNode ?? '-', `record sent to dead-letter queue '${this.options.deadLetterQueueTopic}': ${error.message}`);
     this.droppedRecordsValue++;
-    // A plugin that trapped may be half-updated: give its node a fresh instance.
+    // A processor that broke (a trapped plugin) may be half-updated: give its node a new one.
     for (const runtime of this.processors.values()) {
-      if (runtime.instance.isPoisoned) {
+      if (!runtime.processor.usable) {
         this.punctuations.clearNode(runtime.node.name);
-        runtime.instance = PluginInstance.create(runtime.compiled, runtime.host);
+        runtime.processor = runtime.prepared.get();
         this.initialize(runtime);
       }
     }
@@ -450,7 +410,7 @@ export class StreamTask {
       this.activeNode = undefined;
       return new CpuLimitExceededError(
         `the plugin ran past its CPU-time limit and was stopped: ${error.message}`,
-        this.context({ ...where, ...(runtime ? { node: runtime.node.name, plugin: runtime.compiled.component.name } : {}) }),
+        this.context({ ...where, ...(runtime ? { node: runtime.node.name, plugin: runtime.prepared.name } : {}) }),
         { cause: error },
       );
     }

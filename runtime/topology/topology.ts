@@ -1,18 +1,20 @@
-// A topology: the graph of source → processor nodes (plugins) → sinks.
+// A topology: the graph of source → processor nodes → sinks.
 //
 // Owns: the node graph, its validation (unique names, parents that exist,
 // stores connected to processors), the builder API (named after Kafka
 // Streams' Topology: addSource / addProcessor / addSink / addStateStore) and
 // `describe()`.
+// Processor nodes hold a ProcessorSupplier (a WebAssembly plugin is one kind;
+// the builder wraps a plugin path or bytes in one).
 // Must never: load plugins or touch state — a Topology is a plain,
 // immutable description that tasks instantiate.
 
 import { ConfigError } from '../errors.ts';
-import type { PluginLimits } from '../plugin/component.ts';
+import { PluginProcessorSupplier, type PluginSource } from '../plugin/plugin-processor.ts';
+import type { ProcessorLimits, ProcessorSupplier } from '../processor/processor.ts';
 import { validateStoreName } from '../state/task-database.ts';
 
-/** Where a processor's component comes from. */
-export type PluginSource = string | { name: string; bytes: Uint8Array };
+export { pluginName, type PluginSource } from '../plugin/plugin-processor.ts';
 
 export interface SourceNode {
   kind: 'source';
@@ -24,13 +26,12 @@ export interface SourceNode {
 export interface ProcessorNode {
   kind: 'processor';
   name: string;
-  plugin: PluginSource;
-  config: Array<[string, string]>;
+  /** Makes the node's processor in each task. */
+  supplier: ProcessorSupplier;
   parents: string[];
   children: string[];
   /** Stores this node may open; '*' lets it open (and create) any store. */
   stores: string[] | '*';
-  limits: Partial<PluginLimits>;
 }
 
 export interface SinkNode {
@@ -43,10 +44,12 @@ export interface SinkNode {
 export type TopologyNode = SourceNode | ProcessorNode | SinkNode;
 
 export interface ProcessorOptions {
+  /** The plugin's configuration (only when the processor is given as a plugin). */
   config?: Record<string, string> | Array<[string, string]>;
   /** Stores to connect now (more with addStateStore); '*' for any. */
   stores?: string[] | '*';
-  limits?: Partial<PluginLimits>;
+  /** The plugin's limits (only when the processor is given as a plugin). */
+  limits?: Partial<ProcessorLimits>;
 }
 
 export class Topology {
@@ -82,12 +85,12 @@ export class Topology {
     return this.sources.find((source) => source.topics.includes(topic));
   }
 
-  /** The same topology with processor `name` running another plugin (and config). */
-  withProcessor(name: string, plugin: PluginSource, config?: Array<[string, string]>): Topology {
+  /** The same topology with processor `name` made by another supplier. */
+  withProcessor(name: string, supplier: ProcessorSupplier): Topology {
     const node = this.nodes.get(name);
     if (!node || node.kind !== 'processor') throw new ConfigError(`no processor named '${name}'`, { node: name });
     const nodes = new Map(this.nodes);
-    nodes.set(name, { ...node, plugin, config: config ?? node.config });
+    nodes.set(name, { ...node, supplier });
     return new Topology(nodes, this.stores);
   }
 
@@ -100,7 +103,7 @@ export class Topology {
       if (node.kind === 'source') lines.push(`    Source: ${node.name} (topics: [${node.topics.join(', ')}])`);
       if (node.kind === 'processor') {
         const stores = node.stores === '*' ? '*' : node.stores.join(', ');
-        lines.push(`    Processor: ${node.name} (plugin: ${pluginName(node.plugin)}, stores: [${stores}])`);
+        lines.push(`    Processor: ${node.name} (${node.supplier.description}, stores: [${stores}])`);
       }
       if (node.kind === 'sink') lines.push(`    Sink: ${node.name} (topic: ${node.topic})`);
       if (children.length > 0) lines.push(`      --> ${children.join(', ')}`);
@@ -108,10 +111,6 @@ export class Topology {
     }
     return lines.join('\n') + '\n';
   }
-}
-
-export function pluginName(plugin: PluginSource): string {
-  return typeof plugin === 'string' ? plugin : plugin.name;
 }
 
 const namePattern = /^[A-Za-z0-9._-]{1,200}$/;
@@ -133,8 +132,12 @@ export class TopologyBuilder {
     return this;
   }
 
-  /** Adds a processor node running `plugin`, fed by `parents`. */
-  addProcessor(name: string, plugin: PluginSource, options: ProcessorOptions = {}, ...parents: string[]): this {
+  /**
+   * Adds a processor node fed by `parents`, made by `processor`: a supplier,
+   * or a WebAssembly plugin (a path or bytes) with `options.config` and
+   * `options.limits`.
+   */
+  addProcessor(name: string, processor: ProcessorSupplier | PluginSource, options: ProcessorOptions = {}, ...parents: string[]): this {
     this.checkNewName(name);
     this.checkParents(name, parents);
     const config = Array.isArray(options.config) ? options.config : Object.entries(options.config ?? {});
@@ -143,16 +146,19 @@ export class TopologyBuilder {
         throw new ConfigError(`config '${key}' of processor '${name}' must be a string`, { node: name, field: `config.${key}` });
       }
     }
+    const isSupplier = typeof processor === 'object' && 'prepare' in processor;
+    if (isSupplier && (config.length > 0 || options.limits)) {
+      throw new ConfigError(`processor '${name}': config and limits belong to its supplier`, { node: name, field: 'config' });
+    }
+    const supplier = isSupplier ? processor : new PluginProcessorSupplier(processor, config, options.limits ?? {});
     const stores = options.stores ?? [];
     const node: ProcessorNode = {
       kind: 'processor',
       name,
-      plugin,
-      config,
+      supplier,
       parents,
       children: [],
       stores: stores === '*' ? '*' : [],
-      limits: options.limits ?? {},
     };
     this.nodes.set(name, node);
     this.linkParents(name, parents);
@@ -229,11 +235,9 @@ function structuredCloneNode(node: TopologyNode): TopologyNode {
     case 'processor':
       return {
         ...node,
-        config: node.config.map(([key, value]) => [key, value] as [string, string]),
         parents: [...node.parents],
         children: [...node.children],
         stores: node.stores === '*' ? '*' : [...node.stores],
-        limits: { ...node.limits },
       };
   }
 }

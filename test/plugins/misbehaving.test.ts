@@ -12,7 +12,7 @@ import {
   ProcessingError,
 } from '../../runtime/errors.ts';
 import { PluginComponent } from '../../runtime/plugin/component.ts';
-import { GuardTimeout } from '../../runtime/plugin/cpu-guard.ts';
+import { GuardTimeout } from '../../runtime/cpu-guard.ts';
 import { deadLetterHeaders } from '../../runtime/task/stream-task.ts';
 import { TopologyTestDriver } from '../../runtime/testing/test-driver.ts';
 import { TopologyBuilder } from '../../runtime/topology/topology.ts';

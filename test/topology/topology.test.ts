@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError } from '../../runtime/errors.ts';
+import { PluginProcessorSupplier } from '../../runtime/plugin/plugin-processor.ts';
 import { loadPipelineFile } from '../../runtime/topology/pipeline-file.ts';
 import { TopologyBuilder } from '../../runtime/topology/topology.ts';
 import { repositoryRoot } from '../support/plugins.ts';
@@ -67,10 +68,11 @@ sinks:
 `);
   const topology = loadPipelineFile(file);
   const processor = topology.processors[0]!;
-  assert.match(processor.plugin as string, /wordcount-rust\/dist\/wordcount-rust\.wasm$/);
-  assert.deepEqual(processor.config, [['greeting', 'hello'], ['times', '3']]);
+  assert.ok(processor.supplier instanceof PluginProcessorSupplier, 'a plugin node is made by the plugin supplier');
+  assert.match(processor.supplier.plugin as string, /wordcount-rust\/dist\/wordcount-rust\.wasm$/);
+  assert.deepEqual(processor.supplier.config, [['greeting', 'hello'], ['times', '3']]);
   assert.deepEqual(processor.stores, ['counts']);
-  assert.deepEqual(processor.limits, { memoryBytes: 64 * 1024 * 1024, cpuMs: 500 });
+  assert.deepEqual(processor.supplier.limits, { memoryBytes: 64 * 1024 * 1024, cpuMs: 500 });
   assert.deepEqual(topology.sinks.map((sink) => sink.topic), ['counts']);
 });
 

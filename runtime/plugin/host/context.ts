@@ -1,13 +1,13 @@
 // Host side of `eddy:plugin/context`.
 //
-// Owns: adapting a NodeHost to the generated context bindings (bigint <-> number,
+// Owns: adapting the node's ProcessorContext to the generated context bindings (bigint <-> number,
 // WIT record <-> StreamRecord). Must never: hold state of its own.
 
 import { fromWitRecord, toWitMetadata } from '../../record.ts';
 import type * as Context from './wit/interfaces/eddy-plugin-context.js';
-import type { NodeHost } from './node-host.ts';
+import type { ProcessorContext } from '../../processor/processor.ts';
 
-export function contextImports(host: NodeHost): typeof Context {
+export function contextImports(host: ProcessorContext): typeof Context {
   return {
     forward: (record) => host.forward(fromWitRecord(record)),
     forwardTo: (child, record) => host.forwardTo(child, fromWitRecord(record)),

@@ -7,9 +7,9 @@
 
 import type { KeyValueStore, KeyValueCursor } from '../../state/key-value-store.ts';
 import type * as KvStore from './wit/interfaces/eddy-plugin-kv-store.js';
-import type { NodeHost } from './node-host.ts';
+import type { ProcessorContext } from '../../processor/processor.ts';
 
-export function kvStoreImports(host: NodeHost): typeof KvStore {
+export function kvStoreImports(host: ProcessorContext): typeof KvStore {
   class KeyValueIterator {
     constructor(private readonly cursor: KeyValueCursor) {}
     next(max: number): KvStore.KeyValue[] {

@@ -1,0 +1,85 @@
+// The host-side Processor API the engine drives (Kafka Streams' Processor,
+// ProcessorContext and ProcessorSupplier).
+//
+// Owns: the contract between the task engine and whatever runs at a topology
+// node — a WebAssembly processor plugin (an adapter in plugin/), a built-in
+// DSL operator written in TypeScript, a test double. The engine (task/)
+// implements ProcessorContext once per node and calls Processor; suppliers
+// make one Processor per task.
+// Must never: import the engine, a plugin runtime or a Kafka client — it is
+// the seam between them.
+
+import type { RecordMetadata, StreamRecord } from '../record.ts';
+import type { KeyValueStore } from '../state/key-value-store.ts';
+
+export type PunctuationType = 'stream-time' | 'wall-clock-time';
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+/** Resource limits of one processor instance (enforced by the engine and the supplier). */
+export interface ProcessorLimits {
+  /** Largest memory one instance may hold, in bytes (enforced by the supplier). */
+  memoryBytes: number;
+  /**
+   * CPU time in ms after which running work is stopped (enforced by the
+   * engine: records run in guarded time slices, so work is never stopped
+   * before it has run half of this, and always by the time it has run all).
+   */
+  cpuMs: number;
+}
+
+export const defaultProcessorLimits: ProcessorLimits = { memoryBytes: 256 * 1024 * 1024, cpuMs: 5000 };
+
+/** What a processor may ask of the node it runs as, inside its task. */
+export interface ProcessorContext {
+  readonly applicationId: string;
+  /** The task, as `<subtopology>_<partition>`. */
+  readonly taskId: string;
+  readonly nodeName: string;
+  /** Sends `record` to every child, depth-first, before returning. */
+  forward(record: StreamRecord): void;
+  /** Sends `record` to the child named `child`; throws HostCallError when it is not a child. */
+  forwardTo(child: string, record: StreamRecord): void;
+  /** Topic, partition and offset of the input record being processed (none in a wall-clock punctuation). */
+  metadata(): RecordMetadata | undefined;
+  /** Schedules a punctuator; returns its id (passed to `Processor.punctuate`). */
+  schedule(intervalMs: number, kind: PunctuationType): number;
+  cancel(id: number): void;
+  streamTime(): number;
+  wallClockTime(): number;
+  requestCommit(): void;
+  /** The store, or a message saying why this node may not use it. */
+  openStore(name: string): KeyValueStore | string;
+  log(level: LogLevel, message: string): void;
+}
+
+/** One node's logic in one task. Every call is synchronous and runs depth-first. */
+export interface Processor {
+  init(context: ProcessorContext): void;
+  process(record: StreamRecord): void;
+  punctuate(id: number, timestamp: number): void;
+  close(): void;
+  /**
+   * False after a failure that may have left the processor broken (a trapped
+   * plugin): the engine discards it and makes a new one instead of calling
+   * it again.
+   */
+  readonly usable: boolean;
+}
+
+/** Makes a node's processors; prepared once per task, then one Processor per use. */
+export interface ProcessorSupplier {
+  /** For `describe()` and errors, e.g. `plugin: count.wasm` or `filter`. */
+  readonly description: string;
+  /** Limits set on this node (the application's defaults fill the rest). */
+  readonly limits: Partial<ProcessorLimits>;
+  /** Loads what processors need (a plugin compiles its component). */
+  prepare(limits: ProcessorLimits): Promise<PreparedProcessor>;
+}
+
+export interface PreparedProcessor {
+  /** Names the code in error context (the plugin's file name, or the operator). */
+  readonly name: string;
+  readonly limits: ProcessorLimits;
+  /** A new, uninitialised processor. */
+  get(): Processor;
+}
