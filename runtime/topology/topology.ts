@@ -1,7 +1,11 @@
 // A topology: the graph of source → processor nodes → sinks.
 //
 // Owns: the node graph, its validation (unique names, parents that exist,
-// stores connected to processors), the builder API (named after Kafka
+// stores connected to processors), its split into sub-topologies (as Kafka
+// Streams' InternalTopologyBuilder.makeNodeGroups: nodes joined by an edge or
+// a shared store are one sub-topology; a topic written by a sink and read by
+// a source — a repartition topic — separates two; ids follow the sorted
+// source node names), the builder API (named after Kafka
 // Streams' Topology: addSource / addProcessor / addSink / addStateStore) and
 // `describe()`.
 // Processor nodes hold a ProcessorSupplier (a WebAssembly plugin is one kind;
@@ -52,12 +56,53 @@ export interface ProcessorOptions {
   limits?: Partial<ProcessorLimits>;
 }
 
+/** A connected part of the topology: its tasks are `<id>_<partition>`. */
+export interface Subtopology {
+  readonly id: number;
+  /** Source node names, sorted. */
+  readonly sources: readonly string[];
+  readonly sourceTopics: readonly string[];
+  /** Every node of the sub-topology, in the topology's order. */
+  readonly nodes: readonly string[];
+  readonly stores: readonly string[];
+  readonly sinkTopics: readonly string[];
+}
+
 export class Topology {
+  /** Sub-topologies, by id. */
+  readonly subtopologies: readonly Subtopology[];
+
   /** @internal use TopologyBuilder */
   constructor(
     readonly nodes: ReadonlyMap<string, TopologyNode>,
     readonly stores: readonly string[],
-  ) {}
+  ) {
+    this.subtopologies = makeSubtopologies(nodes);
+  }
+
+  /** The sub-topology that reads `topic`. */
+  subtopologyOf(topic: string): Subtopology | undefined {
+    return this.subtopologies.find((subtopology) => subtopology.sourceTopics.includes(topic));
+  }
+
+  /** The sub-topology `id` alone, as a topology of its own (what one task instantiates). */
+  forSubtopology(id: number): Topology {
+    const subtopology = this.subtopologies[id];
+    if (!subtopology) throw new ConfigError(`no sub-topology ${id} (there are ${this.subtopologies.length})`);
+    if (this.subtopologies.length === 1) return this;
+    const nodes = new Map<string, TopologyNode>();
+    for (const name of subtopology.nodes) nodes.set(name, this.nodes.get(name)!);
+    return new Topology(nodes, subtopology.stores);
+  }
+
+  /**
+   * Topics written by a sink and read by a source of this topology
+   * (repartition topics: internal, created by the application).
+   */
+  get repartitionTopics(): string[] {
+    const written = new Set(this.sinks.map((sink) => sink.topic));
+    return this.sourceTopics.filter((topic) => written.has(topic));
+  }
 
   node(name: string): TopologyNode | undefined {
     return this.nodes.get(name);
@@ -96,21 +141,77 @@ export class Topology {
 
   /** A text description in the style of Kafka Streams' TopologyDescription. */
   describe(): string {
-    const lines = ['Topologies:', '   Sub-topology: 0'];
-    for (const node of this.nodes.values()) {
-      const children = node.kind === 'sink' ? [] : node.children;
-      const parents = node.kind === 'source' ? [] : node.parents;
-      if (node.kind === 'source') lines.push(`    Source: ${node.name} (topics: [${node.topics.join(', ')}])`);
-      if (node.kind === 'processor') {
-        const stores = node.stores === '*' ? '*' : node.stores.join(', ');
-        lines.push(`    Processor: ${node.name} (${node.supplier.description}, stores: [${stores}])`);
-      }
-      if (node.kind === 'sink') lines.push(`    Sink: ${node.name} (topic: ${node.topic})`);
-      if (children.length > 0) lines.push(`      --> ${children.join(', ')}`);
-      if (parents.length > 0) lines.push(`      <-- ${parents.join(', ')}`);
+    const lines = ['Topologies:'];
+    for (const subtopology of this.subtopologies) {
+      if (subtopology.id > 0) lines.push('');
+      lines.push(`   Sub-topology: ${subtopology.id}`);
+      for (const name of subtopology.nodes) describeNode(this.nodes.get(name)!, lines);
     }
     return lines.join('\n') + '\n';
   }
+}
+
+function describeNode(node: TopologyNode, lines: string[]): void {
+  const children = node.kind === 'sink' ? [] : node.children;
+  const parents = node.kind === 'source' ? [] : node.parents;
+  if (node.kind === 'source') lines.push(`    Source: ${node.name} (topics: [${node.topics.join(', ')}])`);
+  if (node.kind === 'processor') {
+    const stores = node.stores === '*' ? '*' : node.stores.join(', ');
+    lines.push(`    Processor: ${node.name} (${node.supplier.description}, stores: [${stores}])`);
+  }
+  if (node.kind === 'sink') lines.push(`    Sink: ${node.name} (topic: ${node.topic})`);
+  if (children.length > 0) lines.push(`      --> ${children.join(', ')}`);
+  if (parents.length > 0) lines.push(`      <-- ${parents.join(', ')}`);
+}
+
+/** Splits the graph into sub-topologies (connected by edges and shared stores). */
+function makeSubtopologies(nodes: ReadonlyMap<string, TopologyNode>): Subtopology[] {
+  const root = new Map<string, string>();
+  const find = (name: string): string => {
+    let current = name;
+    while (root.get(current) !== current) current = root.get(current)!;
+    root.set(name, current);
+    return current;
+  };
+  const union = (a: string, b: string) => {
+    const rootA = find(a);
+    const rootB = find(b);
+    if (rootA !== rootB) root.set(rootB, rootA);
+  };
+  for (const name of nodes.keys()) root.set(name, name);
+  const storeOwner = new Map<string, string>();
+  for (const node of nodes.values()) {
+    if (node.kind !== 'source') for (const parent of node.parents) if (nodes.has(parent)) union(node.name, parent);
+    if (node.kind === 'processor' && node.stores !== '*') {
+      for (const store of node.stores) {
+        const owner = storeOwner.get(store);
+        if (owner) union(owner, node.name);
+        else storeOwner.set(store, node.name);
+      }
+    }
+  }
+  const sources = [...nodes.values()].filter((node): node is SourceNode => node.kind === 'source').sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const idOfRoot = new Map<string, number>();
+  for (const source of sources) if (!idOfRoot.has(find(source.name))) idOfRoot.set(find(source.name), idOfRoot.size);
+  const groups: Array<{ sources: SourceNode[]; nodes: TopologyNode[] }> = [...idOfRoot.keys()].map(() => ({ sources: [], nodes: [] }));
+  for (const node of nodes.values()) {
+    const id = idOfRoot.get(find(node.name));
+    if (id === undefined) continue;
+    groups[id]!.nodes.push(node);
+  }
+  for (const source of sources) groups[idOfRoot.get(find(source.name))!]!.sources.push(source);
+  return groups.map((group, id) => {
+    const stores = new Set<string>();
+    for (const node of group.nodes) if (node.kind === 'processor' && node.stores !== '*') for (const store of node.stores) stores.add(store);
+    return {
+      id,
+      sources: group.sources.map((source) => source.name),
+      sourceTopics: group.sources.flatMap((source) => source.topics),
+      nodes: group.nodes.map((node) => node.name),
+      stores: [...stores],
+      sinkTopics: [...new Set(group.nodes.flatMap((node) => (node.kind === 'sink' ? [node.topic] : [])))],
+    };
+  });
 }
 
 const namePattern = /^[A-Za-z0-9._-]{1,200}$/;

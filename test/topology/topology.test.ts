@@ -95,3 +95,46 @@ test('pipeline file errors name the field and the file', () => {
     });
   }
 });
+
+test('a topology splits into sub-topologies at repartition topics, numbered by sorted source names', () => {
+  // words → count → out  |  lines → split → to-words (writes the topic `words` reads)
+  const topology = new TopologyBuilder()
+    .addSource('words', 'app-words-repartition')
+    .addProcessor('count', 'count.wasm', { stores: ['counts'] }, 'words')
+    .addSink('out', 'counts', 'count')
+    .addSource('lines', 'text')
+    .addProcessor('split', 'split.wasm', {}, 'lines')
+    .addSink('to-words', 'app-words-repartition', 'split')
+    .build();
+  assert.deepEqual(
+    topology.subtopologies.map((subtopology) => ({ ...subtopology })),
+    [
+      { id: 0, sources: ['lines'], sourceTopics: ['text'], nodes: ['lines', 'split', 'to-words'], stores: [], sinkTopics: ['app-words-repartition'] },
+      { id: 1, sources: ['words'], sourceTopics: ['app-words-repartition'], nodes: ['words', 'count', 'out'], stores: ['counts'], sinkTopics: ['counts'] },
+    ],
+  );
+  assert.deepEqual(topology.repartitionTopics, ['app-words-repartition']);
+  assert.equal(topology.subtopologyOf('text')?.id, 0);
+  const second = topology.forSubtopology(1);
+  assert.deepEqual([...second.nodes.keys()], ['words', 'count', 'out']);
+  assert.deepEqual(second.stores, ['counts']);
+  assert.match(topology.describe(), /^Topologies:\n {3}Sub-topology: 0\n {4}Source: lines \(topics: \[text\]\)\n[^]*\n\n {3}Sub-topology: 1\n {4}Source: words/);
+});
+
+test('processors that share a store are one sub-topology, even from different sources', () => {
+  const topology = new TopologyBuilder()
+    .addSource('a', 'topic-a')
+    .addSource('b', 'topic-b')
+    .addProcessor('left', 'l.wasm', { stores: ['shared'] }, 'a')
+    .addProcessor('right', 'r.wasm', { stores: ['shared'] }, 'b')
+    .addSource('c', 'topic-c')
+    .addSink('c-out', 'out-c', 'c')
+    .build();
+  assert.deepEqual(
+    topology.subtopologies.map((subtopology) => [subtopology.id, subtopology.sources]),
+    [
+      [0, ['a', 'b']],
+      [1, ['c']],
+    ],
+  );
+});
