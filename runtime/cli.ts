@@ -29,7 +29,7 @@ Usage:
   eddy build <plugin-dir>... [--force]   build plugins into <dir>/dist/<name>.wasm
   eddy init --lang ts|rust <dir>         create a plugin project
   eddy test [plugin-dir]                 build, then run the project's tests
-  eddy describe <pipeline.yaml>          print the topology
+  eddy describe <pipeline.yaml|app.yaml> print the topology (its sub-topologies)
   eddy run <app.yaml>                    run an application on Kafka until SIGTERM/SIGINT
   eddy swap --admin <url> --node <name> --plugin <component.wasm> [--config key=value]…
                                          hot-swap a processor's plugin in a running application
@@ -162,8 +162,17 @@ async function test(args: string[]): Promise<number> {
 }
 
 async function describe(args: string[]): Promise<number> {
-  if (args.length !== 1) throw new UsageError('describe takes one pipeline file');
-  process.stdout.write(loadPipelineFile(args[0]!).describe());
+  if (args.length !== 1) throw new UsageError('describe takes one pipeline or application file');
+  const file = args[0]!;
+  // An application file (`eddy run`) carries its topology under `topology`;
+  // describing it needs no broker, so an unset KAFKA_BROKERS is no error here.
+  const isApplication = existsSync(file) && /^\s*"?application\.id"?\s*:/m.test(readFileSync(file, 'utf8'));
+  if (isApplication) {
+    const { loadAppConfig } = await import('./app/app-config.ts');
+    process.stdout.write(loadAppConfig(file, { ...process.env, KAFKA_BROKERS: process.env.KAFKA_BROKERS || 'localhost:9092' }).topology.describe());
+  } else {
+    process.stdout.write(loadPipelineFile(file).describe());
+  }
   return 0;
 }
 

@@ -20,14 +20,16 @@ import type { StoreChange } from '../state/sqlite-key-value-store.ts';
 import { TaskDatabase, checkpointName } from '../state/task-database.ts';
 import { AtLeastOnceCommit, ExactlyOnceCommit, type CommitProtocol } from '../task/commit-protocol.ts';
 import { RecordCollector } from '../task/record-collector.ts';
+import type { TaskId } from '../task/task-id.ts';
 import { StreamTask, type InputRecord, type LogEntry } from '../task/stream-task.ts';
 import type { Topology } from '../topology/topology.ts';
 import type { AppConfig } from './app-config.ts';
 
 export interface ActiveTaskDependencies {
   config: AppConfig;
+  /** What this task runs: its sub-topology alone. */
   topology: Topology;
-  partition: number;
+  taskId: TaskId;
   connection: KafkaConnection;
   /** The thread's producer (at-least-once); exactly-once tasks make their own. */
   sharedProducer: Producer | undefined;
@@ -41,12 +43,13 @@ export interface ActiveTaskDependencies {
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
-export function taskDirectory(config: AppConfig, partition: number): string {
-  return join(config.stateDir, config.applicationId, `0_${partition}`);
+export function taskDirectory(config: AppConfig, taskId: TaskId): string {
+  return join(config.stateDir, config.applicationId, taskId.toString());
 }
 
 export class ActiveTask {
-  readonly taskId: string;
+  readonly taskId: TaskId;
+  /** The partition of every input topic (and changelog) this task owns. */
   readonly partition: number;
   private readonly collector = new RecordCollector();
   private readonly nextOffsets = new Map<string, number>();
@@ -70,8 +73,8 @@ export class ActiveTask {
     private task: StreamTask,
     readonly restoredRecords: number,
   ) {
-    this.partition = dependencies.partition;
-    this.taskId = `0_${dependencies.partition}`;
+    this.taskId = dependencies.taskId;
+    this.partition = dependencies.taskId.partition;
   }
 
   /**
@@ -80,24 +83,26 @@ export class ActiveTask {
    * its SQLite file, a restore from the changelogs, then its plugins.
    */
   static async open(dependencies: ActiveTaskDependencies): Promise<ActiveTask> {
-    const { config, partition } = dependencies;
+    const { config, taskId } = dependencies;
+    const partition = taskId.partition;
     const protocol: CommitProtocol =
       config.processingGuarantee === 'exactly_once_v2'
-        ? await ExactlyOnceCommit.open(dependencies.connection, `${config.applicationId}-0_${partition}`, dependencies.groupMetadata)
+        ? await ExactlyOnceCommit.open(dependencies.connection, `${config.applicationId}-${taskId}`, dependencies.groupMetadata)
         : new AtLeastOnceCommit(dependencies.sharedProducer!, dependencies.commitOffsets);
     let holder: { task?: ActiveTask } = {};
     const early: OutgoingRecord[] = [];
     let database: TaskDatabase | undefined;
     try {
-      database = TaskDatabase.open(join(taskDirectory(config, partition), 'state.db'), {
+      database = TaskDatabase.open(join(taskDirectory(config, taskId), 'state.db'), {
         onChange: (change) => holder.task?.queueChangelog(change),
       });
-      const restored = await dependencies.reader.restore(`0_${partition}`, partition, dependencies.stores, database);
+      const restored = await dependencies.reader.restore(taskId.toString(), partition, dependencies.stores, database);
       if (restored.records > 0) {
-        dependencies.log('info', `task 0_${partition}: restored ${restored.records} changelog records in ${restored.milliseconds} ms`);
+        dependencies.log('info', `task ${taskId}: restored ${restored.records} changelog records in ${restored.milliseconds} ms`);
       }
       const task = await StreamTask.create(dependencies.topology, {
         applicationId: config.applicationId,
+        taskId: taskId.toString(),
         partition,
         database,
         onOutput: (output) => {
@@ -233,7 +238,7 @@ export class ActiveTask {
 
   status(): { taskId: string; state: string; processed: number; failure?: string } {
     return {
-      taskId: this.taskId,
+      taskId: this.taskId.toString(),
       state: this.failureValue ? 'failed' : this.task.state,
       processed: this.processedRecords,
       ...(this.failureValue ? { failure: this.failureValue.message } : {}),
@@ -270,7 +275,7 @@ export class ActiveTask {
   }
 
   private async fail(error: unknown): Promise<void> {
-    const failure = error instanceof EddyError ? error : new EddyError(`task ${this.taskId} failed: ${messageOf(error)}`, { taskId: this.taskId }, { cause: error });
+    const failure = error instanceof EddyError ? error : new EddyError(`task ${this.taskId} failed: ${messageOf(error)}`, { taskId: this.taskId.toString() }, { cause: error });
     this.failureValue = failure;
     this.collector.clear();
     await this.protocol.abort();

@@ -24,6 +24,8 @@ export interface AppConfig {
   numStreamThreads: number;
   numStandbyReplicas: number;
   commitIntervalMs: number;
+  /** How often consumed records of repartition topics are deleted up to the committed offsets (Kafka Streams' default: 30 s). */
+  repartitionPurgeIntervalMs: number;
   stateDir: string;
   sessionTimeoutMs: number;
   deadLetterQueueTopic: string | undefined;
@@ -40,6 +42,7 @@ const knownFields = new Set([
   'num.stream.threads',
   'num.standby.replicas',
   'commit.interval.ms',
+  'repartition.purge.interval.ms',
   'state.dir',
   'session.timeout.ms',
   'errors.dead.letter.queue.topic.name',
@@ -127,6 +130,7 @@ export function appConfigFromDocument(document: unknown, file: string): AppConfi
     numStreamThreads: integer('num.stream.threads', 1, 1),
     numStandbyReplicas: integer('num.standby.replicas', 0, 0),
     commitIntervalMs: integer('commit.interval.ms', processingGuarantee === 'exactly_once_v2' ? 100 : 30_000, 1),
+    repartitionPurgeIntervalMs: integer('repartition.purge.interval.ms', 30_000, 1),
     stateDir: isAbsolute(stateDirText) ? stateDirText : resolve(baseDirectory, stateDirText),
     sessionTimeoutMs: integer('session.timeout.ms', 45_000, 1000),
     deadLetterQueueTopic: text('errors.dead.letter.queue.topic.name', false),

@@ -101,43 +101,58 @@ export class Application {
     const config = this.config;
     const admin = await connectKafka(config.bootstrapServers, `${config.applicationId}-admin`).admin();
     try {
-      const sinks = [...new Set(config.topology.sinks.map((sink) => sink.topic))];
+      const topology = config.topology;
+      const sinks = [...new Set(topology.sinks.map((sink) => sink.topic))];
       // A topic written by a sink and read by a source of the same topology is
       // a repartition topic (Kafka Streams' groupBy / selectKey): internal,
-      // created here with as many partitions as the input topics.
-      const repartition = config.topology.sourceTopics.filter((topic) => sinks.includes(topic));
-      const inputs = config.topology.sourceTopics.filter((topic) => !repartition.includes(topic));
+      // created here. As Kafka Streams does, it gets the largest partition
+      // count of the source topics of the sub-topologies that write it.
+      const repartition = topology.repartitionTopics;
+      const inputs = topology.sourceTopics.filter((topic) => !repartition.includes(topic));
       if (inputs.length === 0) throw new ConfigError('every source reads a topic the topology writes itself: at least one input topic is needed', { file: config.file, field: 'topology.sources' });
-      const inputCounts = await admin.partitionCounts(inputs);
-      const partitions = [...inputCounts.values()].find((count) => count !== undefined);
-      if (repartition.length > 0 && partitions !== undefined) {
-        await admin.ensureTopics(repartition.map((topic) => ({ topic, partitions })));
+      const known = new Map(await admin.partitionCounts([...inputs, ...repartition]));
+      const toCreate: Array<{ topic: string; partitions: number }> = [];
+      for (let changed = true; changed; ) {
+        changed = false;
+        for (const topic of repartition) {
+          if (known.get(topic) !== undefined) continue;
+          const writers = topology.subtopologies.filter((subtopology) => subtopology.sinkTopics.includes(topic));
+          const counts = writers.flatMap((writer) => writer.sourceTopics.map((source) => known.get(source)));
+          if (counts.length === 0 || counts.some((count) => count === undefined)) continue;
+          const partitions = Math.max(...(counts as number[]));
+          known.set(topic, partitions);
+          toCreate.push({ topic, partitions });
+          changed = true;
+        }
       }
-      const sources = config.topology.sourceTopics;
+      if (toCreate.length > 0) await admin.ensureTopics(toCreate);
+      const sources = topology.sourceTopics;
       const deadLetter = config.deadLetterQueueTopic ? [config.deadLetterQueueTopic] : [];
       const counts = await admin.partitionCounts([...sources, ...sinks, ...deadLetter]);
       const missing = [...counts].filter(([, count]) => count === undefined).map(([topic]) => topic);
       if (missing.length > 0) {
         throw new ConfigError(`topic(s) ${missing.join(', ')} do not exist: create them first (Eddy creates only its internal topics)`, { file: config.file, field: 'topology' });
       }
-      const sourceCounts = sources.map((topic) => counts.get(topic)!);
-      if (new Set(sourceCounts).size > 1) {
-        throw new ConfigError(
-          `source topics must have the same number of partitions (co-partitioned): ${sources.map((topic, index) => `${topic}=${sourceCounts[index]}`).join(', ')}`,
-          { file: config.file, field: 'topology.sources' },
-        );
+      // Co-partitioning, per sub-topology: a task reads partition p of each of its sources.
+      const changelogs: Array<{ topic: string; partitions: number; config: Record<string, string> }> = [];
+      for (const subtopology of topology.subtopologies) {
+        const sourceCounts = subtopology.sourceTopics.map((topic) => counts.get(topic)!);
+        if (new Set(sourceCounts).size > 1) {
+          throw new ConfigError(
+            `the source topics of sub-topology ${subtopology.id} must have the same number of partitions (co-partitioned): ${subtopology.sourceTopics.map((topic, index) => `${topic}=${sourceCounts[index]}`).join(', ')}`,
+            { file: config.file, field: 'topology.sources' },
+          );
+        }
+        for (const store of subtopology.stores) {
+          changelogs.push({ topic: changelogTopic(config.applicationId, store), partitions: sourceCounts[0]!, config: { 'cleanup.policy': 'compact' } });
+        }
       }
-      await admin.ensureTopics(
-        config.topology.stores.map((store) => ({
-          topic: changelogTopic(config.applicationId, store),
-          partitions: sourceCounts[0]!,
-          config: { 'cleanup.policy': 'compact' },
-        })),
-      );
-      const changelogCounts = await admin.partitionCounts(config.topology.stores.map((store) => changelogTopic(config.applicationId, store)));
-      for (const [topic, count] of changelogCounts) {
-        if (count !== sourceCounts[0]) {
-          throw new ConfigError(`changelog topic ${topic} has ${count} partitions but the sources have ${sourceCounts[0]}`, { file: config.file });
+      await admin.ensureTopics(changelogs);
+      const changelogCounts = await admin.partitionCounts(changelogs.map((changelog) => changelog.topic));
+      for (const changelog of changelogs) {
+        const count = changelogCounts.get(changelog.topic);
+        if (count !== changelog.partitions) {
+          throw new ConfigError(`changelog topic ${changelog.topic} has ${count} partitions but its sub-topology's sources have ${changelog.partitions}`, { file: config.file });
         }
       }
     } finally {

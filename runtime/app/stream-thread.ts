@@ -22,6 +22,7 @@ import { PluginProcessorSupplier } from '../plugin/plugin-processor.ts';
 import { defaultProcessorLimits } from '../processor/processor.ts';
 import { TaskDatabase } from '../state/task-database.ts';
 import type { LogEntry } from '../task/stream-task.ts';
+import { TaskId } from '../task/task-id.ts';
 import type { Topology } from '../topology/topology.ts';
 import { ActiveTask, taskDirectory } from './active-task.ts';
 import { changelogTopic, type AppConfig } from './app-config.ts';
@@ -46,15 +47,15 @@ export interface ThreadStatus {
 }
 
 interface StandbyTask {
-  partition: number;
+  taskId: TaskId;
   database: TaskDatabase;
 }
 
 /** The assignment this member converges to: the newest one received. */
 interface DesiredAssignment {
   generation: number;
-  active: number[];
-  standby: number[];
+  active: TaskId[];
+  standby: TaskId[];
 }
 
 /** Why and when an assigned task is reopened. */
@@ -85,18 +86,23 @@ export class StreamThread {
   private consumer: GroupConsumer | undefined;
   private producer: Producer | undefined;
   private reader: ChangelogReader | undefined;
-  private readonly tasks = new Map<number, ActiveTask>();
-  private readonly opening = new Map<number, Promise<ActiveTask | undefined>>();
-  private readonly standbys = new Map<number, StandbyTask>();
+  private readonly tasks = new Map<TaskId, ActiveTask>();
+  private readonly opening = new Map<TaskId, Promise<ActiveTask | undefined>>();
+  private readonly standbys = new Map<TaskId, StandbyTask>();
+  /** Every store's changelog (the reader follows them all). */
   private readonly stores: ChangelogStore[];
   private memberId: string | undefined;
   private assignmentChain: Promise<void> = Promise.resolve();
   private reconcileQueued = false;
   private desired: DesiredAssignment = { generation: 0, active: [], standby: [] };
   private loggedGeneration = 0;
-  private readonly retries = new Map<number, TaskRetry>();
+  private readonly retries = new Map<TaskId, TaskRetry>();
   private readonly notedFailures = new WeakSet<ActiveTask>();
   private commitTimer: NodeJS.Timeout | undefined;
+  private purgeTimer: NodeJS.Timeout | undefined;
+  private purging = false;
+  /** Per repartition topic-partition (`topic:partition`), the offset records were last deleted before. */
+  private readonly purgedBefore = new Map<string, number>();
   private consumerReplacement: NodeJS.Timeout | undefined;
   private stopping = false;
 
@@ -114,6 +120,23 @@ export class StreamThread {
 
   private get sourceTopics(): string[] {
     return this.topology.sourceTopics;
+  }
+
+  /** The input topics of `task` (its sub-topology's sources), each read at the task's partition. */
+  private topicsOf(task: TaskId): readonly string[] {
+    return this.topology.subtopologies[task.subtopology]?.sourceTopics ?? [];
+  }
+
+  /** The stores of `task`'s sub-topology, with their changelogs. */
+  private storesOf(task: TaskId): ChangelogStore[] {
+    const names = this.topology.subtopologies[task.subtopology]?.stores ?? [];
+    return this.stores.filter((store) => names.includes(store.store));
+  }
+
+  /** The task that reads `partition` of `topic`. */
+  private taskFor(topic: string, partition: number): TaskId | undefined {
+    const subtopology = this.topology.subtopologyOf(topic);
+    return subtopology ? TaskId.of(subtopology.id, partition) : undefined;
   }
 
   async start(): Promise<void> {
@@ -135,6 +158,38 @@ export class StreamThread {
         this.supervise();
       }
     }, tick);
+    if (this.topology.repartitionTopics.length > 0) {
+      this.purgeTimer = setInterval(() => void this.purgeRepartitionTopics(), config.repartitionPurgeIntervalMs);
+    }
+  }
+
+  /**
+   * Deletes the records of repartition topics that this thread's tasks have
+   * committed past (Kafka Streams' repartition purge): nobody reads them
+   * again, so the internal topics do not grow without bound. Failures are
+   * logged and retried at the next interval.
+   */
+  private async purgeRepartitionTopics(): Promise<void> {
+    if (this.purging || this.stopping || !this.admin) return;
+    this.purging = true;
+    try {
+      const repartition = new Set(this.topology.repartitionTopics);
+      const offsets = [];
+      for (const task of this.tasks.values()) {
+        if (task.failure) continue;
+        for (const [topic, offset] of task.committedOffsets) {
+          if (!repartition.has(topic) || (this.purgedBefore.get(`${topic}:${task.partition}`) ?? 0) >= offset) continue;
+          offsets.push({ topic, partition: task.partition, offset });
+        }
+      }
+      if (offsets.length === 0) return;
+      await this.admin.deleteRecordsBefore(offsets);
+      for (const { topic, partition, offset } of offsets) this.purgedBefore.set(`${topic}:${partition}`, offset);
+    } catch (error) {
+      this.log('warn', `thread ${this.threadIndex}: purging repartition topics failed (next try in ${this.config.repartitionPurgeIntervalMs} ms): ${messageOf(error)}`);
+    } finally {
+      this.purging = false;
+    }
   }
 
   private get heartbeatIntervalMs(): number {
@@ -150,6 +205,8 @@ export class StreamThread {
       assignor: streamsAssignor({
         processId: this.processId,
         standbys: config.numStandbyReplicas,
+        subtopologies: this.topology.subtopologies,
+        statefulSubtopologies: new Set(this.topology.subtopologies.filter((subtopology) => subtopology.stores.length > 0).map((subtopology) => subtopology.id)),
         report: () => this.report(),
         onError: (message) => this.log('error', message),
       }),
@@ -175,16 +232,17 @@ export class StreamThread {
   }
 
   private async onBatch(batch: FetchedBatch): Promise<boolean> {
-    const task = this.tasks.get(batch.partition);
+    const taskId = this.taskFor(batch.topic, batch.partition);
+    const task = taskId && this.tasks.get(taskId);
     if (this.stopping) return false;
     if (!task || task.failure) {
       // Not ready (restoring), failed, or no longer ours: fetch again later.
-      this.pausePartition(batch.partition);
+      this.consumer?.pause([{ topic: batch.topic, partition: batch.partition }]);
       return false;
     }
     await task.processBatch(batch.topic, batch.records);
     if (!task.failure) return true;
-    this.pausePartition(batch.partition);
+    this.pauseTask(task.taskId);
     return false;
   }
 
@@ -210,35 +268,39 @@ export class StreamThread {
   }
 
   /** What this member has, for the leader's next assignment. */
-  private report(): { activeTasks: number[]; standbyTasks: number[]; stateTasks: number[] } {
+  private report(): { activeTasks: TaskId[]; standbyTasks: TaskId[]; stateTasks: TaskId[] } {
     const base = join(this.config.stateDir, this.config.applicationId);
-    const stateTasks = existsSync(base)
-      ? readdirSync(base)
-          .map((name) => /^0_(\d+)$/.exec(name)?.[1])
-          .filter((id): id is string => id !== undefined)
-          .map(Number)
-      : [];
+    const stateTasks = existsSync(base) ? readdirSync(base).flatMap((name) => TaskId.parse(name) ?? []) : [];
     return { activeTasks: [...this.tasks.keys()], standbyTasks: [...this.standbys.keys()], stateTasks };
   }
 
   private onJoin(received: GroupAssignment): void {
     this.memberId = received.memberId;
-    const firstTopic = this.sourceTopics[0]!;
-    const assignment = tasksOf(received.userData) ?? { activeTasks: received.partitions[firstTopic] ?? [], standbyTasks: [] };
+    const assignment = tasksOf(received.userData) ?? { activeTasks: this.tasksOfPartitions(received.partitions), standbyTasks: [] };
     this.desired = { generation: this.desired.generation + 1, active: [...assignment.activeTasks], standby: [...assignment.standbyTasks] };
-    for (const partition of assignment.activeTasks) {
-      const task = this.tasks.get(partition);
+    for (const taskId of assignment.activeTasks) {
+      const task = this.tasks.get(taskId);
       if (task && !task.failure) {
         // Kept: go on at the task's own position. The client starts a rejoined
         // or restarted consumer at the group's committed offsets, which lag
         // the work in the task's open transaction.
-        for (const [topic, offset] of task.positions()) this.seek(topic, partition, offset);
+        for (const [topic, offset] of task.positions()) this.seek(topic, taskId.partition, offset);
       } else {
-        // New partitions wait, paused, until their task is restored and open.
-        this.pausePartition(partition);
+        // New tasks wait, paused, until restored and open.
+        this.pauseTask(taskId);
       }
     }
     this.scheduleReconcile();
+  }
+
+  /** Tasks of an assignment without Eddy's user data (every assigned partition's task). */
+  private tasksOfPartitions(partitions: Record<string, number[]>): TaskId[] {
+    const tasks = new Set<TaskId>();
+    for (const [topic, numbers] of Object.entries(partitions)) for (const partition of numbers) {
+      const task = this.taskFor(topic, partition);
+      if (task) tasks.add(task);
+    }
+    return [...tasks];
   }
 
   private scheduleReconcile(): void {
@@ -265,38 +327,38 @@ export class StreamThread {
       this.loggedGeneration = generation;
       this.log('info', `thread ${this.threadIndex} assigned active [${active.join(', ')}] standby [${standby.join(', ')}]`);
     }
-    for (const [partition, task] of [...this.tasks]) {
-      if (active.includes(partition)) continue;
-      this.tasks.delete(partition);
+    for (const [taskId, task] of [...this.tasks]) {
+      if (active.includes(taskId)) continue;
+      this.tasks.delete(taskId);
       // Revoked. Its work was committed before this member rejoined (the
       // rejoin hook); anything after that is rolled back.
       await task.close(false);
     }
-    for (const partition of [...this.retries.keys()]) if (!active.includes(partition)) this.retries.delete(partition);
-    for (const [partition, copy] of [...this.standbys]) {
-      if (standby.includes(partition) && !active.includes(partition)) continue;
-      this.reader!.unfollow(partition, this.stores);
+    for (const taskId of [...this.retries.keys()]) if (!active.includes(taskId)) this.retries.delete(taskId);
+    for (const [taskId, copy] of [...this.standbys]) {
+      if (standby.includes(taskId) && !active.includes(taskId)) continue;
+      this.reader!.unfollow(taskId.partition, this.storesOf(taskId));
       copy.database.close();
-      this.standbys.delete(partition);
+      this.standbys.delete(taskId);
     }
-    for (const partition of active) {
+    for (const taskId of active) {
       if (!current()) return;
-      const existing = this.tasks.get(partition);
+      const existing = this.tasks.get(taskId);
       if (existing && !existing.failure) continue;
-      const retry = this.retries.get(partition);
+      const retry = this.retries.get(taskId);
       if (retry && Date.now() < retry.nextAttemptAt) continue;
       if (existing) {
         // Revive: roll back to the last commit and open again (exactly-once:
         // the new producer fences whoever wrote meanwhile; state restores
         // from the changelog).
-        this.tasks.delete(partition);
-        this.pausePartition(partition);
+        this.tasks.delete(taskId);
+        this.pauseTask(taskId);
         await existing.close(false);
       }
       if (retry) retry.attempts++;
-      const task = await this.openTask(partition);
+      const task = await this.openTask(taskId);
       if (!task) continue;
-      if (this.stopping || !this.desired.active.includes(partition)) {
+      if (this.stopping || !this.desired.active.includes(taskId)) {
         await task.close(false);
         continue;
       }
@@ -306,23 +368,24 @@ export class StreamThread {
         // Without its committed offsets the task cannot start: close it and
         // try again with backoff (never leave it open and paused).
         await task.close(false);
-        this.noteFailure(partition, `could not read its committed offsets: ${messageOf(error)}`);
+        this.noteFailure(taskId, `could not read its committed offsets: ${messageOf(error)}`);
         continue;
       }
-      if (this.stopping || !this.desired.active.includes(partition)) {
+      if (this.stopping || !this.desired.active.includes(taskId)) {
         await task.close(false);
         continue;
       }
-      this.tasks.set(partition, task);
-      this.resumePartition(partition);
+      this.tasks.set(taskId, task);
+      this.resumeTask(taskId);
     }
-    for (const partition of standby) {
+    for (const taskId of standby) {
       if (!current()) return;
-      if (this.standbys.has(partition) || active.includes(partition) || this.stores.length === 0) continue;
-      const database = TaskDatabase.open(join(taskDirectory(this.config, partition), 'state.db'));
-      for (const { store } of this.stores) database.keyValueStore(store);
-      this.standbys.set(partition, { partition, database });
-      await this.reader!.followStandby(`0_${partition}`, partition, this.stores, database);
+      const stores = this.storesOf(taskId);
+      if (this.standbys.has(taskId) || active.includes(taskId) || stores.length === 0) continue;
+      const database = TaskDatabase.open(join(taskDirectory(this.config, taskId), 'state.db'));
+      for (const { store } of stores) database.keyValueStore(store);
+      this.standbys.set(taskId, { taskId, database });
+      await this.reader!.followStandby(taskId.toString(), taskId.partition, stores, database);
     }
   }
 
@@ -335,23 +398,23 @@ export class StreamThread {
     if (this.stopping) return;
     const now = Date.now();
     let due = false;
-    for (const partition of this.desired.active) {
-      const task = this.tasks.get(partition);
+    for (const taskId of this.desired.active) {
+      const task = this.tasks.get(taskId);
       if (task?.failure && !this.notedFailures.has(task)) {
         this.notedFailures.add(task);
-        this.noteFailure(partition, task.failure.message);
+        this.noteFailure(taskId, task.failure.message);
       }
-      const retry = this.retries.get(partition);
+      const retry = this.retries.get(taskId);
       if (task && !task.failure && retry && task.commits > 0) retry.consecutive = 0;
-      const waiting = task ? !!task.failure : !this.opening.has(partition);
+      const waiting = task ? !!task.failure : !this.opening.has(taskId);
       if (waiting && (!retry || now >= retry.nextAttemptAt)) due = true;
     }
     if (due) this.scheduleReconcile();
   }
 
   /** Records a failure of an assigned task and when it will be reopened. */
-  private noteFailure(partition: number, message: string): void {
-    const retry = this.retries.get(partition) ?? { attempts: 0, consecutive: 0, lastError: '', nextAttemptAt: 0 };
+  private noteFailure(taskId: TaskId, message: string): void {
+    const retry = this.retries.get(taskId) ?? { attempts: 0, consecutive: 0, lastError: '', nextAttemptAt: 0 };
     retry.consecutive++;
     retry.lastError = message;
     // A fenced task has most likely moved: let the rebalance reach this
@@ -360,36 +423,36 @@ export class StreamThread {
     const base = fenced ? Math.max(2000, 2 * this.heartbeatIntervalMs) : 1000;
     const delay = Math.min(maxRetryDelayMs, base * 2 ** Math.min(10, retry.consecutive - 1));
     retry.nextAttemptAt = Date.now() + delay;
-    this.retries.set(partition, retry);
-    this.log('warn', `task 0_${partition}: reopening in ${delay} ms (failure ${retry.consecutive} in a row): ${message}`);
+    this.retries.set(taskId, retry);
+    this.log('warn', `task ${taskId}: reopening in ${delay} ms (failure ${retry.consecutive} in a row): ${message}`);
   }
 
   private async commitAllTasks(): Promise<void> {
     await Promise.all([...this.tasks.values()].map((task) => task.commit()));
   }
 
-  private async openTask(partition: number): Promise<ActiveTask | undefined> {
+  private async openTask(taskId: TaskId): Promise<ActiveTask | undefined> {
     const opening = this.faultDelay().then(() => ActiveTask.open({
       config: this.config,
-      topology: this.topology,
-      partition,
+      topology: this.topology.forSubtopology(taskId.subtopology),
+      taskId,
       connection: this.connection,
       sharedProducer: this.producer,
       reader: this.reader!,
-      stores: this.stores,
+      stores: this.storesOf(taskId),
       commitOffsets: (offsets) => this.consumer!.commitOffsets(offsets),
       groupMetadata: () => this.consumer!.metadata(),
       onLog: this.onPluginLog,
       log: this.log,
     })).catch((error: unknown) => {
-      this.noteFailure(partition, `could not start: ${messageOf(error)}`);
+      this.noteFailure(taskId, `could not start: ${messageOf(error)}`);
       return undefined;
     });
-    this.opening.set(partition, opening);
+    this.opening.set(taskId, opening);
     try {
       return await opening;
     } finally {
-      this.opening.delete(partition);
+      this.opening.delete(taskId);
     }
   }
 
@@ -410,7 +473,7 @@ export class StreamThread {
    */
   private async seekToCommitted(task: ActiveTask): Promise<void> {
     const partition = task.partition;
-    const committed = await this.admin!.committedOffsets(this.config.applicationId, this.sourceTopics);
+    const committed = await this.admin!.committedOffsets(this.config.applicationId, [...this.topicsOf(task.taskId)]);
     for (const { topic, offset } of committed.filter((entry) => entry.partition === partition)) {
       task.startAt(topic, offset);
       this.seek(topic, partition, offset);
@@ -429,12 +492,12 @@ export class StreamThread {
     }
   }
 
-  private pausePartition(partition: number): void {
-    this.consumer?.pause(this.sourceTopics.map((topic) => ({ topic, partition })));
+  private pauseTask(task: TaskId): void {
+    this.consumer?.pause(this.topicsOf(task).map((topic) => ({ topic, partition: task.partition })));
   }
 
-  private resumePartition(partition: number): void {
-    this.consumer?.resume(this.sourceTopics.map((topic) => ({ topic, partition })));
+  private resumeTask(task: TaskId): void {
+    this.consumer?.resume(this.topicsOf(task).map((topic) => ({ topic, partition: task.partition })));
   }
 
   /**
@@ -452,13 +515,15 @@ export class StreamThread {
     const outcomes: SwapOutcome[] = [];
     let anySwapped = false;
     await this.assignmentChain;
+    const holders = new Set(this.topology.subtopologies.filter((subtopology) => subtopology.nodes.includes(node)).map((subtopology) => subtopology.id));
     for (const task of this.tasks.values()) {
+      if (!holders.has(task.taskId.subtopology)) continue;
       try {
         await task.swap(node, prepared);
-        outcomes.push({ thread: this.threadIndex, taskId: task.taskId, swapped: true });
+        outcomes.push({ thread: this.threadIndex, taskId: task.taskId.toString(), swapped: true });
         anySwapped = true;
       } catch (error) {
-        outcomes.push({ thread: this.threadIndex, taskId: task.taskId, swapped: false, error: messageOf(error) });
+        outcomes.push({ thread: this.threadIndex, taskId: task.taskId.toString(), swapped: false, error: messageOf(error) });
       }
     }
     if (anySwapped || this.tasks.size === 0) this.topology = this.topology.withProcessor(node, supplier);
@@ -469,16 +534,19 @@ export class StreamThread {
     return {
       thread: this.threadIndex,
       memberId: this.memberId,
-      activeTasks: this.desired.active.filter((partition) => this.tasks.has(partition) || this.retries.has(partition)).map((partition) => this.taskStatus(partition)),
-      standbyTasks: [...this.standbys.keys()].map((partition) => `0_${partition}`),
-      restoring: [...this.opening.keys()].map((partition) => `0_${partition}`),
+      activeTasks: [...this.desired.active]
+        .sort(TaskId.compare)
+        .filter((taskId) => this.tasks.has(taskId) || this.retries.has(taskId))
+        .map((taskId) => this.taskStatus(taskId)),
+      standbyTasks: [...this.standbys.keys()].sort(TaskId.compare).map((taskId) => taskId.toString()),
+      restoring: [...this.opening.keys()].sort(TaskId.compare).map((taskId) => taskId.toString()),
     };
   }
 
-  private taskStatus(partition: number): TaskStatus {
-    const task = this.tasks.get(partition);
-    const retry = this.retries.get(partition);
-    const base: TaskStatus = task ? task.status() : { taskId: `0_${partition}`, state: this.opening.has(partition) ? 'restoring' : 'failed', processed: 0 };
+  private taskStatus(taskId: TaskId): TaskStatus {
+    const task = this.tasks.get(taskId);
+    const retry = this.retries.get(taskId);
+    const base: TaskStatus = task ? task.status() : { taskId: taskId.toString(), state: this.opening.has(taskId) ? 'restoring' : 'failed', processed: 0 };
     if (!retry) return base;
     const failed = base.state === 'failed';
     return {
@@ -494,11 +562,12 @@ export class StreamThread {
     if (this.stopping) return;
     this.stopping = true;
     if (this.commitTimer) clearInterval(this.commitTimer);
+    if (this.purgeTimer) clearInterval(this.purgeTimer);
     if (this.consumerReplacement) clearTimeout(this.consumerReplacement);
     // Fetch no more; batches in flight finish under their task's lock. The
     // consumer stays a group member until the tasks have committed (the client
     // drops the group on stop(), and offsets can no longer be committed).
-    this.consumer?.pause([...new Set([...this.desired.active, ...this.tasks.keys()])].flatMap((partition) => this.sourceTopics.map((topic) => ({ topic, partition }))));
+    this.consumer?.pause([...new Set([...this.desired.active, ...this.tasks.keys()])].flatMap((task) => this.topicsOf(task).map((topic) => ({ topic, partition: task.partition }))));
     await this.assignmentChain;
     await Promise.all([...this.opening.values()]);
     for (const task of this.tasks.values()) await task.close(true);

@@ -12,35 +12,45 @@
 // Must never: do I/O, or depend on anything but its arguments (every leader
 // must reach the same answer).
 
-export interface MemberReport {
+import type { TaskId } from '../task/task-id.ts';
+
+/** Task ids are compared with `===` (TaskIds are interned) and ordered by `order`. */
+export interface MemberReport<T = TaskId> {
   memberId: string;
   /** Members of one process (its stream threads) share local state. */
   processId: string;
-  activeTasks: number[];
-  standbyTasks: number[];
+  activeTasks: T[];
+  standbyTasks: T[];
   /** Tasks with a state folder in this process's state.dir. */
-  stateTasks: number[];
+  stateTasks: T[];
 }
 
-export interface MemberAssignment {
-  activeTasks: number[];
-  standbyTasks: number[];
+export interface MemberAssignment<T = TaskId> {
+  activeTasks: T[];
+  standbyTasks: T[];
 }
 
-export function assignTasks(members: MemberReport[], taskIds: number[], standbys: number): Map<string, MemberAssignment> {
+export function assignTasks<T>(
+  members: MemberReport<T>[],
+  taskIds: T[],
+  standbys: number,
+  order: (a: T, b: T) => number,
+  /** Tasks that get standbys (those with state); all by default. */
+  stateful: (task: T) => boolean = () => true,
+): Map<string, MemberAssignment<T>> {
   const sorted = [...members].sort((a, b) => a.memberId.localeCompare(b.memberId));
-  const result = new Map<string, MemberAssignment>(sorted.map((member) => [member.memberId, { activeTasks: [], standbyTasks: [] }]));
+  const result = new Map<string, MemberAssignment<T>>(sorted.map((member) => [member.memberId, { activeTasks: [], standbyTasks: [] }]));
   if (sorted.length === 0) return result;
-  const tasks = [...taskIds].sort((a, b) => a - b);
+  const tasks = [...taskIds].sort(order);
   const capacity = Math.ceil(tasks.length / sorted.length);
   const load = (memberId: string) => result.get(memberId)!.activeTasks.length;
-  const processHas = (processId: string, task: number) =>
+  const processHas = (processId: string, task: T) =>
     sorted.some(
       (member) =>
         member.processId === processId &&
         (member.standbyTasks.includes(task) || member.stateTasks.includes(task) || member.activeTasks.includes(task)),
     );
-  const owner = new Map<number, MemberReport>();
+  const owner = new Map<T, MemberReport<T>>();
 
   // 1. Keep active tasks where they run.
   for (const task of tasks) {
@@ -65,6 +75,7 @@ export function assignTasks(members: MemberReport[], taskIds: number[], standbys
     const processes = [...new Set(sorted.map((member) => member.processId))];
     const standbyLoad = new Map<string, number>(sorted.map((member) => [member.memberId, 0]));
     for (const task of tasks) {
+      if (!stateful(task)) continue;
       const activeProcess = owner.get(task)!.processId;
       const candidates = processes
         .filter((processId) => processId !== activeProcess)

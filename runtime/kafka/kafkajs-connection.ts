@@ -116,6 +116,16 @@ class KafkajsAdmin implements KafkaAdmin {
     );
   }
 
+  async deleteRecordsBefore(offsets: TopicPartitionOffset[]): Promise<void> {
+    const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
+    for (const { topic, partition, offset } of offsets) {
+      const list = byTopic.get(topic) ?? [];
+      list.push({ partition, offset: String(offset) });
+      byTopic.set(topic, list);
+    }
+    for (const [topic, partitions] of byTopic) await this.admin.deleteTopicRecords({ topic, partitions });
+  }
+
   disconnect(): Promise<void> {
     return this.admin.disconnect();
   }

@@ -165,6 +165,8 @@ export interface KafkaAdmin {
   endOffsets(topic: string): Promise<Map<number, number>>;
   /** The group's committed offsets of these topics (partitions without one are left out). */
   committedOffsets(groupId: string, topics: string[]): Promise<TopicPartitionOffset[]>;
+  /** Deletes the records of each partition before its offset (Kafka's DeleteRecords). */
+  deleteRecordsBefore(offsets: TopicPartitionOffset[]): Promise<void>;
   disconnect(): Promise<void>;
 }
 

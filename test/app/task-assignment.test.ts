@@ -3,9 +3,10 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assignTasks, type MemberReport } from '../../runtime/app/task-assignment.ts';
+import { assignTasks as assignTaskIds, type MemberReport } from '../../runtime/app/task-assignment.ts';
 
-const member = (memberId: string, processId: string, report: Partial<MemberReport> = {}): MemberReport => ({
+const assignTasks = (members: MemberReport<number>[], taskIds: number[], standbys: number) => assignTaskIds(members, taskIds, standbys, (a, b) => a - b);
+const member = (memberId: string, processId: string, report: Partial<MemberReport<number>> = {}): MemberReport<number> => ({
   memberId,
   processId,
   activeTasks: [],

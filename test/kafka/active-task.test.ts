@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { ActiveTask } from '../../runtime/app/active-task.ts';
 import { appConfigFromDocument } from '../../runtime/app/app-config.ts';
 import { connectKafka } from '../../runtime/kafka/connection.ts';
+import { TaskId } from '../../runtime/task/task-id.ts';
 import type { ConsumedRecord } from '../../runtime/kafka/ports.ts';
 import { brokers, createTopics, readAll, uniqueName } from '../support/kafka.ts';
 import { pluginDirectory } from '../support/plugins.ts';
@@ -37,7 +38,7 @@ topology:
   const task = await ActiveTask.open({
     config,
     topology: config.topology,
-    partition: 0,
+    taskId: TaskId.of(0, 0),
     connection,
     sharedProducer: undefined,
     reader: await connection.changelogReader(`${applicationId}-restore`, []),

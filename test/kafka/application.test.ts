@@ -61,7 +61,8 @@ test('SIGTERM commits and closes: a restart processes nothing twice, even under 
   await waitFor('all counts', async () => (await readAll(output)).length >= total, 90_000, 500);
   assert.equal(await first.stop(), 0, 'exits 0 after SIGTERM');
   const second = await startApp('second', yaml);
-  await waitFor('tasks to run', async () => (await second.activeTasks()).length === 2);
+  // Two sub-topologies (split, count) × two partitions.
+  await waitFor('tasks to run', async () => (await second.activeTasks()).length === 4);
   await produceRecords(await brokers(), input, [{ key: 'z', value: 'eddy' }]);
   await waitFor('the new record', async () => (await readAll(output)).length >= total + 1, 60_000, 500);
   assert.equal(await second.stop(), 0);
@@ -148,9 +149,10 @@ test('num.stream.threads: 2 runs tasks on two worker threads with the same resul
   const status = await waitFor('both threads to run tasks', async () => {
     const current = await app.status();
     const running = current.threads.flatMap((thread) => thread.activeTasks);
-    return current.threads.length === 2 && current.threads.every((thread) => thread.activeTasks.length > 0) && running.length === 4 ? current : undefined;
+    return current.threads.length === 2 && current.threads.every((thread) => thread.activeTasks.length > 0) && running.length === 8 ? current : undefined;
   });
-  assert.deepEqual(status.threads.flatMap((thread) => thread.activeTasks.map((task) => task.taskId)).sort(), ['0_0', '0_1', '0_2', '0_3']);
+  // Two sub-topologies (split → repartition → count) × four partitions.
+  assert.deepEqual(status.threads.flatMap((thread) => thread.activeTasks.map((task) => task.taskId)).sort(), ['0_0', '0_1', '0_2', '0_3', '1_0', '1_1', '1_2', '1_3']);
   const expected = expectedCounts(lines);
   await waitFor('exact counts', async () => {
     const counts = finalCounts(await readAll(output));

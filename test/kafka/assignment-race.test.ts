@@ -29,10 +29,10 @@ test('a newer assignment stops the older one being applied: no task is opened on
   const first = await start('first');
   // The first instance is alone: its first assignment holds all six tasks,
   // which take ~9 s to open; the second joins meanwhile.
-  await waitFor('the first instance to start opening tasks', async () => /assigned active \[0, 1, 2, 3, 4, 5\]/.test(first.output), 60_000, 100);
+  await waitFor('the first instance to start opening tasks', async () => /assigned active \[0_0, 0_1, 0_2, 0_3, 0_4, 0_5, 1_0, 1_1, 1_2, 1_3, 1_4, 1_5\]/.test(first.output), 60_000, 100);
   const second = await start('second');
   const apps: AppProcess[] = [first, second];
-  const all = Array.from({ length: partitions }, (_, index) => `0_${index}`);
+  const all = Array.from({ length: partitions }, (_, index) => [`0_${index}`, `1_${index}`]).flat().sort();
   await waitFor('every task running on exactly one instance', async () => {
     const owned = (await Promise.all(apps.map((app) => app.activeTasks()))).flat().sort();
     return JSON.stringify(owned) === JSON.stringify(all) && (await second.activeTasks()).length > 0 ? owned : undefined;

@@ -14,7 +14,8 @@ const partitions = 6;
 
 async function allTasksCovered(apps: AppProcess[]): Promise<string[] | undefined> {
   const owned = (await Promise.all(apps.map((app) => app.activeTasks()))).flat().sort();
-  const all = Array.from({ length: partitions }, (_, index) => `0_${index}`).sort();
+  // Two sub-topologies (split → repartition → count), each with a task per partition.
+  const all = Array.from({ length: partitions }, (_, index) => [`0_${index}`, `1_${index}`]).flat().sort();
   return JSON.stringify(owned) === JSON.stringify(all) ? owned : undefined;
 }
 
@@ -40,7 +41,7 @@ for (const guarantee of ['at_least_once', 'exactly_once_v2'] as const) {
     // Two instances split the six tasks between them, each running some.
     await waitFor('the two instances to split the tasks', async () => {
       const [a, b] = [await first.activeTasks(), await second.activeTasks()];
-      return a.length > 0 && b.length > 0 && a.length + b.length === partitions && (await allTasksCovered([first, second]));
+      return a.length > 0 && b.length > 0 && (await allTasksCovered([first, second]));
     });
     await produceWave();
     await produceWave();

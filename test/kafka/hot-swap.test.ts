@@ -21,7 +21,8 @@ test('a hot-swap mid-stream under exactly-once gives exact, duplicate-free outpu
   const output = `${applicationId}-counts`;
   await createTopics([{ topic: input, partitions: 3 }, { topic: output, partitions: 3 }]);
   const app = await startApp(applicationId, wordCountApp({ applicationId, input, output, stateDir: temporaryDirectory(), guarantee: 'exactly_once_v2' }));
-  await waitFor('tasks to run', async () => (await app.activeTasks()).length === 3);
+  // Two sub-topologies (split, count) × three partitions; the swap touches the count tasks.
+  await waitFor('tasks to run', async () => (await app.activeTasks()).length === 6);
   const lines = sampleLines(4000, 13);
   const first = lines.slice(0, 2000);
   await produceRecords(await brokers(), input, first.map((line, index) => ({ key: String(index), value: line })));
@@ -59,7 +60,7 @@ test('a version that fails to load or to init leaves the old one running, and sa
   const output = `${applicationId}-counts`;
   await createTopics([{ topic: input, partitions: 2 }, { topic: output, partitions: 2 }]);
   const app = await startApp(applicationId, wordCountApp({ applicationId, input, output, stateDir: temporaryDirectory() }));
-  await waitFor('tasks to run', async () => (await app.activeTasks()).length === 2);
+  await waitFor('tasks to run', async () => (await app.activeTasks()).length === 4);
   await produceRecords(await brokers(), input, [{ key: 'a', value: 'one two two' }]);
   await waitFor('first counts', async () => finalCounts(await readAll(output)).get('two') === 2, 60_000, 500);
 
@@ -88,6 +89,6 @@ test('a version that fails to load or to init leaves the old one running, and sa
     return finalCounts(read).get('two') === 3 ? read : undefined;
   }, 60_000, 500);
   assert.ok(records.every((record) => !countedByTs(record.headers)), 'the old plugin is still the one running');
-  assert.deepEqual((await app.activeTasks()).length, 2, 'no task failed');
+  assert.deepEqual((await app.activeTasks()).length, 4, 'no task failed');
   assert.equal(await app.stop(), 0);
 });

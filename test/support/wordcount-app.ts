@@ -15,6 +15,7 @@ export interface WordCountAppOptions {
   threads?: number;
   commitIntervalMs?: number;
   countPlugin?: string;
+  repartitionPurgeIntervalMs?: number;
 }
 
 export function wordCountApp(options: WordCountAppOptions): string {
@@ -25,6 +26,7 @@ processing.guarantee: ${options.guarantee ?? 'at_least_once'}
 num.stream.threads: ${options.threads ?? 1}
 num.standby.replicas: ${options.standbys ?? 0}
 commit.interval.ms: ${options.commitIntervalMs ?? 200}
+${options.repartitionPurgeIntervalMs ? `repartition.purge.interval.ms: ${options.repartitionPurgeIntervalMs}` : ''}
 session.timeout.ms: 6000
 state.dir: ${options.stateDir}
 admin.listener: 127.0.0.1:0

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { plugins, repositoryRoot } from '../support/plugins.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
+import { wordCountApp } from '../support/wordcount-app.ts';
 
 function eddy(args: string[], input: string) {
   const result = spawnSync(process.execPath, [join(repositoryRoot, 'runtime/bin/eddy.js'), ...args], { input, encoding: 'utf8' });
@@ -123,4 +124,14 @@ test('a file that is not a component is refused with a clear error', () => {
   const result = eddy(['dry-run', file], lines({ value: 'x', timestamp: 1 }));
   assert.equal(result.code, 1);
   assert.match(result.stderr, /ComponentLoadError: not a valid WebAssembly component.*plugin=.*broken\.wasm/);
+});
+
+test('describe prints the sub-topologies of an application file, with no broker needed', () => {
+  const directory = temporaryDirectory();
+  const file = join(directory, 'app.yaml');
+  writeFileSync(file, wordCountApp({ applicationId: 'describe-me', input: 'text', output: 'counts', stateDir: directory }));
+  const result = spawnSync(process.execPath, [join(repositoryRoot, 'runtime/bin/eddy.js'), 'describe', file], { encoding: 'utf8', env: { ...process.env, KAFKA_BROKERS: '' } });
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /Sub-topology: 0\n {4}Source: lines \(topics: \[text\]\)[^]*Sink: to-words \(topic: describe-me-words-repartition\)/);
+  assert.match(result.stdout, /Sub-topology: 1\n {4}Source: words \(topics: \[describe-me-words-repartition\]\)[^]*Processor: count \(plugin: .*count-by-key-rust.*stores: \[counts\]\)/);
 });
