@@ -103,7 +103,14 @@ export function streamsAssignor(options: StreamsAssignorOptions): GroupAssignor 
           stateTasks: current ? taskIds(data.stateTasks) : [],
         };
       });
-      const assignment = assignTasks(reports, tasks, options.standbys, TaskId.compare, (task) => options.statefulSubtopologies.has(task.subtopology));
+      const assignment = assignTasks(
+        reports,
+        tasks,
+        options.standbys,
+        TaskId.compare,
+        (task) => options.statefulSubtopologies.has(task.subtopology),
+        (task) => task.subtopology,
+      );
       const result = new Map<string, MemberPartitions>();
       for (const member of members) {
         const { activeTasks, standbyTasks } = assignment.get(member.memberId)!;

@@ -3,7 +3,9 @@
 // Owns: the assignment decision the group leader makes at every rebalance —
 // a pure function of the members' reports (the tasks each already runs, keeps
 // as standby, or has local state for) and the task ids. Rules, in order:
-//   1. an active task stays where it is while its member is not overloaded;
+//   1. an active task stays where it is while its member is not overloaded —
+//      in all, and in the task's group (sub-topology: each sub-topology's
+//      tasks are spread over the members too, as Kafka Streams does);
 //   2. an orphaned task goes to a member whose process has its state (a
 //      standby, or local state left behind), so it needs no full restore;
 //   3. otherwise to the least-loaded member;
@@ -37,6 +39,8 @@ export function assignTasks<T>(
   order: (a: T, b: T) => number,
   /** Tasks that get standbys (those with state); all by default. */
   stateful: (task: T) => boolean = () => true,
+  /** The group (sub-topology) of a task, spread evenly on its own; one group by default. */
+  groupOf: (task: T) => number = () => 0,
 ): Map<string, MemberAssignment<T>> {
   const sorted = [...members].sort((a, b) => a.memberId.localeCompare(b.memberId));
   const result = new Map<string, MemberAssignment<T>>(sorted.map((member) => [member.memberId, { activeTasks: [], standbyTasks: [] }]));
@@ -44,6 +48,11 @@ export function assignTasks<T>(
   const tasks = [...taskIds].sort(order);
   const capacity = Math.ceil(tasks.length / sorted.length);
   const load = (memberId: string) => result.get(memberId)!.activeTasks.length;
+  const groupSizes = new Map<number, number>();
+  for (const task of tasks) groupSizes.set(groupOf(task), (groupSizes.get(groupOf(task)) ?? 0) + 1);
+  const groupCapacity = (group: number) => Math.ceil(groupSizes.get(group)! / sorted.length);
+  const groupLoad = (memberId: string, group: number) => result.get(memberId)!.activeTasks.filter((task) => groupOf(task) === group).length;
+  const fits = (memberId: string, task: T) => load(memberId) < capacity && groupLoad(memberId, groupOf(task)) < groupCapacity(groupOf(task));
   const processHas = (processId: string, task: T) =>
     sorted.some(
       (member) =>
@@ -55,7 +64,7 @@ export function assignTasks<T>(
   // 1. Keep active tasks where they run.
   for (const task of tasks) {
     const previous = sorted.find((member) => member.activeTasks.includes(task));
-    if (previous && load(previous.memberId) < capacity && !owner.has(task)) {
+    if (previous && fits(previous.memberId, task) && !owner.has(task)) {
       result.get(previous.memberId)!.activeTasks.push(task);
       owner.set(task, previous);
     }
@@ -63,10 +72,16 @@ export function assignTasks<T>(
   // 2./3. Place the rest: state holders first, then the least loaded.
   for (const task of tasks) {
     if (owner.has(task)) continue;
-    const open = sorted.filter((member) => load(member.memberId) < capacity);
+    const fitting = sorted.filter((member) => fits(member.memberId, task));
+    // Every member may be full in the task's group while one still has room overall (uneven groups).
+    const open = fitting.length > 0 ? fitting : sorted.filter((member) => load(member.memberId) < capacity);
     const withState = open.filter((member) => processHas(member.processId, task));
     const pool = withState.length > 0 ? withState : open;
-    const chosen = pool.reduce((best, member) => (load(member.memberId) < load(best.memberId) ? member : best));
+    const group = groupOf(task);
+    const chosen = pool.reduce((best, member) => {
+      const byGroup = groupLoad(member.memberId, group) - groupLoad(best.memberId, group);
+      return byGroup < 0 || (byGroup === 0 && load(member.memberId) < load(best.memberId)) ? member : best;
+    });
     result.get(chosen.memberId)!.activeTasks.push(task);
     owner.set(task, chosen);
   }

@@ -68,6 +68,8 @@ export interface TaskOptions {
   taskId?: string;
   partition?: number;
   database: TaskDatabase;
+  /** False when the database is shared and closed by its owner (default: the task closes it). */
+  ownsDatabase?: boolean;
   /** Wall-clock time in ms (the test driver passes its simulated clock). */
   wallClock?: () => number;
   /** Receives every sink record, in emission order. */
@@ -276,7 +278,7 @@ export class StreamTask {
       this.failure = this.translate(error);
       throw this.failure;
     } finally {
-      this.options.database.close();
+      if (this.options.ownsDatabase !== false) this.options.database.close();
     }
   }
 

@@ -14,7 +14,8 @@ import { ConfigError, EddyError, InputFormatError } from '../errors.ts';
 import type { PluginLimits } from '../plugin/component.ts';
 import type { Header, StreamRecord } from '../record.ts';
 import { TaskDatabase } from '../state/task-database.ts';
-import { StreamTask, type InputRecord, type LogEntry, type SinkRecord } from '../task/stream-task.ts';
+import type { InputRecord, LogEntry, SinkRecord } from '../task/stream-task.ts';
+import { InProcessTopology } from './in-process-topology.ts';
 import { Topology, TopologyBuilder } from '../topology/topology.ts';
 
 /** One valid input line. */
@@ -164,7 +165,8 @@ export interface DryRunOptions {
 }
 
 /**
- * Runs `inputs` through `topology` in one task. The offset of a record is its
+ * Runs `inputs` through `topology` in process (one task per sub-topology;
+ * repartition topics looped back, see in-process-topology.ts). The offset of a record is its
  * line number minus one, so errors point at input lines. Lines without a
  * `topic` go to the first source's first topic.
  */
@@ -176,9 +178,8 @@ export async function runDryRun(topology: Topology, inputs: DryRunInput[], optio
       throw new InputFormatError(`input line ${input.line}: no source reads topic '${input.topic}' (sources read: ${[...known].join(', ')})`, { line: input.line });
     }
   }
-  const task = await StreamTask.create(topology, {
+  const run = await InProcessTopology.create(topology, {
     applicationId: 'dry-run',
-    partition: 0,
     database: TaskDatabase.open(options.stateFile ?? ':memory:'),
     onOutput: options.onOutput,
     onLog: options.onLog,
@@ -194,13 +195,19 @@ export async function runDryRun(topology: Topology, inputs: DryRunInput[], optio
         offset: input.line - 1,
         record: input.record,
       }));
-      task.process(batch);
-      task.commit();
+      run.process(batch);
+      run.commit();
     }
-    task.close();
+    run.close();
   } catch (error) {
-    if (task.state !== 'closed') task.close();
-    if (error instanceof EddyError && error.context.offset !== undefined) {
+    try {
+      run.close();
+    } catch {
+      // the first failure is the one to report
+    }
+    // The offset of an input record is its line number minus one (not so for
+    // records of the topology's own repartition topics).
+    if (error instanceof EddyError && error.context.offset !== undefined && !(error.context.topic && run.isInternal(error.context.topic))) {
       throw error.withContext({ line: error.context.offset + 1 });
     }
     throw error;

@@ -11,7 +11,8 @@ import { defaultLimits, type PluginLimits } from '../plugin/component.ts';
 import type { Header, StreamRecord } from '../record.ts';
 import type { KeyValueEntry } from '../state/key-value-store.ts';
 import { TaskDatabase } from '../state/task-database.ts';
-import { StreamTask, type InputRecord, type LogEntry, type SinkRecord } from '../task/stream-task.ts';
+import type { InputRecord, LogEntry, SinkRecord } from '../task/stream-task.ts';
+import { InProcessTopology } from './in-process-topology.ts';
 import type { Topology } from '../topology/topology.ts';
 
 export interface TestDriverOptions {
@@ -81,16 +82,20 @@ export class TopologyTestDriver {
   private readonly offsets = new Map<string, number>();
 
   private constructor(
-    private readonly task: StreamTask,
+    private readonly task: InProcessTopology,
     private readonly state: DriverState,
   ) {}
 
-  /** Loads the topology's plugins and starts one task (partition 0). */
+  /**
+   * Loads the topology's plugins and starts one task per sub-topology
+   * (partition 0). Records written to a topic the topology reads itself (a
+   * repartition topic) are processed right after the record that caused
+   * them, as in Kafka Streams' TopologyTestDriver.
+   */
   static async create(topology: Topology, options: TestDriverOptions = {}): Promise<TopologyTestDriver> {
     const state: DriverState = { wallClockTime: options.initialWallClockTime ?? Date.now(), outputs: [], logs: [] };
-    const task = await StreamTask.create(topology, {
+    const task = await InProcessTopology.create(topology, {
       applicationId: options.applicationId ?? 'test-driver',
-      partition: 0,
       database: TaskDatabase.open(options.stateFile ?? ':memory:'),
       wallClock: () => state.wallClockTime,
       onOutput: (output) => state.outputs.push(output),
@@ -174,7 +179,7 @@ export class TopologyTestDriver {
 
   /** Commits and closes the task (plugins' `close` runs). */
   close(): void {
-    if (this.task.state === 'running') this.task.commit();
+    if (this.task.running) this.task.commit();
     this.task.close();
   }
 

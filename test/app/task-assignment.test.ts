@@ -60,3 +60,16 @@ test('no standby when only one process exists', () => {
   const result = assignTasks([member('a', 'p1'), member('b', 'p1')], tasks(2), 1);
   assert.deepEqual([...result.values()].flatMap((assignment) => assignment.standbyTasks), []);
 });
+
+test('each group (sub-topology) is spread over the members, even when one member ran everything', () => {
+  // Tasks 0..3 are group 0 (0_0..0_3), 10..13 group 1 (1_0..1_3); member a ran all of them.
+  const all = [0, 1, 2, 3, 10, 11, 12, 13];
+  const result = assignTaskIds([member('a', 'p1', { activeTasks: all }), member('b', 'p2')], all, 0, (x, y) => x - y, () => true, (task) => Math.floor(task / 10));
+  for (const id of ['a', 'b']) {
+    const tasks = result.get(id)!.activeTasks;
+    assert.equal(tasks.filter((task) => task < 10).length, 2, `${id} runs two tasks of group 0`);
+    assert.equal(tasks.filter((task) => task >= 10).length, 2, `${id} runs two tasks of group 1`);
+  }
+  // Sticky within that: a keeps the ones it ran first.
+  assert.deepEqual(result.get('a')!.activeTasks, [0, 1, 10, 11]);
+});

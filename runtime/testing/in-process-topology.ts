@@ -1,0 +1,165 @@
+// A whole topology run in this process, without Kafka: one task per
+// sub-topology (partition 0), as Kafka Streams' TopologyTestDriver does.
+//
+// Owns: routing each input record to the task of the sub-topology that reads
+// its topic, and looping records a sink writes to a topic the topology reads
+// itself (a repartition topic) back in as input — after the record that
+// caused them, before the next input record — so a multi-stage topology gives
+// its final results; the tasks' shared simulated clock, commit and close.
+// Records written to those internal topics are outputs too (readable like any
+// other topic). Used by the test driver and `eddy dry-run`.
+// Must never: reorder input records, or drop an internal record.
+
+import { HostCallError } from '../errors.ts';
+import type { ProcessorLimits } from '../processor/processor.ts';
+import type { KeyValueStore } from '../state/key-value-store.ts';
+import type { TaskDatabase } from '../state/task-database.ts';
+import { StreamTask, type InputRecord, type LogEntry, type SinkRecord } from '../task/stream-task.ts';
+import type { Topology } from '../topology/topology.ts';
+
+export interface InProcessOptions {
+  applicationId: string;
+  /** Shared by the tasks (their stores have distinct names). */
+  database: TaskDatabase;
+  wallClock?: () => number;
+  onOutput: (output: SinkRecord) => void;
+  onLog?: (entry: LogEntry) => void;
+  limits?: Partial<ProcessorLimits>;
+  deadLetterQueueTopic?: string;
+}
+
+export class InProcessTopology {
+  private readonly internalOffsets = new Map<string, number>();
+  private readonly pending: InputRecord[] = [];
+
+  private constructor(
+    readonly topology: Topology,
+    /** One task per sub-topology, by sub-topology id. */
+    private readonly tasks: StreamTask[],
+    private readonly internalTopics: ReadonlySet<string>,
+    private readonly database: TaskDatabase,
+  ) {}
+
+  static async create(topology: Topology, options: InProcessOptions): Promise<InProcessTopology> {
+    const internalTopics = new Set(topology.repartitionTopics);
+    const holder: { run?: InProcessTopology } = {};
+    const tasks: StreamTask[] = [];
+    try {
+      for (const subtopology of topology.subtopologies) {
+        tasks.push(
+          await StreamTask.create(topology.forSubtopology(subtopology.id), {
+            applicationId: options.applicationId,
+            taskId: `${subtopology.id}_0`,
+            partition: 0,
+            database: options.database,
+            ownsDatabase: false,
+            wallClock: options.wallClock,
+            onOutput: (output) => {
+              options.onOutput(output);
+              if (internalTopics.has(output.topic)) holder.run!.enqueueInternal(output);
+            },
+            onLog: options.onLog,
+            limits: options.limits,
+            deadLetterQueueTopic: options.deadLetterQueueTopic,
+          }),
+        );
+      }
+    } catch (error) {
+      for (const task of tasks) if (task.state !== 'closed') task.close();
+      options.database.close();
+      throw error;
+    }
+    holder.run = new InProcessTopology(topology, tasks, internalTopics, options.database);
+    return holder.run;
+  }
+
+  /** True when `topic` is written and read by the topology itself. */
+  isInternal(topic: string): boolean {
+    return this.internalTopics.has(topic);
+  }
+
+  /**
+   * Processes `inputs` in order; each record, and every internal record it
+   * leads to, completes before the next input record starts.
+   */
+  process(inputs: readonly InputRecord[]): void {
+    if (this.internalTopics.size === 0) {
+      // No loop back: hand each run of records for one task over at once.
+      let start = 0;
+      while (start < inputs.length) {
+        const task = this.taskFor(inputs[start]!.topic);
+        let end = start + 1;
+        while (end < inputs.length && this.taskFor(inputs[end]!.topic) === task) end++;
+        task.process(inputs.slice(start, end));
+        start = end;
+      }
+      return;
+    }
+    for (const input of inputs) {
+      this.taskFor(input.topic).process([input]);
+      this.drain();
+    }
+  }
+
+  /** Fires due wall-clock punctuators in every task (and processes what they send internally). */
+  punctuateWallClock(): void {
+    for (const task of this.tasks) {
+      task.punctuateWallClock();
+      this.drain();
+    }
+  }
+
+  commit(): void {
+    for (const task of this.tasks) task.commit();
+  }
+
+  /** Closes every task (their processors' `close` runs), then the database; throws the first failure. */
+  close(): void {
+    let failure: unknown;
+    for (const task of this.tasks) {
+      try {
+        if (task.state !== 'closed') task.close();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    this.database.close();
+    if (failure !== undefined) throw failure;
+  }
+
+  get running(): boolean {
+    return this.tasks.every((task) => task.state === 'running');
+  }
+
+  /** A store of the topology (stores live in the shared database). */
+  store(name: string): KeyValueStore {
+    return this.tasks[0]!.store(name);
+  }
+
+  get streamTime(): number {
+    return Math.max(...this.tasks.map((task) => task.streamTime));
+  }
+
+  get droppedRecords(): number {
+    return this.tasks.reduce((total, task) => total + task.droppedRecords, 0);
+  }
+
+  private taskFor(topic: string): StreamTask {
+    const subtopology = this.topology.subtopologyOf(topic);
+    if (!subtopology) throw new HostCallError(`no source reads topic '${topic}' (sources read: ${this.topology.sourceTopics.join(', ')})`, { topic });
+    return this.tasks[subtopology.id]!;
+  }
+
+  private enqueueInternal(output: SinkRecord): void {
+    const offset = this.internalOffsets.get(output.topic) ?? 0;
+    this.internalOffsets.set(output.topic, offset + 1);
+    this.pending.push({ topic: output.topic, partition: 0, offset, record: output.record });
+  }
+
+  private drain(): void {
+    while (this.pending.length > 0) {
+      const next = this.pending.shift()!;
+      this.taskFor(next.topic).process([next]);
+    }
+  }
+}
