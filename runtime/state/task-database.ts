@@ -1,4 +1,5 @@
-// The SQLite database of one task: its key-value stores and its checkpoints.
+// The SQLite database of one task: its stores (key-value, window, session)
+// and its checkpoints.
 //
 // Owns: one database file per task, the tables of its stores, the single
 // transaction that spans a commit interval (so a commit is atomic: every
@@ -12,6 +13,14 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StateStoreError, messageOf } from '../errors.ts';
 import { SqliteKeyValueStore, type StoreChange } from './sqlite-key-value-store.ts';
+import { SqliteSessionStore, SqliteWindowStore } from './sqlite-window-store.ts';
+import type { SessionStoreOptions, WindowStoreOptions } from './window-store.ts';
+
+type TaskStore = SqliteKeyValueStore | SqliteWindowStore | SqliteSessionStore;
+
+function kindOf(store: TaskStore): string {
+  return store instanceof SqliteWindowStore ? 'a window store' : store instanceof SqliteSessionStore ? 'a session store' : 'a key-value store';
+}
 
 /** Store names become table and changelog-topic names: keep them plain. */
 const storeNamePattern = /^[A-Za-z0-9._-]{1,200}$/;
@@ -33,7 +42,7 @@ export interface TaskDatabaseOptions {
 }
 
 export class TaskDatabase {
-  private readonly stores = new Map<string, SqliteKeyValueStore>();
+  private readonly stores = new Map<string, TaskStore>();
   private readonly database: Database.Database;
   private readonly readCheckpoint: Database.Statement<[string], { value: string }>;
   private readonly writeCheckpoint: Database.Statement<[string, string]>;
@@ -59,13 +68,29 @@ export class TaskDatabase {
 
   /** The key-value store `name`, created on first use. */
   keyValueStore(name: string): SqliteKeyValueStore {
-    let store = this.stores.get(name);
-    if (!store) {
-      const invalid = validateStoreName(name);
-      if (invalid) throw new StateStoreError(invalid, { file: this.path });
-      store = new SqliteKeyValueStore(name, this.database, () => this.beginIfNeeded(), this.options);
-      this.stores.set(name, store);
+    return this.open(name, SqliteKeyValueStore, () => new SqliteKeyValueStore(name, this.database, () => this.beginIfNeeded(), this.options));
+  }
+
+  /** The window store `name`, created on first use with `options`. */
+  windowStore(name: string, options: WindowStoreOptions): SqliteWindowStore {
+    return this.open(name, SqliteWindowStore, () => new SqliteWindowStore(name, this.database, options, { beginTransaction: () => this.beginIfNeeded(), onChange: this.options.onChange }));
+  }
+
+  /** The session store `name`, created on first use with `options`. */
+  sessionStore(name: string, options: SessionStoreOptions): SqliteSessionStore {
+    return this.open(name, SqliteSessionStore, () => new SqliteSessionStore(name, this.database, options, { beginTransaction: () => this.beginIfNeeded(), onChange: this.options.onChange }));
+  }
+
+  private open<T extends TaskStore>(name: string, kind: abstract new (...args: never[]) => T, create: () => T): T {
+    const existing = this.stores.get(name);
+    if (existing) {
+      if (existing instanceof kind) return existing;
+      throw new StateStoreError(`store '${name}' is ${kindOf(existing)}`, { file: this.path });
     }
+    const invalid = validateStoreName(name);
+    if (invalid) throw new StateStoreError(invalid, { file: this.path });
+    const store = create();
+    this.stores.set(name, store);
     return store;
   }
 
@@ -100,6 +125,7 @@ export class TaskDatabase {
         for (const [name, value] of entries) this.writeCheckpoint.run(name, value);
       }
       if (this.database.inTransaction) this.database.exec('COMMIT');
+      for (const store of this.stores.values()) if (!(store instanceof SqliteKeyValueStore)) store.onCommit();
     } catch (error) {
       throw new StateStoreError(`commit failed: ${messageOf(error)}`, { file: this.path }, { cause: error });
     }
@@ -108,20 +134,23 @@ export class TaskDatabase {
   /**
    * Applies changelog records to store `store` straight to SQLite (no cache)
    * and sets a checkpoint, in one committed transaction. For restoring and
-   * standby copies; refuses to run inside an uncommitted interval.
+   * standby copies; refuses to run inside an uncommitted interval. A store
+   * not opened yet is a key-value store (open window and session stores
+   * first, with their options).
    */
   applyChangelog(store: string, changes: Array<{ key: Uint8Array; value: Uint8Array | undefined }>, checkpoint: string, value: string): void {
     if (this.database.inTransaction) throw new StateStoreError('cannot apply changelog records while the task has uncommitted changes', { file: this.path });
-    const target = this.keyValueStore(store);
+    const target = this.stores.get(store) ?? this.keyValueStore(store);
     this.database.transaction(() => {
       target.applyChanges(changes);
       this.writeCheckpoint.run(checkpoint, value);
     })();
+    if (!(target instanceof SqliteKeyValueStore)) target.onCommit();
   }
 
   /** Deletes every entry of a store and its changelog checkpoint (committed at once). */
   clearStore(store: string): void {
-    const target = this.keyValueStore(store);
+    const target = this.stores.get(store) ?? this.keyValueStore(store);
     this.database.transaction(() => {
       target.clear();
       this.database.prepare('DELETE FROM eddy_checkpoint WHERE name = ?').run(`changelog:${store}`);
