@@ -30,6 +30,8 @@ const host: ProcessorContext = {
   wallClockTime: () => Date.now(),
   requestCommit: () => {},
   openStore: () => 'no stores',
+  openWindowStore: () => 'no stores',
+  openSessionStore: () => 'no stores',
   log: () => {},
 };
 

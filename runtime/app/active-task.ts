@@ -96,6 +96,8 @@ export class ActiveTask {
       database = TaskDatabase.open(join(taskDirectory(config, taskId), 'state.db'), {
         onChange: (change) => holder.task?.queueChangelog(change),
       });
+      // Window and session stores first, so their changelogs restore into the right kind.
+      for (const spec of dependencies.topology.storeSpecs) database.openStore(spec);
       const restored = await dependencies.reader.restore(taskId.toString(), partition, dependencies.stores, database);
       if (restored.records > 0) {
         dependencies.log('info', `task ${taskId}: restored ${restored.records} changelog records in ${restored.milliseconds} ms`);

@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ConfigError, EddyError, messageOf } from '../errors.ts';
 import { connectKafka } from '../kafka/connection.ts';
+import type { StoreSpec } from '../state/store-spec.ts';
 import type { LogEntry } from '../task/stream-task.ts';
 import { AdminServer } from './admin-server.ts';
 import { changelogTopic, loadAppConfig, type AppConfig } from './app-config.ts';
@@ -144,7 +145,7 @@ export class Application {
           );
         }
         for (const store of subtopology.stores) {
-          changelogs.push({ topic: changelogTopic(config.applicationId, store), partitions: sourceCounts[0]!, config: { 'cleanup.policy': 'compact' } });
+          changelogs.push({ topic: changelogTopic(config.applicationId, store), partitions: sourceCounts[0]!, config: changelogTopicConfig(topology.storeSpec(store)!) });
         }
       }
       await admin.ensureTopics(changelogs);
@@ -251,3 +252,12 @@ export class Application {
   }
 }
 
+/**
+ * A changelog topic's configuration, as Kafka Streams creates it: compacted;
+ * for window and session stores also deleted after the store's retention plus
+ * windowstore.changelog.additional.retention.ms (1 day).
+ */
+function changelogTopicConfig(spec: StoreSpec): Record<string, string> {
+  if (spec.kind === 'key-value') return { 'cleanup.policy': 'compact' };
+  return { 'cleanup.policy': 'compact,delete', 'retention.ms': String(spec.retentionMs + 86_400_000) };
+}

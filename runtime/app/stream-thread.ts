@@ -383,7 +383,7 @@ export class StreamThread {
       const stores = this.storesOf(taskId);
       if (this.standbys.has(taskId) || active.includes(taskId) || stores.length === 0) continue;
       const database = TaskDatabase.open(join(taskDirectory(this.config, taskId), 'state.db'));
-      for (const { store } of stores) database.keyValueStore(store);
+      for (const { store } of stores) database.openStore(this.topology.storeSpec(store)!);
       this.standbys.set(taskId, { taskId, database });
       await this.reader!.followStandby(taskId.toString(), taskId.partition, stores, database);
     }

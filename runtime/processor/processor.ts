@@ -11,6 +11,7 @@
 
 import type { RecordMetadata, StreamRecord } from '../record.ts';
 import type { KeyValueStore } from '../state/key-value-store.ts';
+import type { SessionStore, WindowStore } from '../state/window-store.ts';
 
 export type PunctuationType = 'stream-time' | 'wall-clock-time';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -47,8 +48,12 @@ export interface ProcessorContext {
   streamTime(): number;
   wallClockTime(): number;
   requestCommit(): void;
-  /** The store, or a message saying why this node may not use it. */
+  /** The key-value store, or a message saying why this node may not use it. */
   openStore(name: string): KeyValueStore | string;
+  /** The window store, or a message saying why this node may not use it. */
+  openWindowStore(name: string): WindowStore | string;
+  /** The session store, or a message saying why this node may not use it. */
+  openSessionStore(name: string): SessionStore | string;
   log(level: LogLevel, message: string): void;
 }
 

@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import { StateStoreError, messageOf } from '../errors.ts';
 import { SqliteKeyValueStore, type StoreChange } from './sqlite-key-value-store.ts';
 import { SqliteSessionStore, SqliteWindowStore } from './sqlite-window-store.ts';
+import type { StoreSpec } from './store-spec.ts';
 import type { SessionStoreOptions, WindowStoreOptions } from './window-store.ts';
 
 type TaskStore = SqliteKeyValueStore | SqliteWindowStore | SqliteSessionStore;
@@ -79,6 +80,13 @@ export class TaskDatabase {
   /** The session store `name`, created on first use with `options`. */
   sessionStore(name: string, options: SessionStoreOptions): SqliteSessionStore {
     return this.open(name, SqliteSessionStore, () => new SqliteSessionStore(name, this.database, options, { beginTransaction: () => this.beginIfNeeded(), onChange: this.options.onChange }));
+  }
+
+  /** Opens the store `spec` declares (so a restore applies its changelog to the right kind). */
+  openStore(spec: StoreSpec): void {
+    if (spec.kind === 'window') this.windowStore(spec.name, spec);
+    else if (spec.kind === 'session') this.sessionStore(spec.name, spec);
+    else this.keyValueStore(spec.name);
   }
 
   private open<T extends TaskStore>(name: string, kind: abstract new (...args: never[]) => T, create: () => T): T {

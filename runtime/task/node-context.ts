@@ -10,6 +10,7 @@ import { HostCallError, messageOf, type ErrorContext } from '../errors.ts';
 import type { LogLevel, ProcessorContext, PunctuationType } from '../processor/processor.ts';
 import type { RecordMetadata, StreamRecord } from '../record.ts';
 import type { KeyValueStore } from '../state/key-value-store.ts';
+import type { SessionStore, WindowStore } from '../state/window-store.ts';
 import type { ProcessorNode } from '../topology/topology.ts';
 
 export type Route = (record: StreamRecord) => void;
@@ -27,6 +28,8 @@ export interface NodeContextTask {
   wallClockTime(): number;
   requestCommit(): void;
   keyValueStore(name: string): KeyValueStore;
+  windowStore(name: string): WindowStore;
+  sessionStore(name: string): SessionStore;
   log(level: LogLevel, node: string, message: string): void;
   errorContext(more: ErrorContext): ErrorContext;
 }
@@ -93,13 +96,25 @@ export class NodeContext implements ProcessorContext {
   }
 
   openStore(name: string): KeyValueStore | string {
+    return this.open(name, () => this.task.keyValueStore(name));
+  }
+
+  openWindowStore(name: string): WindowStore | string {
+    return this.open(name, () => this.task.windowStore(name));
+  }
+
+  openSessionStore(name: string): SessionStore | string {
+    return this.open(name, () => this.task.sessionStore(name));
+  }
+
+  private open<T>(name: string, open: () => T): T | string {
     const stores = this.node.stores;
     if (stores !== '*' && !stores.includes(name)) {
       const connected = stores.length > 0 ? stores.join(', ') : 'none';
       return `node '${this.node.name}' has no access to store '${name}' (connected stores: ${connected})`;
     }
     try {
-      return this.task.keyValueStore(name);
+      return open();
     } catch (error) {
       return messageOf(error);
     }

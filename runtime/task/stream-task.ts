@@ -296,6 +296,16 @@ export class StreamTask {
         this.commitRequestedValue = true;
       },
       keyValueStore: (name: string) => this.options.database.keyValueStore(name),
+      windowStore: (name: string) => {
+        const spec = this.topology.storeSpec(name);
+        if (spec?.kind !== 'window') throw new HostCallError(`store '${name}' is not a window store (declared: ${spec?.kind ?? 'no'})`, this.context());
+        return this.options.database.windowStore(name, spec);
+      },
+      sessionStore: (name: string) => {
+        const spec = this.topology.storeSpec(name);
+        if (spec?.kind !== 'session') throw new HostCallError(`store '${name}' is not a session store (declared: ${spec?.kind ?? 'no'})`, this.context());
+        return this.options.database.sessionStore(name, spec);
+      },
       log: (level: LogLevel, node: string, message: string) => this.log(level, node, message),
       errorContext: (more: ErrorContext) => this.context(more),
     };

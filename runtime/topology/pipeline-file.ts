@@ -10,6 +10,7 @@ import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, EddyError, messageOf } from '../errors.ts';
 import type { PluginLimits } from '../plugin/component.ts';
+import type { StoreSpec } from '../state/store-spec.ts';
 import { Topology, TopologyBuilder } from './topology.ts';
 
 /** Extra config per processor name, applied over the file's (e.g. from --config node.key=value). */
@@ -50,6 +51,9 @@ export function topologyFromDocument(document: unknown, origin: DocumentOrigin):
   const overrides = origin.overrides ?? new Map<string, Array<[string, string]>>();
   const processorNames = new Set<string>();
   try {
+    // Declared stores first (window and session stores need their options);
+    // a store a processor lists without a declaration is a key-value store.
+    fields.list(root.stores, 'stores', false).forEach((item, index) => builder.addStateStore(fields.storeSpec(item, `stores[${index}]`)));
     fields.list(root.sources, 'sources', true).forEach((item, index) => {
       const at = `sources[${index}]`;
       const source = fields.object(item, at);
@@ -80,8 +84,8 @@ export function topologyFromDocument(document: unknown, origin: DocumentOrigin):
       if (!processorNames.has(name)) throw new ConfigError(`config override for '${name}': no processor of that name`, { field: '--config' });
     }
     for (const key of Object.keys(root)) {
-      if (!['sources', 'processors', 'sinks'].includes(key)) {
-        throw new ConfigError(`unknown field '${key}' (expected sources, processors, sinks)`, { file: origin.file, field: fields.path(key) });
+      if (!['stores', 'sources', 'processors', 'sinks'].includes(key)) {
+        throw new ConfigError(`unknown field '${key}' (expected stores, sources, processors, sinks)`, { file: origin.file, field: fields.path(key) });
       }
     }
     return builder.build();
@@ -153,6 +157,41 @@ class FieldReader {
       if (typeof entry === 'object' && entry !== null) this.fail(`${field}.${key}`, 'must be a string, number or boolean');
       return [key, String(entry)];
     });
+  }
+
+  /** A store declaration: `{ name, kind: key-value | window | session, retention.ms, window.size.ms, retain.duplicates, segment.interval.ms }`. */
+  storeSpec(value: unknown, field: string): StoreSpec {
+    const spec = this.object(value, field);
+    const name = this.string(spec.name, `${field}.name`);
+    const kind = spec.kind ?? 'key-value';
+    const allowed: Record<string, string[]> = {
+      'key-value': ['name', 'kind'],
+      window: ['name', 'kind', 'retention.ms', 'window.size.ms', 'retain.duplicates', 'segment.interval.ms'],
+      session: ['name', 'kind', 'retention.ms', 'segment.interval.ms'],
+    };
+    if (typeof kind !== 'string' || !allowed[kind]) this.fail(`${field}.kind`, `must be key-value, window or session, got '${String(kind)}'`);
+    for (const key of Object.keys(spec)) if (!allowed[kind]!.includes(key)) this.fail(`${field}.${key}`, `unknown field for a ${kind} store (expected ${allowed[kind]!.join(', ')})`);
+    const milliseconds = (key: string, required: boolean): number | undefined => {
+      const entry = spec[key];
+      if (entry === undefined && !required) return undefined;
+      if (typeof entry !== 'number' || !Number.isInteger(entry) || entry < 1) this.fail(`${field}.${key}`, 'must be a whole number of milliseconds ≥ 1');
+      return entry;
+    };
+    const segment = milliseconds('segment.interval.ms', false);
+    if (kind === 'window') {
+      const duplicates = spec['retain.duplicates'] ?? false;
+      if (typeof duplicates !== 'boolean') this.fail(`${field}.retain.duplicates`, 'must be true or false');
+      return {
+        name,
+        kind,
+        retentionMs: milliseconds('retention.ms', true)!,
+        windowSizeMs: milliseconds('window.size.ms', true)!,
+        retainDuplicates: duplicates,
+        ...(segment ? { segmentIntervalMs: segment } : {}),
+      };
+    }
+    if (kind === 'session') return { name, kind, retentionMs: milliseconds('retention.ms', true)!, ...(segment ? { segmentIntervalMs: segment } : {}) };
+    return { name, kind: 'key-value' };
   }
 
   limits(value: unknown, field: string): Partial<PluginLimits> {

@@ -16,7 +16,10 @@
 import { ConfigError } from '../errors.ts';
 import { PluginProcessorSupplier, type PluginSource } from '../plugin/plugin-processor.ts';
 import type { ProcessorLimits, ProcessorSupplier } from '../processor/processor.ts';
+import { keyValueSpec, sameSpec, type StoreSpec } from '../state/store-spec.ts';
 import { validateStoreName } from '../state/task-database.ts';
+
+export type { StoreSpec } from '../state/store-spec.ts';
 
 export { pluginName, type PluginSource } from '../plugin/plugin-processor.ts';
 
@@ -72,12 +75,21 @@ export class Topology {
   /** Sub-topologies, by id. */
   readonly subtopologies: readonly Subtopology[];
 
+  /** Every store's name. */
+  readonly stores: readonly string[];
+
   /** @internal use TopologyBuilder */
   constructor(
     readonly nodes: ReadonlyMap<string, TopologyNode>,
-    readonly stores: readonly string[],
+    /** Every store's declaration (kind and options). */
+    readonly storeSpecs: readonly StoreSpec[],
   ) {
+    this.stores = storeSpecs.map((spec) => spec.name);
     this.subtopologies = makeSubtopologies(nodes);
+  }
+
+  storeSpec(name: string): StoreSpec | undefined {
+    return this.storeSpecs.find((spec) => spec.name === name);
   }
 
   /** The sub-topology that reads `topic`. */
@@ -92,7 +104,7 @@ export class Topology {
     if (this.subtopologies.length === 1) return this;
     const nodes = new Map<string, TopologyNode>();
     for (const name of subtopology.nodes) nodes.set(name, this.nodes.get(name)!);
-    return new Topology(nodes, subtopology.stores);
+    return new Topology(nodes, this.storeSpecs.filter((spec) => subtopology.stores.includes(spec.name)));
   }
 
   /**
@@ -136,7 +148,7 @@ export class Topology {
     if (!node || node.kind !== 'processor') throw new ConfigError(`no processor named '${name}'`, { node: name });
     const nodes = new Map(this.nodes);
     nodes.set(name, { ...node, supplier });
-    return new Topology(nodes, this.stores);
+    return new Topology(nodes, this.storeSpecs);
   }
 
   /** A text description in the style of Kafka Streams' TopologyDescription. */
@@ -218,7 +230,7 @@ const namePattern = /^[A-Za-z0-9._-]{1,200}$/;
 
 export class TopologyBuilder {
   private readonly nodes = new Map<string, TopologyNode>();
-  private readonly stores = new Set<string>();
+  private readonly stores = new Map<string, StoreSpec>();
 
   /** Adds a source reading `topics`. */
   addSource(name: string, ...topics: string[]): this {
@@ -277,11 +289,18 @@ export class TopologyBuilder {
     return this;
   }
 
-  /** Declares store `name` and connects it to `processorNames`. */
-  addStateStore(name: string, ...processorNames: string[]): this {
+  /**
+   * Declares a store — a name (a key-value store) or a spec (a window or
+   * session store with its options) — and connects it to `processorNames`.
+   */
+  addStateStore(store: string | StoreSpec, ...processorNames: string[]): this {
+    const spec = typeof store === 'string' ? (this.stores.get(store) ?? keyValueSpec(store)) : store;
+    const name = spec.name;
     const invalid = validateStoreName(name);
     if (invalid) throw new ConfigError(invalid, { field: 'stores' });
-    this.stores.add(name);
+    const earlier = this.stores.get(name);
+    if (earlier && !sameSpec(earlier, spec)) throw new ConfigError(`store '${name}' is declared twice, differently (${earlier.kind} and ${spec.kind})`, { field: 'stores' });
+    this.stores.set(name, spec);
     for (const processorName of processorNames) {
       const node = this.nodes.get(processorName);
       if (!node || node.kind !== 'processor') {
@@ -296,7 +315,7 @@ export class TopologyBuilder {
     if (!this.sources.length) throw new ConfigError('a topology needs at least one source');
     const copy = new Map<string, TopologyNode>();
     for (const [name, node] of this.nodes) copy.set(name, structuredCloneNode(node));
-    return new Topology(copy, [...this.stores]);
+    return new Topology(copy, [...this.stores.values()]);
   }
 
   private get sources(): SourceNode[] {

@@ -91,3 +91,53 @@ test('config and limits go to a supplier, not beside it', () => {
   const builder = new TopologyBuilder().addSource('in', 'lines');
   assert.throws(() => builder.addProcessor('tally', supplier('tally', () => new CountingProcessor()), { config: { a: 'b' } }, 'in'), /config and limits belong to its supplier/);
 });
+
+/** Counts per key and 10-second tumbling window in window store `windows`, forwarding `key@start=count`. */
+class WindowCountProcessor implements Processor {
+  usable = true;
+  private context!: ProcessorContext;
+  init(context: ProcessorContext): void {
+    this.context = context;
+  }
+  process(record: StreamRecord): void {
+    const store = this.context.openWindowStore('windows');
+    if (typeof store === 'string') throw new Error(store);
+    const start = record.timestamp - (record.timestamp % 10_000);
+    const count = Number(text.decode(store.fetch(record.key!, start) ?? bytes('0'))) + 1;
+    store.put(record.key!, bytes(String(count)), start);
+    this.context.forward({ ...record, value: bytes(`${text.decode(record.key)}@${start}=${count}`) });
+  }
+  punctuate(): void {}
+  close(): void {}
+}
+
+test('a processor uses a declared window store: windows by start, retention by stream time', async () => {
+  const topology = new TopologyBuilder()
+    .addSource('in', 'events')
+    .addProcessor('count', supplier('window-count', () => new WindowCountProcessor()), {}, 'in')
+    .addStateStore({ name: 'windows', kind: 'window', retentionMs: 30_000, windowSizeMs: 10_000, retainDuplicates: false }, 'count')
+    .addSink('out', 'counts', 'count')
+    .build();
+  const driver = await TopologyTestDriver.create(topology);
+  driver.pipeInput('events', [
+    { key: 'a', value: '', timestamp: 1_000 },
+    { key: 'a', value: '', timestamp: 9_000 },
+    { key: 'a', value: '', timestamp: 12_000 },
+    { key: 'a', value: '', timestamp: 100_000 },
+    // Window 0 is past retention now: a late record starts it over.
+    { key: 'a', value: '', timestamp: 2_000 },
+  ]);
+  assert.deepEqual(driver.readOutput('counts').map((output) => output.value), ['a@0=1', 'a@0=2', 'a@10000=1', 'a@100000=1', 'a@0=1']);
+  driver.close();
+});
+
+test('opening a store as the wrong kind says which kind it is', async () => {
+  const topology = new TopologyBuilder()
+    .addSource('in', 'events')
+    .addProcessor('count', supplier('window-count', () => new WindowCountProcessor()), { stores: ['windows'] }, 'in')
+    .addSink('out', 'counts', 'count')
+    .build();
+  const driver = await TopologyTestDriver.create(topology);
+  assert.throws(() => driver.pipeInput('events', [{ key: 'a', value: '', timestamp: 1 }]), /store 'windows' is not a window store \(declared: key-value\)/);
+  driver.close();
+});

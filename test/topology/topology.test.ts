@@ -138,3 +138,29 @@ test('processors that share a store are one sub-topology, even from different so
     ],
   );
 });
+
+test('a pipeline file declares window and session stores with their options, and refuses bad ones', () => {
+  const directory = temporaryDirectory();
+  const file = join(directory, 'stores.yaml');
+  const write = (stores: string) =>
+    writeFileSync(file, `
+stores:
+${stores}
+sources: [{ name: in, topics: [t] }]
+processors: [{ name: p, plugin: ${repositoryRoot}plugins/wordcount-rust, parents: [in], stores: [w, s, kv] }]
+`);
+  write(`  - { name: w, kind: window, retention.ms: 86400000, window.size.ms: 60000, retain.duplicates: true }
+  - { name: s, kind: session, retention.ms: 3600000 }`);
+  const topology = loadPipelineFile(file);
+  assert.deepEqual(topology.storeSpecs, [
+    { name: 'w', kind: 'window', retentionMs: 86_400_000, windowSizeMs: 60_000, retainDuplicates: true },
+    { name: 's', kind: 'session', retentionMs: 3_600_000 },
+    { name: 'kv', kind: 'key-value' },
+  ]);
+  write('  - { name: w, kind: window, window.size.ms: 60000 }');
+  assert.throws(() => loadPipelineFile(file), /must be a whole number of milliseconds.*field=stores\[0\]\.retention\.ms/);
+  write('  - { name: w, kind: tumbling }');
+  assert.throws(() => loadPipelineFile(file), /must be key-value, window or session, got 'tumbling'/);
+  write('  - { name: s, kind: session, retention.ms: 10, window.size.ms: 5 }');
+  assert.throws(() => loadPipelineFile(file), /unknown field for a session store.*field=stores\[0\]\.window\.size\.ms/);
+});
