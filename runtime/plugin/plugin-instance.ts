@@ -23,6 +23,8 @@ import { GuardTimeout } from '../cpu-guard.ts';
 import { contextImports } from './host/context.ts';
 import { kvStoreImports } from './host/kv-store.ts';
 import { logImports } from './host/log.ts';
+import { sessionStoreImports } from './host/session-store.ts';
+import { windowStoreImports } from './host/window-store.ts';
 import type { LogLevel, ProcessorContext } from '../processor/processor.ts';
 import type { Processor } from './host/wit/processor.js';
 
@@ -62,6 +64,8 @@ export class PluginInstance {
       raw = compiled.instantiate({
         'eddy:plugin/context': contextImports(observedHost),
         'eddy:plugin/kv-store': kvStoreImports(observedHost),
+        'eddy:plugin/window-store': windowStoreImports(observedHost),
+        'eddy:plugin/session-store': sessionStoreImports(observedHost),
         'eddy:plugin/log': logImports(observedHost),
       });
     } catch (error) {

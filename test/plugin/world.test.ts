@@ -11,7 +11,7 @@ import { plugins } from '../support/plugins.ts';
 
 test('the processor world is read from wit/ itself', async () => {
   const shape = await referenceShape('processor');
-  assert.deepEqual(shape.imports, ['eddy:plugin/types@0.1.0', 'eddy:plugin/context@0.1.0', 'eddy:plugin/kv-store@0.1.0', 'eddy:plugin/log@0.1.0']);
+  assert.deepEqual(shape.imports, ['eddy:plugin/types@0.1.0', 'eddy:plugin/context@0.1.0', 'eddy:plugin/kv-store@0.1.0', 'eddy:plugin/window-store@0.1.0', 'eddy:plugin/session-store@0.1.0', 'eddy:plugin/log@0.1.0']);
   assert.deepEqual(shape.exports, [
     'init: func(config: config) -> result<_, string>',
     'process: func(r: %record) -> result<_, string>',

@@ -21,6 +21,10 @@ mod instance;
 
 pub use bindings::eddy::plugin::context;
 pub use bindings::eddy::plugin::kv_store::{KeyValueIterator, Store};
+/// Window stores (declared in the topology with retention and window size).
+pub use bindings::eddy::plugin::window_store::{Store as WindowStore, WindowEntry};
+/// Session stores (declared in the topology with retention).
+pub use bindings::eddy::plugin::session_store::{SessionEntry, Store as SessionStore};
 pub use bindings::eddy::plugin::log::Level;
 pub use bindings::eddy::plugin::types::{Header, KeyValue, PunctuationType, Record, RecordMetadata};
 

@@ -2,19 +2,25 @@
 /// <reference path="./interfaces/eddy-plugin-context.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-kv-store.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-log.d.ts" />
+/// <reference path="./interfaces/eddy-plugin-session-store.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-types.d.ts" />
+/// <reference path="./interfaces/eddy-plugin-window-store.d.ts" />
 declare module 'eddy:plugin/processor@0.1.0' {
   export type Record = import('eddy:plugin/types@0.1.0').Record;
   export type Config = import('eddy:plugin/types@0.1.0').Config;
   import type * as EddyPluginContext from 'eddy:plugin/context@0.1.0'; // eddy:plugin/context@0.1.0
   import type * as EddyPluginKvStore from 'eddy:plugin/kv-store@0.1.0'; // eddy:plugin/kv-store@0.1.0
   import type * as EddyPluginLog from 'eddy:plugin/log@0.1.0'; // eddy:plugin/log@0.1.0
+  import type * as EddyPluginSessionStore from 'eddy:plugin/session-store@0.1.0'; // eddy:plugin/session-store@0.1.0
   import type * as EddyPluginTypes from 'eddy:plugin/types@0.1.0'; // eddy:plugin/types@0.1.0
+  import type * as EddyPluginWindowStore from 'eddy:plugin/window-store@0.1.0'; // eddy:plugin/window-store@0.1.0
   export interface ImportObject {
     'eddy:plugin/context@0.1.0': typeof EddyPluginContext,
     'eddy:plugin/kv-store@0.1.0': typeof EddyPluginKvStore,
     'eddy:plugin/log@0.1.0': typeof EddyPluginLog,
+    'eddy:plugin/session-store@0.1.0': typeof EddyPluginSessionStore,
     'eddy:plugin/types@0.1.0': typeof EddyPluginTypes,
+    'eddy:plugin/window-store@0.1.0': typeof EddyPluginWindowStore,
   }
   export interface Processor {
     /**

@@ -5,12 +5,16 @@ export type Config = import('./interfaces/eddy-plugin-types.js').Config;
 import type * as EddyPluginContext from './interfaces/eddy-plugin-context.js'; // eddy:plugin/context@0.1.0
 import type * as EddyPluginKvStore from './interfaces/eddy-plugin-kv-store.js'; // eddy:plugin/kv-store@0.1.0
 import type * as EddyPluginLog from './interfaces/eddy-plugin-log.js'; // eddy:plugin/log@0.1.0
+import type * as EddyPluginSessionStore from './interfaces/eddy-plugin-session-store.js'; // eddy:plugin/session-store@0.1.0
 import type * as EddyPluginTypes from './interfaces/eddy-plugin-types.js'; // eddy:plugin/types@0.1.0
+import type * as EddyPluginWindowStore from './interfaces/eddy-plugin-window-store.js'; // eddy:plugin/window-store@0.1.0
 export interface ImportObject {
   'eddy:plugin/context@0.1.0': typeof EddyPluginContext,
   'eddy:plugin/kv-store@0.1.0': typeof EddyPluginKvStore,
   'eddy:plugin/log@0.1.0': typeof EddyPluginLog,
+  'eddy:plugin/session-store@0.1.0': typeof EddyPluginSessionStore,
   'eddy:plugin/types@0.1.0': typeof EddyPluginTypes,
+  'eddy:plugin/window-store@0.1.0': typeof EddyPluginWindowStore,
 }
 export interface Processor {
   /**
