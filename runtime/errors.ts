@@ -105,6 +105,9 @@ export class MemoryLimitExceededError extends EddyError {}
 /** A plugin used a host import wrongly (unknown child, store it may not use…). */
 export class HostCallError extends EddyError {}
 
+/** A record's timestamp is invalid (negative) and the timestamp extractor does not accept it. */
+export class InvalidTimestampError extends EddyError {}
+
 /** A state store operation failed. */
 export class StateStoreError extends EddyError {}
 

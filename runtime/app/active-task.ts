@@ -115,6 +115,7 @@ export class ActiveTask {
         onLog: dependencies.onLog,
         limits: config.limits,
         deadLetterQueueTopic: config.deadLetterQueueTopic,
+        timestampExtractor: config.defaultTimestampExtractor,
       });
       const active = new ActiveTask(dependencies, database, protocol, task, restored.records);
       holder.task = active;

@@ -11,6 +11,7 @@ import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, messageOf } from '../errors.ts';
 import type { PluginLimits } from '../plugin/component.ts';
+import { timestampExtractorByName, timestampExtractorNames, type TimestampExtractorName } from '../time/timestamp-extractor.ts';
 import { loadPipelineFile, topologyFromDocument } from '../topology/pipeline-file.ts';
 import type { Topology } from '../topology/topology.ts';
 
@@ -26,6 +27,8 @@ export interface AppConfig {
   commitIntervalMs: number;
   /** How often consumed records of repartition topics are deleted up to the committed offsets (Kafka Streams' default: 30 s). */
   repartitionPurgeIntervalMs: number;
+  /** The timestamp extractor of sources that set none (Kafka Streams' default.timestamp.extractor). */
+  defaultTimestampExtractor: TimestampExtractorName;
   stateDir: string;
   sessionTimeoutMs: number;
   deadLetterQueueTopic: string | undefined;
@@ -43,6 +46,7 @@ const knownFields = new Set([
   'num.standby.replicas',
   'commit.interval.ms',
   'repartition.purge.interval.ms',
+  'default.timestamp.extractor',
   'state.dir',
   'session.timeout.ms',
   'errors.dead.letter.queue.topic.name',
@@ -131,6 +135,7 @@ export function appConfigFromDocument(document: unknown, file: string): AppConfi
     numStandbyReplicas: integer('num.standby.replicas', 0, 0),
     commitIntervalMs: integer('commit.interval.ms', processingGuarantee === 'exactly_once_v2' ? 100 : 30_000, 1),
     repartitionPurgeIntervalMs: integer('repartition.purge.interval.ms', 30_000, 1),
+    defaultTimestampExtractor: extractorField(text('default.timestamp.extractor', false), fail),
     stateDir: isAbsolute(stateDirText) ? stateDirText : resolve(baseDirectory, stateDirText),
     sessionTimeoutMs: integer('session.timeout.ms', 45_000, 1000),
     deadLetterQueueTopic: text('errors.dead.letter.queue.topic.name', false),
@@ -138,6 +143,11 @@ export function appConfigFromDocument(document: unknown, file: string): AppConfi
     limits,
     topology,
   };
+}
+
+function extractorField(value: string | undefined, fail: (field: string, message: string) => never): TimestampExtractorName {
+  if (value === undefined) return 'fail-on-invalid';
+  return timestampExtractorByName(value) ?? fail('default.timestamp.extractor', `unknown timestamp extractor '${value}' (expected ${timestampExtractorNames.join(', ')}, or Kafka Streams' class name)`);
 }
 
 function readLimits(value: unknown, fail: (field: string, message: string) => never): Partial<PluginLimits> {

@@ -33,6 +33,7 @@ import type { RecordMetadata, StreamRecord } from '../record.ts';
 import type { KeyValueStore } from '../state/key-value-store.ts';
 import type { TaskDatabase } from '../state/task-database.ts';
 import type { ProcessorNode, Topology } from '../topology/topology.ts';
+import { extractTimestamp, type TimestampExtractorName } from '../time/timestamp-extractor.ts';
 import { NodeContext, type Route } from './node-context.ts';
 import { PunctuationQueue } from './punctuation-queue.ts';
 
@@ -83,6 +84,8 @@ export interface TaskOptions {
    * task fails. A CPU-limit overrun always fails the task.
    */
   deadLetterQueueTopic?: string;
+  /** The timestamp extractor of sources that set none (default: fail-on-invalid, as Kafka Streams). */
+  timestampExtractor?: TimestampExtractorName;
 }
 
 /** The task can no longer process: it failed, or was closed. */
@@ -119,6 +122,10 @@ export class StreamTask {
   private readonly punctuations = new PunctuationQueue();
   private readonly processors = new Map<string, ProcessorRuntime>();
   private readonly sourceRoutes = new Map<string, Route[]>();
+  private readonly sourceExtractors = new Map<string, TimestampExtractorName>();
+  /** Largest extracted time per input partition (`topic:partition`). */
+  private readonly partitionTimes = new Map<string, number>();
+  private skippedRecordsValue = 0;
   private readonly wallClock: () => number;
   private cpuLimitMs = defaultProcessorLimits.cpuMs;
   private droppedRecordsValue = 0;
@@ -174,6 +181,11 @@ export class StreamTask {
   /** Input records that failed and went to the dead-letter queue. */
   get droppedRecords(): number {
     return this.droppedRecordsValue;
+  }
+
+  /** Input records skipped for an invalid timestamp (log-and-skip-on-invalid). */
+  get skippedRecords(): number {
+    return this.skippedRecordsValue;
   }
 
   /** The error that failed the task, if it failed. */
@@ -315,7 +327,10 @@ export class StreamTask {
     }
     for (const source of this.topology.sources) {
       const routes = source.children.map((child) => this.routeOf(child));
-      for (const topic of source.topics) this.sourceRoutes.set(topic, routes);
+      for (const topic of source.topics) {
+        this.sourceRoutes.set(topic, routes);
+        this.sourceExtractors.set(topic, source.timestampExtractor ?? this.options.timestampExtractor ?? 'fail-on-invalid');
+      }
     }
   }
 
@@ -337,10 +352,26 @@ export class StreamTask {
     if (!routes) {
       throw new HostCallError(`no source reads topic '${input.topic}'`, this.context({ topic: input.topic, partition: input.partition, offset: input.offset }));
     }
-    if (input.record.timestamp > this.streamTimeValue) this.streamTimeValue = input.record.timestamp;
-    this.currentMetadata = { topic: input.topic, partition: input.partition, offset: input.offset };
+    const where = { topic: input.topic, partition: input.partition, offset: input.offset };
+    const partitionKey = `${input.topic}:${input.partition}`;
+    let extracted;
     try {
-      for (const route of routes) route(input.record);
+      extracted = extractTimestamp(this.sourceExtractors.get(input.topic)!, input.record.timestamp, this.partitionTimes.get(partitionKey) ?? -1, this.wallClock);
+    } catch (error) {
+      throw asEddyError(error).withContext(this.context(where));
+    }
+    if ('skip' in extracted) {
+      this.skippedRecordsValue++;
+      this.log('warn', this.topology.sourceFor(input.topic)?.name ?? '-', `${extracted.skip} (topic=${input.topic} partition=${input.partition} offset=${input.offset})`);
+      return;
+    }
+    const timestamp = extracted.timestamp;
+    const record = timestamp === input.record.timestamp ? input.record : { ...input.record, timestamp };
+    if (timestamp > (this.partitionTimes.get(partitionKey) ?? -1)) this.partitionTimes.set(partitionKey, timestamp);
+    if (timestamp > this.streamTimeValue) this.streamTimeValue = timestamp;
+    this.currentMetadata = where;
+    try {
+      for (const route of routes) route(record);
     } catch (error) {
       if (!this.options.deadLetterQueueTopic || error instanceof GuardTimeout || !isPluginFailure(error)) throw error;
       this.sendToDeadLetterQueue(input, error);

@@ -8,6 +8,7 @@
 // Must never: process a partially valid input, or drop a record without an
 // error.
 
+import type { TimestampExtractorName } from '../time/timestamp-extractor.ts';
 import { basename, extname } from 'node:path';
 import { asBuffer } from '../bytes.ts';
 import { ConfigError, EddyError, InputFormatError } from '../errors.ts';
@@ -158,6 +159,8 @@ export interface DryRunOptions {
   stateFile?: string;
   limits?: Partial<PluginLimits>;
   deadLetterQueueTopic?: string;
+  /** The timestamp extractor of sources that set none (default fail-on-invalid). */
+  timestampExtractor?: TimestampExtractorName;
   /** Records per commit. */
   chunkSize?: number;
   onOutput: (output: SinkRecord) => void;
@@ -185,6 +188,7 @@ export async function runDryRun(topology: Topology, inputs: DryRunInput[], optio
     onLog: options.onLog,
     limits: options.limits,
     deadLetterQueueTopic: options.deadLetterQueueTopic,
+      timestampExtractor: options.timestampExtractor,
   });
   const chunkSize = options.chunkSize ?? 1000;
   try {

@@ -10,6 +10,7 @@
 // other topic). Used by the test driver and `eddy dry-run`.
 // Must never: reorder input records, or drop an internal record.
 
+import type { TimestampExtractorName } from '../time/timestamp-extractor.ts';
 import { HostCallError } from '../errors.ts';
 import type { ProcessorLimits } from '../processor/processor.ts';
 import type { KeyValueStore } from '../state/key-value-store.ts';
@@ -26,6 +27,8 @@ export interface InProcessOptions {
   onLog?: (entry: LogEntry) => void;
   limits?: Partial<ProcessorLimits>;
   deadLetterQueueTopic?: string;
+  /** The timestamp extractor of sources that set none (default fail-on-invalid). */
+  timestampExtractor?: TimestampExtractorName;
 }
 
 export class InProcessTopology {
@@ -61,6 +64,7 @@ export class InProcessTopology {
             onLog: options.onLog,
             limits: options.limits,
             deadLetterQueueTopic: options.deadLetterQueueTopic,
+      timestampExtractor: options.timestampExtractor,
           }),
         );
       }
@@ -142,6 +146,10 @@ export class InProcessTopology {
 
   get droppedRecords(): number {
     return this.tasks.reduce((total, task) => total + task.droppedRecords, 0);
+  }
+
+  get skippedRecords(): number {
+    return this.tasks.reduce((total, task) => total + task.skippedRecords, 0);
   }
 
   private taskFor(topic: string): StreamTask {

@@ -7,6 +7,7 @@
 // every pipe call, like TopologyTestDriver does after every record.
 // Must never: be a second engine, or talk to Kafka.
 
+import type { TimestampExtractorName } from '../time/timestamp-extractor.ts';
 import { defaultLimits, type PluginLimits } from '../plugin/component.ts';
 import type { Header, StreamRecord } from '../record.ts';
 import type { KeyValueEntry } from '../state/key-value-store.ts';
@@ -24,6 +25,8 @@ export interface TestDriverOptions {
   limits?: Partial<PluginLimits>;
   /** Route failed input records here instead of failing (see TaskOptions). */
   deadLetterQueueTopic?: string;
+  /** The timestamp extractor of sources that set none (default fail-on-invalid). */
+  timestampExtractor?: TimestampExtractorName;
   /** Receives plugin log lines; default: kept in `logs`. */
   onLog?: (entry: LogEntry) => void;
 }
@@ -102,6 +105,7 @@ export class TopologyTestDriver {
       onLog: options.onLog ?? ((entry) => state.logs.push(entry)),
       limits: { ...defaultLimits, ...options.limits },
       deadLetterQueueTopic: options.deadLetterQueueTopic,
+      timestampExtractor: options.timestampExtractor,
     });
     return new TopologyTestDriver(task, state);
   }
@@ -175,6 +179,11 @@ export class TopologyTestDriver {
   /** Records sent to the dead-letter queue. */
   get droppedRecords(): number {
     return this.task.droppedRecords;
+  }
+
+  /** Records skipped for an invalid timestamp (log-and-skip-on-invalid). */
+  get skippedRecords(): number {
+    return this.task.skippedRecords;
   }
 
   /** Commits and closes the task (plugins' `close` runs). */

@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError, EddyError, messageOf } from '../errors.ts';
 import type { PluginLimits } from '../plugin/component.ts';
 import type { StoreSpec } from '../state/store-spec.ts';
+import { timestampExtractorByName, timestampExtractorNames } from '../time/timestamp-extractor.ts';
 import { Topology, TopologyBuilder } from './topology.ts';
 
 /** Extra config per processor name, applied over the file's (e.g. from --config node.key=value). */
@@ -57,7 +58,15 @@ export function topologyFromDocument(document: unknown, origin: DocumentOrigin):
     fields.list(root.sources, 'sources', true).forEach((item, index) => {
       const at = `sources[${index}]`;
       const source = fields.object(item, at);
-      builder.addSource(fields.string(source.name, `${at}.name`), ...fields.strings(source.topics, `${at}.topics`));
+      for (const key of Object.keys(source)) {
+        if (!['name', 'topics', 'timestamp.extractor'].includes(key)) throw new ConfigError(`unknown field '${key}' (expected name, topics, timestamp.extractor)`, { file: origin.file, field: fields.path(`${at}.${key}`) });
+      }
+      const extractor = source['timestamp.extractor'] === undefined ? undefined : fields.string(source['timestamp.extractor'], `${at}.timestamp.extractor`);
+      const timestampExtractor = extractor === undefined ? undefined : timestampExtractorByName(extractor);
+      if (extractor !== undefined && !timestampExtractor) {
+        throw new ConfigError(`unknown timestamp extractor '${extractor}' (expected ${timestampExtractorNames.join(', ')})`, { file: origin.file, field: fields.path(`${at}.timestamp.extractor`) });
+      }
+      builder.addSourceWith(fields.string(source.name, `${at}.name`), timestampExtractor ? { timestampExtractor } : {}, ...fields.strings(source.topics, `${at}.topics`));
     });
     fields.list(root.processors, 'processors', false).forEach((item, index) => {
       const at = `processors[${index}]`;

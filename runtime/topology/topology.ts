@@ -18,6 +18,7 @@ import { PluginProcessorSupplier, type PluginSource } from '../plugin/plugin-pro
 import type { ProcessorLimits, ProcessorSupplier } from '../processor/processor.ts';
 import { keyValueSpec, sameSpec, type StoreSpec } from '../state/store-spec.ts';
 import { validateStoreName } from '../state/task-database.ts';
+import type { TimestampExtractorName } from '../time/timestamp-extractor.ts';
 
 export type { StoreSpec } from '../state/store-spec.ts';
 
@@ -28,6 +29,8 @@ export interface SourceNode {
   name: string;
   topics: string[];
   children: string[];
+  /** This source's timestamp extractor; the application's default when unset. */
+  timestampExtractor?: TimestampExtractorName;
 }
 
 export interface ProcessorNode {
@@ -232,8 +235,13 @@ export class TopologyBuilder {
   private readonly nodes = new Map<string, TopologyNode>();
   private readonly stores = new Map<string, StoreSpec>();
 
-  /** Adds a source reading `topics`. */
+  /** Adds a source reading `topics` (with its own timestamp extractor: addSourceWith). */
   addSource(name: string, ...topics: string[]): this {
+    return this.addSourceWith(name, {}, ...topics);
+  }
+
+  /** Adds a source reading `topics`, with options. */
+  addSourceWith(name: string, options: { timestampExtractor?: TimestampExtractorName }, ...topics: string[]): this {
     this.checkNewName(name);
     if (topics.length === 0) throw new ConfigError(`source '${name}' needs at least one topic`, { node: name, field: 'topics' });
     for (const topic of topics) {
@@ -241,7 +249,7 @@ export class TopologyBuilder {
       if (owner) throw new ConfigError(`topic '${topic}' is already read by source '${owner.name}'`, { node: name, field: 'topics' });
       checkTopicName(topic, name);
     }
-    this.nodes.set(name, { kind: 'source', name, topics, children: [] });
+    this.nodes.set(name, { kind: 'source', name, topics, children: [], ...(options.timestampExtractor ? { timestampExtractor: options.timestampExtractor } : {}) });
     return this;
   }
 
