@@ -63,6 +63,8 @@ export interface ChaosReport {
   settleSeconds: number | null;
   exact: boolean;
   problems: string[];
+  /** Lines of the instances' logs that may explain a run that is not exact. */
+  evidence: string[];
   seconds: number;
 }
 
@@ -403,6 +405,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       settleSeconds,
       exact: problems.length === 0,
       problems: problems.slice(0, 20),
+      // When a run is not exact: what each instance said that may explain it.
+      evidence:
+        problems.length === 0
+          ? []
+          : instances.flatMap((instance) =>
+              instance.output
+                .split('\n')
+                .filter((line) => /warn|error|fail|fenc|reopen|again|restored|crash|replac/i.test(line))
+                .slice(-25)
+                .map((line) => `${instance.name}: ${line.slice(0, 300)}`),
+            ),
       seconds: Math.round((Date.now() - started) / 1000),
     };
   } finally {
@@ -464,6 +477,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
       `seed ${report.seed} ${report.guarantee}: ${report.exact ? 'EXACT' : 'FAILED'} — ${report.instances} instances, ${report.kills} kills (${report.wipes} with state wiped), ${report.bounces} broker bounces (${report.bounceDownMs} ms down), ${report.inputLines} lines, ${report.words} words, ${report.outputRecords} committed updates, settled ${report.settleSeconds ?? '—'} s after the chaos, ${report.seconds} s in all\n`,
     );
     for (const problem of report.problems) process.stdout.write(`  - ${problem}\n`);
+    if (report.evidence.length > 0) process.stdout.write(`  what the instances said:\n${report.evidence.map((line) => `    ${line}`).join('\n')}\n`);
   }
   process.exit(report.exact ? 0 : 1);
 }

@@ -29,7 +29,7 @@ for (const guarantee of ['exactly_once_v2', 'at_least_once'] as const) {
       settleTimeoutS: 240,
       log: (line) => lines.push(line),
     });
-    assert.deepEqual(report.problems, [], `chaos run:\n${lines.join('\n')}`);
+    assert.deepEqual(report.problems, [], `chaos run:\n${lines.join('\n')}\nwhat the instances said:\n${report.evidence.join('\n')}`);
     assert.ok(report.exact);
     assert.ok(report.inputLines > 0 && report.outputRecords > 0, 'input was produced and counted');
     assert.equal(report.kills, guarantee === 'exactly_once_v2' ? 4 : 2);
