@@ -92,7 +92,7 @@ ${kind === 'wordcount' ? `    - { name: to-words, topic: ${id}-words-repartition
         const file = join(scratch, `${id}-${instance}.yaml`);
         writeFileSync(file, yaml);
         const child = spawn(process.execPath, ['--max-semi-space-size=64', join(repositoryRoot, 'runtime/bin/eddy.js'), 'run', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-        await waitForText(child, /assigned active \[[0-9, ]*\]/, name);
+        await waitForText(child, /assigned active \[[0-9_, ]*\]/, name);
         return child;
       },
     };

@@ -43,6 +43,9 @@ export interface ActiveTaskDependencies {
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
+/** The longest a task waits for records a lagging input partition is known to have. */
+const maxLagWaitMs = 10_000;
+
 export function taskDirectory(config: AppConfig, taskId: TaskId): string {
   return join(config.stateDir, config.applicationId, taskId.toString());
 }
@@ -61,6 +64,12 @@ export class ActiveTask {
   private failureValue: EddyError | undefined;
   /** Records processed since start (for status). */
   processedRecords = 0;
+  /** The task's input topics, in topology order; buffered per topic when there are several. */
+  private readonly inputTopics: string[];
+  private readonly queues = new Map<string, ConsumedRecord[]>();
+  /** Per input topic: did its last fetch end before the partition's last stable offset? */
+  private readonly lagging = new Map<string, boolean>();
+  private idleSince: number | undefined;
   /** Records the consumer delivered again, before the task's position (dropped). */
   redeliveredRecords = 0;
   /** Successful commits since the task opened (a revived task counts as healthy again after one). */
@@ -75,6 +84,8 @@ export class ActiveTask {
   ) {
     this.taskId = dependencies.taskId;
     this.partition = dependencies.taskId.partition;
+    this.inputTopics = dependencies.topology.sourceTopics;
+    if (this.inputTopics.length > 1) for (const topic of this.inputTopics) this.queues.set(topic, []);
   }
 
   /**
@@ -150,42 +161,106 @@ export class ActiveTask {
   }
 
   /**
-   * Processes one fetched batch of one input partition, then sends its
-   * outputs. Records before the task's position are dropped: the task, not
-   * the consumer, is the authority on what it has processed. A consumer
-   * can deliver them again — a seek to the task's position issued while a
-   * batch was still in flight (a rejoin or a replaced consumer during a
-   * broker outage), or a fetch that predates the seek to the committed
-   * offsets — and processing them twice would count them twice inside the
-   * same transaction.
+   * Takes one fetched batch of one input partition and processes it — right
+   * away when the task reads one topic; otherwise in timestamp order across
+   * its input partitions (see drain) — then sends the outputs. Records before
+   * what the task has processed or buffered are dropped: the task, not the
+   * consumer, is the authority on what it has seen. A consumer can deliver
+   * them again — a seek to the task's position issued while a batch was still
+   * in flight (a rejoin or a replaced consumer during a broker outage), or a
+   * fetch that predates the seek to the committed offsets — and processing
+   * them twice would count them twice inside the same transaction.
+   * `caughtUp` (from the fetch) says whether the partition has more to read.
    */
-  processBatch(topic: string, records: ConsumedRecord[]): Promise<void> {
+  processBatch(topic: string, records: ConsumedRecord[], caughtUp?: boolean): Promise<void> {
     return this.locked(async () => {
-      if (this.failureValue || records.length === 0) return;
-      const position = this.positions().get(topic);
-      const fresh = position === undefined ? records : records.filter(({ offset }) => offset >= position);
+      if (this.failureValue) return;
+      if (caughtUp !== undefined) this.lagging.set(topic, !caughtUp);
+      if (records.length === 0) return;
+      const queue = this.queues.get(topic);
+      const position = Math.max(this.positions().get(topic) ?? -1, queue && queue.length > 0 ? queue[queue.length - 1]!.offset + 1 : -1);
+      const fresh = records.filter(({ offset }) => offset >= position);
       if (fresh.length < records.length) {
         this.redeliveredRecords += records.length - fresh.length;
         this.dependencies.log('info', `task ${this.taskId}: ${records.length - fresh.length} record(s) of ${topic} before its position ${position} delivered again; dropped`);
       }
       if (fresh.length === 0) return;
-      const inputs: InputRecord[] = fresh.map(({ offset, record }) => ({ topic, partition: this.partition, offset, record }));
-      try {
-        this.task.process(inputs);
-        this.processedRecords += inputs.length;
-        this.nextOffsets.set(topic, inputs[inputs.length - 1]!.offset + 1);
-        this.dirty = true;
-        await this.sendPending();
-        if (this.commitDue()) await this.commitNow();
-      } catch (error) {
-        await this.fail(error);
+      if (!queue) {
+        await this.processRecords(topic, fresh);
+        return;
       }
+      queue.push(...fresh);
+      await this.drain();
     });
   }
 
-  /** Commits if the commit interval has passed or a plugin asked for it. */
+  /**
+   * Processes buffered records of a task with several input partitions, as
+   * Kafka Streams' PartitionGroup: always the partition whose next record has
+   * the smallest timestamp (ties: the topic listed first), as long as every
+   * input partition has records buffered. While one has none: wait if it is
+   * known to have more to read (its last fetch ended before its last stable
+   * offset), but for at most 10 s (then go on and say so — a partition never
+   * stalls the task); otherwise wait `max.task.idle.ms` (0: not at all; -1:
+   * never wait, even for known lag). Kafka Streams also waits while a
+   * partition's lag is not yet known; here an empty partition that was never
+   * fetched counts as caught up, since empty fetches are not reported.
+   */
+  private async drain(): Promise<void> {
+    while (!this.failureValue) {
+      const ready = this.inputTopics.filter((topic) => this.queues.get(topic)!.length > 0);
+      if (ready.length === 0) {
+        this.idleSince = undefined;
+        return;
+      }
+      const empty = this.inputTopics.filter((topic) => this.queues.get(topic)!.length === 0);
+      if (empty.length > 0 && !this.mayGoOnWithout(empty)) return;
+      this.idleSince = undefined;
+      const head = (topic: string) => this.queues.get(topic)![0]!.record.timestamp;
+      const chosen = ready.reduce((best, topic) => (head(topic) < head(best) ? topic : best));
+      const others = ready.filter((topic) => topic !== chosen);
+      const bound = others.length > 0 ? Math.min(...others.map(head)) : Number.POSITIVE_INFINITY;
+      const queue = this.queues.get(chosen)!;
+      let take = 1;
+      while (take < queue.length && queue[take]!.record.timestamp <= bound) take++;
+      await this.processRecords(chosen, queue.splice(0, take));
+    }
+  }
+
+  private mayGoOnWithout(empty: string[]): boolean {
+    const idleMs = this.dependencies.config.maxTaskIdleMs;
+    if (idleMs < 0) return true;
+    const now = Date.now();
+    this.idleSince ??= now;
+    const waited = now - this.idleSince;
+    const lagging = empty.filter((topic) => this.lagging.get(topic) === true);
+    if (lagging.length > 0) {
+      if (waited < Math.max(idleMs, maxLagWaitMs)) return false;
+      this.dependencies.log('warn', `task ${this.taskId}: waited ${waited} ms for records of ${lagging.join(', ')} that the broker reported; processing without them`);
+      this.lagging.clear();
+      return true;
+    }
+    return waited >= idleMs;
+  }
+
+  private async processRecords(topic: string, records: ConsumedRecord[]): Promise<void> {
+    const inputs: InputRecord[] = records.map(({ offset, record }) => ({ topic, partition: this.partition, offset, record }));
+    try {
+      this.task.process(inputs);
+      this.processedRecords += inputs.length;
+      this.nextOffsets.set(topic, inputs[inputs.length - 1]!.offset + 1);
+      this.dirty = true;
+      await this.sendPending();
+      if (this.commitDue()) await this.commitNow();
+    } catch (error) {
+      await this.fail(error);
+    }
+  }
+
+  /** Processes buffered records whose wait is over, then commits if the commit interval has passed or a plugin asked for it. */
   commitIfDue(): Promise<void> {
     return this.locked(async () => {
+      if (this.queues.size > 0 && !this.failureValue) await this.drain();
       if (this.failureValue || !this.commitDue()) return;
       try {
         await this.commitNow();
@@ -281,6 +356,7 @@ export class ActiveTask {
     const failure = error instanceof EddyError ? error : new EddyError(`task ${this.taskId} failed: ${messageOf(error)}`, { taskId: this.taskId.toString() }, { cause: error });
     this.failureValue = failure;
     this.collector.clear();
+    for (const queue of this.queues.values()) queue.length = 0;
     await this.protocol.abort();
     // Back to the last commit; the task's instances are not used again.
     this.database.rollback();

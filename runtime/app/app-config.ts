@@ -27,6 +27,12 @@ export interface AppConfig {
   commitIntervalMs: number;
   /** How often consumed records of repartition topics are deleted up to the committed offsets (Kafka Streams' default: 30 s). */
   repartitionPurgeIntervalMs: number;
+  /**
+   * How long a task with several input partitions waits for an empty one
+   * before processing the others (Kafka Streams' max.task.idle.ms: 0 = wait
+   * only for data the broker reported, -1 = never wait).
+   */
+  maxTaskIdleMs: number;
   /** The timestamp extractor of sources that set none (Kafka Streams' default.timestamp.extractor). */
   defaultTimestampExtractor: TimestampExtractorName;
   stateDir: string;
@@ -47,6 +53,7 @@ const knownFields = new Set([
   'commit.interval.ms',
   'repartition.purge.interval.ms',
   'default.timestamp.extractor',
+  'max.task.idle.ms',
   'state.dir',
   'session.timeout.ms',
   'errors.dead.letter.queue.topic.name',
@@ -136,6 +143,7 @@ export function appConfigFromDocument(document: unknown, file: string): AppConfi
     commitIntervalMs: integer('commit.interval.ms', processingGuarantee === 'exactly_once_v2' ? 100 : 30_000, 1),
     repartitionPurgeIntervalMs: integer('repartition.purge.interval.ms', 30_000, 1),
     defaultTimestampExtractor: extractorField(text('default.timestamp.extractor', false), fail),
+    maxTaskIdleMs: integer('max.task.idle.ms', 0, -1),
     stateDir: isAbsolute(stateDirText) ? stateDirText : resolve(baseDirectory, stateDirText),
     sessionTimeoutMs: integer('session.timeout.ms', 45_000, 1000),
     deadLetterQueueTopic: text('errors.dead.letter.queue.topic.name', false),

@@ -240,7 +240,7 @@ export class StreamThread {
       this.consumer?.pause([{ topic: batch.topic, partition: batch.partition }]);
       return false;
     }
-    await task.processBatch(batch.topic, batch.records);
+    await task.processBatch(batch.topic, batch.records, batch.caughtUp);
     if (!task.failure) return true;
     this.pauseTask(task.taskId);
     return false;

@@ -312,6 +312,7 @@ class KafkajsGroupConsumer implements GroupConsumer {
           partition: batch.partition,
           records: batch.messages.map((message) => ({ offset: Number(message.offset), record: toStreamRecord(message) })),
           lastOffset: Number(batch.lastOffset()),
+          ...caughtUp(batch),
         });
         if (consumed) resolveOffset(batch.lastOffset());
         await heartbeat();
@@ -346,4 +347,11 @@ class KafkajsGroupConsumer implements GroupConsumer {
   async disconnect(): Promise<void> {
     await this.consumer.disconnect();
   }
+}
+
+/** Whether a fetched batch reached the partition's last stable offset (kafkajs-patches keeps it on the batch). */
+function caughtUp(batch: { lastOffset(): string; lastStableOffset?: string }): { caughtUp?: boolean } {
+  const stable = batch.lastStableOffset === undefined ? Number.NaN : Number(batch.lastStableOffset);
+  if (!Number.isFinite(stable) || stable < 0) return {};
+  return { caughtUp: Number(batch.lastOffset()) + 1 >= stable };
 }

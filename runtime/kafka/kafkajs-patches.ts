@@ -313,6 +313,22 @@ replaceModule('kafkajs/src/protocol/recordBatch/record/v0/index.js', encodeRecor
 replaceModule('kafkajs/src/protocol/requests/produce/v3/request.js', produceRequestV3);
 replaceModule('kafkajs/src/consumer/filterAbortedMessages.js', filterAbortedMessages);
 
+// A fetched batch keeps the partition's last stable offset (kafkajs reads it
+// from the fetch response and drops it): with it a task knows whether a
+// partition has more readable records — its lag — as Kafka Streams' consumer
+// does for max.task.idle.ms. Loaded after the filter above, which it requires.
+const batchModule = require.cache[require.resolve('kafkajs/src/consumer/batch.js')] ?? (require('kafkajs/src/consumer/batch.js'), require.cache[require.resolve('kafkajs/src/consumer/batch.js')]!);
+type BatchConstructor = new (topic: string, fetchedOffset: string, partitionData: { lastStableOffset?: string }) => object;
+const KafkajsBatch = batchModule.exports as BatchConstructor;
+class BatchWithStableOffset extends KafkajsBatch {
+  readonly lastStableOffset: string | undefined;
+  constructor(topic: string, fetchedOffset: string, partitionData: { lastStableOffset?: string }) {
+    super(topic, fetchedOffset, partitionData);
+    this.lastStableOffset = partitionData.lastStableOffset;
+  }
+}
+batchModule.exports = BatchWithStableOffset;
+
 // ---- consumer-group hooks, per consumer ------------------------------------------
 
 /**

@@ -30,6 +30,12 @@ export interface FetchedBatch extends TopicPartition {
   records: ConsumedRecord[];
   /** The offset of the last entry of the fetch (control records included): resume after it. */
   lastOffset: number;
+  /**
+   * True when nothing more is readable in the partition after this batch (it
+   * ends at the last stable offset), false when more is (the partition lags),
+   * undefined when unknown.
+   */
+  caughtUp?: boolean;
 }
 
 /** A record to produce; without a partition, the client's default partitioner picks one by key. */

@@ -167,3 +167,77 @@ test('a window store is changelogged with Kafka Streams keys and restored into a
     await connection.close();
   }
 });
+
+test('a task with two input topics processes in timestamp order, waits for a lagging one, and honours max.task.idle.ms', { timeout: 120_000 }, async () => {
+  const bootstrap = await brokers();
+  const applicationId = uniqueName('order');
+  const [left, right, output] = [`${applicationId}-left`, `${applicationId}-right`, `${applicationId}-out`];
+  await createTopics([{ topic: left, partitions: 1 }, { topic: right, partitions: 1 }, { topic: output, partitions: 1 }]);
+  const connection = connectKafka(bootstrap, applicationId);
+  const admin = await connection.admin();
+  await admin.committedOffsets(applicationId, [left]);
+  await admin.disconnect();
+  const open = async (maxTaskIdleMs: number) => {
+    const config = appConfigFromDocument(
+      parse(`
+application.id: ${applicationId}
+bootstrap.servers: ${bootstrap}
+processing.guarantee: exactly_once_v2
+max.task.idle.ms: ${maxTaskIdleMs}
+state.dir: ${temporaryDirectory()}
+topology:
+  sources: [{ name: l, topics: [${left}] }, { name: r, topics: [${right}] }]
+  processors: [{ name: pass, plugin: ${pluginDirectory('passthrough-rust')}, parents: [l, r] }]
+  sinks: [{ name: out, topic: ${output}, parents: [pass] }]
+`) as unknown,
+      'order.yaml',
+    );
+    const task = await ActiveTask.open({
+      config,
+      topology: config.topology,
+      taskId: TaskId.of(0, 0),
+      connection,
+      sharedProducer: undefined,
+      reader: await connection.changelogReader(`${applicationId}-restore-${maxTaskIdleMs}`, []),
+      stores: [],
+      commitOffsets: async () => undefined,
+      groupMetadata: () => ({ groupId: applicationId }),
+      onLog: () => undefined,
+      log: () => undefined,
+    });
+    task.startAt(left, 0);
+    task.startAt(right, 0);
+    return task;
+  };
+  const records = (tag: string, timestamps: number[], first = 0): ConsumedRecord[] =>
+    timestamps.map((timestamp, index) => ({ offset: first + index, record: { key: Buffer.from(tag), value: Buffer.from(`${tag}${timestamp}`), timestamp, headers: [] } }));
+  try {
+    // max.task.idle.ms 0: the right topic is known to lag, so the left waits for it; then both merge by time.
+    const merging = await open(0);
+    await merging.processBatch(right, [], false);
+    await merging.processBatch(left, records('L', [10, 30, 50]), true);
+    assert.equal(merging.processedRecords, 0, 'waits for the lagging partition');
+    await merging.processBatch(right, records('R', [20, 40]), true);
+    assert.equal(merging.processedRecords, 5);
+    await merging.close(true);
+    assert.deepEqual((await readAll(output)).map((entry) => entry.value), ['L10', 'R20', 'L30', 'R40', 'L50']);
+
+    // max.task.idle.ms 300: an empty partition with no known lag is waited for that long.
+    const idle = await open(300);
+    await idle.processBatch(left, records('L', [60], 3), true);
+    assert.equal(idle.processedRecords, 0);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await idle.commitIfDue();
+    assert.equal(idle.processedRecords, 1, 'processed once max.task.idle.ms passed');
+    await idle.close(true);
+
+    // max.task.idle.ms -1: never waits, even for a known lag.
+    const eager = await open(-1);
+    await eager.processBatch(right, [], false);
+    await eager.processBatch(left, records('L', [70], 4), true);
+    assert.equal(eager.processedRecords, 1);
+    await eager.close(true);
+  } finally {
+    await connection.close();
+  }
+});
