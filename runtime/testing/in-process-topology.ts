@@ -10,26 +10,14 @@
 // other topic). Used by the test driver and `eddy dry-run`.
 // Must never: reorder input records, or drop an internal record.
 
-import type { TimestampExtractorName } from '../time/timestamp-extractor.ts';
 import { HostCallError } from '../errors.ts';
-import type { ProcessorLimits } from '../processor/processor.ts';
 import type { KeyValueStore } from '../state/key-value-store.ts';
 import type { TaskDatabase } from '../state/task-database.ts';
-import { StreamTask, type InputRecord, type LogEntry, type SinkRecord } from '../task/stream-task.ts';
+import { StreamTask, type InputRecord, type SinkRecord, type TaskOptions } from '../task/stream-task.ts';
 import type { Topology } from '../topology/topology.ts';
 
-export interface InProcessOptions {
-  applicationId: string;
-  /** Shared by the tasks (their stores have distinct names). */
-  database: TaskDatabase;
-  wallClock?: () => number;
-  onOutput: (output: SinkRecord) => void;
-  onLog?: (entry: LogEntry) => void;
-  limits?: Partial<ProcessorLimits>;
-  deadLetterQueueTopic?: string;
-  /** The timestamp extractor of sources that set none (default fail-on-invalid). */
-  timestampExtractor?: TimestampExtractorName;
-}
+/** The task options every task of the run shares; the database is shared by them (their stores have distinct names). */
+export type InProcessOptions = Pick<TaskOptions, 'applicationId' | 'database' | 'wallClock' | 'onOutput' | 'onLog' | 'limits' | 'deadLetterQueueTopic' | 'timestampExtractor'>;
 
 export class InProcessTopology {
   private readonly internalOffsets = new Map<string, number>();

@@ -1,24 +1,51 @@
-// An active task on a real broker, driven directly (no group consumer): the
-// task is the authority on what it has processed. A consumer may deliver
-// records again — a seek to the task's position issued while a batch was in
-// flight, during a broker outage or a rejoin — and the task must not
-// process them twice inside its transaction.
+// An active task on a real broker, driven directly (no group consumer):
+//   - the task is the authority on what it has processed: records a consumer
+//     delivers again (a seek to the task's position issued while a batch was
+//     in flight, during a broker outage or a rejoin) are not processed twice
+//     inside its transaction;
+//   - a window store's changelog (Kafka Streams' keys) restores into a new
+//     state folder;
+//   - a task with two input topics processes in timestamp order and honours
+//     max.task.idle.ms.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { ActiveTask } from '../../runtime/app/active-task.ts';
-import { appConfigFromDocument } from '../../runtime/app/app-config.ts';
+import { appConfigFromDocument, changelogTopic, type AppConfig } from '../../runtime/app/app-config.ts';
 import { connectKafka } from '../../runtime/kafka/connection.ts';
+import type { ChangelogReader, ChangelogStore, ConsumedRecord, KafkaConnection } from '../../runtime/kafka/ports.ts';
 import { TaskId } from '../../runtime/task/task-id.ts';
-import type { ConsumedRecord } from '../../runtime/kafka/ports.ts';
+import { TopologyBuilder, type Topology } from '../../runtime/topology/topology.ts';
 import { brokers, createTopics, readAll, uniqueName } from '../support/kafka.ts';
 import { pluginDirectory } from '../support/plugins.ts';
-import { defaultProcessorLimits, type Processor, type ProcessorContext } from '../../runtime/processor/processor.ts';
-import type { StreamRecord } from '../../runtime/record.ts';
-import { TopologyBuilder } from '../../runtime/topology/topology.ts';
-import { changelogTopic } from '../../runtime/app/app-config.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
+import { WindowCountProcessor, hostSupplier } from '../support/window-count-processor.ts';
+
+/**
+ * Task 0_0 of `config`'s application (or of `topology`), driven directly:
+ * exactly-once offsets go to the group named by the application id.
+ */
+function openTask(
+  connection: KafkaConnection,
+  config: AppConfig,
+  reader: ChangelogReader,
+  options: { topology?: Topology; stores?: ChangelogStore[]; log?: (message: string) => void } = {},
+): Promise<ActiveTask> {
+  return ActiveTask.open({
+    config,
+    topology: options.topology ?? config.topology,
+    taskId: TaskId.of(0, 0),
+    connection,
+    sharedProducer: undefined,
+    reader,
+    stores: options.stores ?? [],
+    commitOffsets: async () => undefined,
+    groupMetadata: () => ({ groupId: config.applicationId }),
+    onLog: () => undefined,
+    log: (_level, message) => options.log?.(message),
+  });
+}
 
 test('records delivered again before the task position are processed once (exactly_once_v2, read_committed)', { timeout: 120_000 }, async () => {
   const bootstrap = await brokers();
@@ -39,19 +66,7 @@ topology:
   const config = appConfigFromDocument(document, 'redelivery.yaml');
   const connection = connectKafka(bootstrap, applicationId);
   const logs: string[] = [];
-  const task = await ActiveTask.open({
-    config,
-    topology: config.topology,
-    taskId: TaskId.of(0, 0),
-    connection,
-    sharedProducer: undefined,
-    reader: await connection.changelogReader(`${applicationId}-restore`, []),
-    stores: [],
-    commitOffsets: async () => undefined,
-    groupMetadata: () => ({ groupId: applicationId }),
-    onLog: () => undefined,
-    log: (_level, message) => logs.push(message),
-  });
+  const task = await openTask(connection, config, await connection.changelogReader(`${applicationId}-restore`, []), { log: (message) => logs.push(message) });
   try {
     const records = (from: number, to: number): ConsumedRecord[] =>
       Array.from({ length: to - from }, (_, index) => ({
@@ -84,25 +99,6 @@ topology:
   }
 });
 
-/** Counts per key and 10-second window in window store `windows`. */
-class WindowCount implements Processor {
-  usable = true;
-  private context!: ProcessorContext;
-  init(context: ProcessorContext): void {
-    this.context = context;
-  }
-  process(record: StreamRecord): void {
-    const store = this.context.openWindowStore('windows');
-    if (typeof store === 'string') throw new Error(store);
-    const start = record.timestamp - (record.timestamp % 10_000);
-    const count = Number(Buffer.from(store.fetch(record.key!, start) ?? Buffer.from('0')).toString()) + 1;
-    store.put(record.key!, Buffer.from(String(count)), start);
-    this.context.forward({ ...record, value: Buffer.from(`${Buffer.from(record.key!).toString()}@${start}=${count}`) });
-  }
-  punctuate(): void {}
-  close(): void {}
-}
-
 test('a window store is changelogged with Kafka Streams keys and restored into a new state folder', { timeout: 120_000 }, async () => {
   const bootstrap = await brokers();
   const applicationId = uniqueName('windows');
@@ -112,7 +108,7 @@ test('a window store is changelogged with Kafka Streams keys and restored into a
   await createTopics([{ topic: input, partitions: 1 }, { topic: output, partitions: 1 }, { topic: changelog, partitions: 1 }]);
   const topology = new TopologyBuilder()
     .addSource('in', input)
-    .addProcessor('count', { description: 'window-count', limits: {}, prepare: async () => ({ name: 'window-count', limits: defaultProcessorLimits, get: () => new WindowCount() }) }, {}, 'in')
+    .addProcessor('count', hostSupplier('window-count', () => new WindowCountProcessor()), {}, 'in')
     .addStateStore({ name: 'windows', kind: 'window', retentionMs: 3_600_000, windowSizeMs: 10_000, retainDuplicates: false }, 'count')
     .addSink('out', output, 'count')
     .build();
@@ -121,19 +117,7 @@ test('a window store is changelogged with Kafka Streams keys and restored into a
     const config = { ...appConfigFromDocument(parse(`application.id: ${applicationId}\nbootstrap.servers: ${bootstrap}\nprocessing.guarantee: exactly_once_v2\nstate.dir: ${stateDir}\ntopology: { sources: [{ name: in, topics: [${input}] }] }`), 'windows.yaml'), topology };
     const reader = await connection.changelogReader(`${applicationId}-restore-${stateDir.length}`, [changelog]);
     await reader.start();
-    const task = await ActiveTask.open({
-      config,
-      topology,
-      taskId: TaskId.of(0, 0),
-      connection,
-      sharedProducer: undefined,
-      reader,
-      stores: [{ store: 'windows', topic: changelog }],
-      commitOffsets: async () => undefined,
-      groupMetadata: () => ({ groupId: applicationId }),
-      onLog: () => undefined,
-      log: () => undefined,
-    });
+    const task = await openTask(connection, config, reader, { topology, stores: [{ store: 'windows', topic: changelog }] });
     return { task, reader };
   };
   const record = (offset: number, key: string, timestamp: number): ConsumedRecord => ({ offset, record: { key: Buffer.from(key), value: Buffer.from('x'), timestamp, headers: [] } });
@@ -192,19 +176,7 @@ topology:
 `) as unknown,
       'order.yaml',
     );
-    const task = await ActiveTask.open({
-      config,
-      topology: config.topology,
-      taskId: TaskId.of(0, 0),
-      connection,
-      sharedProducer: undefined,
-      reader: await connection.changelogReader(`${applicationId}-restore-${maxTaskIdleMs}`, []),
-      stores: [],
-      commitOffsets: async () => undefined,
-      groupMetadata: () => ({ groupId: applicationId }),
-      onLog: () => undefined,
-      log: () => undefined,
-    });
+    const task = await openTask(connection, config, await connection.changelogReader(`${applicationId}-restore-${maxTaskIdleMs}`, []));
     task.startAt(left, 0);
     task.startAt(right, 0);
     return task;

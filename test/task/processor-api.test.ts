@@ -5,34 +5,15 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultProcessorLimits, type PreparedProcessor, type Processor, type ProcessorContext, type ProcessorSupplier } from '../../runtime/processor/processor.ts';
+import type { Processor, ProcessorContext } from '../../runtime/processor/processor.ts';
 import type { StreamRecord } from '../../runtime/record.ts';
 import { TopologyTestDriver } from '../../runtime/testing/test-driver.ts';
 import { TopologyBuilder } from '../../runtime/topology/topology.ts';
 import { plugins } from '../support/plugins.ts';
+import { WindowCountProcessor, hostSupplier } from '../support/window-count-processor.ts';
 
 const text = new TextDecoder();
 const bytes = (value: string) => new TextEncoder().encode(value);
-
-/** A supplier of host-side processors made by `make`. */
-function supplier(description: string, make: () => Processor): ProcessorSupplier & { made: number } {
-  const result = {
-    description,
-    limits: {},
-    made: 0,
-    async prepare(): Promise<PreparedProcessor> {
-      return {
-        name: description,
-        limits: defaultProcessorLimits,
-        get: () => {
-          result.made++;
-          return make();
-        },
-      };
-    },
-  };
-  return result;
-}
 
 /** Keeps a running count per key in store `seen`, forwarding `key:count@topic/offset`. */
 class CountingProcessor implements Processor {
@@ -56,7 +37,7 @@ class CountingProcessor implements Processor {
 
 test('a TypeScript processor and a WebAssembly plugin run in one topology, depth-first', async () => {
   // in → upper (plugin) → tally (TypeScript) → out
-  const tally = supplier('tally', () => new CountingProcessor());
+  const tally = hostSupplier('tally', () => new CountingProcessor());
   const topology = new TopologyBuilder()
     .addSource('in', 'lines')
     .addProcessor('upper', plugins.uppercaseTs(), {}, 'in')
@@ -79,7 +60,7 @@ test('a TypeScript processor and a WebAssembly plugin run in one topology, depth
 test('a processor cannot open a store its node is not connected to', async () => {
   const topology = new TopologyBuilder()
     .addSource('in', 'lines')
-    .addProcessor('tally', supplier('tally', () => new CountingProcessor()), {}, 'in')
+    .addProcessor('tally', hostSupplier('tally', () => new CountingProcessor()), {}, 'in')
     .addSink('out', 'tallies', 'tally')
     .build();
   const driver = await TopologyTestDriver.create(topology);
@@ -89,32 +70,13 @@ test('a processor cannot open a store its node is not connected to', async () =>
 
 test('config and limits go to a supplier, not beside it', () => {
   const builder = new TopologyBuilder().addSource('in', 'lines');
-  assert.throws(() => builder.addProcessor('tally', supplier('tally', () => new CountingProcessor()), { config: { a: 'b' } }, 'in'), /config and limits belong to its supplier/);
+  assert.throws(() => builder.addProcessor('tally', hostSupplier('tally', () => new CountingProcessor()), { config: { a: 'b' } }, 'in'), /config and limits belong to its supplier/);
 });
-
-/** Counts per key and 10-second tumbling window in window store `windows`, forwarding `key@start=count`. */
-class WindowCountProcessor implements Processor {
-  usable = true;
-  private context!: ProcessorContext;
-  init(context: ProcessorContext): void {
-    this.context = context;
-  }
-  process(record: StreamRecord): void {
-    const store = this.context.openWindowStore('windows');
-    if (typeof store === 'string') throw new Error(store);
-    const start = record.timestamp - (record.timestamp % 10_000);
-    const count = Number(text.decode(store.fetch(record.key!, start) ?? bytes('0'))) + 1;
-    store.put(record.key!, bytes(String(count)), start);
-    this.context.forward({ ...record, value: bytes(`${text.decode(record.key)}@${start}=${count}`) });
-  }
-  punctuate(): void {}
-  close(): void {}
-}
 
 test('a processor uses a declared window store: windows by start, retention by stream time', async () => {
   const topology = new TopologyBuilder()
     .addSource('in', 'events')
-    .addProcessor('count', supplier('window-count', () => new WindowCountProcessor()), {}, 'in')
+    .addProcessor('count', hostSupplier('window-count', () => new WindowCountProcessor()), {}, 'in')
     .addStateStore({ name: 'windows', kind: 'window', retentionMs: 30_000, windowSizeMs: 10_000, retainDuplicates: false }, 'count')
     .addSink('out', 'counts', 'count')
     .build();
@@ -134,7 +96,7 @@ test('a processor uses a declared window store: windows by start, retention by s
 test('opening a store as the wrong kind says which kind it is', async () => {
   const topology = new TopologyBuilder()
     .addSource('in', 'events')
-    .addProcessor('count', supplier('window-count', () => new WindowCountProcessor()), { stores: ['windows'] }, 'in')
+    .addProcessor('count', hostSupplier('window-count', () => new WindowCountProcessor()), { stores: ['windows'] }, 'in')
     .addSink('out', 'counts', 'count')
     .build();
   const driver = await TopologyTestDriver.create(topology);
