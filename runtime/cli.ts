@@ -26,6 +26,7 @@ Usage:
       --memory-mb <n>         memory cap per plugin instance (default 256)
       --cpu-ms <n>            CPU-time limit per plugin call (default 5000)
       --dead-letter-queue <topic>  send records that fail in a plugin there instead of stopping
+      --output-format text|base64  text: UTF-8 where possible (default); base64: keyBase64/valueBase64 always
   eddy build <plugin-dir>... [--force]   build plugins into <dir>/dist/<name>.wasm
   eddy init --lang ts|rust <dir>         create a plugin project
   eddy test [plugin-dir]                 build, then run the project's tests
@@ -35,7 +36,8 @@ Usage:
                                          hot-swap a processor's plugin in a running application
 
 Input lines:  {"key": string|null, "value": string|null, "timestamp": number}
-              (keyBase64/valueBase64 for binary; optional "headers", "topic")
+              (keyBase64/valueBase64 for binary; optional "headers"; "topic" — required when
+              the topology reads several topics)
 Output lines: {"topic": string, "key": …, "value": …, "timestamp": number}
 `;
 
@@ -79,9 +81,12 @@ async function dryRun(args: string[]): Promise<number> {
       'memory-mb': { type: 'string' },
       'cpu-ms': { type: 'string' },
       'dead-letter-queue': { type: 'string' },
+      'output-format': { type: 'string', default: 'text' },
     },
   });
   if (positionals.length !== 1) throw new UsageError('dry-run takes one component, plugin folder or pipeline file');
+  const format = values['output-format'];
+  if (format !== 'text' && format !== 'base64') throw new UsageError(`--output-format must be text or base64, got '${format}'`);
   const target = positionals[0]!;
   const topology = topologyFor(target, parseConfigFlags(values.config ?? []));
   const input = readFileSync(0, 'utf8');
@@ -105,7 +110,7 @@ async function dryRun(args: string[]): Promise<number> {
       limits,
       deadLetterQueueTopic: values['dead-letter-queue'],
       onOutput: (output) => {
-        pending += formatOutputLine(output) + '\n';
+        pending += formatOutputLine(output, format) + '\n';
         if (pending.length > 65536) flush();
       },
     });

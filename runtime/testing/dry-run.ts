@@ -114,19 +114,28 @@ function headersField(value: unknown): Header[] {
   });
 }
 
-/** One output line: text fields where the bytes are UTF-8, base64 otherwise. */
-export function formatOutputLine(output: SinkRecord): string {
+/**
+ * How output lines carry bytes: `text` — UTF-8 text where the bytes are
+ * UTF-8, base64 otherwise (`key` or `keyBase64`); `base64` — always base64
+ * (`keyBase64`, `valueBase64`), for windowed keys, longs and comparisons byte
+ * for byte.
+ */
+export type OutputFormat = 'text' | 'base64';
+
+/** One output line. */
+export function formatOutputLine(output: SinkRecord, format: OutputFormat = 'text'): string {
   const { key, value, timestamp, headers } = output.record;
   const line: Record<string, unknown> = { topic: output.topic };
-  Object.assign(line, bytesOut('key', key), bytesOut('value', value));
+  Object.assign(line, bytesOut('key', key, format), bytesOut('value', value, format));
   line.timestamp = timestamp;
   if (headers.length > 0) {
-    line.headers = headers.map((header) => ({ key: header.key, ...bytesOut('value', header.value) }));
+    line.headers = headers.map((header) => ({ key: header.key, ...bytesOut('value', header.value, format) }));
   }
   return JSON.stringify(line);
 }
 
-function bytesOut(name: string, bytes: Uint8Array | undefined): Record<string, string | null> {
+function bytesOut(name: string, bytes: Uint8Array | undefined, format: OutputFormat): Record<string, string | null> {
+  if (format === 'base64') return { [`${name}Base64`]: bytes === undefined ? null : asBuffer(bytes).toString('base64') };
   if (bytes === undefined) return { [name]: null };
   try {
     return { [name]: strictDecoder.decode(bytes) };
@@ -174,11 +183,16 @@ export interface DryRunOptions {
  * `topic` go to the first source's first topic.
  */
 export async function runDryRun(topology: Topology, inputs: DryRunInput[], options: DryRunOptions): Promise<void> {
-  const defaultTopic = topology.sourceTopics[0]!;
   const known = new Set(topology.sourceTopics);
+  // With several input topics (repartition topics aside) a line must say which.
+  const inputTopics = topology.sourceTopics.filter((topic) => !topology.repartitionTopics.includes(topic));
+  const defaultTopic = inputTopics.length === 1 ? inputTopics[0]! : undefined;
   for (const input of inputs) {
     if (input.topic !== undefined && !known.has(input.topic)) {
       throw new InputFormatError(`input line ${input.line}: no source reads topic '${input.topic}' (sources read: ${[...known].join(', ')})`, { line: input.line });
+    }
+    if (input.topic === undefined && defaultTopic === undefined) {
+      throw new InputFormatError(`input line ${input.line}: the topology reads several topics (${inputTopics.join(', ')}): give the line a "topic"`, { line: input.line });
     }
   }
   const run = await InProcessTopology.create(topology, {
@@ -194,7 +208,7 @@ export async function runDryRun(topology: Topology, inputs: DryRunInput[], optio
   try {
     for (let start = 0; start < inputs.length; start += chunkSize) {
       const batch: InputRecord[] = inputs.slice(start, start + chunkSize).map((input) => ({
-        topic: input.topic ?? defaultTopic,
+        topic: input.topic ?? defaultTopic!,
         partition: 0,
         offset: input.line - 1,
         record: input.record,

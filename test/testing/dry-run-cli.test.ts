@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { plugins, repositoryRoot } from '../support/plugins.ts';
+import { pluginPath, plugins, repositoryRoot } from '../support/plugins.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
 import { wordCountApp } from '../support/wordcount-app.ts';
 
@@ -109,6 +109,43 @@ sinks:
   const unknownNode = eddy(['dry-run', pipeline, '--config', 'nope.x=1'], '');
   assert.equal(unknownNode.code, 1);
   assert.match(unknownNode.stderr, /config override for 'nope': no processor of that name/);
+});
+
+test('--output-format base64 gives every key and value as base64 (windowed keys, longs); several input topics need a topic per line', () => {
+  const directory = temporaryDirectory();
+  const pipeline = join(directory, 'windows.yaml');
+  writeFileSync(pipeline, `
+stores:
+  - { name: windows, kind: window, retention.ms: 3600000, window.size.ms: 10000 }
+sources:
+  - { name: clicks, topics: [clicks] }
+  - { name: more, topics: [more-clicks] }
+processors:
+  - { name: count, plugin: ${pluginPath('windowed-count-rust')}, parents: [clicks, more], stores: [windows], config: { window.size.ms: 10000 } }
+sinks:
+  - { name: out, topic: counts, parents: [count] }
+`);
+  const result = eddy(['dry-run', pipeline, '--output-format', 'base64'], lines(
+    { topic: 'clicks', key: 'a', value: '', timestamp: 12_000 },
+    { topic: 'more-clicks', key: 'a', value: null, timestamp: 15_000 },
+  ));
+  assert.equal(result.code, 0, result.stderr);
+  const outputs = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.deepEqual(Object.keys(outputs[0]!), ['topic', 'keyBase64', 'valueBase64', 'timestamp']);
+  const windowed = (text: unknown) => {
+    const bytes = Buffer.from(String(text), 'base64');
+    return `${bytes.subarray(0, bytes.length - 8).toString()}@${bytes.readBigInt64BE(bytes.length - 8)}`;
+  };
+  assert.deepEqual(
+    outputs.map((output) => `${windowed(output.keyBase64)}=${Buffer.from(String(output.valueBase64), 'base64').readBigInt64BE()}`),
+    ['a@10000=1', 'a@10000=2'],
+  );
+  const untagged = eddy(['dry-run', pipeline], lines({ key: 'a', value: 'x', timestamp: 1 }));
+  assert.equal(untagged.code, 1);
+  assert.match(untagged.stderr, /input line 1: the topology reads several topics \(clicks, more-clicks\): give the line a "topic"/);
+  const badFormat = eddy(['dry-run', pipeline, '--output-format', 'hex'], '');
+  assert.equal(badFormat.code, 2);
+  assert.match(badFormat.stderr, /--output-format must be text or base64, got 'hex'/);
 });
 
 test('usage errors exit with 2 and print the usage', () => {
