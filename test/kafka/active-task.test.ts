@@ -17,7 +17,7 @@ import { connectKafka } from '../../runtime/kafka/connection.ts';
 import type { ChangelogReader, ChangelogStore, ConsumedRecord, KafkaConnection } from '../../runtime/kafka/ports.ts';
 import { TaskId } from '../../runtime/task/task-id.ts';
 import { TopologyBuilder, type Topology } from '../../runtime/topology/topology.ts';
-import { brokers, createTopics, readAll, uniqueName } from '../support/kafka.ts';
+import { brokers, createTopics, readAll, uniqueName, waitFor } from '../support/kafka.ts';
 import { pluginDirectory } from '../support/plugins.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
 import { WindowCountProcessor, hostSupplier } from '../support/window-count-processor.ts';
@@ -44,6 +44,18 @@ function openTask(
     groupMetadata: () => ({ groupId: config.applicationId }),
     onLog: () => undefined,
     log: (_level, message) => options.log?.(message),
+  });
+}
+
+/**
+ * The committed records of `topic` once there are at least `count`: a
+ * transaction's markers land just after its commit returns, and a
+ * read_committed reader sees its records only then.
+ */
+function committedRecords(topic: string, count: number) {
+  return waitFor(`${count} committed records in ${topic}`, async () => {
+    const read = await readAll(topic);
+    return read.length >= count ? read : undefined;
   });
 }
 
@@ -88,7 +100,7 @@ topology:
     assert.equal(task.redeliveredRecords, 5 + 15);
     assert.deepEqual(task.positions().get(input), 15);
     assert.ok(logs.some((line) => line.includes('delivered again')), 'the drop is logged');
-    const committed = await readAll(output);
+    const committed = await committedRecords(output, 15);
     assert.deepEqual(
       committed.map((record) => record.value),
       Array.from({ length: 15 }, (_, index) => `v${index}`),
@@ -131,7 +143,7 @@ test('a window store is changelogged with Kafka Streams keys and restored into a
     await first.task.close(true);
     await first.reader.stop();
     // The changelog holds Kafka Streams' window keys: key ‖ start (8 bytes) ‖ sequence (4 bytes).
-    const logged = await readAll(changelog);
+    const logged = await committedRecords(changelog, 3);
     assert.deepEqual(
       logged.map((entry) => Buffer.from(entry.key!, 'latin1').length),
       [13, 13, 13],
@@ -144,7 +156,7 @@ test('a window store is changelogged with Kafka Streams keys and restored into a
     await second.task.close(true);
     await second.reader.stop();
     assert.deepEqual(
-      (await readAll(output)).map((entry) => entry.value),
+      (await committedRecords(output, 5)).map((entry) => entry.value),
       ['a@0=1', 'a@0=2', 'b@10000=1', 'a@0=3', 'b@10000=2'],
     );
   } finally {
@@ -192,7 +204,7 @@ topology:
     await merging.processBatch(right, records('R', [20, 40]), true);
     assert.equal(merging.processedRecords, 5);
     await merging.close(true);
-    assert.deepEqual((await readAll(output)).map((entry) => entry.value), ['L10', 'R20', 'L30', 'R40', 'L50']);
+    assert.deepEqual((await committedRecords(output, 5)).map((entry) => entry.value), ['L10', 'R20', 'L30', 'R40', 'L50']);
 
     // max.task.idle.ms 300: an empty partition with no known lag is waited for that long.
     const idle = await open(300);
