@@ -79,6 +79,8 @@ export interface TaskStatus {
 }
 
 const maxRetryDelayMs = 30_000;
+/** A reconcile running longer than this is reported. */
+const slowReconcileMs = 60_000;
 
 export class StreamThread {
   private readonly connection: KafkaConnection;
@@ -94,6 +96,9 @@ export class StreamThread {
   private memberId: string | undefined;
   private assignmentChain: Promise<void> = Promise.resolve();
   private reconcileQueued = false;
+  /** When the running reconcile started (undefined: none running). */
+  private reconcileStartedAt: number | undefined;
+  private reportedSlowReconcile = false;
   private desired: DesiredAssignment = { generation: 0, active: [], standby: [] };
   private loggedGeneration = 0;
   private readonly retries = new Map<TaskId, TaskRetry>();
@@ -309,9 +314,13 @@ export class StreamThread {
     this.assignmentChain = this.assignmentChain
       .then(() => {
         this.reconcileQueued = false;
+        this.reconcileStartedAt = Date.now();
         return this.reconcile();
       })
-      .catch((error: unknown) => this.log('error', `applying the assignment failed: ${messageOf(error)}`));
+      .catch((error: unknown) => this.log('error', `applying the assignment failed: ${messageOf(error)}`))
+      .finally(() => {
+        this.reconcileStartedAt = undefined;
+      });
   }
 
   /**
@@ -397,6 +406,14 @@ export class StreamThread {
   private supervise(): void {
     if (this.stopping) return;
     const now = Date.now();
+    // Reconciles run one at a time: one that does not return holds up every
+    // later (re)open. Say so, with what it is waiting for.
+    if (this.reconcileStartedAt !== undefined && now - this.reconcileStartedAt > slowReconcileMs && !this.reportedSlowReconcile) {
+      this.reportedSlowReconcile = true;
+      const opening = [...this.opening.keys()].map(String).join(', ') || 'none';
+      this.log('warn', `thread ${this.threadIndex}: applying the assignment has taken ${Math.round((now - this.reconcileStartedAt) / 1000)} s (tasks opening: ${opening}); later task (re)opens wait for it`);
+    }
+    if (this.reconcileStartedAt === undefined) this.reportedSlowReconcile = false;
     let due = false;
     for (const taskId of this.desired.active) {
       const task = this.tasks.get(taskId);
