@@ -178,7 +178,8 @@ export class ActiveTask {
       if (caughtUp !== undefined) this.lagging.set(topic, !caughtUp);
       if (records.length === 0) return;
       const queue = this.queues.get(topic);
-      const position = Math.max(this.positions().get(topic) ?? -1, queue && queue.length > 0 ? queue[queue.length - 1]!.offset + 1 : -1);
+      const processed = this.nextOffsets.get(topic) ?? this.committedOffsets.get(topic) ?? -1;
+      const position = Math.max(processed, queue && queue.length > 0 ? queue[queue.length - 1]!.offset + 1 : -1);
       const fresh = records.filter(({ offset }) => offset >= position);
       if (fresh.length < records.length) {
         this.redeliveredRecords += records.length - fresh.length;
