@@ -6,8 +6,8 @@
 
 import { PluginComponent, type PluginLimits } from '../runtime/plugin/component.ts';
 import { runGuarded } from '../runtime/cpu-guard.ts';
-import type { ProcessorContext } from '../runtime/processor/processor.ts';
-import { PluginInstance } from '../runtime/plugin/plugin-instance.ts';
+import type { Processor, ProcessorContext } from '../runtime/processor/processor.ts';
+import { PreparedPluginProcessor } from '../runtime/plugin/plugin-processor.ts';
 import type { StreamRecord } from '../runtime/record.ts';
 import { bestRate, formatRate, plugin, printTable } from './support.ts';
 
@@ -33,6 +33,7 @@ const host: ProcessorContext = {
   openWindowStore: () => 'no stores',
   openSessionStore: () => 'no stores',
   log: () => {},
+  recordDropped: () => {},
 };
 
 const record: StreamRecord = {
@@ -42,17 +43,16 @@ const record: StreamRecord = {
   headers: [],
 };
 
-async function instance(limits: PluginLimits): Promise<PluginInstance> {
+async function instance(limits: PluginLimits): Promise<Processor> {
   const component = await PluginComponent.fromFile(plugin('passthrough-rust'));
-  const created = PluginInstance.create(await component.compile(limits), host);
-  created.init([]);
+  const created = new PreparedPluginProcessor(await component.compile(limits), [], limits).get();
+  created.init(host);
   return created;
 }
 
 export async function hostCallBenchmark(): Promise<string[][]> {
   const capped = await instance({ memoryBytes: 64 * 1024 * 1024, cpuMs: 5000 });
   const uncapped = await instance({ memoryBytes: 4 * 1024 * 1024 * 1024 - 65536, cpuMs: 5000 });
-  const where = {};
   const plainForward = (r: StreamRecord) => host.forward(r);
   const plainProcess = (r: StreamRecord) => plainForward(r);
 
@@ -61,21 +61,21 @@ export async function hostCallBenchmark(): Promise<string[][]> {
     for (let index = 0; index < records; index++) plainProcess(record);
   })]);
   rows.push(['plugin, no guard, 4 GiB cap (≈ no cap)', bestRate(records, () => {
-    for (let index = 0; index < records; index++) uncapped.process(record, where);
+    for (let index = 0; index < records; index++) uncapped.process(record);
   })]);
   rows.push(['plugin, no guard, 64 MiB cap', bestRate(records, () => {
-    for (let index = 0; index < records; index++) capped.process(record, where);
+    for (let index = 0; index < records; index++) capped.process(record);
   })]);
   rows.push([`plugin, CPU guard per ${batch} records, 64 MiB cap (what tasks do)`, bestRate(records, () => {
     for (let start = 0; start < records; start += batch) {
       runGuarded(() => {
-        for (let index = 0; index < batch; index++) capped.process(record, where);
+        for (let index = 0; index < batch; index++) capped.process(record);
       }, 5000);
     }
   })]);
   const perRecord = records / 10;
   rows.push(['plugin, CPU guard per record (for comparison)', bestRate(perRecord, () => {
-    for (let index = 0; index < perRecord; index++) runGuarded(() => capped.process(record, where), 5000);
+    for (let index = 0; index < perRecord; index++) runGuarded(() => capped.process(record), 5000);
   })]);
   if (forwarded === 0) throw new Error('nothing was forwarded');
   const baseline = rows[0]![1].nsPerItem;

@@ -14,6 +14,8 @@ export interface ErrorContext {
   plugin?: string;
   /** The topology node that ran the plugin. */
   node?: string;
+  /** The DSL function (of a functions plugin) that was called. */
+  function?: string;
   /** The input record being processed. */
   topic?: string;
   partition?: number;
@@ -26,7 +28,7 @@ export interface ErrorContext {
 }
 
 const contextOrder: Array<keyof ErrorContext> = [
-  'tenant', 'applicationId', 'taskId', 'node', 'plugin', 'topic', 'partition', 'offset', 'file', 'line', 'field',
+  'tenant', 'applicationId', 'taskId', 'node', 'plugin', 'function', 'topic', 'partition', 'offset', 'file', 'line', 'field',
 ];
 
 /** Formats the known context as `key=value` pairs, in a stable order. */

@@ -18,9 +18,14 @@ const header = '// Generated from wit/ by scripts/generate-wit-types.ts with jco
 export async function generatedFiles(): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const target of targets) {
-    const files = await types(join(root, 'wit'), { worldName: 'processor', instantiation: 'sync', guest: target.guest } as Parameters<typeof types>[1]);
-    for (const [name, bytes] of Object.entries(files)) {
-      out.set(join(target.directory, name), header + Buffer.from(bytes).toString('utf8'));
+    for (const worldName of ['processor', 'functions']) {
+      const files = await types(join(root, 'wit'), { worldName, instantiation: 'sync', guest: target.guest } as Parameters<typeof types>[1]);
+      for (const [name, bytes] of Object.entries(files)) {
+        const path = join(target.directory, name);
+        const text = header + Buffer.from(bytes).toString('utf8');
+        if (out.has(path) && out.get(path) !== text) throw new Error(`worlds generate different ${path}`);
+        out.set(path, text);
+      }
     }
   }
   return out;

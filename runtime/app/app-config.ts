@@ -125,7 +125,7 @@ export function appConfigFromDocument(document: unknown, file: string): AppConfi
   const limits = readLimits(root.limits, fail);
   const baseDirectory = dirname(file);
   const stateDirText = text('state.dir', false) ?? join(process.env.TMPDIR ?? '/tmp', 'eddy-state');
-  const topology = readTopology(root.topology, file, baseDirectory, fail);
+  const topology = readTopology(root.topology, file, baseDirectory, applicationId, fail);
   for (const processor of topology.processors) {
     if (processor.stores === '*') {
       fail('topology', `processor '${processor.name}' has stores: "*"; in an application, list the stores each processor uses (they get changelog topics)`);
@@ -171,14 +171,14 @@ function readLimits(value: unknown, fail: (field: string, message: string) => ne
   return out;
 }
 
-function readTopology(value: unknown, file: string, baseDirectory: string, fail: (field: string, message: string) => never): Topology {
+function readTopology(value: unknown, file: string, baseDirectory: string, applicationId: string, fail: (field: string, message: string) => never): Topology {
   if (value === undefined) return fail('topology', 'is required: sources/processors/sinks, or file: <pipeline.yaml>');
   if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'file' in value) {
     const pipeline = (value as { file: unknown }).file;
     if (typeof pipeline !== 'string') return fail('topology.file', 'must be a path');
-    return loadPipelineFile(isAbsolute(pipeline) ? pipeline : join(baseDirectory, pipeline));
+    return loadPipelineFile(isAbsolute(pipeline) ? pipeline : join(baseDirectory, pipeline), new Map(), applicationId);
   }
-  return topologyFromDocument(value, { file, baseDirectory, fieldPrefix: 'topology' });
+  return topologyFromDocument(value, { file, baseDirectory, fieldPrefix: 'topology', applicationId });
 }
 
 /** Kafka Streams' name for a store's changelog topic. */

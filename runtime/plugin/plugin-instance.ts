@@ -1,77 +1,75 @@
 // One live instance of a plugin component, bound to one topology node.
 //
-// Owns: instantiating a compiled component with the host imports of its node
-// (and nothing else), calling its exports, and turning every way a call can
-// fail into a typed error with the plugin and node named: an `err` result
-// (ProcessingError — the instance stays usable), a trap, a memory cap hit, a
-// host call used wrongly (the instance is poisoned: discard it).
+// Owns: instantiating a compiled component with the host imports its world
+// adapter hands over (and nothing else), calling its exports, and turning
+// every way a call can fail into a typed error with the plugin and node
+// named: an `err` result (the adapter's error — the instance stays usable), a
+// trap, a memory cap hit, a host call used wrongly (the instance is poisoned:
+// discard it). World-agnostic: the processor and functions adapters say which
+// imports and exports.
 // Must never: call into a poisoned instance, or let a raw WebAssembly error out.
 
 import {
   EddyError,
   HostCallError,
   MemoryLimitExceededError,
-  PluginInitError,
   PluginTrapError,
-  ProcessingError,
   messageOf,
   type ErrorContext,
 } from '../errors.ts';
-import { toWitRecord, type StreamRecord } from '../record.ts';
 import { formatMemory, type CompiledPlugin } from './component.ts';
 import { GuardTimeout } from '../cpu-guard.ts';
-import { contextImports } from './host/context.ts';
-import { kvStoreImports } from './host/kv-store.ts';
-import { logImports } from './host/log.ts';
-import { sessionStoreImports } from './host/session-store.ts';
-import { windowStoreImports } from './host/window-store.ts';
-import type { LogLevel, ProcessorContext } from '../processor/processor.ts';
-import type { Processor } from './host/wit/processor.js';
+import type { LogLevel } from '../processor/processor.ts';
+
+/** What an instance is bound to: names for errors, and the log its plugin writes to. */
+export interface InstanceHost {
+  readonly applicationId: string;
+  readonly taskId: string;
+  readonly nodeName: string;
+  log(level: LogLevel, message: string): void;
+}
 
 /** A trap with memory this close to the cap is reported as the cap being hit. */
 const memoryCapSlack = 0.1;
 
-export class PluginInstance {
+export class PluginInstance<Exports = Record<string, unknown>> {
   private poisoned = false;
   private lastErrorLog: string | undefined;
 
   private constructor(
     private readonly compiled: CompiledPlugin,
-    private readonly exports: Processor,
+    private readonly exports: Exports,
     private readonly memories: WebAssembly.Memory[],
     private readonly context: ErrorContext,
   ) {}
 
-  /** Instantiates `compiled` with the imports of `host`'s node. */
-  static create(compiled: CompiledPlugin, host: ProcessorContext): PluginInstance {
+  /**
+   * Instantiates `compiled` with the imports `imports` makes for `host` (its
+   * log is observed, so a trap can be reported with the plugin's last error line).
+   */
+  static create<Exports>(compiled: CompiledPlugin, host: InstanceHost, imports: (host: InstanceHost) => Record<string, unknown>): PluginInstance<Exports> {
     const context: ErrorContext = {
       applicationId: host.applicationId,
       taskId: host.taskId,
       node: host.nodeName,
       plugin: compiled.component.name,
     };
-    let instance: PluginInstance | undefined;
-    const observedHost: ProcessorContext = Object.create(host, {
+    let instance: PluginInstance<Exports> | undefined;
+    const observedHost = Object.create(host, {
       log: {
         value: (level: LogLevel, message: string) => {
           if (level === 'error' && instance) instance.lastErrorLog = message;
           host.log(level, message);
         },
       },
-    }) as ProcessorContext;
+    }) as InstanceHost;
     let raw;
     try {
-      raw = compiled.instantiate({
-        'eddy:plugin/context': contextImports(observedHost),
-        'eddy:plugin/kv-store': kvStoreImports(observedHost),
-        'eddy:plugin/window-store': windowStoreImports(observedHost),
-        'eddy:plugin/session-store': sessionStoreImports(observedHost),
-        'eddy:plugin/log': logImports(observedHost),
-      });
+      raw = compiled.instantiate(imports(observedHost));
     } catch (error) {
       throw new PluginTrapError(`instantiation failed: ${messageOf(error)}`, context, { cause: error });
     }
-    instance = new PluginInstance(compiled, raw.exports as unknown as Processor, raw.memories, context);
+    instance = new PluginInstance<Exports>(compiled, raw.exports as Exports, raw.memories, context);
     return instance;
   }
 
@@ -85,35 +83,27 @@ export class PluginInstance {
     return this.memories.reduce((total, memory) => total + memory.buffer.byteLength, 0);
   }
 
-  init(config: Array<[string, string]>): void {
-    this.call('init', () => this.exports.init(config), (message) => new PluginInitError(`init rejected the configuration: ${message}`, this.context));
+  /** The names of this instance, for errors raised around it. */
+  get errorContext(): ErrorContext {
+    return this.context;
   }
 
-  process(record: StreamRecord, where: ErrorContext): void {
-    this.call('process', () => this.exports.process(toWitRecord(record)), (message) => new ProcessingError(message, { ...this.context, ...where }), where);
-  }
-
-  punctuate(id: number, timestamp: number): void {
-    this.call('punctuate', () => this.exports.punctuate(id, BigInt(timestamp)), (message) => new ProcessingError(`punctuate failed: ${message}`, this.context));
-  }
-
-  close(): void {
-    if (this.poisoned) return;
-    this.call('close', () => this.exports.close(), (message) => new ProcessingError(`close failed: ${message}`, this.context));
-  }
-
-  private call(
+  /**
+   * Calls an export. An `err` result becomes `onErrResult(message)` and the
+   * instance stays usable; any other failure poisons it and is classified.
+   */
+  call<T>(
     what: string,
-    invoke: () => void,
+    invoke: (exports: Exports) => T,
     onErrResult: (message: string) => EddyError,
     where: ErrorContext = {},
-  ): void {
+  ): T {
     if (this.poisoned) {
       throw new PluginTrapError(`cannot call ${what}: the instance failed earlier and was discarded`, { ...this.context, ...where });
     }
     this.lastErrorLog = undefined;
     try {
-      invoke();
+      return invoke(this.exports);
     } catch (error) {
       if (isErrResult(error)) throw onErrResult(String(error.payload));
       this.poisoned = true;

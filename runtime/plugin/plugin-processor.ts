@@ -8,10 +8,16 @@
 // record's topic/partition/offset in a failure's context.
 // Must never: be known to the engine by anything but the Processor interface.
 
-import type { ErrorContext } from '../errors.ts';
+import { PluginInitError, ProcessingError, type ErrorContext } from '../errors.ts';
 import type { PreparedProcessor, Processor, ProcessorContext, ProcessorLimits, ProcessorSupplier } from '../processor/processor.ts';
-import type { StreamRecord } from '../record.ts';
+import { toWitRecord, type StreamRecord } from '../record.ts';
 import { PluginComponent, type CompiledPlugin } from './component.ts';
+import { contextImports } from './host/context.ts';
+import { kvStoreImports } from './host/kv-store.ts';
+import { logImports } from './host/log.ts';
+import { sessionStoreImports } from './host/session-store.ts';
+import { windowStoreImports } from './host/window-store.ts';
+import type { Processor as ProcessorExports } from './host/wit/processor.js';
 import { PluginInstance } from './plugin-instance.ts';
 
 /** Where a processor's component comes from: a file (or plugin folder's build), or bytes. */
@@ -19,6 +25,20 @@ export type PluginSource = string | { name: string; bytes: Uint8Array };
 
 export function pluginName(plugin: PluginSource): string {
   return typeof plugin === 'string' ? plugin : plugin.name;
+}
+
+/** The host imports of the `processor` world, bound to one node's context. */
+export function processorImports(context: ProcessorContext): (host: { log: ProcessorContext['log'] }) => Record<string, unknown> {
+  return (host) => {
+    const observed = Object.create(context, { log: { value: host.log.bind(host) } }) as ProcessorContext;
+    return {
+      'eddy:plugin/context': contextImports(observed),
+      'eddy:plugin/kv-store': kvStoreImports(observed),
+      'eddy:plugin/window-store': windowStoreImports(observed),
+      'eddy:plugin/session-store': sessionStoreImports(observed),
+      'eddy:plugin/log': logImports(observed),
+    };
+  };
 }
 
 export class PluginProcessorSupplier implements ProcessorSupplier {
@@ -60,7 +80,7 @@ export class PreparedPluginProcessor implements PreparedProcessor {
 }
 
 class PluginProcessor implements Processor {
-  private instance: PluginInstance | undefined;
+  private instance: PluginInstance<ProcessorExports> | undefined;
   private context: ProcessorContext | undefined;
 
   constructor(
@@ -74,20 +94,25 @@ class PluginProcessor implements Processor {
 
   init(context: ProcessorContext): void {
     this.context = context;
-    this.instance = PluginInstance.create(this.compiled, context);
-    this.instance.init(this.config);
+    const instance = PluginInstance.create<ProcessorExports>(this.compiled, context, processorImports(context));
+    this.instance = instance;
+    instance.call('init', (guest) => guest.init(this.config), (message) => new PluginInitError(`init rejected the configuration: ${message}`, instance.errorContext));
   }
 
   process(record: StreamRecord): void {
+    const instance = this.instance!;
     const where: ErrorContext = { ...this.context!.metadata() };
-    this.instance!.process(record, where);
+    instance.call('process', (guest) => guest.process(toWitRecord(record)), (message) => new ProcessingError(message, { ...instance.errorContext, ...where }), where);
   }
 
   punctuate(id: number, timestamp: number): void {
-    this.instance!.punctuate(id, timestamp);
+    const instance = this.instance!;
+    instance.call('punctuate', (guest) => guest.punctuate(id, BigInt(timestamp)), (message) => new ProcessingError(`punctuate failed: ${message}`, instance.errorContext));
   }
 
   close(): void {
-    this.instance?.close();
+    const instance = this.instance;
+    if (!instance || instance.isPoisoned) return;
+    instance.call('close', (guest) => guest.close(), (message) => new ProcessingError(`close failed: ${message}`, instance.errorContext));
   }
 }

@@ -13,7 +13,7 @@ import { componentEmbed, componentNew, componentWit } from '@bytecodealliance/jc
 export const witFile = fileURLToPath(new URL('../../wit/eddy-plugin.wit', import.meta.url));
 
 /** The worlds of `wit/` that the host runs. */
-export const knownWorlds = ['processor'] as const;
+export const knownWorlds = ['processor', 'functions'] as const;
 export type WorldName = (typeof knownWorlds)[number];
 
 /** The component-level shape of a component: what it imports and exports. */

@@ -55,6 +55,12 @@ export interface ProcessorContext {
   /** The session store, or a message saying why this node may not use it. */
   openSessionStore(name: string): SessionStore | string;
   log(level: LogLevel, message: string): void;
+  /**
+   * Says that the record being processed is dropped on purpose (a null key
+   * an aggregation cannot group, a record for a window that has closed):
+   * counted in the task's dropped records and logged with `reason`.
+   */
+  recordDropped(reason: string): void;
 }
 
 /** One node's logic in one task. Every call is synchronous and runs depth-first. */

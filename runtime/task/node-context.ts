@@ -31,6 +31,7 @@ export interface NodeContextTask {
   windowStore(name: string): WindowStore;
   sessionStore(name: string): SessionStore;
   log(level: LogLevel, node: string, message: string): void;
+  recordDropped(node: string, reason: string): void;
   errorContext(more: ErrorContext): ErrorContext;
 }
 
@@ -118,6 +119,10 @@ export class NodeContext implements ProcessorContext {
     } catch (error) {
       return messageOf(error);
     }
+  }
+
+  recordDropped(reason: string): void {
+    this.task.recordDropped(this.node.name, reason);
   }
 
   log(level: LogLevel, message: string): void {

@@ -319,6 +319,12 @@ export class StreamTask {
         return this.options.database.sessionStore(name, spec);
       },
       log: (level: LogLevel, node: string, message: string) => this.log(level, node, message),
+      recordDropped: (node: string, reason: string) => {
+        this.droppedRecordsValue++;
+        const at = this.currentMetadata;
+        const where = at ? ` (${at.topic}-${at.partition}@${at.offset})` : '';
+        this.log('warn', node, `record dropped${where}: ${reason}`);
+      },
       errorContext: (more: ErrorContext) => this.context(more),
     };
     for (const node of this.topology.processors) {

@@ -6,6 +6,9 @@
 import type * as Log from './wit/interfaces/eddy-plugin-log.js';
 import type { ProcessorContext } from '../../processor/processor.ts';
 
-export function logImports(host: ProcessorContext): typeof Log {
+/** Anything with a log, e.g. a node's ProcessorContext. */
+type Logger = Pick<ProcessorContext, 'log'>;
+
+export function logImports(host: Logger): typeof Log {
   return { log: (level, message) => host.log(level, message) };
 }

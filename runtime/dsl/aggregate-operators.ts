@@ -1,0 +1,98 @@
+// Aggregations of a grouped stream into a table (Kafka Streams'
+// KStreamAggregate / KStreamReduce, and KStreamWindowAggregate for tumbling
+// and hopping windows), with caching off: every update is forwarded.
+//
+// Owns: reading and writing the aggregate (a timestamped key-value store, or
+// a window store of timestamped values), the output timestamp (the largest
+// timestamp that contributed), which windows a record falls in (epoch-aligned
+// starts), the grace rule (a window whose end ≤ observed stream time − grace
+// is closed: the record is dropped for it and counted), and the windowed key
+// written downstream (key ‖ window start, Kafka Streams' TimeWindowedSerializer).
+// Must never: forward a record that changed nothing, or drop one silently.
+
+import { encodeValueAndTimestamp, decodeValueAndTimestamp } from '../state/value-and-timestamp.ts';
+import type { WindowStore } from '../state/window-store.ts';
+import type { KeyValueStore } from '../state/key-value-store.ts';
+import { aggregationFunctions, bindAggregation, type AggregationSpec } from './aggregations.ts';
+import { OperatorSupplier, requireStore } from './operator-supplier.ts';
+
+export function aggregateSupplier(store: string, spec: AggregationSpec): OperatorSupplier {
+  return new OperatorSupplier(`KSTREAM-${spec.kind.toUpperCase()}`, aggregationFunctions(spec), (bind) => {
+    const aggregation = bindAggregation(spec, bind);
+    let values: KeyValueStore;
+    return {
+      init(context) {
+        values = requireStore(context.openStore(store));
+      },
+      process(record, context) {
+        if (record.key === undefined || record.value === undefined) {
+          context.recordDropped(`${record.key === undefined ? 'null key' : 'null value'}: ${spec.kind} skips it`);
+          return;
+        }
+        const old = decodeValueAndTimestamp(values.get(record.key));
+        const timestamp = old ? Math.max(old.timestamp, record.timestamp) : record.timestamp;
+        const aggregate = aggregation.add(record.key, record.value, old ? old.value : aggregation.initial());
+        if (aggregate === undefined) values.delete(record.key);
+        else values.put(record.key, encodeValueAndTimestamp(aggregate, timestamp));
+        context.forward({ ...record, value: aggregate, timestamp });
+      },
+    };
+  });
+}
+
+export interface TimeWindowsSpec {
+  sizeMs: number;
+  /** = size for tumbling windows. */
+  advanceMs: number;
+  graceMs: number;
+}
+
+/** The windows `timestamp` falls in: starts from max(0, t − size + advance) rounded down to the advance, while start ≤ t (TimeWindows.windowsFor). */
+export function timeWindowsFor(timestamp: number, windows: TimeWindowsSpec): number[] {
+  const starts: number[] = [];
+  let start = Math.floor(Math.max(0, timestamp - windows.sizeMs + windows.advanceMs) / windows.advanceMs) * windows.advanceMs;
+  for (; start <= timestamp; start += windows.advanceMs) starts.push(start);
+  return starts;
+}
+
+export function windowedKey(key: Uint8Array, start: number): Uint8Array {
+  const bytes = new Uint8Array(key.length + 8);
+  bytes.set(key, 0);
+  new DataView(bytes.buffer).setBigInt64(key.length, BigInt(start));
+  return bytes;
+}
+
+export function windowAggregateSupplier(store: string, windows: TimeWindowsSpec, spec: AggregationSpec): OperatorSupplier {
+  return new OperatorSupplier(`KSTREAM-WINDOW-${spec.kind.toUpperCase()}`, aggregationFunctions(spec), (bind) => {
+    const aggregation = bindAggregation(spec, bind);
+    let values: WindowStore;
+    let observedStreamTime = -1;
+    return {
+      init(context) {
+        values = requireStore(context.openWindowStore(store));
+        observedStreamTime = context.streamTime();
+      },
+      process(record, context) {
+        if (record.key === undefined) {
+          context.recordDropped(`null key: windowed ${spec.kind} skips it`);
+          return;
+        }
+        const key = record.key;
+        observedStreamTime = Math.max(observedStreamTime, record.timestamp);
+        const closeTime = observedStreamTime - windows.graceMs;
+        for (const start of timeWindowsFor(record.timestamp, windows)) {
+          const end = start + windows.sizeMs;
+          if (end <= closeTime) {
+            context.recordDropped(`window [${start}, ${end}) closed at stream time ${observedStreamTime} (grace ${windows.graceMs} ms)`);
+            continue;
+          }
+          const old = decodeValueAndTimestamp(values.fetch(key, start));
+          const timestamp = old ? Math.max(old.timestamp, record.timestamp) : record.timestamp;
+          const aggregate = aggregation.add(key, record.value, old ? old.value : aggregation.initial());
+          values.put(key, aggregate === undefined ? undefined : encodeValueAndTimestamp(aggregate, timestamp), start);
+          context.forward({ ...record, key: windowedKey(key, start), value: aggregate, timestamp });
+        }
+      },
+    };
+  });
+}
