@@ -1,0 +1,258 @@
+// Kafka Streams 4.4 as the reference for Eddy's Streams DSL: reads a scenario
+// (a `dsl:` document as JSON, input records and output topics) on stdin,
+// builds the same topology with Kafka Streams' StreamsBuilder — the functions
+// named `f.<name>` are the ones of plugins/dsl-functions-rust, written again
+// in Java — runs it through TopologyTestDriver with caching off, and prints
+// every output record as a JSON line {topic, key, value, timestamp} (key and
+// value base64, or null).
+//
+// Keys and values are bytes (ByteArray serdes) as Eddy's functions see them;
+// count() values are Longs and windowed keys Windowed<byte[]>, written with
+// Serdes.Long() and WindowedSerdes.timeWindowedSerdeFrom(byte[].class, size).
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.*;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.*;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.*;
+import org.apache.kafka.streams.kstream.*;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+
+public class DslScenario {
+    static final ObjectMapper json = new ObjectMapper();
+
+    static String text(byte[] b) { return b == null ? null : new String(b, StandardCharsets.UTF_8); }
+    static byte[] bytes(String s) { return s == null ? null : s.getBytes(StandardCharsets.UTF_8); }
+    static byte[] longBytes(long v) { return ByteBuffer.allocate(8).putLong(v).array(); }
+    static long longOf(byte[] b) { return ByteBuffer.wrap(b).getLong(); }
+    static String orNull(byte[] b) { return b == null ? "null" : text(b); }
+    static String firstLetter(String s) { return s.isEmpty() ? "" : new String(Character.toChars(s.codePointAt(0))); }
+    static List<byte[]> splitWords(byte[] v) {
+        if (v == null) return List.of();
+        List<byte[]> out = new ArrayList<>();
+        for (String w : text(v).toLowerCase(Locale.ROOT).split("\\W+")) out.add(bytes(w));
+        return out;
+    }
+
+    /** What the current stream carries, so `to` writes it as Kafka Streams would be told to. */
+    static final class Current {
+        Object handle; // KStream, KGroupedStream, TimeWindowedKStream or KTable
+        boolean longValues;
+        Long windowSize; // set: keys are Windowed<byte[]>
+        Current(Object handle, boolean longValues, Long windowSize) { this.handle = handle; this.longValues = longValues; this.windowSize = windowSize; }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static void main(String[] args) throws Exception {
+        JsonNode scenario = json.readTree(System.in);
+        StreamsBuilder builder = new StreamsBuilder();
+        Map<String, Current> named = new HashMap<>();
+        for (JsonNode pipeline : scenario.get("dsl").get("streams")) {
+            Current current;
+            if (pipeline.has("stream")) {
+                JsonNode s = pipeline.get("stream");
+                List<String> topics = new ArrayList<>();
+                if (s.isArray()) s.forEach(t -> topics.add(t.asText())); else topics.add(s.asText());
+                current = new Current(builder.stream(topics), false, null);
+            } else if (pipeline.has("table")) {
+                KTable<byte[], byte[]> table = pipeline.has("store")
+                        ? builder.table(pipeline.get("table").asText(), Materialized.<byte[], byte[], KeyValueStore<Bytes, byte[]>>as(pipeline.get("store").asText()))
+                        : builder.table(pipeline.get("table").asText());
+                current = new Current(table, false, null);
+            } else {
+                current = named.get(pipeline.get("from").asText());
+            }
+            if (pipeline.has("steps")) for (JsonNode step : pipeline.get("steps")) current = apply(current, step, named);
+            if (pipeline.has("as")) named.put(pipeline.get("as").asText(), current);
+        }
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dsl-scenario");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        props.put("__emit.interval.ms.kstreams.outer.join.spurious.results.fix__", 0L);
+        props.put("__emit.interval.ms.kstreams.windowed.aggregation__", 0L);
+        Topology topology = builder.build();
+        if (args.length > 0 && args[0].equals("--describe")) { System.out.println(topology.describe()); return; }
+        try (TopologyTestDriver driver = new TopologyTestDriver(topology, props)) {
+            Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
+            for (JsonNode record : scenario.get("inputs")) {
+                String topic = record.get("topic").asText();
+                TestInputTopic<byte[], byte[]> input = inputs.computeIfAbsent(topic, t -> driver.createInputTopic(t, new ByteArraySerializer(), new ByteArraySerializer()));
+                byte[] key = record.get("key").isNull() ? null : bytes(record.get("key").asText());
+                byte[] value = record.get("value").isNull() ? null : bytes(record.get("value").asText());
+                input.pipeInput(new TestRecord<>(key, value, new RecordHeaders(), record.get("timestamp").asLong()));
+            }
+            Base64.Encoder b64 = Base64.getEncoder();
+            for (JsonNode topicNode : scenario.get("outputTopics")) {
+                String topic = topicNode.asText();
+                for (TestRecord<byte[], byte[]> r : driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList()) {
+                    ObjectNode line = json.createObjectNode();
+                    line.put("topic", topic);
+                    if (r.key() == null) line.putNull("key"); else line.put("key", b64.encodeToString(r.key()));
+                    if (r.value() == null) line.putNull("value"); else line.put("value", b64.encodeToString(r.value()));
+                    line.put("timestamp", r.timestamp());
+                    System.out.println(json.writeValueAsString(line));
+                }
+            }
+        }
+    }
+
+    static String argument(JsonNode step, String field) {
+        JsonNode value = step.isObject() ? step.get(field) : step;
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    static String fn(JsonNode step, String field) {
+        String reference = argument(step, field);
+        return reference.substring(reference.indexOf('.') + 1);
+    }
+
+    static long ms(JsonNode step, String field, long otherwise) {
+        JsonNode value = step.isObject() ? step.get(field) : null;
+        return value == null ? otherwise : value.asLong();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Current apply(Current current, JsonNode stepNode, Map<String, Current> named) {
+        String name;
+        JsonNode arg;
+        if (stepNode.isTextual()) { name = stepNode.asText(); arg = json.nullNode(); }
+        else { Map.Entry<String, JsonNode> e = stepNode.fields().next(); name = e.getKey(); arg = e.getValue(); }
+        Object h = current.handle;
+        switch (name) {
+            case "filter": return new Current(((KStream<byte[], byte[]>) h).filter(predicate(fn(arg, "predicate"))), current.longValues, current.windowSize);
+            case "filterNot": return new Current(((KStream<byte[], byte[]>) h).filterNot(predicate(fn(arg, "predicate"))), current.longValues, current.windowSize);
+            case "map": { String f = fn(arg, "mapper"); return new Current(((KStream<byte[], byte[]>) h).map((k, v) -> keyValueMapper(f, k, v)), false, null); }
+            case "mapValues": { String f = fn(arg, "mapper"); return new Current(((KStream<byte[], byte[]>) h).mapValues((k, v) -> valueMapper(f, k, v)), false, current.windowSize); }
+            case "selectKey": { String f = fn(arg, "selector"); return new Current(((KStream<byte[], byte[]>) h).selectKey((k, v) -> keySelector(f, k, v)), current.longValues, null); }
+            case "flatMap": { String f = fn(arg, "mapper"); return new Current(((KStream<byte[], byte[]>) h).flatMap((k, v) -> flatMapper(f, k, v)), false, null); }
+            case "flatMapValues": { String f = fn(arg, "mapper"); return new Current(((KStream<byte[], byte[]>) h).flatMapValues((k, v) -> flatValueMapper(f, k, v)), false, current.windowSize); }
+            case "peek": return current;
+            case "merge": return new Current(((KStream<byte[], byte[]>) h).merge((KStream<byte[], byte[]>) named.get(argument(arg, "with")).handle), current.longValues, current.windowSize);
+            case "to": {
+                Serde keySerde = current.windowSize != null ? WindowedSerdes.timeWindowedSerdeFrom(byte[].class, current.windowSize) : Serdes.ByteArray();
+                Serde valueSerde = current.longValues ? Serdes.Long() : Serdes.ByteArray();
+                ((KStream) h).to(argument(arg, "topic"), Produced.with(keySerde, valueSerde));
+                return null;
+            }
+            case "repartition": return new Current(((KStream<byte[], byte[]>) h).repartition(), current.longValues, current.windowSize);
+            case "groupByKey": return new Current(((KStream<byte[], byte[]>) h).groupByKey(), false, null);
+            case "groupBy": { String f = fn(arg, "selector"); return new Current(((KStream<byte[], byte[]>) h).groupBy((k, v) -> keySelector(f, k, v)), false, null); }
+            case "join":
+            case "leftJoin": {
+                String f = fn(arg, "joiner");
+                KTable<byte[], byte[]> table = (KTable<byte[], byte[]>) named.get(argument(arg, "table")).handle;
+                ValueJoinerWithKey<byte[], byte[], byte[], byte[]> joiner = (k, l, r) -> joinValues(f, k, l, r);
+                KStream<byte[], byte[]> stream = (KStream<byte[], byte[]>) h;
+                return new Current(name.equals("join") ? stream.join(table, joiner) : stream.leftJoin(table, joiner), false, null);
+            }
+            case "windowedBy": {
+                long size = ms(arg, "size", 0), advance = ms(arg, "advance", size), grace = ms(arg, "grace", 0);
+                TimeWindows windows = (grace == 0 ? TimeWindows.ofSizeWithNoGrace(Duration.ofMillis(size)) : TimeWindows.ofSizeAndGrace(Duration.ofMillis(size), Duration.ofMillis(grace))).advanceBy(Duration.ofMillis(advance));
+                return new Current(((KGroupedStream<byte[], byte[]>) h).windowedBy(windows), false, size);
+            }
+            case "count": {
+                Object table = h instanceof KGroupedStream ? ((KGroupedStream) h).count() : ((TimeWindowedKStream) h).count();
+                return new Current(table, true, current.windowSize);
+            }
+            case "reduce": {
+                String f = fn(arg, "reducer");
+                Reducer<byte[]> reducer = (a, v) -> reduce(f, a, v);
+                Object table = h instanceof KGroupedStream ? ((KGroupedStream<byte[], byte[]>) h).reduce(reducer) : ((TimeWindowedKStream<byte[], byte[]>) h).reduce(reducer);
+                return new Current(table, false, current.windowSize);
+            }
+            case "aggregate": {
+                String i = fn(arg, "initializer"), f = fn(arg, "aggregator");
+                Initializer<byte[]> initializer = () -> initialize(i);
+                Aggregator<byte[], byte[], byte[]> aggregator = (k, v, a) -> aggregate(f, k, v, a);
+                Object table = h instanceof KGroupedStream ? ((KGroupedStream<byte[], byte[]>) h).aggregate(initializer, aggregator) : ((TimeWindowedKStream<byte[], byte[]>) h).aggregate(initializer, aggregator);
+                return new Current(table, false, current.windowSize);
+            }
+            case "toStream": return new Current(((KTable) h).toStream(), current.longValues, current.windowSize);
+            default: throw new IllegalArgumentException("step not supported by the reference: " + name);
+        }
+    }
+
+    static Predicate<byte[], byte[]> predicate(String f) {
+        return switch (f) {
+            case "has-a" -> (k, v) -> v != null && text(v).contains("a");
+            case "key-has-a" -> (k, v) -> k != null && text(k).contains("a");
+            default -> throw new IllegalArgumentException(f);
+        };
+    }
+
+    static KeyValue<byte[], byte[]> keyValueMapper(String f, byte[] k, byte[] v) {
+        return switch (f) {
+            case "swap" -> KeyValue.pair(v, k);
+            case "by-first-letter" -> KeyValue.pair(v == null ? null : bytes(firstLetter(text(v))), v);
+            default -> throw new IllegalArgumentException(f);
+        };
+    }
+
+    static byte[] valueMapper(String f, byte[] k, byte[] v) {
+        return switch (f) {
+            case "uppercase" -> v == null ? null : bytes(text(v).toUpperCase(Locale.ROOT));
+            case "length" -> v == null ? null : longBytes(text(v).length());
+            default -> throw new IllegalArgumentException(f);
+        };
+    }
+
+    static byte[] keySelector(String f, byte[] k, byte[] v) {
+        return switch (f) {
+            case "value-as-key" -> v;
+            case "first-letter" -> v == null ? null : bytes(firstLetter(text(v)));
+            default -> throw new IllegalArgumentException(f);
+        };
+    }
+
+    static List<KeyValue<byte[], byte[]>> flatMapper(String f, byte[] k, byte[] v) {
+        if (!f.equals("words-as-keys")) throw new IllegalArgumentException(f);
+        List<KeyValue<byte[], byte[]>> out = new ArrayList<>();
+        for (byte[] w : splitWords(v)) out.add(KeyValue.pair(w, k));
+        return out;
+    }
+
+    static List<byte[]> flatValueMapper(String f, byte[] k, byte[] v) {
+        if (!f.equals("split-words")) throw new IllegalArgumentException(f);
+        return splitWords(v);
+    }
+
+    static byte[] initialize(String f) {
+        return switch (f) {
+            case "empty-string" -> new byte[0];
+            case "zero" -> longBytes(0);
+            default -> throw new IllegalArgumentException(f);
+        };
+    }
+
+    static byte[] aggregate(String f, byte[] k, byte[] v, byte[] a) {
+        return switch (f) {
+            case "append" -> bytes(orNull(a) + orNull(v));
+            case "add-length" -> longBytes(longOf(a) + (v == null ? 0 : text(v).length()));
+            case "subtract-length" -> longBytes(longOf(a) - (v == null ? 0 : text(v).length()));
+            default -> throw new IllegalArgumentException(f);
+        };
+    }
+
+    static byte[] reduce(String f, byte[] a, byte[] v) {
+        return switch (f) {
+            case "concat" -> bytes(orNull(a) + "," + orNull(v));
+            case "sum" -> longBytes(longOf(a) + longOf(v));
+            default -> throw new IllegalArgumentException(f);
+        };
+    }
+
+    static byte[] joinValues(String f, byte[] k, byte[] l, byte[] r) {
+        if (!f.equals("join-values")) throw new IllegalArgumentException(f);
+        return bytes(orNull(l) + "+" + orNull(r));
+    }
+}
