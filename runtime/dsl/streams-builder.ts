@@ -55,8 +55,14 @@ export class StreamsBuilder {
 
   /** Kafka Streams' generated names: prefix + a counter shared by every step and store. */
   nextName(prefix: string, given?: string): string {
-    if (given !== undefined) return given;
-    return `${prefix}${String(this.index++).padStart(10, '0')}`;
+    // A given name still takes its index (NamedInternal.orElseGenerateWithPrefix).
+    const generated = `${prefix}${String(this.index++).padStart(10, '0')}`;
+    return given ?? generated;
+  }
+
+  /** A store's name: a given one takes no index (Materialized.as); a generated one does. */
+  storeName(prefix: string, given?: string): string {
+    return given ?? this.nextName(`${prefix}STATE-STORE-`);
   }
 
   stream(topics: string | string[], options: Named & { timestampExtractor?: TimestampExtractorName } = {}): KStream {
@@ -69,8 +75,8 @@ export class StreamsBuilder {
 
   /** A table read from `topic` (materialized in a store, `options.store` or a generated name). */
   table(topic: string, options: Named & { store?: string; timestampExtractor?: TimestampExtractorName } = {}): KTable {
+    const store = this.storeName(`${topic}-`, options.store);
     const source = this.nextName('KSTREAM-SOURCE-', options.name ? `${options.name}-source` : undefined);
-    const store = options.store ?? this.nextName(`${topic}-STATE-STORE-`);
     const processor = this.nextName('KTABLE-SOURCE-', options.name);
     this.topology.addSourceWith(source, options.timestampExtractor ? { timestampExtractor: options.timestampExtractor } : {}, topic);
     this.usedTopics.add(topic);
@@ -169,11 +175,13 @@ export class KStream {
   /** @internal Writes through `<application.id>-<name>-repartition` and reads it back. */
   throughRepartition(baseName: string): KStream {
     const topic = this.builder.internalTopic(baseName);
-    const filter = `${baseName}-repartition-filter`;
+    // Kafka Streams' names: generated ones when the base is, else <base>-repartition-<role>.
+    const generated = /^KSTREAM.*-[0-9]{10}$/.test(baseName);
+    const sink = this.builder.nextName('KSTREAM-SINK-', generated ? undefined : `${baseName}-repartition-sink`);
+    const filter = this.builder.nextName('KSTREAM-FILTER-', generated ? undefined : `${baseName}-repartition-filter`);
+    const source = this.builder.nextName('KSTREAM-SOURCE-', generated ? undefined : `${baseName}-repartition-source`);
     this.builder.addProcessor(filter, dropNullKeysSupplier(), [this.node]);
-    const sink = `${baseName}-repartition-sink`;
     this.builder.topology.addSink(sink, topic, filter);
-    const source = `${baseName}-repartition-source`;
     this.builder.topology.addSource(source, topic);
     return new KStream(this.builder, source, false);
   }
@@ -183,7 +191,7 @@ export class KStream {
   }
 
   groupBy(selector: FunctionRef<'key-selector'>, options: Named = {}): KGroupedStream {
-    const name = this.builder.nextName('KSTREAM-KEY-SELECT-', undefined);
+    const name = this.builder.nextName('KSTREAM-KEY-SELECT-', options.name);
     this.builder.addProcessor(name, selectKeySupplier(selector), [this.node]);
     return new KGroupedStream(this.builder, new KStream(this.builder, name, true), options.name);
   }
@@ -198,8 +206,8 @@ export class KStream {
   }
 
   private joinTable(table: KTable, joiner: FunctionRef<'value-joiner'>, left: boolean, options: Named): KStream {
-    const stream = this.keyChanged ? this.throughRepartition(this.builder.nextName('KSTREAM-KEY-SELECT-', options.name ? `${options.name}-left` : undefined)) : this;
-    const name = this.builder.nextName('KSTREAM-JOIN-', options.name);
+    const stream = this.keyChanged ? this.throughRepartition(options.name ? `${options.name}-left` : this.node) : this;
+    const name = this.builder.nextName(left ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-', options.name);
     this.builder.addProcessor(name, streamTableJoinSupplier(table.store, joiner, left), [stream.node], [table.store]);
     return new KStream(this.builder, name, false);
   }
@@ -229,26 +237,29 @@ export class KGroupedStream {
     if (!(windows.sizeMs > 0) || !(windows.advanceMs > 0) || windows.advanceMs > windows.sizeMs || !(windows.graceMs >= 0)) {
       throw new ConfigError(`time windows need size > 0, 0 < advance ≤ size and grace ≥ 0 (got size ${windows.sizeMs}, advance ${windows.advanceMs}, grace ${windows.graceMs})`);
     }
-    return new TimeWindowedKStream(this.builder, this, windows);
+    return new TimeWindowedKStream(this, windows);
   }
 
-  /** @internal The stream to aggregate: through a repartition topic when keys changed. */
-  input(store: string): KStream {
-    return this.stream.keyChanged ? this.stream.throughRepartition(this.groupName ?? store) : this.stream;
+  /**
+   * @internal Adds an aggregation: its store (declared by `declare`), its
+   * processor, then — when keys changed — the repartition topic it reads
+   * through (Kafka Streams numbers them in this order).
+   */
+  aggregateNode(prefix: string, storeName: string | undefined, declare: (store: string) => StoreSpec | string, supplier: (store: string) => ProcessorSupplier): KTable {
+    const store = this.builder.storeName(prefix, storeName);
+    const name = this.builder.nextName(prefix);
+    const input = this.stream.keyChanged ? this.stream.throughRepartition(this.groupName ?? store) : this.stream;
+    this.builder.addProcessor(name, supplier(store), [input.node], [declare(store)]);
+    return new KTable(this.builder, name, store);
   }
 
   private aggregateWith(spec: AggregationSpec, prefix: string, options: Named): KTable {
-    const store = this.builder.nextName(`${prefix}STATE-STORE-`, options.name);
-    const input = this.input(store);
-    const name = this.builder.nextName(prefix, undefined);
-    this.builder.addProcessor(name, aggregateSupplier(store, spec), [input.node], [store]);
-    return new KTable(this.builder, name, store);
+    return this.aggregateNode(prefix, options.name, (store) => store, (store) => aggregateSupplier(store, spec));
   }
 }
 
 export class TimeWindowedKStream {
   constructor(
-    private readonly builder: StreamsBuilder,
     private readonly grouped: KGroupedStream,
     private readonly windows: TimeWindowsSpec,
   ) {}
@@ -266,15 +277,15 @@ export class TimeWindowedKStream {
   }
 
   private aggregateWith(spec: AggregationSpec, prefix: string, options: Named & { retentionMs?: number }): KTable {
-    const store = this.builder.nextName(`${prefix}STATE-STORE-`, options.name);
     const minimum = this.windows.sizeMs + this.windows.graceMs;
     const retentionMs = options.retentionMs ?? minimum;
-    if (retentionMs < minimum) throw new ConfigError(`window store '${store}': retention ${retentionMs} ms is less than window size + grace (${minimum} ms)`);
-    const input = this.grouped.input(store);
-    const name = this.builder.nextName(prefix, undefined);
-    const spec$: StoreSpec = { name: store, kind: 'window', retentionMs, windowSizeMs: this.windows.sizeMs, retainDuplicates: false };
-    this.builder.addProcessor(name, windowAggregateSupplier(store, this.windows, spec), [input.node], [spec$]);
-    return new KTable(this.builder, name, store);
+    if (retentionMs < minimum) throw new ConfigError(`window store '${options.name ?? prefix}': retention ${retentionMs} ms is less than window size + grace (${minimum} ms)`);
+    return this.grouped.aggregateNode(
+      prefix,
+      options.name,
+      (store) => ({ name: store, kind: 'window', retentionMs, windowSizeMs: this.windows.sizeMs, retainDuplicates: false }),
+      (store) => windowAggregateSupplier(store, this.windows, spec),
+    );
   }
 }
 
