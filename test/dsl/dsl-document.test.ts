@@ -1,0 +1,47 @@
+// The `dsl:` section's errors: each names the file and the field path, and a
+// function that the plugin lacks or that is of another kind is refused before
+// any record is processed.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError } from '../../runtime/errors.ts';
+import { runDryRun } from '../../runtime/testing/dry-run.ts';
+import { topologyFromDocument } from '../../runtime/topology/pipeline-file.ts';
+import { repositoryRoot } from '../support/plugins.ts';
+
+const functions = { f: { plugin: 'plugins/dsl-functions-rust' } };
+const compile = (streams: unknown[]) => topologyFromDocument({ dsl: { functions, streams } }, { file: 'app.yaml', baseDirectory: repositoryRoot });
+
+function refused(streams: unknown[], field: string, message: RegExp): void {
+  assert.throws(() => compile(streams), (error: unknown) => {
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.equal(error.context.file, 'app.yaml');
+    assert.equal(error.context.field, field);
+    assert.match(error.message, message);
+    return true;
+  });
+}
+
+test('an unknown step, a step on the wrong kind of stream, an undeclared function source and an unknown reference are refused with their field', () => {
+  refused([{ stream: 'in', steps: [{ flatMapValue: 'f.split-words' }] }], 'dsl.streams[0].steps[0]', /unknown step 'flatMapValue'/);
+  refused([{ stream: 'in', steps: ['count'] }], 'dsl.streams[0].steps[0]', /'count' applies to a grouped or windowed, not to a stream/);
+  refused([{ stream: 'in', steps: [{ filter: 'g.has-a' }] }], 'dsl.streams[0].steps[0].filter.predicate', /not <functions>.<name>/);
+  refused([{ stream: 'in', steps: [{ join: { table: 'users', joiner: 'f.join-values' } }] }], 'dsl.streams[0].steps[0].join.table', /not the name \(as:\) of an earlier table/);
+  refused([{ stream: 'in', steps: [{ to: { topic: 'out', partitions: 3 } }] }], 'dsl.streams[0].steps[0].to.partitions', /unknown field/);
+  refused([{ stream: 'in', table: 't' }], 'dsl.streams[0]', /exactly one of stream/);
+});
+
+test('a function the plugin lacks, or of another kind, fails the topology before any record', async () => {
+  for (const [step, message] of [
+    [{ filter: 'f.no-such-function' }, /has no function 'no-such-function'/],
+    [{ filter: 'f.uppercase' }, /function 'uppercase' is a value-mapper, but this step needs a predicate/],
+  ] as const) {
+    const topology = compile([{ stream: 'in', steps: [step, { to: 'out' }] }]);
+    const outputs: unknown[] = [];
+    await assert.rejects(
+      runDryRun(topology, [{ line: 1, topic: 'in', record: { key: undefined, value: new TextEncoder().encode('a'), timestamp: 1, headers: [] } }], { onOutput: (output) => outputs.push(output), onLog: () => undefined }),
+      (error: unknown) => error instanceof ConfigError && message.test(error.message),
+    );
+    assert.deepEqual(outputs, []);
+  }
+});
