@@ -29,13 +29,13 @@ import { timestampExtractorByName, type TimestampExtractorName } from '../time/t
 import { FieldReader, type DocumentOrigin } from '../topology/document-fields.ts';
 import { resolvePlugin } from '../topology/plugin-reference.ts';
 import type { Topology } from '../topology/topology.ts';
-import { KGroupedStream, KStream, KTable, StreamsBuilder, TimeWindowedKStream } from './streams-builder.ts';
+import { KGroupedStream, KStream, KTable, SessionWindowedKStream, StreamsBuilder, TimeWindowedKStream } from './streams-builder.ts';
 
-type Current = KStream | KGroupedStream | TimeWindowedKStream | KTable | undefined;
+type Current = KStream | KGroupedStream | TimeWindowedKStream | SessionWindowedKStream | KTable | undefined;
 
 /** One step's declaration: what it applies to, its argument fields, and which is the shorthand. */
 interface StepSchema {
-  on: Array<'stream' | 'grouped' | 'windowed' | 'table'>;
+  on: Array<'stream' | 'grouped' | 'windowed' | 'session' | 'table'>;
   /** Argument fields and what each holds; the first is what a plain string means. */
   fields: Record<string, FunctionKind | 'topic' | 'stream' | 'table' | 'milliseconds' | 'name'>;
   required: string[];
@@ -60,10 +60,14 @@ export const dslSteps: Record<string, StepSchema> = {
   groupBy: { on: ['stream'], fields: fn('key-selector', 'selector'), required: ['selector'] },
   join: { on: ['stream'], fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] },
   leftJoin: { on: ['stream'], fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] },
-  windowedBy: { on: ['grouped'], fields: { size: 'milliseconds', advance: 'milliseconds', grace: 'milliseconds' }, required: ['size'] },
-  count: { on: ['grouped', 'windowed'], fields: { name: 'name', retention: 'milliseconds' }, required: [] },
-  reduce: { on: ['grouped', 'windowed'], fields: { reducer: 'reducer', name: 'name', retention: 'milliseconds' }, required: ['reducer'] },
-  aggregate: { on: ['grouped', 'windowed'], fields: { initializer: 'initializer', aggregator: 'aggregator', name: 'name', retention: 'milliseconds' }, required: ['initializer', 'aggregator'] },
+  windowedBy: { on: ['grouped'], fields: { size: 'milliseconds', advance: 'milliseconds', grace: 'milliseconds', gap: 'milliseconds' }, required: [] },
+  count: { on: ['grouped', 'windowed', 'session'], fields: { name: 'name', retention: 'milliseconds' }, required: [] },
+  reduce: { on: ['grouped', 'windowed', 'session'], fields: { reducer: 'reducer', name: 'name', retention: 'milliseconds' }, required: ['reducer'] },
+  aggregate: {
+    on: ['grouped', 'windowed', 'session'],
+    fields: { initializer: 'initializer', aggregator: 'aggregator', merger: 'merger', name: 'name', retention: 'milliseconds' },
+    required: ['initializer', 'aggregator'],
+  },
   toStream: { on: ['table'], fields: { name: 'name' }, required: [] },
 };
 
@@ -148,7 +152,13 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
     const schema = dslSteps[stepName];
     if (!schema) fail(at, `unknown step '${stepName}' (steps: ${Object.keys(dslSteps).join(', ')})`);
     const field = `${at}.${stepName}`;
-    const kind = current instanceof KStream ? 'stream' : current instanceof KGroupedStream ? 'grouped' : current instanceof TimeWindowedKStream ? 'windowed' : current instanceof KTable ? 'table' : undefined;
+    const kind =
+      current instanceof KStream ? 'stream'
+      : current instanceof KGroupedStream ? 'grouped'
+      : current instanceof TimeWindowedKStream ? 'windowed'
+      : current instanceof SessionWindowedKStream ? 'session'
+      : current instanceof KTable ? 'table'
+      : undefined;
     if (!kind || !schema!.on.includes(kind)) fail(at, `'${stepName}' applies to a ${schema!.on.join(' or ')}, not to ${kind ? `a ${kind}` : 'nothing (the stream ended)'}`);
     const names = Object.keys(schema!.fields);
     const args: Record<string, unknown> = argument === undefined || argument === null ? {} : typeof argument === 'object' && !Array.isArray(argument) ? (argument as Record<string, unknown>) : { [names[0]!]: argument };
@@ -189,16 +199,28 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
       case 'join': return stream.join(reference('table', 'table') as KTable, get('joiner', 'value-joiner'), named$);
       case 'leftJoin': return stream.leftJoin(reference('table', 'table') as KTable, get('joiner', 'value-joiner'), named$);
       case 'windowedBy': {
-        const size = ms('size')!;
+        const size = ms('size');
+        const gap = ms('gap');
+        if ((size === undefined) === (gap === undefined)) fail(field, 'needs size (time windows: size, advance, grace) or gap (session windows: gap, grace)');
+        if (gap !== undefined && args.advance !== undefined) fail(`${field}.advance`, 'session windows have no advance');
         try {
-          return (current as KGroupedStream).windowedBy({ sizeMs: size, advanceMs: ms('advance') ?? size, graceMs: ms('grace') ?? 0 });
+          const grouped = current as KGroupedStream;
+          if (gap !== undefined) return grouped.windowedBySession({ gapMs: gap, graceMs: ms('grace') ?? 0 });
+          return grouped.windowedBy({ sizeMs: size!, advanceMs: ms('advance') ?? size!, graceMs: ms('grace') ?? 0 });
         } catch (error) {
           return fail(field, (error as Error).message);
         }
       }
-      case 'count': return (current as KGroupedStream | TimeWindowedKStream).count(store);
-      case 'reduce': return (current as KGroupedStream | TimeWindowedKStream).reduce(get('reducer', 'reducer'), store);
-      case 'aggregate': return (current as KGroupedStream | TimeWindowedKStream).aggregate(get('initializer', 'initializer'), get('aggregator', 'aggregator'), store);
+      case 'count': return (current as KGroupedStream | TimeWindowedKStream | SessionWindowedKStream).count(store);
+      case 'reduce': return (current as KGroupedStream | TimeWindowedKStream | SessionWindowedKStream).reduce(get('reducer', 'reducer'), store);
+      case 'aggregate': {
+        if (current instanceof SessionWindowedKStream) {
+          if (args.merger === undefined) fail(field, 'needs merger (session windows merge the aggregates of sessions a record joins)');
+          return current.aggregate(get('initializer', 'initializer'), get('aggregator', 'aggregator'), get('merger', 'merger'), store);
+        }
+        if (args.merger !== undefined) fail(`${field}.merger`, 'only session-windowed aggregations take a merger');
+        return (current as KGroupedStream | TimeWindowedKStream).aggregate(get('initializer', 'initializer'), get('aggregator', 'aggregator'), store);
+      }
       case 'toStream': return (current as KTable).toStream(named$);
     }
     return fail(at, `step '${stepName}' is declared but not wired`);

@@ -19,6 +19,7 @@ import type { StoreSpec } from '../state/store-spec.ts';
 import type { TimestampExtractorName } from '../time/timestamp-extractor.ts';
 import { Topology, TopologyBuilder } from '../topology/topology.ts';
 import { aggregateSupplier, windowAggregateSupplier, type TimeWindowsSpec } from './aggregate-operators.ts';
+import { sessionAggregateSupplier, type SessionAggregationSpec, type SessionWindowsSpec } from './session-aggregate-operator.ts';
 import type { AggregationSpec } from './aggregations.ts';
 import {
   dropNullKeysSupplier,
@@ -240,6 +241,12 @@ export class KGroupedStream {
     return new TimeWindowedKStream(this, windows);
   }
 
+  /** Session windows: a session closes after `gapMs` without records for its key. */
+  windowedBySession(windows: SessionWindowsSpec): SessionWindowedKStream {
+    if (!(windows.gapMs > 0) || !(windows.graceMs >= 0)) throw new ConfigError(`session windows need an inactivity gap > 0 and grace ≥ 0 (got gap ${windows.gapMs}, grace ${windows.graceMs})`);
+    return new SessionWindowedKStream(this, windows);
+  }
+
   /**
    * @internal Adds an aggregation: its store (declared by `declare`), its
    * processor, then — when keys changed — the repartition topic it reads
@@ -285,6 +292,37 @@ export class TimeWindowedKStream {
       options.name,
       (store) => ({ name: store, kind: 'window', retentionMs, windowSizeMs: this.windows.sizeMs, retainDuplicates: false }),
       (store) => windowAggregateSupplier(store, this.windows, spec),
+    );
+  }
+}
+
+export class SessionWindowedKStream {
+  constructor(
+    private readonly grouped: KGroupedStream,
+    private readonly windows: SessionWindowsSpec,
+  ) {}
+
+  count(options: Named & { retentionMs?: number } = {}): KTable {
+    return this.aggregateWith({ kind: 'count' }, 'KSTREAM-AGGREGATE-', options);
+  }
+
+  reduce(reducer: FunctionRef<'reducer'>, options: Named & { retentionMs?: number } = {}): KTable {
+    return this.aggregateWith({ kind: 'reduce', reducer }, 'KSTREAM-REDUCE-', options);
+  }
+
+  aggregate(initializer: FunctionRef<'initializer'>, aggregator: FunctionRef<'aggregator'>, merger: FunctionRef<'merger'>, options: Named & { retentionMs?: number } = {}): KTable {
+    return this.aggregateWith({ kind: 'aggregate', initializer, aggregator, merger }, 'KSTREAM-AGGREGATE-', options);
+  }
+
+  private aggregateWith(spec: SessionAggregationSpec, prefix: string, options: Named & { retentionMs?: number }): KTable {
+    const minimum = this.windows.gapMs + this.windows.graceMs;
+    const retentionMs = options.retentionMs ?? minimum;
+    if (retentionMs < minimum) throw new ConfigError(`session store '${options.name ?? prefix}': retention ${retentionMs} ms is less than gap + grace (${minimum} ms)`);
+    return this.grouped.aggregateNode(
+      prefix,
+      options.name,
+      (store) => ({ name: store, kind: 'session', retentionMs }),
+      (store) => sessionAggregateSupplier(store, this.windows, spec),
     );
   }
 }

@@ -115,6 +115,7 @@ class PluginFunctionSet implements FunctionSet {
       reducer: () => (aggregate, value) => present(call((guest) => guest.reduce(index, absent(aggregate), absent(value)))),
       'value-joiner': () => (key, left, right) => present(call((guest) => guest.join(index, absent(key), absent(left), absent(right)))),
       action: () => (key, value) => call((guest) => guest.act(index, absent(key), absent(value))),
+      merger: () => (key, first, second) => present(call((guest) => guest.merge(index, absent(key), absent(first), absent(second)))),
     };
     return functions[kind]() as FunctionSignatures[K];
   }

@@ -27,6 +27,7 @@ export interface FunctionSignatures {
   reducer: (aggregate: Bytes, value: Bytes) => Bytes;
   'value-joiner': (key: Bytes, left: Bytes, right: Bytes) => Bytes;
   action: (key: Bytes, value: Bytes) => void;
+  merger: (key: Bytes, aggregate1: Bytes, aggregate2: Bytes) => Bytes;
 }
 
 export type FunctionKind = keyof FunctionSignatures;
@@ -43,6 +44,7 @@ export const functionKinds: readonly FunctionKind[] = [
   'reducer',
   'value-joiner',
   'action',
+  'merger',
 ];
 
 /** Where named functions come from: a plugin, or TypeScript. Prepared once per task. */

@@ -130,6 +130,28 @@ const scenarios: Scenario[] = [
     outputTopics: ['reduced'],
   },
   {
+    name: 'session windows: count with grace (merges emit tombstones, late sessions dropped)',
+    dsl: { functions, streams: [{ stream: 'in', steps: ['groupByKey', { windowedBy: { gap: 1_500, grace: 1_000 } }, 'count', 'toStream', { to: 'sessions' }] }] },
+    inputs: generate(10, 'in', 200, { nullKeys: true, nullValues: true }),
+    outputTopics: ['sessions'],
+  },
+  {
+    name: 'session windows: reduce and aggregate with a merger, no grace',
+    dsl: {
+      functions,
+      streams: [
+        { stream: 'in', as: 'input' },
+        { from: 'input', steps: ['groupByKey', { windowedBy: { gap: 2_000 } }, { reduce: 'f.concat' }, 'toStream', { to: 'reduced' }] },
+        {
+          from: 'input',
+          steps: [{ groupBy: 'f.first-letter' }, { windowedBy: { gap: 1_000, grace: 500 } }, { aggregate: { initializer: 'f.zero', aggregator: 'f.add-length', merger: 'f.merge-lengths' } }, 'toStream', { to: 'lengths' }],
+        },
+      ],
+    },
+    inputs: generate(11, 'in', 160, { nullKeys: true }),
+    outputTopics: ['reduced', 'lengths'],
+  },
+  {
     name: 'stream-table join and left join (table updates and tombstones)',
     dsl: {
       functions,

@@ -45,7 +45,7 @@ public class DslScenario {
     static final class Current {
         Object handle; // KStream, KGroupedStream, TimeWindowedKStream or KTable
         boolean longValues;
-        Long windowSize; // set: keys are Windowed<byte[]>
+        Long windowSize; // set: keys are Windowed<byte[]>; -1: session windows
         Current(Object handle, boolean longValues, Long windowSize) { this.handle = handle; this.longValues = longValues; this.windowSize = windowSize; }
     }
 
@@ -139,7 +139,9 @@ public class DslScenario {
             case "peek": return current;
             case "merge": return new Current(((KStream<byte[], byte[]>) h).merge((KStream<byte[], byte[]>) named.get(argument(arg, "with")).handle), current.longValues, current.windowSize);
             case "to": {
-                Serde keySerde = current.windowSize != null ? WindowedSerdes.timeWindowedSerdeFrom(byte[].class, current.windowSize) : Serdes.ByteArray();
+                Serde keySerde = current.windowSize == null ? Serdes.ByteArray()
+                        : current.windowSize < 0 ? WindowedSerdes.sessionWindowedSerdeFrom(byte[].class)
+                        : WindowedSerdes.timeWindowedSerdeFrom(byte[].class, current.windowSize);
                 Serde valueSerde = current.longValues ? Serdes.Long() : Serdes.ByteArray();
                 ((KStream) h).to(argument(arg, "topic"), Produced.with(keySerde, valueSerde));
                 return null;
@@ -156,25 +158,39 @@ public class DslScenario {
                 return new Current(name.equals("join") ? stream.join(table, joiner) : stream.leftJoin(table, joiner), false, null);
             }
             case "windowedBy": {
+                if (arg.has("gap")) {
+                    long gap = ms(arg, "gap", 0), grace = ms(arg, "grace", 0);
+                    SessionWindows sessions = grace == 0 ? SessionWindows.ofInactivityGapWithNoGrace(Duration.ofMillis(gap)) : SessionWindows.ofInactivityGapAndGrace(Duration.ofMillis(gap), Duration.ofMillis(grace));
+                    return new Current(((KGroupedStream<byte[], byte[]>) h).windowedBy(sessions), false, -1L);
+                }
                 long size = ms(arg, "size", 0), advance = ms(arg, "advance", size), grace = ms(arg, "grace", 0);
                 TimeWindows windows = (grace == 0 ? TimeWindows.ofSizeWithNoGrace(Duration.ofMillis(size)) : TimeWindows.ofSizeAndGrace(Duration.ofMillis(size), Duration.ofMillis(grace))).advanceBy(Duration.ofMillis(advance));
                 return new Current(((KGroupedStream<byte[], byte[]>) h).windowedBy(windows), false, size);
             }
             case "count": {
-                Object table = h instanceof KGroupedStream ? ((KGroupedStream) h).count() : ((TimeWindowedKStream) h).count();
+                Object table = h instanceof KGroupedStream ? ((KGroupedStream) h).count()
+                        : h instanceof SessionWindowedKStream ? ((SessionWindowedKStream) h).count() : ((TimeWindowedKStream) h).count();
                 return new Current(table, true, current.windowSize);
             }
             case "reduce": {
                 String f = fn(arg, "reducer");
                 Reducer<byte[]> reducer = (a, v) -> reduce(f, a, v);
-                Object table = h instanceof KGroupedStream ? ((KGroupedStream<byte[], byte[]>) h).reduce(reducer) : ((TimeWindowedKStream<byte[], byte[]>) h).reduce(reducer);
+                Object table = h instanceof KGroupedStream ? ((KGroupedStream<byte[], byte[]>) h).reduce(reducer)
+                        : h instanceof SessionWindowedKStream ? ((SessionWindowedKStream<byte[], byte[]>) h).reduce(reducer) : ((TimeWindowedKStream<byte[], byte[]>) h).reduce(reducer);
                 return new Current(table, false, current.windowSize);
             }
             case "aggregate": {
                 String i = fn(arg, "initializer"), f = fn(arg, "aggregator");
                 Initializer<byte[]> initializer = () -> initialize(i);
                 Aggregator<byte[], byte[], byte[]> aggregator = (k, v, a) -> aggregate(f, k, v, a);
-                Object table = h instanceof KGroupedStream ? ((KGroupedStream<byte[], byte[]>) h).aggregate(initializer, aggregator) : ((TimeWindowedKStream<byte[], byte[]>) h).aggregate(initializer, aggregator);
+                Object table;
+                if (h instanceof SessionWindowedKStream) {
+                    String m = fn(arg, "merger");
+                    Merger<byte[], byte[]> merger = (k, a1, a2) -> merge(m, k, a1, a2);
+                    table = ((SessionWindowedKStream<byte[], byte[]>) h).aggregate(initializer, aggregator, merger);
+                } else {
+                    table = h instanceof KGroupedStream ? ((KGroupedStream<byte[], byte[]>) h).aggregate(initializer, aggregator) : ((TimeWindowedKStream<byte[], byte[]>) h).aggregate(initializer, aggregator);
+                }
                 return new Current(table, false, current.windowSize);
             }
             case "toStream": return new Current(((KTable) h).toStream(), current.longValues, current.windowSize);
@@ -247,6 +263,14 @@ public class DslScenario {
         return switch (f) {
             case "concat" -> bytes(orNull(a) + "," + orNull(v));
             case "sum" -> longBytes(longOf(a) + longOf(v));
+            default -> throw new IllegalArgumentException(f);
+        };
+    }
+
+    static byte[] merge(String f, byte[] k, byte[] a, byte[] b) {
+        return switch (f) {
+            case "merge-lengths" -> longBytes(longOf(a) + longOf(b));
+            case "merge-strings" -> bytes(orNull(a) + "|" + orNull(b));
             default -> throw new IllegalArgumentException(f);
         };
     }

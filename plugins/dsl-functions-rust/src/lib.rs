@@ -99,6 +99,12 @@ fn register(_config: &Config, f: &mut Registry) -> Result<(), String> {
         Ok(Some(format!("{left}+{right}").into_bytes()))
     });
     f.action("nothing", |_key, _value| Ok(()));
+    f.merger("merge-lengths", |_key, a, b| Ok(Some((long(a)? + long(b)?).to_be_bytes().to_vec())));
+    f.merger("merge-strings", |_key, a, b| {
+        let a = text(a)?.unwrap_or("null");
+        let b = text(b)?.unwrap_or("null");
+        Ok(Some(format!("{a}|{b}").into_bytes()))
+    });
     Ok(())
 }
 

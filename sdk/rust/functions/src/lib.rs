@@ -65,6 +65,7 @@ enum Function {
     Reducer(Box<dyn Fn(In, In) -> Outcome<Bytes>>),
     ValueJoiner(Box<dyn Fn(In, In, In) -> Outcome<Bytes>>),
     Action(Box<dyn Fn(In, In) -> Outcome<()>>),
+    Merger(Box<dyn Fn(In, In, In) -> Outcome<Bytes>>),
 }
 
 impl Function {
@@ -81,6 +82,7 @@ impl Function {
             Function::Reducer(_) => FunctionKind::Reducer,
             Function::ValueJoiner(_) => FunctionKind::ValueJoiner,
             Function::Action(_) => FunctionKind::Action,
+            Function::Merger(_) => FunctionKind::Merger,
         }
     }
 }
@@ -131,6 +133,8 @@ impl Registry {
         value_joiner, ValueJoiner, (In, In, In) -> Bytes);
     register!(/// peek, foreach: `(key, value)`
         action, Action, (In, In) -> ());
+    register!(/// session merger: `(key, aggregate so far, next session's aggregate) -> merged`
+        merger, Merger, (In, In, In) -> Bytes);
 }
 
 #[doc(hidden)]
@@ -154,6 +158,7 @@ fn kind_name(kind: FunctionKind) -> &'static str {
         FunctionKind::Reducer => "reducer",
         FunctionKind::ValueJoiner => "value-joiner",
         FunctionKind::Action => "action",
+        FunctionKind::Merger => "merger",
     }
 }
 
@@ -220,6 +225,9 @@ impl Slot {
     pub fn join(&self, i: u32, k: Bytes, l: Bytes, r: Bytes) -> Outcome<Bytes> {
         self.with(i, |f| match f { Function::ValueJoiner(f) => Some(f(k.as_deref(), l.as_deref(), r.as_deref())), _ => None })
     }
+    pub fn merge(&self, i: u32, k: Bytes, a: Bytes, b: Bytes) -> Outcome<Bytes> {
+        self.with(i, |f| match f { Function::Merger(f) => Some(f(k.as_deref(), a.as_deref(), b.as_deref())), _ => None })
+    }
     pub fn act(&self, i: u32, k: Bytes, v: Bytes) -> Outcome<()> {
         self.with(i, |f| match f { Function::Action(f) => Some(f(k.as_deref(), v.as_deref())), _ => None })
     }
@@ -258,6 +266,7 @@ macro_rules! export_functions {
                 fn reduce(i: u32, a: Bytes, v: Bytes) -> ::std::result::Result<Bytes, ::std::string::String> { SLOT.reduce(i, a, v) }
                 fn join(i: u32, k: Bytes, l: Bytes, r: Bytes) -> ::std::result::Result<Bytes, ::std::string::String> { SLOT.join(i, k, l, r) }
                 fn act(i: u32, k: Bytes, v: Bytes) -> ::std::result::Result<(), ::std::string::String> { SLOT.act(i, k, v) }
+                fn merge(i: u32, k: Bytes, a: Bytes, b: Bytes) -> ::std::result::Result<Bytes, ::std::string::String> { SLOT.merge(i, k, a, b) }
             }
             $crate::bindings::__export_functions_world!(EddyFunctionsExports with_types_in $crate::bindings);
         };

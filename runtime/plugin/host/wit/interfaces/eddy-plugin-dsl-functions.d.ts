@@ -27,6 +27,10 @@ export function aggregate(function_: number, key: Uint8Array | undefined, value:
 export function reduce(function_: number, aggregate: Uint8Array | undefined, value: Uint8Array | undefined): Uint8Array | undefined;
 export function join(function_: number, key: Uint8Array | undefined, left: Uint8Array | undefined, right: Uint8Array | undefined): Uint8Array | undefined;
 export function act(function_: number, key: Uint8Array | undefined, value: Uint8Array | undefined): void;
+/**
+ * `aggregate1` is the aggregate merged so far, `aggregate2` the next session's.
+ */
+export function merge(function_: number, key: Uint8Array | undefined, aggregate1: Uint8Array | undefined, aggregate2: Uint8Array | undefined): Uint8Array | undefined;
 export type Config = import('./eddy-plugin-types.js').Config;
 /**
  * What a function does, and so which export the host calls it through.
@@ -65,8 +69,11 @@ export type Config = import('./eddy-plugin-types.js').Config;
  * ## `"action"`
  * 
  * `act`: peek and foreach.
+ * ## `"merger"`
+ * 
+ * `merge`: combines the aggregates of two sessions that a record joins.
  */
-export type FunctionKind = 'predicate' | 'key-value-mapper' | 'value-mapper' | 'key-selector' | 'flat-mapper' | 'flat-value-mapper' | 'initializer' | 'aggregator' | 'reducer' | 'value-joiner' | 'action';
+export type FunctionKind = 'predicate' | 'key-value-mapper' | 'value-mapper' | 'key-selector' | 'flat-mapper' | 'flat-value-mapper' | 'initializer' | 'aggregator' | 'reducer' | 'value-joiner' | 'action' | 'merger';
 /**
  * One function the plugin provides.
  */
