@@ -29,9 +29,10 @@ import { timestampExtractorByName, type TimestampExtractorName } from '../time/t
 import { FieldReader, type DocumentOrigin } from '../topology/document-fields.ts';
 import { resolvePlugin } from '../topology/plugin-reference.ts';
 import type { Topology } from '../topology/topology.ts';
-import { KGroupedStream, KStream, KTable, SessionWindowedKStream, StreamsBuilder, TimeWindowedKStream } from './streams-builder.ts';
+import { KGroupedStream, KStream, KTable, SessionWindowedKStream, SlidingWindowedKStream, StreamsBuilder, TimeWindowedKStream } from './streams-builder.ts';
 
-type Current = KStream | KGroupedStream | TimeWindowedKStream | SessionWindowedKStream | KTable | undefined;
+type Windowed = TimeWindowedKStream | SlidingWindowedKStream;
+type Current = KStream | KGroupedStream | Windowed | SessionWindowedKStream | KTable | undefined;
 
 /** One step's declaration: what it applies to, its argument fields, and which is the shorthand. */
 interface StepSchema {
@@ -60,7 +61,7 @@ export const dslSteps: Record<string, StepSchema> = {
   groupBy: { on: ['stream'], fields: fn('key-selector', 'selector'), required: ['selector'] },
   join: { on: ['stream'], fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] },
   leftJoin: { on: ['stream'], fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] },
-  windowedBy: { on: ['grouped'], fields: { size: 'milliseconds', advance: 'milliseconds', grace: 'milliseconds', gap: 'milliseconds' }, required: [] },
+  windowedBy: { on: ['grouped'], fields: { size: 'milliseconds', advance: 'milliseconds', grace: 'milliseconds', gap: 'milliseconds', sliding: 'milliseconds' }, required: [] },
   count: { on: ['grouped', 'windowed', 'session'], fields: { name: 'name', retention: 'milliseconds' }, required: [] },
   reduce: { on: ['grouped', 'windowed', 'session'], fields: { reducer: 'reducer', name: 'name', retention: 'milliseconds' }, required: ['reducer'] },
   aggregate: {
@@ -155,7 +156,7 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
     const kind =
       current instanceof KStream ? 'stream'
       : current instanceof KGroupedStream ? 'grouped'
-      : current instanceof TimeWindowedKStream ? 'windowed'
+      : current instanceof TimeWindowedKStream || current instanceof SlidingWindowedKStream ? 'windowed'
       : current instanceof SessionWindowedKStream ? 'session'
       : current instanceof KTable ? 'table'
       : undefined;
@@ -201,25 +202,29 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
       case 'windowedBy': {
         const size = ms('size');
         const gap = ms('gap');
-        if ((size === undefined) === (gap === undefined)) fail(field, 'needs size (time windows: size, advance, grace) or gap (session windows: gap, grace)');
-        if (gap !== undefined && args.advance !== undefined) fail(`${field}.advance`, 'session windows have no advance');
+        const sliding = ms('sliding');
+        if ([size, gap, sliding].filter((entry) => entry !== undefined).length !== 1) {
+          fail(field, 'needs one of size (time windows: size, advance, grace), gap (session windows: gap, grace) or sliding (sliding windows: the time difference, grace)');
+        }
+        if (size === undefined && args.advance !== undefined) fail(`${field}.advance`, 'only time windows (size) have an advance');
         try {
           const grouped = current as KGroupedStream;
           if (gap !== undefined) return grouped.windowedBySession({ gapMs: gap, graceMs: ms('grace') ?? 0 });
+          if (sliding !== undefined) return grouped.windowedBySliding({ differenceMs: sliding, graceMs: ms('grace') ?? 0 });
           return grouped.windowedBy({ sizeMs: size!, advanceMs: ms('advance') ?? size!, graceMs: ms('grace') ?? 0 });
         } catch (error) {
           return fail(field, (error as Error).message);
         }
       }
-      case 'count': return (current as KGroupedStream | TimeWindowedKStream | SessionWindowedKStream).count(store);
-      case 'reduce': return (current as KGroupedStream | TimeWindowedKStream | SessionWindowedKStream).reduce(get('reducer', 'reducer'), store);
+      case 'count': return (current as KGroupedStream | Windowed | SessionWindowedKStream).count(store);
+      case 'reduce': return (current as KGroupedStream | Windowed | SessionWindowedKStream).reduce(get('reducer', 'reducer'), store);
       case 'aggregate': {
         if (current instanceof SessionWindowedKStream) {
           if (args.merger === undefined) fail(field, 'needs merger (session windows merge the aggregates of sessions a record joins)');
           return current.aggregate(get('initializer', 'initializer'), get('aggregator', 'aggregator'), get('merger', 'merger'), store);
         }
         if (args.merger !== undefined) fail(`${field}.merger`, 'only session-windowed aggregations take a merger');
-        return (current as KGroupedStream | TimeWindowedKStream).aggregate(get('initializer', 'initializer'), get('aggregator', 'aggregator'), store);
+        return (current as KGroupedStream | Windowed).aggregate(get('initializer', 'initializer'), get('aggregator', 'aggregator'), store);
       }
       case 'toStream': return (current as KTable).toStream(named$);
     }

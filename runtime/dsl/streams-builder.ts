@@ -19,6 +19,7 @@ import type { StoreSpec } from '../state/store-spec.ts';
 import type { TimestampExtractorName } from '../time/timestamp-extractor.ts';
 import { Topology, TopologyBuilder } from '../topology/topology.ts';
 import { aggregateSupplier, windowAggregateSupplier, type TimeWindowsSpec } from './aggregate-operators.ts';
+import { slidingAggregateSupplier, type SlidingWindowsSpec } from './sliding-aggregate-operator.ts';
 import { sessionAggregateSupplier, type SessionAggregationSpec, type SessionWindowsSpec } from './session-aggregate-operator.ts';
 import type { AggregationSpec } from './aggregations.ts';
 import {
@@ -241,6 +242,12 @@ export class KGroupedStream {
     return new TimeWindowedKStream(this, windows);
   }
 
+  /** Sliding windows: every window of `differenceMs` (inclusive) that holds records. */
+  windowedBySliding(windows: SlidingWindowsSpec): SlidingWindowedKStream {
+    if (!(windows.differenceMs > 0) || !(windows.graceMs >= 0)) throw new ConfigError(`sliding windows need a time difference > 0 and grace ≥ 0 (got ${windows.differenceMs}, grace ${windows.graceMs})`);
+    return new SlidingWindowedKStream(this, windows);
+  }
+
   /** Session windows: a session closes after `gapMs` without records for its key. */
   windowedBySession(windows: SessionWindowsSpec): SessionWindowedKStream {
     if (!(windows.gapMs > 0) || !(windows.graceMs >= 0)) throw new ConfigError(`session windows need an inactivity gap > 0 and grace ≥ 0 (got gap ${windows.gapMs}, grace ${windows.graceMs})`);
@@ -292,6 +299,38 @@ export class TimeWindowedKStream {
       options.name,
       (store) => ({ name: store, kind: 'window', retentionMs, windowSizeMs: this.windows.sizeMs, retainDuplicates: false }),
       (store) => windowAggregateSupplier(store, this.windows, spec),
+    );
+  }
+}
+
+export class SlidingWindowedKStream {
+  constructor(
+    private readonly grouped: KGroupedStream,
+    private readonly windows: SlidingWindowsSpec,
+  ) {}
+
+  count(options: Named & { retentionMs?: number } = {}): KTable {
+    return this.aggregateWith({ kind: 'count' }, 'KSTREAM-AGGREGATE-', options);
+  }
+
+  reduce(reducer: FunctionRef<'reducer'>, options: Named & { retentionMs?: number } = {}): KTable {
+    return this.aggregateWith({ kind: 'reduce', reducer }, 'KSTREAM-REDUCE-', options);
+  }
+
+  aggregate(initializer: FunctionRef<'initializer'>, aggregator: FunctionRef<'aggregator'>, options: Named & { retentionMs?: number } = {}): KTable {
+    return this.aggregateWith({ kind: 'aggregate', initializer, aggregator }, 'KSTREAM-AGGREGATE-', options);
+  }
+
+  private aggregateWith(spec: AggregationSpec, prefix: string, options: Named & { retentionMs?: number }): KTable {
+    // Windows back to t − 2d are read to build new ones (SlidingWindowedKStreamImpl).
+    const minimum = 2 * this.windows.differenceMs + this.windows.graceMs;
+    const retentionMs = options.retentionMs ?? minimum;
+    if (retentionMs < minimum) throw new ConfigError(`window store '${options.name ?? prefix}': retention ${retentionMs} ms is less than 2 × time difference + grace (${minimum} ms)`);
+    return this.grouped.aggregateNode(
+      prefix,
+      options.name,
+      (store) => ({ name: store, kind: 'window', retentionMs, windowSizeMs: this.windows.differenceMs, retainDuplicates: false }),
+      (store) => slidingAggregateSupplier(store, this.windows, spec),
     );
   }
 }

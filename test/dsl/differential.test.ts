@@ -152,6 +152,25 @@ const scenarios: Scenario[] = [
     outputTopics: ['reduced', 'lengths'],
   },
   {
+    name: 'sliding windows: count with grace, and aggregate after a repartition without grace',
+    dsl: {
+      functions,
+      streams: [
+        { stream: 'in', as: 'input' },
+        { from: 'input', steps: ['groupByKey', { windowedBy: { sliding: 2_000, grace: 1_500 } }, 'count', 'toStream', { to: 'counts' }] },
+        { from: 'input', steps: [{ groupBy: 'f.first-letter' }, { windowedBy: { sliding: 1_000 } }, { aggregate: { initializer: 'f.empty-string', aggregator: 'f.append' } }, 'toStream', { to: 'appended' }] },
+      ],
+    },
+    inputs: generate(12, 'in', 200, { nullKeys: true, nullValues: true, start: 300 }),
+    outputTopics: ['counts', 'appended'],
+  },
+  {
+    name: 'sliding windows: reduce (records before the time difference go to the combined window)',
+    dsl: { functions, streams: [{ stream: 'in', steps: ['groupByKey', { windowedBy: { sliding: 5_000, grace: 3_000 } }, { reduce: 'f.concat' }, 'toStream', { to: 'reduced' }] }] },
+    inputs: generate(13, 'in', 120, { start: 0 }),
+    outputTopics: ['reduced'],
+  },
+  {
     name: 'stream-table join and left join (table updates and tombstones)',
     dsl: {
       functions,

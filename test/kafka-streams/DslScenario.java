@@ -163,6 +163,11 @@ public class DslScenario {
                     SessionWindows sessions = grace == 0 ? SessionWindows.ofInactivityGapWithNoGrace(Duration.ofMillis(gap)) : SessionWindows.ofInactivityGapAndGrace(Duration.ofMillis(gap), Duration.ofMillis(grace));
                     return new Current(((KGroupedStream<byte[], byte[]>) h).windowedBy(sessions), false, -1L);
                 }
+                if (arg.has("sliding")) {
+                    long difference = ms(arg, "sliding", 0), grace = ms(arg, "grace", 0);
+                    SlidingWindows sliding = grace == 0 ? SlidingWindows.ofTimeDifferenceWithNoGrace(Duration.ofMillis(difference)) : SlidingWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(difference), Duration.ofMillis(grace));
+                    return new Current(((KGroupedStream<byte[], byte[]>) h).windowedBy(sliding), false, difference);
+                }
                 long size = ms(arg, "size", 0), advance = ms(arg, "advance", size), grace = ms(arg, "grace", 0);
                 TimeWindows windows = (grace == 0 ? TimeWindows.ofSizeWithNoGrace(Duration.ofMillis(size)) : TimeWindows.ofSizeAndGrace(Duration.ofMillis(size), Duration.ofMillis(grace))).advanceBy(Duration.ofMillis(advance));
                 return new Current(((KGroupedStream<byte[], byte[]>) h).windowedBy(windows), false, size);

@@ -1,0 +1,286 @@
+// A Streams-DSL application (`topology: { dsl: … }`) on the real broker under
+// exactly_once_v2, with two instances and a SIGKILL mid-stream: a table and a
+// stream on co-partitioned topics, and three sub-topologies —
+//   0: users (table) + clicks → leftJoin users (f.join-values) → enriched;
+//      clicks → groupBy f.first-letter → letter-counts-repartition;
+//      clicks → repartition (by-user) → by-user-repartition
+//   1: by-user-repartition → groupByKey → windowedBy 5 s → count → window-counts
+//   2: letter-counts-repartition → count → letter-counts
+// The committed output (read with Apache Kafka's Java consumer,
+// read_committed, bytes as they are) must be what Kafka Streams 4.4 commits
+// for the same input: every count's updates exactly 1..n, one enriched record
+// per click. (test/dsl/differential.test.ts checks the per-record semantics
+// against Kafka Streams itself; this checks exactly-once through a kill.)
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { produceRecords, type SimpleRecord } from '../../runtime/kafka/kafka-client.ts';
+import { brokerLibraries } from '../../scripts/kafka/local-broker.ts';
+import { AppProcess, brokers, createTopics, readAll, startApp, uniqueName, waitFor } from '../support/kafka.ts';
+import { pluginDirectory, repositoryRoot } from '../support/plugins.ts';
+import { temporaryDirectory } from '../support/temporary.ts';
+
+const partitions = 3;
+const windowSizeMs = 5000;
+
+interface BytesRecord {
+  partition: number;
+  offset: number;
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+/** Reads a topic read_committed with Kafka's Java consumer (scripts/chaos/ReadCommitted.java), keeping the bytes. */
+function readCommittedBytes(bootstrap: string, topic: string): BytesRecord[] {
+  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+  const result = spawnSync(java, ['-Xmx256m', '-cp', `${brokerLibraries()}/*`, join(repositoryRoot, 'scripts/chaos/ReadCommitted.java'), bootstrap, topic], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 360_000,
+  });
+  if (result.status !== 0) throw new Error(`the Java reader failed on ${topic} (exit ${result.status}): ${result.stderr.slice(-2000)}`);
+  const decode = (text: string) => (text === '-' ? null : Buffer.from(text, 'base64'));
+  return result.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((row) => {
+      const [partition, offset, timestamp, key, value] = row.split(' ');
+      return { partition: Number(partition), offset: Number(offset), timestamp: Number(timestamp), key: decode(key!), value: decode(value!) };
+    })
+    .sort((a, b) => a.partition - b.partition || a.offset - b.offset);
+}
+
+/** A Kafka LongSerde value: 8 bytes, big-endian. */
+function long(bytes: Buffer | null, what: string): number {
+  assert.ok(bytes !== null && bytes.length === 8, `${what}: a Long is 8 bytes, got ${bytes === null ? 'null' : `${bytes.length} bytes (${bytes.toString('hex')})`}`);
+  return Number(bytes.readBigInt64BE(0));
+}
+
+/** For each key, its values in committed order (a key's updates all go to one partition: offset order). */
+function sequences(records: BytesRecord[], keyOf: (record: BytesRecord) => string): Map<string, number[]> {
+  const result = new Map<string, number[]>();
+  for (const record of records) {
+    const key = keyOf(record);
+    const list = result.get(key) ?? [];
+    list.push(long(record.value, `value of ${key}`));
+    result.set(key, list);
+  }
+  return result;
+}
+
+const oneToN = (n: number) => Array.from({ length: n }, (_, index) => index + 1);
+
+/** A deterministic generator (LCG), as the other Kafka tests use. */
+function generator(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state;
+  };
+}
+
+test('a DSL application (join, repartitioned count, windowed count) under exactly_once_v2: a SIGKILL mid-stream changes no committed output', { timeout: 300_000 }, async () => {
+  const started = Date.now();
+  const applicationId = uniqueName('dsl-eos');
+  const topics = {
+    users: `${applicationId}-users`,
+    clicks: `${applicationId}-clicks`,
+    enriched: `${applicationId}-enriched`,
+    letterCounts: `${applicationId}-letter-counts`,
+    windowCounts: `${applicationId}-window-counts`,
+  };
+  await createTopics(Object.values(topics).map((topic) => ({ topic, partitions })));
+  const bootstrap = await brokers();
+
+  const app = (stateDir: string) => `
+application.id: ${applicationId}
+bootstrap.servers: \${KAFKA_BROKERS}
+processing.guarantee: exactly_once_v2
+commit.interval.ms: 200
+session.timeout.ms: 6000
+state.dir: ${stateDir}
+admin.listener: 127.0.0.1:0
+topology:
+  dsl:
+    functions:
+      f: { plugin: ${pluginDirectory('dsl-functions-rust')} }
+    streams:
+      - table: ${topics.users}
+        store: users
+        as: users
+      - stream: ${topics.clicks}
+        as: clicks
+      - from: clicks
+        steps:
+          - leftJoin: { table: users, joiner: f.join-values }
+          - to: ${topics.enriched}
+      - from: clicks
+        steps:
+          - groupBy: f.first-letter
+          - count: { name: letter-counts }
+          - toStream
+          - to: ${topics.letterCounts}
+      - from: clicks
+        steps:
+          - repartition: { name: by-user }
+          - groupByKey
+          - windowedBy: { size: ${windowSizeMs}, grace: 60000 }
+          - count: { name: window-counts }
+          - toStream
+          - to: ${topics.windowCounts}
+`;
+  // Three sub-topologies (above) × three partitions.
+  const allTasks = ['0', '1', '2'].flatMap((subTopology) => Array.from({ length: partitions }, (_, partition) => `${subTopology}_${partition}`)).sort();
+  const covered = async (apps: AppProcess[]) => {
+    const owned = (await Promise.all(apps.map((instance) => instance.activeTasks()))).flat().sort();
+    return JSON.stringify(owned) === JSON.stringify(allTasks);
+  };
+
+  // ---- the input, and what Kafka Streams would commit for it ----------------
+  // The table: u0…u9, u1 updated, u2 deleted (u10, u11 never exist). Produced
+  // and processed before any click, so every join is deterministic.
+  const users: SimpleRecord[] = [
+    ...Array.from({ length: 10 }, (_, index) => ({ key: `u${index}`, value: `name-${index}` })),
+    { key: 'u1', value: 'Ann' },
+    { key: 'u2', value: null },
+  ];
+  const table = new Map<string, string>();
+  for (const user of users) {
+    if (user.value === null) table.delete(user.key!);
+    else table.set(user.key!, user.value);
+  }
+  // Clicks: timestamps from a recent 5 s boundary, 40 ms apart (~5 windows per
+  // user); the grace (60 s) exceeds their span, so no click is ever late, in
+  // whatever order the repartitioned records arrive.
+  const base = Math.floor((Date.now() - 120_000) / windowSizeMs) * windowSizeMs;
+  const words = ['apple', 'avocado', 'banana', 'cherry', 'date', 'elder', 'fig', 'grape', 'kiwi', 'kumquat'];
+  const next = generator(20261128);
+  const clickCount = 600;
+  const clicks: SimpleRecord[] = Array.from({ length: clickCount }, (_, index) => ({
+    key: `u${next() % 12}`,
+    value: `${words[next() % words.length]}-${index}`,
+    timestamp: base + index * 40,
+  }));
+  const expectedEnriched = clicks.map((click) => `${click.key}\t${click.value}+${table.get(click.key!) ?? 'null'}`).sort();
+  const expectedLetters = new Map<string, number>();
+  const expectedWindows = new Map<string, number>();
+  for (const click of clicks) {
+    const letter = click.value![0]!;
+    expectedLetters.set(letter, (expectedLetters.get(letter) ?? 0) + 1);
+    const window = `${click.key}@${click.timestamp! - (click.timestamp! % windowSizeMs)}`;
+    expectedWindows.set(window, (expectedWindows.get(window) ?? 0) + 1);
+  }
+
+  const stateDirs = [temporaryDirectory('eddy-dsl-a-'), temporaryDirectory('eddy-dsl-b-')];
+  const instances: AppProcess[] = [];
+  const start = async (name: string, index: number) => {
+    const instance = await startApp(name, app(stateDirs[index]!));
+    instances.push(instance);
+    return instance;
+  };
+  const log = (line: string) => process.stderr.write(`[dsl-application ${((Date.now() - started) / 1000).toFixed(1)} s] ${line}\n`);
+  const produceChunks = async (records: SimpleRecord[], afterFirst?: () => Promise<void>) => {
+    for (let offset = 0; offset < records.length; offset += 25) {
+      await produceRecords(bootstrap, topics.clicks, records.slice(offset, offset + 25));
+      if (offset === 0 && afterFirst) await afterFirst();
+    }
+  };
+  const committedCounts = async () => ({
+    enriched: (await readAll(topics.enriched)).length,
+    letters: (await readAll(topics.letterCounts)).length,
+    windows: (await readAll(topics.windowCounts)).length,
+  });
+
+  try {
+    let first = await start('first', 0);
+    const second = await start('second', 1);
+    await waitFor('the two instances to split the nine tasks', async () => (await first.activeTasks()).length > 0 && (await second.activeTasks()).length > 0 && (await covered([first, second])), 120_000);
+    log('both instances run');
+
+    // The table first; wait until its changelog (timestamp ‖ value) holds it, committed.
+    await produceRecords(bootstrap, topics.users, users.map((user) => ({ ...user, timestamp: base - 1000 })));
+    await waitFor('the users table to be processed and committed', async () => {
+      const latest = new Map<string, string | null>();
+      for (const record of await readAll(`${applicationId}-users-changelog`)) latest.set(record.key!, record.value);
+      return [...new Set(users.map((user) => user.key!))].every((key) => {
+        const name = table.get(key);
+        const value = latest.get(key);
+        return name === undefined ? value === null : value !== undefined && value !== null && value.endsWith(name);
+      });
+    }, 90_000, 500);
+    log('the users table is committed');
+
+    // A third of the clicks; once some are committed, more are produced and
+    // the first instance is killed while they are.
+    const third = clickCount / 3;
+    await produceChunks(clicks.slice(0, third));
+    await waitFor('the first clicks to be committed', async () => (await readAll(topics.enriched)).length >= 25, 90_000, 200);
+    await produceChunks(clicks.slice(third, 2 * third), async () => {
+      first.kill('SIGKILL');
+      await first.waitExit();
+      log('SIGKILL of the first instance, while clicks are being produced');
+    });
+    await waitFor('the survivor to own every task', () => covered([second]), 120_000);
+    log('the survivor owns every task');
+
+    // The rest of the clicks while the first instance restarts (same state.dir) and rejoins.
+    const rest = produceChunks(clicks.slice(2 * third));
+    first = await start('first-restarted', 0);
+    await rest;
+    await waitFor('the restarted instance to take tasks again', async () => (await first.activeTasks()).length > 0 && (await covered([first, second])), 120_000);
+    log('the restarted instance runs tasks; all clicks produced');
+
+    await waitFor('every output to be committed', async () => {
+      const counts = await committedCounts();
+      return counts.enriched >= clickCount && counts.letters >= clickCount && counts.windows >= clickCount;
+    }, 120_000, 1000);
+    log('every output is committed');
+    assert.equal(await first.stop(), 0, 'the restarted instance stops cleanly');
+    assert.equal(await second.stop(), 0, 'the second instance stops cleanly');
+
+    // ---- the committed output, bytes as they are ------------------------------
+    const enriched = readCommittedBytes(bootstrap, topics.enriched);
+    const letterCounts = readCommittedBytes(bootstrap, topics.letterCounts);
+    const windowCounts = readCommittedBytes(bootstrap, topics.windowCounts);
+    log(`read committed: ${enriched.length} enriched, ${letterCounts.length} letter counts, ${windowCounts.length} window counts`);
+
+    // enriched: exactly one record per click, `<click>+<name>` (or +null).
+    const actualEnriched = enriched.map((record) => `${record.key?.toString('utf8')}\t${record.value?.toString('utf8')}`).sort();
+    const counted = (list: string[]) => list.reduce((map, item) => map.set(item, (map.get(item) ?? 0) + 1), new Map<string, number>());
+    const [want, got] = [counted(expectedEnriched), counted(actualEnriched)];
+    const missing = [...want.keys()].filter((item) => !got.has(item));
+    const duplicated = [...got].filter(([, count]) => count > 1).map(([item]) => item);
+    const unexpected = [...got.keys()].filter((item) => !want.has(item));
+    assert.deepEqual({ missing, duplicated, unexpected }, { missing: [], duplicated: [], unexpected: [] }, 'enriched: one output per click');
+    assert.equal(enriched.length, clickCount);
+
+    // letter-counts: key = the letter, updates exactly 1..n (Longs).
+    const letters = sequences(letterCounts, (record) => record.key?.toString('utf8') ?? '<null>');
+    assert.deepEqual([...letters.keys()].sort(), [...expectedLetters.keys()].sort(), 'letter-counts: every first letter, and only those');
+    for (const [letter, n] of expectedLetters) {
+      assert.deepEqual(letters.get(letter), oneToN(n), `letter-counts of '${letter}': committed updates are exactly 1..${n}`);
+    }
+
+    // window-counts: key = user key ‖ 8-byte big-endian window start, updates exactly 1..n.
+    const windows = sequences(windowCounts, (record) => {
+      assert.ok(record.key !== null && record.key.length > 8, `a windowed key is key ‖ 8-byte start, got ${record.key?.toString('hex')}`);
+      return `${record.key.subarray(0, record.key.length - 8).toString('utf8')}@${record.key.readBigInt64BE(record.key.length - 8)}`;
+    });
+    assert.deepEqual([...windows.keys()].sort(), [...expectedWindows.keys()].sort(), 'window-counts: every (user, window), and only those');
+    for (const [window, n] of expectedWindows) {
+      assert.deepEqual(windows.get(window), oneToN(n), `window-counts of ${window}: committed updates are exactly 1..${n}`);
+    }
+    log(`done: ${expectedLetters.size} letters, ${expectedWindows.size} windows, ${clickCount} clicks`);
+  } catch (error) {
+    for (const instance of instances) {
+      const notable = instance.output.split('\n').filter((line) => /warn|error|fail|fenc|abort/i.test(line));
+      process.stderr.write(`---- ${instance.name}: ${notable.length} warning/error lines (last 60) ----\n${notable.slice(-60).join('\n')}\n`);
+    }
+    throw error;
+  } finally {
+    for (const instance of instances) instance.kill('SIGKILL');
+  }
+});
