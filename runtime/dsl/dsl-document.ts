@@ -70,6 +70,7 @@ export const dslSteps: Record<string, StepSchema> = {
     required: ['initializer', 'aggregator'],
   },
   toStream: { on: ['table'], fields: { name: 'name' }, required: [] },
+  suppress: { on: ['table'], fields: { until: 'name', name: 'name' }, required: ['until'] },
 };
 
 const sourceFields = ['stream', 'table', 'from', 'steps', 'as', 'name', 'store', 'timestamp.extractor'];
@@ -227,6 +228,14 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
         return (current as KGroupedStream | Windowed).aggregate(get('initializer', 'initializer'), get('aggregator', 'aggregator'), store);
       }
       case 'toStream': return (current as KTable).toStream(named$);
+      case 'suppress': {
+        if (args.until !== 'window-closes') fail(`${field}.until`, "only 'window-closes' is supported (Suppressed.untilWindowCloses)");
+        try {
+          return (current as KTable).suppressUntilWindowCloses(named$);
+        } catch (error) {
+          return fail(field, (error as Error).message);
+        }
+      }
     }
     return fail(at, `step '${stepName}' is declared but not wired`);
   }

@@ -19,6 +19,7 @@ import type { StoreSpec } from '../state/store-spec.ts';
 import type { TimestampExtractorName } from '../time/timestamp-extractor.ts';
 import { Topology, TopologyBuilder } from '../topology/topology.ts';
 import { aggregateSupplier, windowAggregateSupplier, type TimeWindowsSpec } from './aggregate-operators.ts';
+import { suppressSupplier, type WindowClosing } from './suppress-operator.ts';
 import { slidingAggregateSupplier, type SlidingWindowsSpec } from './sliding-aggregate-operator.ts';
 import { sessionAggregateSupplier, type SessionAggregationSpec, type SessionWindowsSpec } from './session-aggregate-operator.ts';
 import type { AggregationSpec } from './aggregations.ts';
@@ -259,12 +260,12 @@ export class KGroupedStream {
    * processor, then — when keys changed — the repartition topic it reads
    * through (Kafka Streams numbers them in this order).
    */
-  aggregateNode(prefix: string, storeName: string | undefined, declare: (store: string) => StoreSpec | string, supplier: (store: string) => ProcessorSupplier): KTable {
+  aggregateNode(prefix: string, storeName: string | undefined, declare: (store: string) => StoreSpec | string, supplier: (store: string) => ProcessorSupplier, closing?: WindowClosing): KTable {
     const store = this.builder.storeName(prefix, storeName);
     const name = this.builder.nextName(prefix);
     const input = this.stream.keyChanged ? this.stream.throughRepartition(this.groupName ?? store) : this.stream;
     this.builder.addProcessor(name, supplier(store), [input.node], [declare(store)]);
-    return new KTable(this.builder, name, store);
+    return new KTable(this.builder, name, store, closing);
   }
 
   private aggregateWith(spec: AggregationSpec, prefix: string, options: Named): KTable {
@@ -299,6 +300,7 @@ export class TimeWindowedKStream {
       options.name,
       (store) => ({ name: store, kind: 'window', retentionMs, windowSizeMs: this.windows.sizeMs, retainDuplicates: false }),
       (store) => windowAggregateSupplier(store, this.windows, spec),
+      { endOf: (key) => windowStartOf(key) + this.windows.sizeMs, suppressMs: this.windows.graceMs },
     );
   }
 }
@@ -331,6 +333,7 @@ export class SlidingWindowedKStream {
       options.name,
       (store) => ({ name: store, kind: 'window', retentionMs, windowSizeMs: this.windows.differenceMs, retainDuplicates: false }),
       (store) => slidingAggregateSupplier(store, this.windows, spec),
+      { endOf: (key) => windowStartOf(key) + this.windows.differenceMs, suppressMs: this.windows.graceMs },
     );
   }
 }
@@ -362,8 +365,19 @@ export class SessionWindowedKStream {
       options.name,
       (store) => ({ name: store, kind: 'session', retentionMs }),
       (store) => sessionAggregateSupplier(store, this.windows, spec),
+      { endOf: (key) => readLong(key, key.length - 16), suppressMs: this.windows.graceMs + this.windows.gapMs },
     );
   }
+}
+
+/** Reads the 8-byte big-endian number at `offset`. */
+function readLong(bytes: Uint8Array, offset: number): number {
+  return Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigInt64(offset));
+}
+
+/** The window start of a time-windowed key (key ‖ start). */
+function windowStartOf(key: Uint8Array): number {
+  return readLong(key, key.length - 8);
 }
 
 export class KTable {
@@ -372,7 +386,18 @@ export class KTable {
     readonly node: string,
     /** The store holding the table (joins look values up in it). */
     readonly store: string,
+    /** Set on a windowed table: when its windows close. */
+    private readonly closing?: WindowClosing,
   ) {}
+
+  /** suppress(untilWindowCloses(unbounded())): one final result per window, once it closes. */
+  suppressUntilWindowCloses(options: Named = {}): KTable {
+    if (!this.closing) throw new ConfigError('suppress(untilWindowCloses) needs a windowed table (after windowedBy … count/reduce/aggregate)');
+    const name = this.builder.nextName('KTABLE-SUPPRESS-', options.name);
+    const store = this.builder.storeName('KTABLE-SUPPRESS-', options.name ? `${options.name}-store` : undefined);
+    this.builder.addProcessor(name, suppressSupplier(store, this.closing), [this.node], [store]);
+    return new KTable(this.builder, name, store);
+  }
 
   /** The table's updates as a stream. */
   toStream(options: Named = {}): KStream {

@@ -171,6 +171,21 @@ const scenarios: Scenario[] = [
     outputTopics: ['reduced'],
   },
   {
+    name: 'suppress(untilWindowCloses) after tumbling, hopping, sliding and session windows',
+    dsl: {
+      functions,
+      streams: [
+        { stream: 'in', as: 'input' },
+        { from: 'input', steps: ['groupByKey', { windowedBy: { size: 4_000, grace: 1_000 } }, 'count', { suppress: 'window-closes' }, 'toStream', { to: 'tumbling' }] },
+        { from: 'input', steps: ['groupByKey', { windowedBy: { size: 6_000, advance: 2_000 } }, { reduce: 'f.concat' }, { suppress: { until: 'window-closes' } }, 'toStream', { to: 'hopping' }] },
+        { from: 'input', steps: ['groupByKey', { windowedBy: { sliding: 2_000, grace: 500 } }, 'count', { suppress: 'window-closes' }, 'toStream', { to: 'sliding' }] },
+        { from: 'input', steps: ['groupByKey', { windowedBy: { gap: 1_500, grace: 700 } }, 'count', { suppress: 'window-closes' }, 'toStream', { to: 'sessions' }] },
+      ],
+    },
+    inputs: generate(14, 'in', 250, { nullKeys: true, nullValues: true }),
+    outputTopics: ['tumbling', 'hopping', 'sliding', 'sessions'],
+  },
+  {
     name: 'stream-table join and left join (table updates and tombstones)',
     dsl: {
       functions,

@@ -173,15 +173,18 @@ public class DslScenario {
                 return new Current(((KGroupedStream<byte[], byte[]>) h).windowedBy(windows), false, size);
             }
             case "count": {
+                // Windowed tables get key and value serdes, so a suppress buffer downstream can serialize them.
                 Object table = h instanceof KGroupedStream ? ((KGroupedStream) h).count()
-                        : h instanceof SessionWindowedKStream ? ((SessionWindowedKStream) h).count() : ((TimeWindowedKStream) h).count();
+                        : h instanceof SessionWindowedKStream ? ((SessionWindowedKStream) h).count(Materialized.with(Serdes.ByteArray(), Serdes.Long()))
+                        : ((TimeWindowedKStream) h).count(Materialized.with(Serdes.ByteArray(), Serdes.Long()));
                 return new Current(table, true, current.windowSize);
             }
             case "reduce": {
                 String f = fn(arg, "reducer");
                 Reducer<byte[]> reducer = (a, v) -> reduce(f, a, v);
                 Object table = h instanceof KGroupedStream ? ((KGroupedStream<byte[], byte[]>) h).reduce(reducer)
-                        : h instanceof SessionWindowedKStream ? ((SessionWindowedKStream<byte[], byte[]>) h).reduce(reducer) : ((TimeWindowedKStream<byte[], byte[]>) h).reduce(reducer);
+                        : h instanceof SessionWindowedKStream ? ((SessionWindowedKStream) h).reduce(reducer, Materialized.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                        : ((TimeWindowedKStream) h).reduce(reducer, Materialized.with(Serdes.ByteArray(), Serdes.ByteArray()));
                 return new Current(table, false, current.windowSize);
             }
             case "aggregate": {
@@ -192,12 +195,14 @@ public class DslScenario {
                 if (h instanceof SessionWindowedKStream) {
                     String m = fn(arg, "merger");
                     Merger<byte[], byte[]> merger = (k, a1, a2) -> merge(m, k, a1, a2);
-                    table = ((SessionWindowedKStream<byte[], byte[]>) h).aggregate(initializer, aggregator, merger);
+                    table = ((SessionWindowedKStream) h).aggregate(initializer, aggregator, merger, Materialized.with(Serdes.ByteArray(), Serdes.ByteArray()));
                 } else {
-                    table = h instanceof KGroupedStream ? ((KGroupedStream<byte[], byte[]>) h).aggregate(initializer, aggregator) : ((TimeWindowedKStream<byte[], byte[]>) h).aggregate(initializer, aggregator);
+                    table = h instanceof KGroupedStream ? ((KGroupedStream<byte[], byte[]>) h).aggregate(initializer, aggregator)
+                            : ((TimeWindowedKStream) h).aggregate(initializer, aggregator, Materialized.with(Serdes.ByteArray(), Serdes.ByteArray()));
                 }
                 return new Current(table, false, current.windowSize);
             }
+            case "suppress": return new Current(((KTable) h).suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())), current.longValues, current.windowSize);
             case "toStream": return new Current(((KTable) h).toStream(), current.longValues, current.windowSize);
             default: throw new IllegalArgumentException("step not supported by the reference: " + name);
         }

@@ -160,11 +160,12 @@ topology:
   const next = generator(20261128);
   const clickCount = 600;
   const clicks: SimpleRecord[] = Array.from({ length: clickCount }, (_, index) => ({
-    key: `u${next() % 12}`,
-    value: `${words[next() % words.length]}-${index}`,
+    key: `u${(next() >>> 16) % 12}`, // the LCG's high bits: its low ones cycle
+    value: `${words[(next() >>> 16) % words.length]}-${index}`,
     timestamp: base + index * 40,
   }));
-  const expectedEnriched = clicks.map((click) => `${click.key}\t${click.value}+${table.get(click.key!) ?? 'null'}`).sort();
+  // A stream-table join's output keeps the click's key and timestamp.
+  const expectedEnriched = clicks.map((click) => `${click.key}\t${click.value}+${table.get(click.key!) ?? 'null'}\t${click.timestamp}`).sort();
   const expectedLetters = new Map<string, number>();
   const expectedWindows = new Map<string, number>();
   for (const click of clicks) {
@@ -174,6 +175,10 @@ topology:
     expectedWindows.set(window, (expectedWindows.get(window) ?? 0) + 1);
   }
 
+  // The input exercises what it should: updated, deleted and unknown users, several clicks per window.
+  assert.ok(['+Ann\t', '+null\t', '+name-0\t'].every((part) => expectedEnriched.some((line) => line.includes(part))));
+  assert.ok(expectedLetters.size >= 6 && expectedWindows.size >= 40 && [...expectedWindows.values()].some((n) => n >= 5));
+
   const stateDirs = [temporaryDirectory('eddy-dsl-a-'), temporaryDirectory('eddy-dsl-b-')];
   const instances: AppProcess[] = [];
   const start = async (name: string, index: number) => {
@@ -181,7 +186,13 @@ topology:
     instances.push(instance);
     return instance;
   };
-  const log = (line: string) => process.stderr.write(`[dsl-application ${((Date.now() - started) / 1000).toFixed(1)} s] ${line}\n`);
+  // Progress: printed when the test fails (and as it goes with EDDY_TEST_VERBOSE).
+  const progress: string[] = [];
+  const log = (line: string) => {
+    const entry = `[dsl-application ${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`;
+    progress.push(entry);
+    if (process.env.EDDY_TEST_VERBOSE) process.stderr.write(`${entry}\n`);
+  };
   const produceChunks = async (records: SimpleRecord[], afterFirst?: () => Promise<void>) => {
     for (let offset = 0; offset < records.length; offset += 25) {
       await produceRecords(bootstrap, topics.clicks, records.slice(offset, offset + 25));
@@ -248,7 +259,7 @@ topology:
     log(`read committed: ${enriched.length} enriched, ${letterCounts.length} letter counts, ${windowCounts.length} window counts`);
 
     // enriched: exactly one record per click, `<click>+<name>` (or +null).
-    const actualEnriched = enriched.map((record) => `${record.key?.toString('utf8')}\t${record.value?.toString('utf8')}`).sort();
+    const actualEnriched = enriched.map((record) => `${record.key?.toString('utf8')}\t${record.value?.toString('utf8')}\t${record.timestamp}`).sort();
     const counted = (list: string[]) => list.reduce((map, item) => map.set(item, (map.get(item) ?? 0) + 1), new Map<string, number>());
     const [want, got] = [counted(expectedEnriched), counted(actualEnriched)];
     const missing = [...want.keys()].filter((item) => !got.has(item));
@@ -267,14 +278,24 @@ topology:
     // window-counts: key = user key ‖ 8-byte big-endian window start, updates exactly 1..n.
     const windows = sequences(windowCounts, (record) => {
       assert.ok(record.key !== null && record.key.length > 8, `a windowed key is key ‖ 8-byte start, got ${record.key?.toString('hex')}`);
-      return `${record.key.subarray(0, record.key.length - 8).toString('utf8')}@${record.key.readBigInt64BE(record.key.length - 8)}`;
+      const start = Number(record.key.readBigInt64BE(record.key.length - 8));
+      // An aggregate's timestamp is the largest that contributed: inside the window.
+      assert.ok(record.timestamp >= start && record.timestamp < start + windowSizeMs, `window-counts record at ${record.partition}/${record.offset}: timestamp ${record.timestamp} outside [${start}, ${start + windowSizeMs})`);
+      return `${record.key.subarray(0, record.key.length - 8).toString('utf8')}@${start}`;
     });
     assert.deepEqual([...windows.keys()].sort(), [...expectedWindows.keys()].sort(), 'window-counts: every (user, window), and only those');
     for (const [window, n] of expectedWindows) {
       assert.deepEqual(windows.get(window), oneToN(n), `window-counts of ${window}: committed updates are exactly 1..${n}`);
     }
     log(`done: ${expectedLetters.size} letters, ${expectedWindows.size} windows, ${clickCount} clicks`);
+    if (process.env.EDDY_TEST_VERBOSE) {
+      // Records of aborted transactions (the kill's open ones), seen only read_uncommitted.
+      const aborted = await Promise.all([topics.enriched, topics.letterCounts, topics.windowCounts, `${applicationId}-letter-counts-repartition`, `${applicationId}-by-user-repartition`]
+        .map(async (topic) => `${topic.slice(applicationId.length + 1)} ${(await readAll(topic, { readUncommitted: true })).length - (await readAll(topic)).length}`));
+      log(`records in aborted transactions: ${aborted.join(', ')}`);
+    }
   } catch (error) {
+    process.stderr.write(`${progress.join('\n')}\n`);
     for (const instance of instances) {
       const notable = instance.output.split('\n').filter((line) => /warn|error|fail|fenc|abort/i.test(line));
       process.stderr.write(`---- ${instance.name}: ${notable.length} warning/error lines (last 60) ----\n${notable.slice(-60).join('\n')}\n`);
