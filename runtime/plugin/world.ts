@@ -105,13 +105,19 @@ export async function fitWorld(shape: ComponentShape, world: WorldName): Promise
   };
 }
 
-/** Picks the known world whose exports the component implements, if any. */
+/**
+ * Picks the known world whose exports the component implements; otherwise
+ * the closest one (most of the component's exports in common, then fewest
+ * missing), so the error names what the author most likely meant.
+ */
 export async function detectWorld(shape: ComponentShape): Promise<WorldFit | undefined> {
-  let best: WorldFit | undefined;
+  let best: { fit: WorldFit; shared: number } | undefined;
   for (const world of knownWorlds) {
     const fit = await fitWorld(shape, world);
     if (fit.missingExports.length === 0) return fit;
-    if (!best || fit.missingExports.length < best.missingExports.length) best = fit;
+    const reference = new Set((await referenceShape(world)).exports);
+    const shared = shape.exports.filter((declaration) => reference.has(declaration)).length;
+    if (!best || shared > best.shared || (shared === best.shared && fit.missingExports.length < best.fit.missingExports.length)) best = { fit, shared };
   }
-  return best;
+  return best?.fit;
 }

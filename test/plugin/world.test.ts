@@ -7,7 +7,7 @@ import { componentEmbed, componentNew } from '@bytecodealliance/jco';
 import { ComponentLoadError } from '../../runtime/errors.ts';
 import { PluginComponent } from '../../runtime/plugin/component.ts';
 import { parseWorldText, referenceShape, witFile } from '../../runtime/plugin/world.ts';
-import { plugins } from '../support/plugins.ts';
+import { pluginPath, plugins } from '../support/plugins.ts';
 
 test('the processor world is read from wit/ itself', async () => {
   const shape = await referenceShape('processor');
@@ -42,6 +42,11 @@ test('real plugins in both languages load as processors', async () => {
     assert.equal(component.world, 'processor');
     assert.match(component.hash, /^[0-9a-f]{64}$/);
   }
+});
+
+test('a plugin of DSL functions loads as the functions world', async () => {
+  const component = await PluginComponent.fromFile(pluginPath('dsl-functions-rust'));
+  assert.equal(component.world, 'functions');
 });
 
 test('a component of another world is refused, naming what it lacks', async () => {
