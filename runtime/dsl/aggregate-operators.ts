@@ -14,11 +14,13 @@ import { encodeValueAndTimestamp, decodeValueAndTimestamp } from '../state/value
 import type { WindowStore } from '../state/window-store.ts';
 import type { KeyValueStore } from '../state/key-value-store.ts';
 import { aggregationFunctions, bindAggregation, type AggregationSpec } from './aggregations.ts';
+import { withChange, type TableFlags } from './change.ts';
 import { OperatorSupplier, requireStore } from './operator-supplier.ts';
 
-export function aggregateSupplier(store: string, spec: AggregationSpec): OperatorSupplier {
+export function aggregateSupplier(store: string, spec: AggregationSpec, flags: TableFlags): OperatorSupplier {
   return new OperatorSupplier(`KSTREAM-${spec.kind.toUpperCase()}`, aggregationFunctions(spec), (bind) => {
     const aggregation = bindAggregation(spec, bind);
+    const sendOld = flags.sendOldValues;
     let values: KeyValueStore;
     return {
       init(context) {
@@ -31,10 +33,12 @@ export function aggregateSupplier(store: string, spec: AggregationSpec): Operato
         }
         const old = decodeValueAndTimestamp(values.get(record.key));
         const timestamp = old ? Math.max(old.timestamp, record.timestamp) : record.timestamp;
-        const aggregate = aggregation.add(record.key, record.value, old ? old.value : aggregation.initial());
+        // The old value sent downstream: the stored aggregate, else the initial one (null for reduce).
+        const previous = old ? old.value.slice() : aggregation.initial();
+        const aggregate = aggregation.add(record.key, record.value, previous);
         if (aggregate === undefined) values.delete(record.key);
         else values.put(record.key, encodeValueAndTimestamp(aggregate, timestamp));
-        context.forward({ ...record, value: aggregate, timestamp });
+        context.forward(withChange(record, aggregate, sendOld ? previous : undefined, timestamp));
       },
     };
   });

@@ -29,48 +29,66 @@ import { timestampExtractorByName, type TimestampExtractorName } from '../time/t
 import { FieldReader, type DocumentOrigin } from '../topology/document-fields.ts';
 import { resolvePlugin } from '../topology/plugin-reference.ts';
 import type { Topology } from '../topology/topology.ts';
-import { KGroupedStream, KStream, KTable, SessionWindowedKStream, SlidingWindowedKStream, StreamsBuilder, TimeWindowedKStream } from './streams-builder.ts';
+import { KGroupedStream, KGroupedTable, KStream, KTable, SessionWindowedKStream, SlidingWindowedKStream, StreamsBuilder, TimeWindowedKStream } from './streams-builder.ts';
 
 type Windowed = TimeWindowedKStream | SlidingWindowedKStream;
-type Current = KStream | KGroupedStream | Windowed | SessionWindowedKStream | KTable | undefined;
+type Current = KStream | KGroupedStream | Windowed | SessionWindowedKStream | KTable | KGroupedTable | undefined;
 
-/** One step's declaration: what it applies to, its argument fields, and which is the shorthand. */
-interface StepSchema {
-  on: Array<'stream' | 'grouped' | 'windowed' | 'session' | 'table'>;
-  /** Argument fields and what each holds; the first is what a plain string means. */
-  fields: Record<string, FunctionKind | 'topic' | 'stream' | 'table' | 'milliseconds' | 'name'>;
+type Kind = 'stream' | 'grouped' | 'windowed' | 'session' | 'table' | 'grouped-table';
+type FieldKind = FunctionKind | 'topic' | 'stream' | 'table' | 'milliseconds' | 'name';
+
+/** One form of a step: its argument fields (the first is what a plain string means) and the required ones. */
+interface StepForm {
+  fields: Record<string, FieldKind>;
   required: string[];
 }
 
-const fn = (kind: FunctionKind, field: string): StepSchema['fields'] => ({ [field]: kind, name: 'name' });
+const fn = (kind: FunctionKind, field: string): StepForm => ({ fields: { [field]: kind, name: 'name' }, required: [field] });
+const named: StepForm = { fields: { name: 'name' }, required: [] };
+const windowedAggregation = (fields: Record<string, FieldKind>, required: string[]): StepForm => ({ fields: { ...fields, name: 'name', retention: 'milliseconds' }, required });
 
-export const dslSteps: Record<string, StepSchema> = {
-  filter: { on: ['stream'], fields: fn('predicate', 'predicate'), required: ['predicate'] },
-  filterNot: { on: ['stream'], fields: fn('predicate', 'predicate'), required: ['predicate'] },
-  map: { on: ['stream'], fields: fn('key-value-mapper', 'mapper'), required: ['mapper'] },
-  mapValues: { on: ['stream'], fields: fn('value-mapper', 'mapper'), required: ['mapper'] },
-  selectKey: { on: ['stream'], fields: fn('key-selector', 'selector'), required: ['selector'] },
-  flatMap: { on: ['stream'], fields: fn('flat-mapper', 'mapper'), required: ['mapper'] },
-  flatMapValues: { on: ['stream'], fields: fn('flat-value-mapper', 'mapper'), required: ['mapper'] },
-  peek: { on: ['stream'], fields: fn('action', 'action'), required: ['action'] },
-  foreach: { on: ['stream'], fields: fn('action', 'action'), required: ['action'] },
-  merge: { on: ['stream'], fields: { with: 'stream', name: 'name' }, required: ['with'] },
-  to: { on: ['stream'], fields: { topic: 'topic', name: 'name' }, required: ['topic'] },
-  repartition: { on: ['stream'], fields: { name: 'name' }, required: [] },
-  groupByKey: { on: ['stream'], fields: { name: 'name' }, required: [] },
-  groupBy: { on: ['stream'], fields: fn('key-selector', 'selector'), required: ['selector'] },
-  join: { on: ['stream'], fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] },
-  leftJoin: { on: ['stream'], fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] },
-  windowedBy: { on: ['grouped'], fields: { size: 'milliseconds', advance: 'milliseconds', grace: 'milliseconds', gap: 'milliseconds', sliding: 'milliseconds' }, required: [] },
-  count: { on: ['grouped', 'windowed', 'session'], fields: { name: 'name', retention: 'milliseconds' }, required: [] },
-  reduce: { on: ['grouped', 'windowed', 'session'], fields: { reducer: 'reducer', name: 'name', retention: 'milliseconds' }, required: ['reducer'] },
-  aggregate: {
-    on: ['grouped', 'windowed', 'session'],
-    fields: { initializer: 'initializer', aggregator: 'aggregator', merger: 'merger', name: 'name', retention: 'milliseconds' },
-    required: ['initializer', 'aggregator'],
+/** Every step, by what it applies to (Kafka Streams' method names). */
+export const dslSteps: Record<string, Partial<Record<Kind, StepForm>>> = {
+  filter: { stream: fn('predicate', 'predicate'), table: fn('predicate', 'predicate') },
+  filterNot: { stream: fn('predicate', 'predicate'), table: fn('predicate', 'predicate') },
+  map: { stream: fn('key-value-mapper', 'mapper') },
+  mapValues: { stream: fn('value-mapper', 'mapper'), table: fn('value-mapper', 'mapper') },
+  selectKey: { stream: fn('key-selector', 'selector') },
+  flatMap: { stream: fn('flat-mapper', 'mapper') },
+  flatMapValues: { stream: fn('flat-value-mapper', 'mapper') },
+  peek: { stream: fn('action', 'action') },
+  foreach: { stream: fn('action', 'action') },
+  merge: { stream: { fields: { with: 'stream', name: 'name' }, required: ['with'] } },
+  to: { stream: { fields: { topic: 'topic', name: 'name' }, required: ['topic'] } },
+  repartition: { stream: named },
+  toTable: { stream: { fields: { name: 'name', store: 'name' }, required: [] } },
+  groupByKey: { stream: named },
+  groupBy: { stream: fn('key-selector', 'selector'), table: fn('key-value-mapper', 'mapper') },
+  join: {
+    stream: { fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] },
+    table: { fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] },
   },
-  toStream: { on: ['table'], fields: { name: 'name' }, required: [] },
-  suppress: { on: ['table'], fields: { until: 'name', name: 'name' }, required: ['until'] },
+  leftJoin: {
+    stream: { fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] },
+    table: { fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] },
+  },
+  outerJoin: { table: { fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] } },
+  windowedBy: { grouped: { fields: { size: 'milliseconds', advance: 'milliseconds', grace: 'milliseconds', gap: 'milliseconds', sliding: 'milliseconds' }, required: [] } },
+  count: { grouped: named, windowed: windowedAggregation({}, []), session: windowedAggregation({}, []), 'grouped-table': named },
+  reduce: {
+    grouped: fn('reducer', 'reducer'),
+    windowed: windowedAggregation({ reducer: 'reducer' }, ['reducer']),
+    session: windowedAggregation({ reducer: 'reducer' }, ['reducer']),
+    'grouped-table': { fields: { adder: 'reducer', subtractor: 'reducer', name: 'name' }, required: ['adder', 'subtractor'] },
+  },
+  aggregate: {
+    grouped: { fields: { initializer: 'initializer', aggregator: 'aggregator', name: 'name' }, required: ['initializer', 'aggregator'] },
+    windowed: windowedAggregation({ initializer: 'initializer', aggregator: 'aggregator' }, ['initializer', 'aggregator']),
+    session: windowedAggregation({ initializer: 'initializer', aggregator: 'aggregator', merger: 'merger' }, ['initializer', 'aggregator', 'merger']),
+    'grouped-table': { fields: { initializer: 'initializer', adder: 'aggregator', subtractor: 'aggregator', name: 'name' }, required: ['initializer', 'adder', 'subtractor'] },
+  },
+  suppress: { table: { fields: { until: 'name', name: 'name' }, required: ['until'] } },
+  toStream: { table: named },
 };
 
 const sourceFields = ['stream', 'table', 'from', 'steps', 'as', 'name', 'store', 'timestamp.extractor'];
@@ -151,17 +169,19 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
       if (entries.length !== 1) fail(at, `a step is one \`<step>: <argument>\` (steps: ${Object.keys(dslSteps).join(', ')})`);
       [stepName, argument] = entries[0]!;
     }
-    const schema = dslSteps[stepName];
-    if (!schema) fail(at, `unknown step '${stepName}' (steps: ${Object.keys(dslSteps).join(', ')})`);
+    const forms = dslSteps[stepName];
+    if (!forms) fail(at, `unknown step '${stepName}' (steps: ${Object.keys(dslSteps).join(', ')})`);
     const field = `${at}.${stepName}`;
-    const kind =
+    const kind: Kind | undefined =
       current instanceof KStream ? 'stream'
       : current instanceof KGroupedStream ? 'grouped'
       : current instanceof TimeWindowedKStream || current instanceof SlidingWindowedKStream ? 'windowed'
       : current instanceof SessionWindowedKStream ? 'session'
       : current instanceof KTable ? 'table'
+      : current instanceof KGroupedTable ? 'grouped-table'
       : undefined;
-    if (!kind || !schema!.on.includes(kind)) fail(at, `'${stepName}' applies to a ${schema!.on.join(' or ')}, not to ${kind ? `a ${kind}` : 'nothing (the stream ended)'}`);
+    const schema = kind ? forms![kind] : undefined;
+    if (!schema) fail(at, `'${stepName}' applies to a ${Object.keys(forms!).join(' or ')}, not to ${kind ? `a ${kind}` : 'nothing (the stream ended)'}`);
     const names = Object.keys(schema!.fields);
     const args: Record<string, unknown> = argument === undefined || argument === null ? {} : typeof argument === 'object' && !Array.isArray(argument) ? (argument as Record<string, unknown>) : { [names[0]!]: argument };
     for (const key of Object.keys(args)) if (!names.includes(key)) fail(`${field}.${key}`, `unknown field (expected ${names.join(', ')})`);
@@ -182,59 +202,89 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
       if (expect === 'table' && target instanceof KTable) return target;
       return fail(`${field}.${key}`, `'${String(args[key])}' is not the name (as:) of an earlier ${expect}`);
     };
-    const stream = current as KStream;
-    switch (stepName) {
-      case 'filter': return stream.filter(get('predicate', 'predicate'), named$);
-      case 'filterNot': return stream.filterNot(get('predicate', 'predicate'), named$);
-      case 'map': return stream.map(get('mapper', 'key-value-mapper'), named$);
-      case 'mapValues': return stream.mapValues(get('mapper', 'value-mapper'), named$);
-      case 'selectKey': return stream.selectKey(get('selector', 'key-selector'), named$);
-      case 'flatMap': return stream.flatMap(get('mapper', 'flat-mapper'), named$);
-      case 'flatMapValues': return stream.flatMapValues(get('mapper', 'flat-value-mapper'), named$);
-      case 'peek': return stream.peek(get('action', 'action'), named$);
-      case 'foreach': stream.foreach(get('action', 'action'), named$); return undefined;
-      case 'merge': return stream.merge(reference('with', 'stream') as KStream, named$);
-      case 'to': stream.to(fields.string(args.topic, `${field}.topic`), named$); return undefined;
-      case 'repartition': return stream.repartition(named$);
-      case 'groupByKey': return stream.groupByKey(named$);
-      case 'groupBy': return stream.groupBy(get('selector', 'key-selector'), named$);
-      case 'join': return stream.join(reference('table', 'table') as KTable, get('joiner', 'value-joiner'), named$);
-      case 'leftJoin': return stream.leftJoin(reference('table', 'table') as KTable, get('joiner', 'value-joiner'), named$);
-      case 'windowedBy': {
-        const size = ms('size');
-        const gap = ms('gap');
-        const sliding = ms('sliding');
-        if ([size, gap, sliding].filter((entry) => entry !== undefined).length !== 1) {
-          fail(field, 'needs one of size (time windows: size, advance, grace), gap (session windows: gap, grace) or sliding (sliding windows: the time difference, grace)');
-        }
-        if (size === undefined && args.advance !== undefined) fail(`${field}.advance`, 'only time windows (size) have an advance');
-        try {
-          const grouped = current as KGroupedStream;
-          if (gap !== undefined) return grouped.windowedBySession({ gapMs: gap, graceMs: ms('grace') ?? 0 });
-          if (sliding !== undefined) return grouped.windowedBySliding({ differenceMs: sliding, graceMs: ms('grace') ?? 0 });
-          return grouped.windowedBy({ sizeMs: size!, advanceMs: ms('advance') ?? size!, graceMs: ms('grace') ?? 0 });
-        } catch (error) {
-          return fail(field, (error as Error).message);
+    // Each function field's kind comes from the step's form.
+    const f = <K extends FunctionKind>(key: string): FunctionRef<K> => get(key, schema!.fields[key] as K);
+    if (current instanceof KTable) {
+      const table = current;
+      switch (stepName) {
+        case 'filter': return table.filter(f('predicate'), named$);
+        case 'filterNot': return table.filterNot(f('predicate'), named$);
+        case 'mapValues': return table.mapValues(f('mapper'), named$);
+        case 'groupBy': return table.groupBy(f('mapper'), named$);
+        case 'join': return table.join(reference('table', 'table') as KTable, f('joiner'), named$);
+        case 'leftJoin': return table.leftJoin(reference('table', 'table') as KTable, f('joiner'), named$);
+        case 'outerJoin': return table.outerJoin(reference('table', 'table') as KTable, f('joiner'), named$);
+        case 'toStream': return table.toStream(named$);
+        case 'suppress': {
+          if (args.until !== 'window-closes') fail(`${field}.until`, "only 'window-closes' is supported (Suppressed.untilWindowCloses)");
+          try {
+            return table.suppressUntilWindowCloses(named$);
+          } catch (error) {
+            return fail(field, (error as Error).message);
+          }
         }
       }
-      case 'count': return (current as KGroupedStream | Windowed | SessionWindowedKStream).count(store);
-      case 'reduce': return (current as KGroupedStream | Windowed | SessionWindowedKStream).reduce(get('reducer', 'reducer'), store);
-      case 'aggregate': {
-        if (current instanceof SessionWindowedKStream) {
-          if (args.merger === undefined) fail(field, 'needs merger (session windows merge the aggregates of sessions a record joins)');
-          return current.aggregate(get('initializer', 'initializer'), get('aggregator', 'aggregator'), get('merger', 'merger'), store);
-        }
-        if (args.merger !== undefined) fail(`${field}.merger`, 'only session-windowed aggregations take a merger');
-        return (current as KGroupedStream | Windowed).aggregate(get('initializer', 'initializer'), get('aggregator', 'aggregator'), store);
+    } else if (current instanceof KGroupedTable) {
+      switch (stepName) {
+        case 'count': return current.count(named$);
+        case 'reduce': return current.reduce(f('adder'), f('subtractor'), named$);
+        case 'aggregate': return current.aggregate(f('initializer'), f('adder'), f('subtractor'), named$);
       }
-      case 'toStream': return (current as KTable).toStream(named$);
-      case 'suppress': {
-        if (args.until !== 'window-closes') fail(`${field}.until`, "only 'window-closes' is supported (Suppressed.untilWindowCloses)");
-        try {
-          return (current as KTable).suppressUntilWindowCloses(named$);
-        } catch (error) {
-          return fail(field, (error as Error).message);
+    } else if (current instanceof KStream) {
+      const stream = current;
+      switch (stepName) {
+        case 'filter': return stream.filter(f('predicate'), named$);
+        case 'filterNot': return stream.filterNot(f('predicate'), named$);
+        case 'map': return stream.map(f('mapper'), named$);
+        case 'mapValues': return stream.mapValues(f('mapper'), named$);
+        case 'selectKey': return stream.selectKey(f('selector'), named$);
+        case 'flatMap': return stream.flatMap(f('mapper'), named$);
+        case 'flatMapValues': return stream.flatMapValues(f('mapper'), named$);
+        case 'peek': return stream.peek(f('action'), named$);
+        case 'foreach': stream.foreach(f('action'), named$); return undefined;
+        case 'merge': return stream.merge(reference('with', 'stream') as KStream, named$);
+        case 'to': stream.to(fields.string(args.topic, `${field}.topic`), named$); return undefined;
+        case 'repartition': return stream.repartition(named$);
+        case 'toTable': return stream.toTable({ ...named$, ...(args.store === undefined ? {} : { store: fields.string(args.store, `${field}.store`) }) });
+        case 'groupByKey': return stream.groupByKey(named$);
+        case 'groupBy': return stream.groupBy(f('selector'), named$);
+        case 'join': return stream.join(reference('table', 'table') as KTable, f('joiner'), named$);
+        case 'leftJoin': return stream.leftJoin(reference('table', 'table') as KTable, f('joiner'), named$);
+      }
+    } else if (current instanceof KGroupedStream) {
+      switch (stepName) {
+        case 'windowedBy': {
+          const size = ms('size');
+          const gap = ms('gap');
+          const sliding = ms('sliding');
+          if ([size, gap, sliding].filter((entry) => entry !== undefined).length !== 1) {
+            fail(field, 'needs one of size (time windows: size, advance, grace), gap (session windows: gap, grace) or sliding (sliding windows: the time difference, grace)');
+          }
+          if (size === undefined && args.advance !== undefined) fail(`${field}.advance`, 'only time windows (size) have an advance');
+          try {
+            if (gap !== undefined) return current.windowedBySession({ gapMs: gap, graceMs: ms('grace') ?? 0 });
+            if (sliding !== undefined) return current.windowedBySliding({ differenceMs: sliding, graceMs: ms('grace') ?? 0 });
+            return current.windowedBy({ sizeMs: size!, advanceMs: ms('advance') ?? size!, graceMs: ms('grace') ?? 0 });
+          } catch (error) {
+            return fail(field, (error as Error).message);
+          }
         }
+        case 'count': return current.count(named$);
+        case 'reduce': return current.reduce(f('reducer'), named$);
+        case 'aggregate': return current.aggregate(f('initializer'), f('aggregator'), named$);
+      }
+    } else if (current instanceof SessionWindowedKStream) {
+      switch (stepName) {
+        case 'count': return current.count(store);
+        case 'reduce': return current.reduce(f('reducer'), store);
+        case 'aggregate': return current.aggregate(f('initializer'), f('aggregator'), f('merger'), store);
+      }
+    } else if (current) {
+      const windowed: Windowed = current;
+      switch (stepName) {
+        case 'count': return windowed.count(store);
+        case 'reduce': return windowed.reduce(f('reducer'), store);
+        case 'aggregate': return windowed.aggregate(f('initializer'), f('aggregator'), store);
       }
     }
     return fail(at, `step '${stepName}' is declared but not wired`);

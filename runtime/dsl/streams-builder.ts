@@ -34,7 +34,20 @@ import {
   peekSupplier,
   selectKeySupplier,
 } from './stream-operators.ts';
-import { streamTableJoinSupplier, tableSourceSupplier } from './table-operators.ts';
+import { TableFlags } from './change.ts';
+import {
+  streamTableJoinSupplier,
+  tableAggregateSupplier,
+  tableFilterSupplier,
+  tableGroupBySupplier,
+  tableJoinSupplier,
+  tableMapValuesSupplier,
+  tableSourceSupplier,
+  tableToStreamSupplier,
+  type TableAggregationSpec,
+  type TableJoinKind,
+  type TableView,
+} from './table-operators.ts';
 
 /** A step's optional name (Kafka Streams' Named / Materialized.as / Grouped.as). */
 export interface Named {
@@ -83,8 +96,9 @@ export class StreamsBuilder {
     const processor = this.nextName('KTABLE-SOURCE-', options.name);
     this.topology.addSourceWith(source, options.timestampExtractor ? { timestampExtractor: options.timestampExtractor } : {}, topic);
     this.usedTopics.add(topic);
-    this.addProcessor(processor, tableSourceSupplier(store), [source], [store]);
-    return new KTable(this, processor, store);
+    const flags = new TableFlags();
+    this.addProcessor(processor, tableSourceSupplier(store, flags), [source], [store]);
+    return new KTable(this, processor, { store, steps: [] }, flags);
   }
 
   build(): Topology {
@@ -189,6 +203,16 @@ export class KStream {
     return new KStream(this.builder, source, false);
   }
 
+  /** The stream as a table: each record an update of its key (null value: delete); through a repartition topic after a key change. */
+  toTable(options: Named & { store?: string } = {}): KTable {
+    const name = this.builder.nextName('KSTREAM-TOTABLE-', options.name);
+    const store = this.builder.storeName('KSTREAM-TOTABLE-', options.store);
+    const input = this.keyChanged ? this.throughRepartition(name) : this;
+    const flags = new TableFlags();
+    this.builder.addProcessor(name, tableSourceSupplier(store, flags, 'KSTREAM-TOTABLE'), [input.node], [store]);
+    return new KTable(this.builder, name, { store, steps: [] }, flags);
+  }
+
   groupByKey(options: Named = {}): KGroupedStream {
     return new KGroupedStream(this.builder, this, options.name);
   }
@@ -211,7 +235,7 @@ export class KStream {
   private joinTable(table: KTable, joiner: FunctionRef<'value-joiner'>, left: boolean, options: Named): KStream {
     const stream = this.keyChanged ? this.throughRepartition(options.name ? `${options.name}-left` : this.node) : this;
     const name = this.builder.nextName(left ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-', options.name);
-    this.builder.addProcessor(name, streamTableJoinSupplier(table.store, joiner, left), [stream.node], [table.store]);
+    this.builder.addProcessor(name, streamTableJoinSupplier(table.view, joiner, left), [stream.node], [table.view.store]);
     return new KStream(this.builder, name, false);
   }
 }
@@ -260,16 +284,17 @@ export class KGroupedStream {
    * processor, then — when keys changed — the repartition topic it reads
    * through (Kafka Streams numbers them in this order).
    */
-  aggregateNode(prefix: string, storeName: string | undefined, declare: (store: string) => StoreSpec | string, supplier: (store: string) => ProcessorSupplier, closing?: WindowClosing): KTable {
+  aggregateNode(prefix: string, storeName: string | undefined, declare: (store: string) => StoreSpec | string, supplier: (store: string, flags: TableFlags) => ProcessorSupplier, closing?: WindowClosing): KTable {
     const store = this.builder.storeName(prefix, storeName);
     const name = this.builder.nextName(prefix);
     const input = this.stream.keyChanged ? this.stream.throughRepartition(this.groupName ?? store) : this.stream;
-    this.builder.addProcessor(name, supplier(store), [input.node], [declare(store)]);
-    return new KTable(this.builder, name, store, closing);
+    const flags = new TableFlags();
+    this.builder.addProcessor(name, supplier(store, flags), [input.node], [declare(store)]);
+    return new KTable(this.builder, name, { store, steps: [] }, flags, closing);
   }
 
   private aggregateWith(spec: AggregationSpec, prefix: string, options: Named): KTable {
-    return this.aggregateNode(prefix, options.name, (store) => store, (store) => aggregateSupplier(store, spec));
+    return this.aggregateNode(prefix, options.name, (store) => store, (store, flags) => aggregateSupplier(store, spec, flags));
   }
 }
 
@@ -384,8 +409,10 @@ export class KTable {
   constructor(
     private readonly builder: StreamsBuilder,
     readonly node: string,
-    /** The store holding the table (joins look values up in it). */
-    readonly store: string,
+    /** How to read the table's current value (joins look values up through it). */
+    readonly view: TableView,
+    /** Whether the node sends old values (raised by downstream steps that need them). */
+    readonly flags: TableFlags,
     /** Set on a windowed table: when its windows close. */
     private readonly closing?: WindowClosing,
   ) {}
@@ -395,14 +422,114 @@ export class KTable {
     if (!this.closing) throw new ConfigError('suppress(untilWindowCloses) needs a windowed table (after windowedBy … count/reduce/aggregate)');
     const name = this.builder.nextName('KTABLE-SUPPRESS-', options.name);
     const store = this.builder.storeName('KTABLE-SUPPRESS-', options.name ? `${options.name}-store` : undefined);
+    this.flags.enableSendingOldValues();
     this.builder.addProcessor(name, suppressSupplier(store, this.closing), [this.node], [store]);
-    return new KTable(this.builder, name, store);
+    return new KTable(this.builder, name, { store, steps: [] }, new TableFlags());
   }
 
   /** The table's updates as a stream. */
   toStream(options: Named = {}): KStream {
     const name = this.builder.nextName('KTABLE-TOSTREAM-', options.name);
-    this.builder.addProcessor(name, passThroughSupplier('KTABLE-TOSTREAM'), [this.node]);
+    this.builder.addProcessor(name, tableToStreamSupplier(), [this.node]);
     return new KStream(this.builder, name, false);
+  }
+
+  filter(predicate: FunctionRef<'predicate'>, options: Named = {}): KTable {
+    return this.filterWith(predicate, false, options);
+  }
+
+  filterNot(predicate: FunctionRef<'predicate'>, options: Named = {}): KTable {
+    return this.filterWith(predicate, true, options);
+  }
+
+  private filterWith(predicate: FunctionRef<'predicate'>, not: boolean, options: Named): KTable {
+    const name = this.builder.nextName('KTABLE-FILTER-', options.name);
+    const flags = new TableFlags([this.flags]);
+    this.builder.addProcessor(name, tableFilterSupplier(predicate, not, flags), [this.node]);
+    return new KTable(this.builder, name, { store: this.view.store, steps: [...this.view.steps, { kind: 'filter', predicate, not }] }, flags);
+  }
+
+  mapValues(mapper: FunctionRef<'value-mapper'>, options: Named = {}): KTable {
+    const name = this.builder.nextName('KTABLE-MAPVALUES-', options.name);
+    const flags = new TableFlags([this.flags]);
+    this.builder.addProcessor(name, tableMapValuesSupplier(mapper, flags), [this.node]);
+    return new KTable(this.builder, name, { store: this.view.store, steps: [...this.view.steps, { kind: 'map-values', mapper }] }, flags);
+  }
+
+  join(other: KTable, joiner: FunctionRef<'value-joiner'>, options: Named = {}): KTable {
+    return this.joinWith(other, joiner, 'inner', options);
+  }
+
+  leftJoin(other: KTable, joiner: FunctionRef<'value-joiner'>, options: Named = {}): KTable {
+    return this.joinWith(other, joiner, 'left', options);
+  }
+
+  outerJoin(other: KTable, joiner: FunctionRef<'value-joiner'>, options: Named = {}): KTable {
+    return this.joinWith(other, joiner, 'outer', options);
+  }
+
+  /**
+   * A table-table join: each side's updates look up the other side (Kafka
+   * Streams' KTABLE-JOINTHIS / KTABLE-JOINOTHER), merged into one table
+   * (KTABLE-MERGE), which keeps the result in a store of its own so that
+   * later joins can read it.
+   */
+  private joinWith(other: KTable, joiner: FunctionRef<'value-joiner'>, kind: TableJoinKind, options: Named): KTable {
+    const merge = this.builder.nextName('KTABLE-MERGE-', options.name);
+    const joinThis = this.builder.nextName('KTABLE-JOINTHIS-', options.name ? `${options.name}-join-this` : undefined);
+    const joinOther = this.builder.nextName('KTABLE-JOINOTHER-', options.name ? `${options.name}-join-other` : undefined);
+    if (kind !== 'inner') this.flags.enableSendingOldValues();
+    if (kind === 'outer') other.flags.enableSendingOldValues();
+    const flags = new TableFlags([this.flags, other.flags]);
+    this.builder.addProcessor(joinThis, tableJoinSupplier(kind, 'this', other.view, joiner, flags), [this.node], [other.view.store]);
+    this.builder.addProcessor(joinOther, tableJoinSupplier(kind, 'other', this.view, joiner, flags), [other.node], [this.view.store]);
+    const store = `${merge}-store`;
+    this.builder.addProcessor(merge, tableSourceSupplier(store, flags, 'KTABLE-MERGE'), [joinThis, joinOther], [store]);
+    return new KTable(this.builder, merge, { store, steps: [] }, flags);
+  }
+
+  /** Groups the table by a new key (and value); aggregations subtract a row's old value and add its new one. */
+  groupBy(mapper: FunctionRef<'key-value-mapper'>, options: Named = {}): KGroupedTable {
+    const name = this.builder.nextName('KTABLE-SELECT-', options.name);
+    this.flags.enableSendingOldValues();
+    this.builder.addProcessor(name, tableGroupBySupplier(mapper), [this.node]);
+    return new KGroupedTable(this.builder, name, options.name);
+  }
+}
+
+export class KGroupedTable {
+  constructor(
+    private readonly builder: StreamsBuilder,
+    /** The KTABLE-SELECT node writing the grouped updates. */
+    private readonly node: string,
+    private readonly groupName: string | undefined,
+  ) {}
+
+  count(options: Named = {}): KTable {
+    return this.aggregateWith({ kind: 'count' }, 'KTABLE-AGGREGATE-', options);
+  }
+
+  reduce(adder: FunctionRef<'reducer'>, subtractor: FunctionRef<'reducer'>, options: Named = {}): KTable {
+    return this.aggregateWith({ kind: 'reduce', adder, subtractor }, 'KTABLE-REDUCE-', options);
+  }
+
+  aggregate(initializer: FunctionRef<'initializer'>, adder: FunctionRef<'aggregator'>, subtractor: FunctionRef<'aggregator'>, options: Named = {}): KTable {
+    return this.aggregateWith({ kind: 'aggregate', initializer, adder, subtractor }, 'KTABLE-AGGREGATE-', options);
+  }
+
+  /** Store, then the repartition topic (no null-key filter: table updates always have keys), then the aggregate. */
+  private aggregateWith(spec: TableAggregationSpec, prefix: string, options: Named): KTable {
+    const store = this.builder.storeName('KTABLE-AGGREGATE-', options.name);
+    const base = this.groupName ?? store;
+    const topic = this.builder.internalTopic(base);
+    const generated = /^K(STREAM|TABLE).*-[0-9]{10}$/.test(base);
+    const sink = this.builder.nextName('KSTREAM-SINK-', generated ? undefined : `${base}-repartition-sink`);
+    const source = this.builder.nextName('KSTREAM-SOURCE-', generated ? undefined : `${base}-repartition-source`);
+    this.builder.topology.addSink(sink, topic, this.node);
+    this.builder.topology.addSource(source, topic);
+    const name = this.builder.nextName(prefix);
+    const flags = new TableFlags();
+    this.builder.addProcessor(name, tableAggregateSupplier(store, spec, flags), [source], [store]);
+    return new KTable(this.builder, name, { store, steps: [] }, flags);
   }
 }

@@ -186,6 +186,49 @@ const scenarios: Scenario[] = [
     outputTopics: ['tumbling', 'hopping', 'sliding', 'sessions'],
   },
   {
+    name: 'tables: filter, filterNot and mapValues forward deletes; stream toTable',
+    dsl: {
+      functions,
+      streams: [
+        { table: 'users', as: 'users' },
+        { from: 'users', steps: [{ filter: 'f.has-a' }, { mapValues: 'f.uppercase' }, 'toStream', { to: 'filtered' }] },
+        { from: 'users', steps: [{ filterNot: 'f.has-a' }, 'toStream', { to: 'not-a' }] },
+        { stream: 'events', steps: [{ selectKey: 'f.first-letter' }, 'toTable', { filter: 'f.has-a' }, 'toStream', { to: 'as-table' }] },
+      ],
+    },
+    inputs: interleave(generate(15, 'users', 100, { nullKeys: true, nullValues: true }), generate(16, 'events', 100, { nullKeys: true, nullValues: true })),
+    outputTopics: ['filtered', 'not-a', 'as-table'],
+  },
+  {
+    name: 'table-table joins: inner, left and outer, through a filtered table',
+    dsl: {
+      functions,
+      streams: [
+        { table: 'left', as: 'left' },
+        { table: 'right', steps: [{ filter: 'f.has-a' }], as: 'right' },
+        { from: 'left', steps: [{ join: { table: 'right', joiner: 'f.join-values' } }, 'toStream', { to: 'inner' }] },
+        { from: 'left', steps: [{ leftJoin: { table: 'right', joiner: 'f.join-values' } }, 'toStream', { to: 'left-joined' }] },
+        { from: 'left', steps: [{ outerJoin: { table: 'right', joiner: 'f.join-values' } }, 'toStream', { to: 'outer' }] },
+      ],
+    },
+    inputs: interleave(generate(17, 'left', 100, { nullKeys: true, nullValues: true }), generate(18, 'right', 100, { nullKeys: true, nullValues: true })),
+    outputTopics: ['inner', 'left-joined', 'outer'],
+  },
+  {
+    name: 'table groupBy: count, reduce and aggregate with adder and subtractor',
+    dsl: {
+      functions,
+      streams: [
+        { table: 'users', as: 'users' },
+        { from: 'users', steps: [{ groupBy: 'f.by-first-letter' }, 'count', 'toStream', { to: 'counts' }] },
+        { from: 'users', steps: [{ groupBy: 'f.by-first-letter' }, { reduce: { adder: 'f.concat', subtractor: 'f.minus' } }, 'toStream', { to: 'reduced' }] },
+        { from: 'users', steps: [{ groupBy: { mapper: 'f.swap', name: 'by-value' } }, { aggregate: { initializer: 'f.zero', adder: 'f.add-length', subtractor: 'f.subtract-length' } }, 'toStream', { to: 'lengths' }] },
+      ],
+    },
+    inputs: generate(19, 'users', 160, { nullKeys: true, nullValues: true }),
+    outputTopics: ['counts', 'reduced', 'lengths'],
+  },
+  {
     name: 'stream-table join and left join (table updates and tombstones)',
     dsl: {
       functions,

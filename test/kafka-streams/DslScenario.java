@@ -46,6 +46,7 @@ public class DslScenario {
         Object handle; // KStream, KGroupedStream, TimeWindowedKStream or KTable
         boolean longValues;
         Long windowSize; // set: keys are Windowed<byte[]>; -1: session windows
+        boolean bytesKeys; // keys are Bytes (a table groupBy: Bytes compare by content, as typed keys would)
         Current(Object handle, boolean longValues, Long windowSize) { this.handle = handle; this.longValues = longValues; this.windowSize = windowSize; }
     }
 
@@ -128,6 +129,8 @@ public class DslScenario {
         if (stepNode.isTextual()) { name = stepNode.asText(); arg = json.nullNode(); }
         else { Map.Entry<String, JsonNode> e = stepNode.fields().next(); name = e.getKey(); arg = e.getValue(); }
         Object h = current.handle;
+        if (h instanceof KTable && !name.equals("toStream") && !name.equals("suppress")) return applyToTable(current, name, arg, named);
+        if (h instanceof KGroupedTable) return applyToGroupedTable(current, name, arg);
         switch (name) {
             case "filter": return new Current(((KStream<byte[], byte[]>) h).filter(predicate(fn(arg, "predicate"))), current.longValues, current.windowSize);
             case "filterNot": return new Current(((KStream<byte[], byte[]>) h).filterNot(predicate(fn(arg, "predicate"))), current.longValues, current.windowSize);
@@ -139,13 +142,14 @@ public class DslScenario {
             case "peek": return current;
             case "merge": return new Current(((KStream<byte[], byte[]>) h).merge((KStream<byte[], byte[]>) named.get(argument(arg, "with")).handle), current.longValues, current.windowSize);
             case "to": {
-                Serde keySerde = current.windowSize == null ? Serdes.ByteArray()
+                Serde keySerde = current.bytesKeys ? Serdes.Bytes() : current.windowSize == null ? Serdes.ByteArray()
                         : current.windowSize < 0 ? WindowedSerdes.sessionWindowedSerdeFrom(byte[].class)
                         : WindowedSerdes.timeWindowedSerdeFrom(byte[].class, current.windowSize);
                 Serde valueSerde = current.longValues ? Serdes.Long() : Serdes.ByteArray();
                 ((KStream) h).to(argument(arg, "topic"), Produced.with(keySerde, valueSerde));
                 return null;
             }
+            case "toTable": return new Current(((KStream<byte[], byte[]>) h).toTable(), current.longValues, null);
             case "repartition": return new Current(((KStream<byte[], byte[]>) h).repartition(), current.longValues, current.windowSize);
             case "groupByKey": return new Current(((KStream<byte[], byte[]>) h).groupByKey(), false, null);
             case "groupBy": { String f = fn(arg, "selector"); return new Current(((KStream<byte[], byte[]>) h).groupBy((k, v) -> keySelector(f, k, v)), false, null); }
@@ -203,9 +207,61 @@ public class DslScenario {
                 return new Current(table, false, current.windowSize);
             }
             case "suppress": return new Current(((KTable) h).suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())), current.longValues, current.windowSize);
-            case "toStream": return new Current(((KTable) h).toStream(), current.longValues, current.windowSize);
+            case "toStream": { Current out = new Current(((KTable) h).toStream(), current.longValues, current.windowSize); out.bytesKeys = current.bytesKeys; return out; }
             default: throw new IllegalArgumentException("step not supported by the reference: " + name);
         }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Current applyToTable(Current current, String name, JsonNode arg, Map<String, Current> named) {
+        KTable<byte[], byte[]> table = (KTable<byte[], byte[]>) current.handle;
+        switch (name) {
+            case "filter": return new Current(table.filter(predicate(fn(arg, "predicate"))), false, null);
+            case "filterNot": return new Current(table.filterNot(predicate(fn(arg, "predicate"))), false, null);
+            case "mapValues": { String f = fn(arg, "mapper"); return new Current(table.mapValues((k, v) -> valueMapper(f, k, v)), false, null); }
+            case "join":
+            case "leftJoin":
+            case "outerJoin": {
+                String f = fn(arg, "joiner");
+                KTable<byte[], byte[]> other = (KTable<byte[], byte[]>) named.get(argument(arg, "table")).handle;
+                ValueJoiner<byte[], byte[], byte[]> joiner = (l, r) -> joinValues(f, null, l, r);
+                KTable<byte[], byte[]> joined = name.equals("join") ? table.join(other, joiner) : name.equals("leftJoin") ? table.leftJoin(other, joiner) : table.outerJoin(other, joiner);
+                return new Current(joined, false, null);
+            }
+            case "groupBy": {
+                String f = fn(arg, "mapper");
+                KGroupedTable<Bytes, byte[]> grouped = table.groupBy((k, v) -> {
+                    KeyValue<byte[], byte[]> pair = keyValueMapper(f, k, v);
+                    return KeyValue.pair(pair.key == null ? null : Bytes.wrap(pair.key), pair.value);
+                }, Grouped.with(Serdes.Bytes(), Serdes.ByteArray()));
+                Current out = new Current(grouped, false, null);
+                out.bytesKeys = true;
+                return out;
+            }
+            default: throw new IllegalArgumentException("table step not supported by the reference: " + name);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Current applyToGroupedTable(Current current, String name, JsonNode arg) {
+        KGroupedTable<Bytes, byte[]> grouped = (KGroupedTable<Bytes, byte[]>) current.handle;
+        Current out;
+        switch (name) {
+            case "count": out = new Current(grouped.count(), true, null); break;
+            case "reduce": {
+                String adder = fn(arg, "adder"), subtractor = fn(arg, "subtractor");
+                out = new Current(grouped.reduce((a, v) -> reduce(adder, a, v), (a, v) -> reduce(subtractor, a, v)), false, null);
+                break;
+            }
+            case "aggregate": {
+                String i = fn(arg, "initializer"), adder = fn(arg, "adder"), subtractor = fn(arg, "subtractor");
+                out = new Current(grouped.aggregate(() -> initialize(i), (k, v, a) -> aggregate(adder, k.get(), v, a), (k, v, a) -> aggregate(subtractor, k.get(), v, a)), false, null);
+                break;
+            }
+            default: throw new IllegalArgumentException("grouped-table step not supported by the reference: " + name);
+        }
+        out.bytesKeys = true;
+        return out;
     }
 
     static Predicate<byte[], byte[]> predicate(String f) {
@@ -272,6 +328,7 @@ public class DslScenario {
     static byte[] reduce(String f, byte[] a, byte[] v) {
         return switch (f) {
             case "concat" -> bytes(orNull(a) + "," + orNull(v));
+            case "minus" -> bytes(orNull(a) + "-" + orNull(v));
             case "sum" -> longBytes(longOf(a) + longOf(v));
             default -> throw new IllegalArgumentException(f);
         };

@@ -244,11 +244,20 @@ topology:
     await waitFor('the restarted instance to take tasks again', async () => (await first.activeTasks()).length > 0 && (await covered([first, second])), 120_000);
     log('the restarted instance runs tasks; all clicks produced');
 
-    await waitFor('every output to be committed', async () => {
-      const counts = await committedCounts();
-      return counts.enriched >= clickCount && counts.letters >= clickCount && counts.windows >= clickCount;
-    }, 120_000, 1000);
-    log('every output is committed');
+    let counts = { enriched: 0, letters: 0, windows: 0 };
+    try {
+      await waitFor('every output to be committed', async () => {
+        counts = await committedCounts();
+        return counts.enriched >= clickCount && counts.letters >= clickCount && counts.windows >= clickCount;
+      }, 120_000, 1000);
+      log('every output is committed');
+    } catch (error) {
+      // Then the checks below say what is missing.
+      const failed = (await Promise.all([first, second].map((instance) => instance.status().catch(() => undefined))))
+        .flatMap((status) => status?.threads.flatMap((thread) => thread.activeTasks) ?? [])
+        .filter((task) => task.state !== 'running');
+      log(`${(error as Error).message}: committed ${JSON.stringify(counts)} of ${clickCount} each; tasks not running: ${JSON.stringify(failed)}`);
+    }
     assert.equal(await first.stop(), 0, 'the restarted instance stops cleanly');
     assert.equal(await second.stop(), 0, 'the second instance stops cleanly');
 

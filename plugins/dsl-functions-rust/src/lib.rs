@@ -92,6 +92,11 @@ fn register(_config: &Config, f: &mut Registry) -> Result<(), String> {
         let value = text(value)?.unwrap_or("null");
         Ok(Some(format!("{so_far},{value}").into_bytes()))
     });
+    f.reducer("minus", |aggregate, value| {
+        let so_far = text(aggregate)?.unwrap_or("null");
+        let value = text(value)?.unwrap_or("null");
+        Ok(Some(format!("{so_far}-{value}").into_bytes()))
+    });
     f.reducer("sum", |aggregate, value| Ok(Some((long(aggregate)? + long(value)?).to_be_bytes().to_vec())));
     f.value_joiner("join-values", |_key, left, right| {
         let left = text(left)?.unwrap_or("null");
