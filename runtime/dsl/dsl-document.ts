@@ -47,6 +47,12 @@ const fn = (kind: FunctionKind, field: string): StepForm => ({ fields: { [field]
 const named: StepForm = { fields: { name: 'name' }, required: [] };
 const windowedAggregation = (fields: Record<string, FieldKind>, required: string[]): StepForm => ({ fields: { ...fields, name: 'name', retention: 'milliseconds' }, required });
 
+/** A stream joins a table (`table`), or another stream (`stream`) within a window: `difference` (or `before` and `after`) and `grace`, in ms. */
+const streamJoin: StepForm = {
+  fields: { table: 'table', stream: 'stream', joiner: 'value-joiner', difference: 'milliseconds', before: 'milliseconds', after: 'milliseconds', grace: 'milliseconds', name: 'name' },
+  required: ['joiner'],
+};
+
 /** Every step, by what it applies to (Kafka Streams' method names). */
 export const dslSteps: Record<string, Partial<Record<Kind, StepForm>>> = {
   filter: { stream: fn('predicate', 'predicate'), table: fn('predicate', 'predicate') },
@@ -65,14 +71,17 @@ export const dslSteps: Record<string, Partial<Record<Kind, StepForm>>> = {
   groupByKey: { stream: named },
   groupBy: { stream: fn('key-selector', 'selector'), table: fn('key-value-mapper', 'mapper') },
   join: {
-    stream: { fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] },
+    stream: streamJoin,
     table: { fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] },
   },
   leftJoin: {
-    stream: { fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] },
+    stream: streamJoin,
     table: { fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] },
   },
-  outerJoin: { table: { fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] } },
+  outerJoin: {
+    stream: streamJoin,
+    table: { fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] },
+  },
   windowedBy: { grouped: { fields: { size: 'milliseconds', advance: 'milliseconds', grace: 'milliseconds', gap: 'milliseconds', sliding: 'milliseconds' }, required: [] } },
   count: { grouped: named, windowed: windowedAggregation({}, []), session: windowedAggregation({}, []), 'grouped-table': named },
   reduce: {
@@ -248,8 +257,27 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
         case 'toTable': return stream.toTable({ ...named$, ...(args.store === undefined ? {} : { store: fields.string(args.store, `${field}.store`) }) });
         case 'groupByKey': return stream.groupByKey(named$);
         case 'groupBy': return stream.groupBy(f('selector'), named$);
-        case 'join': return stream.join(reference('table', 'table') as KTable, f('joiner'), named$);
-        case 'leftJoin': return stream.leftJoin(reference('table', 'table') as KTable, f('joiner'), named$);
+        case 'join':
+        case 'leftJoin':
+        case 'outerJoin': {
+          if ((args.table === undefined) === (args.stream === undefined)) fail(field, 'needs table (a stream-table join) or stream (a stream-stream join)');
+          if (args.table !== undefined) {
+            for (const key of ['difference', 'before', 'after', 'grace']) if (args[key] !== undefined) fail(`${field}.${key}`, 'a stream-table join has no window');
+            if (stepName === 'outerJoin') fail(field, 'a stream-table join is inner or left (join, leftJoin)');
+            const table = reference('table', 'table') as KTable;
+            return stepName === 'join' ? stream.join(table, f('joiner'), named$) : stream.leftJoin(table, f('joiner'), named$);
+          }
+          const difference = ms('difference');
+          const before = ms('before') ?? difference;
+          const after = ms('after') ?? difference;
+          if (before === undefined || after === undefined) fail(field, 'a stream-stream join needs its window: difference (or before and after), and grace');
+          const kind = stepName === 'join' ? 'inner' : stepName === 'leftJoin' ? 'left' : 'outer';
+          try {
+            return stream.joinStream(reference('stream', 'stream') as KStream, f('joiner'), { beforeMs: before!, afterMs: after!, graceMs: ms('grace') ?? 0 }, kind, named$);
+          } catch (error) {
+            return fail(field, (error as Error).message);
+          }
+        }
       }
     } else if (current instanceof KGroupedStream) {
       switch (stepName) {

@@ -20,6 +20,7 @@ import type { TimestampExtractorName } from '../time/timestamp-extractor.ts';
 import { Topology, TopologyBuilder } from '../topology/topology.ts';
 import { aggregateSupplier, windowAggregateSupplier, type TimeWindowsSpec } from './aggregate-operators.ts';
 import { suppressSupplier, type WindowClosing } from './suppress-operator.ts';
+import { joinWindowSupplier, SharedJoinTime, streamJoinSupplier, type JoinWindowsSpec } from './stream-join-operators.ts';
 import { slidingAggregateSupplier, type SlidingWindowsSpec } from './sliding-aggregate-operator.ts';
 import { sessionAggregateSupplier, type SessionAggregationSpec, type SessionWindowsSpec } from './session-aggregate-operator.ts';
 import type { AggregationSpec } from './aggregations.ts';
@@ -230,6 +231,33 @@ export class KStream {
 
   leftJoin(table: KTable, joiner: FunctionRef<'value-joiner'>, options: Named = {}): KStream {
     return this.joinTable(table, joiner, true, options);
+  }
+
+  /** Stream-stream joins: records of both streams whose times are within the join window. */
+  joinStream(other: KStream, joiner: FunctionRef<'value-joiner'>, windows: JoinWindowsSpec, kind: 'inner' | 'left' | 'outer', options: Named = {}): KStream {
+    if (!(windows.beforeMs >= 0) || !(windows.afterMs >= 0) || !(windows.graceMs >= 0)) throw new ConfigError('join windows need before, after and grace ≥ 0');
+    const leftOuter = kind !== 'inner';
+    const rightOuter = kind === 'outer';
+    const left = this.keyChanged ? this.throughRepartition(this.builder.nextName('KSTREAM-REPARTITION-', options.name ? `${options.name}-left` : undefined)) : this;
+    const right = other.keyChanged ? other.throughRepartition(this.builder.nextName('KSTREAM-REPARTITION-', options.name ? `${options.name}-right` : undefined)) : other;
+    const thisWindowed = this.builder.nextName('KSTREAM-WINDOWED-', options.name ? `${options.name}-this-windowed` : undefined);
+    const otherWindowed = this.builder.nextName('KSTREAM-WINDOWED-', options.name ? `${options.name}-other-windowed` : undefined);
+    const joinThis = this.builder.nextName(rightOuter ? 'KSTREAM-OUTERTHIS-' : 'KSTREAM-JOINTHIS-', options.name ? `${options.name}${rightOuter ? '-outer-this-join' : '-this-join'}` : undefined);
+    const joinOther = this.builder.nextName(leftOuter ? 'KSTREAM-OUTEROTHER-' : 'KSTREAM-JOINOTHER-', options.name ? `${options.name}${leftOuter ? '-outer-other-join' : '-other-join'}` : undefined);
+    const merge = this.builder.nextName('KSTREAM-MERGE-', options.name ? `${options.name}-merge` : undefined);
+    const size = windows.beforeMs + windows.afterMs;
+    const windowStore = (name: string): StoreSpec => ({ name, kind: 'window', retentionMs: size + windows.graceMs, windowSizeMs: size, retainDuplicates: true });
+    const thisStore = `${joinThis}-store`;
+    const otherStore = `${joinOther}-store`;
+    const outerStore = leftOuter ? `${joinThis}-outer-shared-join-store` : undefined;
+    const time = new SharedJoinTime();
+    this.builder.addProcessor(thisWindowed, joinWindowSupplier(thisStore), [left.node], [windowStore(thisStore)]);
+    this.builder.addProcessor(otherWindowed, joinWindowSupplier(otherStore), [right.node], [windowStore(otherStore)]);
+    const shared = outerStore ? [outerStore] : [];
+    this.builder.addProcessor(joinThis, streamJoinSupplier({ left: true, outer: leftOuter, otherStore, ...(outerStore ? { outerStore } : {}) }, windows, joiner, time), [thisWindowed], [otherStore, ...shared]);
+    this.builder.addProcessor(joinOther, streamJoinSupplier({ left: false, outer: rightOuter, otherStore: thisStore, ...(outerStore ? { outerStore } : {}) }, windows, joiner, time), [otherWindowed], [thisStore, ...shared]);
+    this.builder.addProcessor(merge, passThroughSupplier('KSTREAM-MERGE'), [joinThis, joinOther]);
+    return new KStream(this.builder, merge, false);
   }
 
   private joinTable(table: KTable, joiner: FunctionRef<'value-joiner'>, left: boolean, options: Named): KStream {

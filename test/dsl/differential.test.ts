@@ -229,6 +229,34 @@ const scenarios: Scenario[] = [
     outputTopics: ['counts', 'reduced', 'lengths'],
   },
   {
+    name: 'stream-stream joins: inner, left and outer with grace (unmatched results when the window closes, null keys)',
+    dsl: {
+      functions,
+      streams: [
+        { stream: 'left', as: 'left' },
+        { stream: 'right', as: 'right' },
+        { from: 'left', steps: [{ join: { stream: 'right', joiner: 'f.join-values', difference: 2_000, grace: 1_000 } }, { to: 'inner' }] },
+        { from: 'left', steps: [{ leftJoin: { stream: 'right', joiner: 'f.join-values', difference: 1_500, grace: 500 } }, { to: 'left-joined' }] },
+        { from: 'left', steps: [{ outerJoin: { stream: 'right', joiner: 'f.join-values', difference: 1_000, grace: 2_000 } }, { to: 'outer' }] },
+      ],
+    },
+    inputs: interleave(generate(20, 'left', 120, { nullKeys: true, nullValues: true }), generate(21, 'right', 120, { nullKeys: true, nullValues: true })),
+    outputTopics: ['inner', 'left-joined', 'outer'],
+  },
+  {
+    name: 'stream-stream outer join with an asymmetric window (before/after), no grace, after a key change',
+    dsl: {
+      functions,
+      streams: [
+        { stream: 'left', steps: [{ selectKey: 'f.first-letter' }], as: 'left' },
+        { stream: 'right', as: 'right' },
+        { from: 'left', steps: [{ outerJoin: { stream: 'right', joiner: 'f.join-values', before: 500, after: 2_500 } }, { to: 'outer' }] },
+      ],
+    },
+    inputs: interleave(generate(22, 'left', 100, { nullValues: true }), generate(23, 'right', 100).map((record) => ({ ...record, key: record.value?.slice(0, 1) ?? null }))),
+    outputTopics: ['outer'],
+  },
+  {
     name: 'stream-table join and left join (table updates and tombstones)',
     dsl: {
       functions,

@@ -154,7 +154,20 @@ public class DslScenario {
             case "groupByKey": return new Current(((KStream<byte[], byte[]>) h).groupByKey(), false, null);
             case "groupBy": { String f = fn(arg, "selector"); return new Current(((KStream<byte[], byte[]>) h).groupBy((k, v) -> keySelector(f, k, v)), false, null); }
             case "join":
-            case "leftJoin": {
+            case "leftJoin":
+            case "outerJoin": {
+                if (arg.has("stream")) {
+                    String f = fn(arg, "joiner");
+                    KStream<byte[], byte[]> other = (KStream<byte[], byte[]>) named.get(argument(arg, "stream")).handle;
+                    long difference = ms(arg, "difference", 0), grace = ms(arg, "grace", 0);
+                    long before = ms(arg, "before", difference), after = ms(arg, "after", difference);
+                    JoinWindows windows = grace == 0 ? JoinWindows.ofTimeDifferenceWithNoGrace(Duration.ofMillis(difference)) : JoinWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(difference), Duration.ofMillis(grace));
+                    windows = windows.before(Duration.ofMillis(before)).after(Duration.ofMillis(after));
+                    ValueJoinerWithKey<byte[], byte[], byte[], byte[]> joiner = (k, l, r) -> joinValues(f, k, l, r);
+                    KStream<byte[], byte[]> stream = (KStream<byte[], byte[]>) h;
+                    KStream<byte[], byte[]> joined = name.equals("join") ? stream.join(other, joiner, windows) : name.equals("leftJoin") ? stream.leftJoin(other, joiner, windows) : stream.outerJoin(other, joiner, windows);
+                    return new Current(joined, false, null);
+                }
                 String f = fn(arg, "joiner");
                 KTable<byte[], byte[]> table = (KTable<byte[], byte[]>) named.get(argument(arg, "table")).handle;
                 ValueJoinerWithKey<byte[], byte[], byte[], byte[]> joiner = (k, l, r) -> joinValues(f, k, l, r);
