@@ -25,6 +25,7 @@
 import { ConfigError } from '../errors.ts';
 import type { FunctionKind, FunctionRef, FunctionSource } from '../processor/functions.ts';
 import { PluginFunctionSource } from '../plugin/plugin-functions.ts';
+import { PluginProcessorSupplier } from '../plugin/plugin-processor.ts';
 import { timestampExtractorByName, type TimestampExtractorName } from '../time/timestamp-extractor.ts';
 import { FieldReader, type DocumentOrigin } from '../topology/document-fields.ts';
 import { resolvePlugin } from '../topology/plugin-reference.ts';
@@ -35,7 +36,7 @@ type Windowed = TimeWindowedKStream | SlidingWindowedKStream;
 type Current = KStream | KGroupedStream | Windowed | SessionWindowedKStream | KTable | KGroupedTable | undefined;
 
 type Kind = 'stream' | 'grouped' | 'windowed' | 'session' | 'table' | 'grouped-table';
-type FieldKind = FunctionKind | 'topic' | 'stream' | 'table' | 'milliseconds' | 'name';
+type FieldKind = FunctionKind | 'topic' | 'stream' | 'table' | 'milliseconds' | 'name' | 'branches' | 'plugin' | 'config' | 'stores';
 
 /** One form of a step: its argument fields (the first is what a plain string means) and the required ones. */
 interface StepForm {
@@ -67,6 +68,9 @@ export const dslSteps: Record<string, Partial<Record<Kind, StepForm>>> = {
   merge: { stream: { fields: { with: 'stream', name: 'name' }, required: ['with'] } },
   to: { stream: { fields: { topic: 'topic', name: 'name' }, required: ['topic'] } },
   repartition: { stream: named },
+  split: { stream: { fields: { branches: 'branches', default: 'name', name: 'name' }, required: ['branches'] } },
+  process: { stream: { fields: { plugin: 'plugin', config: 'config', stores: 'stores', name: 'name' }, required: ['plugin'] } },
+  processValues: { stream: { fields: { plugin: 'plugin', config: 'config', stores: 'stores', name: 'name' }, required: ['plugin'] } },
   toTable: { stream: { fields: { name: 'name', store: 'name' }, required: [] } },
   groupByKey: { stream: named },
   groupBy: { stream: fn('key-selector', 'selector'), table: fn('key-value-mapper', 'mapper') },
@@ -254,6 +258,33 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
         case 'merge': return stream.merge(reference('with', 'stream') as KStream, named$);
         case 'to': stream.to(fields.string(args.topic, `${field}.topic`), named$); return undefined;
         case 'repartition': return stream.repartition(named$);
+        case 'split': {
+          const branches = fields.list(args.branches, `${field}.branches`, true).map((item, index) => {
+            const at$ = `${field}.branches[${index}]`;
+            const branch = fields.object(item, at$);
+            for (const key of Object.keys(branch)) if (key !== 'predicate' && key !== 'as') fail(`${at$}.${key}`, 'unknown field (expected predicate, as)');
+            return { predicate: functionRef(branch.predicate, 'predicate', `${at$}.predicate`), as: fields.string(branch.as, `${at$}.as`) };
+          });
+          const defaultAs = args.default === undefined ? undefined : fields.string(args.default, `${field}.default`);
+          const prefix = named$.name ?? '';
+          const streams = stream.split(
+            branches.map((branch) => ({ predicate: branch.predicate, name: branch.as })),
+            { ...(prefix ? { name: prefix } : {}), ...(defaultAs ? { defaultBranch: defaultAs } : {}) },
+          );
+          const outputs = [...streams.values()];
+          [...branches.map((branch) => branch.as), ...(defaultAs ? [defaultAs] : [])].forEach((as, index) => {
+            if (named.has(as)) fail(`${field}`, `the name '${as}' is already used`);
+            named.set(as, outputs[index]);
+          });
+          return undefined;
+        }
+        case 'process':
+        case 'processValues': {
+          const plugin = resolvePlugin(fields.string(args.plugin, `${field}.plugin`), origin, fields.path(`${field}.plugin`));
+          const supplier = new PluginProcessorSupplier(plugin, fields.config(args.config, `${field}.config`));
+          const stores = args.stores === undefined ? [] : fields.strings(args.stores, `${field}.stores`);
+          return stepName === 'process' ? stream.process(supplier, stores, named$) : stream.processValues(supplier, stores, named$);
+        }
         case 'toTable': return stream.toTable({ ...named$, ...(args.store === undefined ? {} : { store: fields.string(args.store, `${field}.store`) }) });
         case 'groupByKey': return stream.groupByKey(named$);
         case 'groupBy': return stream.groupBy(f('selector'), named$);

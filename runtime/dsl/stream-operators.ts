@@ -106,3 +106,22 @@ export function dropNullKeysSupplier(): OperatorSupplier {
     },
   }));
 }
+
+/** split(): each record goes to the first branch whose predicate it passes, else to the default branch (if any), else nowhere (counted). */
+export function branchSupplier(branches: ReadonlyArray<{ child: string; predicate: FunctionRef<'predicate'> }>, defaultChild: string | undefined): OperatorSupplier {
+  return new OperatorSupplier('KSTREAM-BRANCH', branches.map((branch) => branch.predicate), (bind) => {
+    const tests = branches.map((branch) => ({ child: branch.child, test: bind(branch.predicate) }));
+    return {
+      process(record, context) {
+        for (const { child, test } of tests) {
+          if (test(record.key, record.value)) {
+            context.forwardTo(child, record);
+            return;
+          }
+        }
+        if (defaultChild !== undefined) context.forwardTo(defaultChild, record);
+        else context.recordDropped('no branch of the split matched and there is no default branch');
+      },
+    };
+  });
+}

@@ -24,7 +24,9 @@ import { joinWindowSupplier, SharedJoinTime, streamJoinSupplier, type JoinWindow
 import { slidingAggregateSupplier, type SlidingWindowsSpec } from './sliding-aggregate-operator.ts';
 import { sessionAggregateSupplier, type SessionAggregationSpec, type SessionWindowsSpec } from './session-aggregate-operator.ts';
 import type { AggregationSpec } from './aggregations.ts';
+import { FixedKeySupplier } from './fixed-key-processor.ts';
 import {
+  branchSupplier,
   dropNullKeysSupplier,
   filterSupplier,
   flatMapSupplier,
@@ -176,6 +178,40 @@ export class KStream {
     const name = this.builder.nextName('KSTREAM-MERGE-', options.name);
     this.builder.addProcessor(name, passThroughSupplier('KSTREAM-MERGE'), [this.node, other.node]);
     return new KStream(this.builder, name, this.keyChanged || other.keyChanged);
+  }
+
+  /**
+   * split(): branches in order, each a predicate; a record goes to the first
+   * that passes, else to the default branch. Returns each branch's stream by
+   * name (`<prefix><name>`, names default to the branch's position from 1, the
+   * default branch's to `0`, as Kafka Streams' Branched).
+   */
+  split(branches: ReadonlyArray<{ predicate: FunctionRef<'predicate'>; name?: string }>, options: Named & { defaultBranch?: boolean | string } = {}): Map<string, KStream> {
+    const name = this.builder.nextName('KSTREAM-BRANCH-', options.name);
+    const prefix = options.name ?? name;
+    const children = branches.map((branch, index) => ({ name: `${prefix}${branch.name ?? String(index + 1)}`, predicate: branch.predicate }));
+    const defaultName = options.defaultBranch === undefined || options.defaultBranch === false ? undefined : `${prefix}${options.defaultBranch === true ? '0' : options.defaultBranch}`;
+    this.builder.addProcessor(name, branchSupplier(children.map((child) => ({ child: child.name, predicate: child.predicate })), defaultName), [this.node]);
+    const out = new Map<string, KStream>();
+    for (const child of [...children.map((entry) => entry.name), ...(defaultName ? [defaultName] : [])]) {
+      this.builder.addProcessor(child, passThroughSupplier('KSTREAM-BRANCHCHILD'), [name]);
+      out.set(child, new KStream(this.builder, child, this.keyChanged));
+    }
+    return out;
+  }
+
+  /** process(): a Processor-API processor (e.g. a WebAssembly plugin) inside the DSL graph; it may change keys. */
+  process(supplier: ProcessorSupplier, stores: string[] = [], options: Named = {}): KStream {
+    const name = this.builder.nextName('KSTREAM-PROCESSOR-', options.name);
+    this.builder.addProcessor(name, supplier, [this.node], stores);
+    return new KStream(this.builder, name, true);
+  }
+
+  /** processValues(): like process(), but records keep their key. */
+  processValues(supplier: ProcessorSupplier, stores: string[] = [], options: Named = {}): KStream {
+    const name = this.builder.nextName('KSTREAM-PROCESSVALUES-', options.name);
+    this.builder.addProcessor(name, new FixedKeySupplier(supplier), [this.node], stores);
+    return new KStream(this.builder, name, this.keyChanged);
   }
 
   /** Writes every record to `topic`. */

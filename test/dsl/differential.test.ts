@@ -257,6 +257,22 @@ const scenarios: Scenario[] = [
     outputTopics: ['outer'],
   },
   {
+    name: 'split into branches (first match wins) with and without a default branch',
+    dsl: {
+      functions,
+      streams: [
+        { stream: 'in', steps: [{ split: { name: 'by-', branches: [{ predicate: 'f.has-a', as: 'a' }, { predicate: 'f.key-has-a', as: 'key-a' }], default: 'rest' } }] },
+        { from: 'a', steps: [{ mapValues: 'f.uppercase' }, { to: 'with-a' }] },
+        { from: 'key-a', steps: [{ to: 'key-with-a' }] },
+        { from: 'rest', steps: [{ to: 'rest' }] },
+        { stream: 'other', steps: [{ split: { branches: [{ predicate: 'f.has-a', as: 'only-a' }] } }] },
+        { from: 'only-a', steps: [{ to: 'only-a' }] },
+      ],
+    },
+    inputs: interleave(generate(24, 'in', 100, { nullKeys: true, nullValues: true }), generate(25, 'other', 60, { nullValues: true })),
+    outputTopics: ['with-a', 'key-with-a', 'rest', 'only-a'],
+  },
+  {
     name: 'stream-table join and left join (table updates and tombstones)',
     dsl: {
       functions,

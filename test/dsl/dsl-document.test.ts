@@ -45,3 +45,21 @@ test('a function the plugin lacks, or of another kind, fails the topology before
     assert.deepEqual(outputs, []);
   }
 });
+
+test('process runs a Processor-API plugin inside the DSL graph (its keys go out as it forwards them); processValues keeps every record's key', async () => {
+  const topology = compile([
+    { stream: 'lines', as: 'lines' },
+    { from: 'lines', steps: [{ process: { plugin: 'plugins/wordcount-rust', stores: ['counts'] } }, { to: 'words' }] },
+    { from: 'lines', steps: [{ processValues: { plugin: 'plugins/wordcount-rust', stores: ['counts'], config: {} } }, { to: 'same-keys' }] },
+  ]);
+  // Both steps use the plugin's store `counts` (one store: the second step's counts go on from the first's).
+  const outputs: Array<{ topic: string; key: string | undefined; value: string | undefined }> = [];
+  const text = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : new TextDecoder().decode(bytes));
+  const encoder = new TextEncoder();
+  await runDryRun(topology, [{ line: 1, topic: 'lines', record: { key: encoder.encode('line-1'), value: encoder.encode('b a b'), timestamp: 1, headers: [] } }], {
+    onOutput: ({ topic, record }) => outputs.push({ topic, key: text(record.key), value: text(record.value) }),
+    onLog: () => undefined,
+  });
+  assert.deepEqual(outputs.filter((output) => output.topic === 'words').map((output) => [output.key, output.value]), [['b', '1'], ['a', '1'], ['b', '2']]);
+  assert.deepEqual(outputs.filter((output) => output.topic === 'same-keys').map((output) => [output.key, output.value]), [['line-1', '3'], ['line-1', '2'], ['line-1', '4']]);
+});

@@ -149,6 +149,26 @@ public class DslScenario {
                 ((KStream) h).to(argument(arg, "topic"), Produced.with(keySerde, valueSerde));
                 return null;
             }
+            case "split": {
+                // Branch streams are keyed <splitter name><branch name>; name the splitter so the keys are known.
+                String prefix = arg.has("name") ? arg.get("name").asText() : "split-";
+                BranchedKStream<byte[], byte[]> branched = ((KStream<byte[], byte[]>) h).split(Named.as(prefix));
+                List<String> names = new ArrayList<>();
+                for (JsonNode branch : arg.get("branches")) {
+                    String as = branch.get("as").asText();
+                    names.add(as);
+                    branched = branched.branch(predicate(fn(branch, "predicate")), Branched.as(as));
+                }
+                Map<String, KStream<byte[], byte[]>> streams;
+                if (arg.has("default")) {
+                    names.add(arg.get("default").asText());
+                    streams = branched.defaultBranch(Branched.as(arg.get("default").asText()));
+                } else {
+                    streams = branched.noDefaultBranch();
+                }
+                for (String as : names) named.put(as, new Current(streams.get(prefix + as), current.longValues, current.windowSize));
+                return null;
+            }
             case "toTable": return new Current(((KStream<byte[], byte[]>) h).toTable(), current.longValues, null);
             case "repartition": return new Current(((KStream<byte[], byte[]>) h).repartition(), current.longValues, current.windowSize);
             case "groupByKey": return new Current(((KStream<byte[], byte[]>) h).groupByKey(), false, null);
