@@ -46,7 +46,7 @@ test('a function the plugin lacks, or of another kind, fails the topology before
   }
 });
 
-test('process runs a Processor-API plugin inside the DSL graph (its keys go out as it forwards them); processValues keeps every record's key', async () => {
+test('process runs a Processor-API plugin inside the DSL graph (its keys go out as it forwards them); processValues keeps each record key', async () => {
   const topology = compile([
     { stream: 'lines', as: 'lines' },
     { from: 'lines', steps: [{ process: { plugin: 'plugins/wordcount-rust', stores: ['counts'] } }, { to: 'words' }] },
