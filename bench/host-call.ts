@@ -34,6 +34,7 @@ const host: ProcessorContext = {
   openSessionStore: () => 'no stores',
   log: () => {},
   recordDropped: () => {},
+  cache: { maxBytes: 0, usedBytes: 0 },
 };
 
 const record: StreamRecord = {

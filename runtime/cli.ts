@@ -27,6 +27,8 @@ Usage:
       --cpu-ms <n>            CPU-time limit per plugin call (default 5000)
       --dead-letter-queue <topic>  send records that fail in a plugin there instead of stopping
       --output-format text|base64  text: UTF-8 where possible (default); base64: keyBase64/valueBase64 always
+      --cache-max-bytes <n>   DSL record cache (statestore.cache.max.bytes; default 0: every update),
+                              committed after every input record as Kafka Streams' test driver
   eddy build <plugin-dir>... [--force]   build plugins into <dir>/dist/<name>.wasm
   eddy init --lang ts|rust <dir>         create a plugin project
   eddy test [plugin-dir]                 build, then run the project's tests
@@ -82,6 +84,7 @@ async function dryRun(args: string[]): Promise<number> {
       'cpu-ms': { type: 'string' },
       'dead-letter-queue': { type: 'string' },
       'output-format': { type: 'string', default: 'text' },
+      'cache-max-bytes': { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError('dry-run takes one component, plugin folder or pipeline file');
@@ -109,6 +112,7 @@ async function dryRun(args: string[]): Promise<number> {
       stateFile: values.state,
       limits,
       deadLetterQueueTopic: values['dead-letter-queue'],
+      ...(values['cache-max-bytes'] ? { cacheMaxBytes: nonNegativeInteger(values['cache-max-bytes'], '--cache-max-bytes') } : {}),
       onOutput: (output) => {
         pending += formatOutputLine(output, format) + '\n';
         if (pending.length > 65536) flush();
@@ -219,6 +223,12 @@ async function swap(args: string[]): Promise<number> {
   const text = await response.text();
   process.stdout.write(`${text}\n`);
   return response.status === 200 ? 0 : 1;
+}
+
+function nonNegativeInteger(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${flag} must be a whole number ≥ 0, got '${text}'`, { field: flag });
+  return value;
 }
 
 function positiveNumber(text: string, flag: string): number {

@@ -127,6 +127,8 @@ export class ActiveTask {
         limits: config.limits,
         deadLetterQueueTopic: config.deadLetterQueueTopic,
         timestampExtractor: config.defaultTimestampExtractor,
+        // Kafka Streams shares statestore.cache.max.bytes among the stream threads.
+        cacheMaxBytes: Math.floor(config.cacheMaxBytes / config.numStreamThreads),
       });
       const active = new ActiveTask(dependencies, database, protocol, task, restored.records);
       holder.task = active;
@@ -331,6 +333,8 @@ export class ActiveTask {
 
   private async commitNow(): Promise<void> {
     if (!this.dirty && this.collector.size === 0) return;
+    // Updates held in record caches go out in this commit.
+    this.task.flushCaches();
     this.task.flushStores();
     await this.sendPending();
     const checkpoints: Record<string, string> = {};

@@ -33,6 +33,12 @@ export interface AppConfig {
    * only for data the broker reported, -1 = never wait).
    */
   maxTaskIdleMs: number;
+  /**
+   * Bytes of DSL aggregate updates held back per instance, shared among its
+   * stream threads (Kafka Streams' statestore.cache.max.bytes, default 10 MiB;
+   * 0 forwards every update at once).
+   */
+  cacheMaxBytes: number;
   /** The timestamp extractor of sources that set none (Kafka Streams' default.timestamp.extractor). */
   defaultTimestampExtractor: TimestampExtractorName;
   stateDir: string;
@@ -54,6 +60,7 @@ const knownFields = new Set([
   'repartition.purge.interval.ms',
   'default.timestamp.extractor',
   'max.task.idle.ms',
+  'statestore.cache.max.bytes',
   'state.dir',
   'session.timeout.ms',
   'errors.dead.letter.queue.topic.name',
@@ -144,6 +151,7 @@ export function appConfigFromDocument(document: unknown, file: string): AppConfi
     repartitionPurgeIntervalMs: integer('repartition.purge.interval.ms', 30_000, 1),
     defaultTimestampExtractor: extractorField(text('default.timestamp.extractor', false), fail),
     maxTaskIdleMs: integer('max.task.idle.ms', 0, -1),
+    cacheMaxBytes: integer('statestore.cache.max.bytes', 10 * 1024 * 1024, 0),
     stateDir: isAbsolute(stateDirText) ? stateDirText : resolve(baseDirectory, stateDirText),
     sessionTimeoutMs: integer('session.timeout.ms', 45_000, 1000),
     deadLetterQueueTopic: text('errors.dead.letter.queue.topic.name', false),

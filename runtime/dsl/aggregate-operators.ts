@@ -16,15 +16,21 @@ import type { KeyValueStore } from '../state/key-value-store.ts';
 import { aggregationFunctions, bindAggregation, type AggregationSpec } from './aggregations.ts';
 import { withChange, type TableFlags } from './change.ts';
 import { OperatorSupplier, requireStore } from './operator-supplier.ts';
+import { RecordCache } from './record-cache.ts';
 
 export function aggregateSupplier(store: string, spec: AggregationSpec, flags: TableFlags): OperatorSupplier {
   return new OperatorSupplier(`KSTREAM-${spec.kind.toUpperCase()}`, aggregationFunctions(spec), (bind) => {
     const aggregation = bindAggregation(spec, bind);
     const sendOld = flags.sendOldValues;
     let values: KeyValueStore;
+    let cache: RecordCache;
     return {
       init(context) {
         values = requireStore(context.openStore(store));
+        cache = new RecordCache(context);
+      },
+      flush() {
+        cache.flush();
       },
       process(record, context) {
         if (record.key === undefined || record.value === undefined) {
@@ -38,7 +44,7 @@ export function aggregateSupplier(store: string, spec: AggregationSpec, flags: T
         const aggregate = aggregation.add(record.key, record.value, previous);
         if (aggregate === undefined) values.delete(record.key);
         else values.put(record.key, encodeValueAndTimestamp(aggregate, timestamp));
-        context.forward(withChange(record, aggregate, sendOld ? previous : undefined, timestamp));
+        cache.update(withChange(record, aggregate, sendOld ? previous : undefined, timestamp), old !== undefined);
       },
     };
   });
@@ -71,10 +77,15 @@ export function windowAggregateSupplier(store: string, windows: TimeWindowsSpec,
     const aggregation = bindAggregation(spec, bind);
     let values: WindowStore;
     let observedStreamTime = -1;
+    let cache: RecordCache;
     return {
       init(context) {
         values = requireStore(context.openWindowStore(store));
         observedStreamTime = context.streamTime();
+        cache = new RecordCache(context);
+      },
+      flush() {
+        cache.flush();
       },
       process(record, context) {
         if (record.key === undefined) {
@@ -94,7 +105,7 @@ export function windowAggregateSupplier(store: string, windows: TimeWindowsSpec,
           const timestamp = old ? Math.max(old.timestamp, record.timestamp) : record.timestamp;
           const aggregate = aggregation.add(key, record.value, old ? old.value : aggregation.initial());
           values.put(key, aggregate === undefined ? undefined : encodeValueAndTimestamp(aggregate, timestamp), start);
-          context.forward({ ...record, key: windowedKey(key, start), value: aggregate, timestamp });
+          cache.update({ ...record, key: windowedKey(key, start), value: aggregate, timestamp }, old !== undefined);
         }
       },
     };

@@ -21,6 +21,8 @@ export interface OperatorLogic {
   init?(context: ProcessorContext): void;
   process(record: StreamRecord, context: ProcessorContext): void;
   punctuate?(id: number, timestamp: number, context: ProcessorContext): void;
+  /** Forwards what the operator's record cache holds (before a commit). */
+  flush?(): void;
   close?(): void;
 }
 
@@ -88,6 +90,10 @@ class OperatorProcessor implements Processor {
 
   punctuate(id: number, timestamp: number): void {
     this.logic!.punctuate?.(id, timestamp, this.context!);
+  }
+
+  flush(): void {
+    this.logic?.flush?.();
   }
 
   close(): void {

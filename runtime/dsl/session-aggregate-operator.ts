@@ -16,6 +16,7 @@ import type { Bytes, FunctionRef } from '../processor/functions.ts';
 import type { SessionStore } from '../state/window-store.ts';
 import { aggregationFunctions, bindAggregation, encodeLong, type AggregationSpec } from './aggregations.ts';
 import { OperatorSupplier, requireStore, type Bind } from './operator-supplier.ts';
+import { RecordCache } from './record-cache.ts';
 
 export interface SessionWindowsSpec {
   gapMs: number;
@@ -61,9 +62,14 @@ export function sessionAggregateSupplier(store: string, windows: SessionWindowsS
     const merge = bindMerger(spec, bind);
     let sessions: SessionStore;
     let observedStreamTime = -1;
+    let cache: RecordCache;
     return {
       init(context) {
         sessions = requireStore(context.openSessionStore(store));
+        cache = new RecordCache(context);
+      },
+      flush() {
+        cache.flush();
       },
       process(record, context) {
         if (record.key === undefined) {
@@ -90,13 +96,13 @@ export function sessionAggregateSupplier(store: string, windows: SessionWindowsS
         if (start !== time || end !== time) {
           for (const session of found) {
             sessions.remove(key, session.start, session.end);
-            context.forward({ ...record, key: sessionKey(key, session.start, session.end), value: undefined, timestamp: session.end });
+            cache.update({ ...record, key: sessionKey(key, session.start, session.end), value: undefined, timestamp: session.end }, true);
           }
         }
         aggregate = aggregation.add(key, record.value, aggregate);
         if (aggregate === undefined) sessions.remove(key, start, end);
         else sessions.put(key, start, end, aggregate);
-        context.forward({ ...record, key: sessionKey(key, start, end), value: aggregate, timestamp: end });
+        cache.update({ ...record, key: sessionKey(key, start, end), value: aggregate, timestamp: end }, found.some((session) => session.start === start && session.end === end));
       },
     };
   });

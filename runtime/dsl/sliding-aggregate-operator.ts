@@ -20,6 +20,7 @@ import type { StreamRecord } from '../record.ts';
 import { windowedKey } from './aggregate-operators.ts';
 import { aggregationFunctions, bindAggregation, type AggregationSpec } from './aggregations.ts';
 import { OperatorSupplier, requireStore } from './operator-supplier.ts';
+import { RecordCache } from './record-cache.ts';
 
 export interface SlidingWindowsSpec {
   /** The largest time difference between two records of one window (inclusive). */
@@ -36,6 +37,7 @@ export function slidingAggregateSupplier(store: string, windows: SlidingWindowsS
     const aggregation = bindAggregation(spec, bind);
     let values: WindowStore;
     let observedStreamTime = -1;
+    let cache: RecordCache;
 
     const read = (bytes: Uint8Array): Stored => decodeValueAndTimestamp(bytes)!;
     const write = (key: Uint8Array, start: number, stored: Stored | undefined): void =>
@@ -52,7 +54,7 @@ export function slidingAggregateSupplier(store: string, windows: SlidingWindowsS
       const aggregate = aggregation.add(key, record.value, old);
       const timestamp = old === undefined ? record.timestamp : Math.max(record.timestamp, current!.timestamp);
       write(key, start, { value: aggregate, timestamp });
-      context.forward({ ...record, key: windowedKey(key, start), value: aggregate, timestamp });
+      cache.update({ ...record, key: windowedKey(key, start), value: aggregate, timestamp }, current !== undefined);
     }
 
     /** A new window starting from the initializer (make(initializer(), t): undefined when it is null). */
@@ -64,7 +66,7 @@ export function slidingAggregateSupplier(store: string, windows: SlidingWindowsS
     function createCurrentRightWindow(record: StreamRecord, context: ProcessorContext, key: Uint8Array, rightAggregate: Stored): void {
       const start = record.timestamp + 1;
       write(key, start, rightAggregate);
-      context.forward({ ...record, key: windowedKey(key, start), value: rightAggregate.value, timestamp: rightAggregate.timestamp });
+      cache.update({ ...record, key: windowedKey(key, start), value: rightAggregate.value, timestamp: rightAggregate.timestamp }, false);
     }
 
     function processEarly(record: StreamRecord, context: ProcessorContext, key: Uint8Array, closeTime: number): void {
@@ -138,6 +140,10 @@ export function slidingAggregateSupplier(store: string, windows: SlidingWindowsS
     return {
       init(context) {
         values = requireStore(context.openWindowStore(store));
+        cache = new RecordCache(context);
+      },
+      flush() {
+        cache.flush();
       },
       process(record, context) {
         if (record.key === undefined || record.value === undefined) {

@@ -21,6 +21,7 @@ import { decodeValueAndTimestamp, encodeValueAndTimestamp, type ValueAndTimestam
 import { decodeChange, encodeChange, oldValueOf, withChange, type TableFlags } from './change.ts';
 import { encodeLong } from './aggregations.ts';
 import { OperatorSupplier, requireStore, type Bind } from './operator-supplier.ts';
+import { RecordCache } from './record-cache.ts';
 
 /** How to read a table's current value: its store, then the unmaterialized steps after it. */
 export interface TableView {
@@ -240,11 +241,16 @@ export function tableAggregateSupplier(store: string, spec: TableAggregationSpec
       subtract = (key, value, aggregate) => subtractor(key, value, aggregate);
     }
     let values: KeyValueStore;
+    let cache: RecordCache;
     return {
       init(context) {
         values = requireStore(context.openStore(store));
+        cache = new RecordCache(context);
       },
-      process(record, context) {
+      flush() {
+        cache.flush();
+      },
+      process(record) {
         if (record.key === undefined) throw new Error(`the key of a table update for aggregate '${store}' is null`);
         const change = decodeChange(record.value);
         const old = decodeValueAndTimestamp(values.get(record.key));
@@ -261,7 +267,7 @@ export function tableAggregateSupplier(store: string, spec: TableAggregationSpec
         }
         if (aggregate === undefined) values.delete(record.key);
         else values.put(record.key, encodeValueAndTimestamp(aggregate, timestamp));
-        context.forward(withChange({ ...record, value: aggregate }, aggregate, sendOld ? oldAggregate : undefined, timestamp));
+        cache.update(withChange({ ...record, value: aggregate }, aggregate, sendOld ? oldAggregate : undefined, timestamp), old !== undefined);
       },
     };
   });

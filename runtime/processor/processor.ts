@@ -30,6 +30,18 @@ export interface ProcessorLimits {
 
 export const defaultProcessorLimits: ProcessorLimits = { memoryBytes: 256 * 1024 * 1024, cpuMs: 5000 };
 
+/**
+ * The task's record cache (Kafka Streams' statestore.cache.max.bytes): how
+ * many bytes of held-back updates the processors of one task may keep
+ * together before they must forward some. 0: no cache, every update goes
+ * downstream at once.
+ */
+export interface CacheBudget {
+  readonly maxBytes: number;
+  /** Bytes held now, by every processor of the task. */
+  usedBytes: number;
+}
+
 /** What a processor may ask of the node it runs as, inside its task. */
 export interface ProcessorContext {
   readonly applicationId: string;
@@ -61,6 +73,8 @@ export interface ProcessorContext {
    * counted in the task's dropped records and logged with `reason`.
    */
   recordDropped(reason: string): void;
+  /** The task's record cache, shared by its processors. */
+  readonly cache: CacheBudget;
 }
 
 /** One node's logic in one task. Every call is synchronous and runs depth-first. */
@@ -68,6 +82,12 @@ export interface Processor {
   init(context: ProcessorContext): void;
   process(record: StreamRecord): void;
   punctuate(id: number, timestamp: number): void;
+  /**
+   * Forwards whatever the processor holds back (a record cache) — called
+   * before the task commits, in topology order, so held updates are in the
+   * same commit as the input that made them.
+   */
+  flush?(): void;
   close(): void;
   /**
    * False after a failure that may have left the processor broken (a trapped

@@ -7,7 +7,7 @@
 // another node.
 
 import { HostCallError, messageOf, type ErrorContext } from '../errors.ts';
-import type { LogLevel, ProcessorContext, PunctuationType } from '../processor/processor.ts';
+import type { CacheBudget, LogLevel, ProcessorContext, PunctuationType } from '../processor/processor.ts';
 import type { RecordMetadata, StreamRecord } from '../record.ts';
 import type { KeyValueStore } from '../state/key-value-store.ts';
 import type { SessionStore, WindowStore } from '../state/window-store.ts';
@@ -32,6 +32,7 @@ export interface NodeContextTask {
   sessionStore(name: string): SessionStore;
   log(level: LogLevel, node: string, message: string): void;
   recordDropped(node: string, reason: string): void;
+  readonly cache: CacheBudget;
   errorContext(more: ErrorContext): ErrorContext;
 }
 
@@ -119,6 +120,10 @@ export class NodeContext implements ProcessorContext {
     } catch (error) {
       return messageOf(error);
     }
+  }
+
+  get cache(): CacheBudget {
+    return this.task.cache;
   }
 
   recordDropped(reason: string): void {

@@ -28,6 +28,7 @@ import {
   type Processor,
   type ProcessorLimits,
   type PunctuationType,
+  type CacheBudget,
 } from '../processor/processor.ts';
 import type { RecordMetadata, StreamRecord } from '../record.ts';
 import type { KeyValueStore } from '../state/key-value-store.ts';
@@ -86,6 +87,8 @@ export interface TaskOptions {
   deadLetterQueueTopic?: string;
   /** The timestamp extractor of sources that set none (default: fail-on-invalid, as Kafka Streams). */
   timestampExtractor?: TimestampExtractorName;
+  /** This task's share of statestore.cache.max.bytes (default 0: no record cache). */
+  cacheMaxBytes?: number;
 }
 
 /** The task can no longer process: it failed, or was closed. */
@@ -120,6 +123,7 @@ export class StreamTask {
   private activeNode: ProcessorRuntime | undefined;
   private commitRequestedValue = false;
   private readonly punctuations = new PunctuationQueue();
+  private readonly cache: CacheBudget;
   private readonly processors = new Map<string, ProcessorRuntime>();
   private readonly sourceRoutes = new Map<string, Route[]>();
   private readonly sourceExtractors = new Map<string, TimestampExtractorName>();
@@ -137,6 +141,7 @@ export class StreamTask {
     this.applicationId = options.applicationId;
     this.taskId = options.taskId ?? `0_${options.partition ?? 0}`;
     this.wallClock = options.wallClock ?? Date.now;
+    this.cache = { maxBytes: Math.max(0, options.cacheMaxBytes ?? 0), usedBytes: 0 };
   }
 
   /** Prepares every node's supplier, makes the task's processors, and runs their `init`. */
@@ -223,6 +228,21 @@ export class StreamTask {
   punctuateWallClock(): void {
     this.assertRunning();
     this.guarded(() => this.punctuate('wall-clock-time', this.wallClock()));
+  }
+
+  /**
+   * Has every processor forward what its record cache holds (in topology
+   * order, so an upstream cache's updates reach downstream caches first);
+   * run before a commit.
+   */
+  flushCaches(): void {
+    this.assertRunning();
+    if (this.cache.maxBytes === 0) return;
+    this.guarded(() => {
+      for (const runtime of this.processors.values()) {
+        if (runtime.processor.flush) this.callProcessor(runtime, () => runtime.processor.flush!());
+      }
+    });
   }
 
   /** Makes every store change since the last commit durable, with `checkpoints`. */
@@ -319,6 +339,7 @@ export class StreamTask {
         return this.options.database.sessionStore(name, spec);
       },
       log: (level: LogLevel, node: string, message: string) => this.log(level, node, message),
+      cache: this.cache,
       recordDropped: (node: string, reason: string) => {
         this.droppedRecordsValue++;
         const at = this.currentMetadata;

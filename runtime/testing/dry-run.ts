@@ -170,8 +170,10 @@ export interface DryRunOptions {
   deadLetterQueueTopic?: string;
   /** The timestamp extractor of sources that set none (default fail-on-invalid). */
   timestampExtractor?: TimestampExtractorName;
-  /** Records per commit. */
+  /** Records per commit (1 when a record cache is set: Kafka Streams' test driver commits after every record). */
   chunkSize?: number;
+  /** statestore.cache.max.bytes for the run (default 0: every update is written). */
+  cacheMaxBytes?: number;
   onOutput: (output: SinkRecord) => void;
   onLog?: (entry: LogEntry) => void;
 }
@@ -202,9 +204,10 @@ export async function runDryRun(topology: Topology, inputs: DryRunInput[], optio
     onLog: options.onLog,
     limits: options.limits,
     deadLetterQueueTopic: options.deadLetterQueueTopic,
-      timestampExtractor: options.timestampExtractor,
+    timestampExtractor: options.timestampExtractor,
+    cacheMaxBytes: options.cacheMaxBytes ?? 0,
   });
-  const chunkSize = options.chunkSize ?? 1000;
+  const chunkSize = options.chunkSize ?? ((options.cacheMaxBytes ?? 0) > 0 ? 1 : 1000);
   try {
     for (let start = 0; start < inputs.length; start += chunkSize) {
       const batch: InputRecord[] = inputs.slice(start, start + chunkSize).map((input) => ({

@@ -17,7 +17,7 @@ import { StreamTask, type InputRecord, type SinkRecord, type TaskOptions } from 
 import type { Topology } from '../topology/topology.ts';
 
 /** The task options every task of the run shares; the database is shared by them (their stores have distinct names). */
-export type InProcessOptions = Pick<TaskOptions, 'applicationId' | 'database' | 'wallClock' | 'onOutput' | 'onLog' | 'limits' | 'deadLetterQueueTopic' | 'timestampExtractor'>;
+export type InProcessOptions = Pick<TaskOptions, 'applicationId' | 'database' | 'wallClock' | 'onOutput' | 'onLog' | 'limits' | 'deadLetterQueueTopic' | 'timestampExtractor' | 'cacheMaxBytes'>;
 
 export class InProcessTopology {
   private readonly internalOffsets = new Map<string, number>();
@@ -29,6 +29,8 @@ export class InProcessTopology {
     private readonly tasks: StreamTask[],
     private readonly internalTopics: ReadonlySet<string>,
     private readonly database: TaskDatabase,
+    /** With a record cache, caches are flushed after every record, input or internal (as Kafka Streams' test driver commits after each). */
+    private readonly flushEachRecord: boolean,
   ) {}
 
   static async create(topology: Topology, options: InProcessOptions): Promise<InProcessTopology> {
@@ -52,7 +54,8 @@ export class InProcessTopology {
             onLog: options.onLog,
             limits: options.limits,
             deadLetterQueueTopic: options.deadLetterQueueTopic,
-      timestampExtractor: options.timestampExtractor,
+            timestampExtractor: options.timestampExtractor,
+            cacheMaxBytes: options.cacheMaxBytes,
           }),
         );
       }
@@ -61,7 +64,7 @@ export class InProcessTopology {
       options.database.close();
       throw error;
     }
-    holder.run = new InProcessTopology(topology, tasks, internalTopics, options.database);
+    holder.run = new InProcessTopology(topology, tasks, internalTopics, options.database, (options.cacheMaxBytes ?? 0) > 0);
     return holder.run;
   }
 
@@ -75,6 +78,14 @@ export class InProcessTopology {
    * leads to, completes before the next input record starts.
    */
   process(inputs: readonly InputRecord[]): void {
+    if (this.flushEachRecord) {
+      for (const input of inputs) {
+        this.taskFor(input.topic).process([input]);
+        this.flushCaches();
+        this.drain();
+      }
+      return;
+    }
     if (this.internalTopics.size === 0) {
       // No loop back: hand each run of records for one task over at once.
       let start = 0;
@@ -101,7 +112,12 @@ export class InProcessTopology {
     }
   }
 
+  /** Flushes record caches (upstream sub-topologies first, with what they send internally), then commits every task. */
   commit(): void {
+    for (const task of this.tasks) {
+      task.flushCaches();
+      this.drain();
+    }
     for (const task of this.tasks) task.commit();
   }
 
@@ -156,6 +172,12 @@ export class InProcessTopology {
     while (this.pending.length > 0) {
       const next = this.pending.shift()!;
       this.taskFor(next.topic).process([next]);
+      if (this.flushEachRecord) this.flushCaches();
     }
+  }
+
+  /** Forwards what every task's record caches hold (what goes to internal topics is queued). */
+  private flushCaches(): void {
+    for (const task of this.tasks) task.flushCaches();
   }
 }

@@ -78,7 +78,7 @@ public class DslScenario {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, scenario.has("cacheMaxBytes") ? scenario.get("cacheMaxBytes").asLong() : 0L);
         props.put("__emit.interval.ms.kstreams.outer.join.spurious.results.fix__", 0L);
         props.put("__emit.interval.ms.kstreams.windowed.aggregation__", 0L);
         Topology topology = builder.build();

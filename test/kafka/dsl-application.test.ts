@@ -99,7 +99,7 @@ test('a DSL application (join, repartitioned count, windowed count) under exactl
 application.id: ${applicationId}
 bootstrap.servers: \${KAFKA_BROKERS}
 processing.guarantee: exactly_once_v2
-commit.interval.ms: 200
+commit.interval.ms: 1000
 session.timeout.ms: 6000
 state.dir: ${stateDir}
 admin.listener: 127.0.0.1:0
@@ -225,11 +225,15 @@ topology:
     log('the users table is committed');
 
     // A third of the clicks; once some are committed, more are produced and
-    // the first instance is killed while they are.
+    // the first instance is killed while they are, just after it processed
+    // some of them (so, most likely, inside a transaction: commits are 1 s apart).
     const third = clickCount / 3;
     await produceChunks(clicks.slice(0, third));
     await waitFor('the first clicks to be committed', async () => (await readAll(topics.enriched)).length >= 25, 90_000, 200);
+    const processed = async (instance: AppProcess) => (await instance.status()).threads.flatMap((thread) => thread.activeTasks).reduce((sum, task) => sum + task.processed, 0);
     await produceChunks(clicks.slice(third, 2 * third), async () => {
+      const before = await processed(first);
+      await waitFor('the first instance to process more', async () => (await processed(first)) > before, 30_000, 20).catch(() => log('the first instance processed nothing more in 30 s; killing it anyway'));
       first.kill('SIGKILL');
       await first.waitExit();
       log('SIGKILL of the first instance, while clicks are being produced');
