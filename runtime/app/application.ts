@@ -117,6 +117,13 @@ export class Application {
         changed = false;
         for (const topic of repartition) {
           if (known.get(topic) !== undefined) continue;
+          const declared = topology.repartitionPartitions.get(topic);
+          if (declared !== undefined) {
+            known.set(topic, declared);
+            toCreate.push({ topic, partitions: declared });
+            changed = true;
+            continue;
+          }
           const writers = topology.subtopologies.filter((subtopology) => subtopology.sinkTopics.includes(topic));
           const counts = writers.flatMap((writer) => writer.sourceTopics.map((source) => known.get(source)));
           if (counts.length === 0 || counts.some((count) => count === undefined)) continue;

@@ -36,7 +36,7 @@ type Windowed = TimeWindowedKStream | SlidingWindowedKStream;
 type Current = KStream | KGroupedStream | Windowed | SessionWindowedKStream | KTable | KGroupedTable | undefined;
 
 type Kind = 'stream' | 'grouped' | 'windowed' | 'session' | 'table' | 'grouped-table';
-type FieldKind = FunctionKind | 'topic' | 'stream' | 'table' | 'milliseconds' | 'name' | 'branches' | 'plugin' | 'config' | 'stores';
+type FieldKind = FunctionKind | 'topic' | 'stream' | 'table' | 'milliseconds' | 'count' | 'name' | 'branches' | 'plugin' | 'config' | 'stores';
 
 /** One form of a step: its argument fields (the first is what a plain string means) and the required ones. */
 interface StepForm {
@@ -67,7 +67,7 @@ export const dslSteps: Record<string, Partial<Record<Kind, StepForm>>> = {
   foreach: { stream: fn('action', 'action') },
   merge: { stream: { fields: { with: 'stream', name: 'name' }, required: ['with'] } },
   to: { stream: { fields: { topic: 'topic', name: 'name' }, required: ['topic'] } },
-  repartition: { stream: named },
+  repartition: { stream: { fields: { name: 'name', partitions: 'count' }, required: [] } },
   split: { stream: { fields: { branches: 'branches', default: 'name', name: 'name' }, required: ['branches'] } },
   process: { stream: { fields: { plugin: 'plugin', config: 'config', stores: 'stores', name: 'name' }, required: ['plugin'] } },
   processValues: { stream: { fields: { plugin: 'plugin', config: 'config', stores: 'stores', name: 'name' }, required: ['plugin'] } },
@@ -257,7 +257,11 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
         case 'foreach': stream.foreach(f('action'), named$); return undefined;
         case 'merge': return stream.merge(reference('with', 'stream') as KStream, named$);
         case 'to': stream.to(fields.string(args.topic, `${field}.topic`), named$); return undefined;
-        case 'repartition': return stream.repartition(named$);
+        case 'repartition': {
+          const partitions = args.partitions;
+          if (partitions !== undefined && (typeof partitions !== 'number' || !Number.isInteger(partitions) || partitions < 1)) fail(`${field}.partitions`, 'must be a whole number ≥ 1');
+          return stream.repartition({ ...named$, ...(partitions !== undefined ? { partitions: partitions as number } : {}) });
+        }
         case 'split': {
           const branches = fields.list(args.branches, `${field}.branches`, true).map((item, index) => {
             const at$ = `${field}.branches[${index}]`;

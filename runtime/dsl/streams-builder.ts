@@ -221,14 +221,15 @@ export class KStream {
   }
 
   /** Reads the stream through a repartition topic of its own (partitioned by the current key). */
-  repartition(options: Named = {}): KStream {
+  repartition(options: Named & { partitions?: number } = {}): KStream {
     const name = this.builder.nextName('KSTREAM-REPARTITION-', options.name);
-    return this.throughRepartition(name);
+    return this.throughRepartition(name, options.partitions);
   }
 
   /** @internal Writes through `<application.id>-<name>-repartition` and reads it back. */
-  throughRepartition(baseName: string): KStream {
+  throughRepartition(baseName: string, partitions?: number): KStream {
     const topic = this.builder.internalTopic(baseName);
+    if (partitions !== undefined) this.builder.topology.setRepartitionPartitions(topic, partitions);
     // Kafka Streams' names: generated ones when the base is, else <base>-repartition-<role>.
     const generated = /^KSTREAM.*-[0-9]{10}$/.test(baseName);
     const sink = this.builder.nextName('KSTREAM-SINK-', generated ? undefined : `${baseName}-repartition-sink`);

@@ -86,6 +86,8 @@ export class Topology {
     readonly nodes: ReadonlyMap<string, TopologyNode>,
     /** Every store's declaration (kind and options). */
     readonly storeSpecs: readonly StoreSpec[],
+    /** Partition counts set for repartition topics (others get the largest count of the topics that feed them). */
+    readonly repartitionPartitions: ReadonlyMap<string, number> = new Map(),
   ) {
     this.stores = storeSpecs.map((spec) => spec.name);
     this.subtopologies = makeSubtopologies(nodes);
@@ -107,7 +109,7 @@ export class Topology {
     if (this.subtopologies.length === 1) return this;
     const nodes = new Map<string, TopologyNode>();
     for (const name of subtopology.nodes) nodes.set(name, this.nodes.get(name)!);
-    return new Topology(nodes, this.storeSpecs.filter((spec) => subtopology.stores.includes(spec.name)));
+    return new Topology(nodes, this.storeSpecs.filter((spec) => subtopology.stores.includes(spec.name)), this.repartitionPartitions);
   }
 
   /**
@@ -151,7 +153,7 @@ export class Topology {
     if (!node || node.kind !== 'processor') throw new ConfigError(`no processor named '${name}'`, { node: name });
     const nodes = new Map(this.nodes);
     nodes.set(name, { ...node, supplier });
-    return new Topology(nodes, this.storeSpecs);
+    return new Topology(nodes, this.storeSpecs, this.repartitionPartitions);
   }
 
   /** A text description in the style of Kafka Streams' TopologyDescription. */
@@ -234,6 +236,14 @@ const namePattern = /^[A-Za-z0-9._-]{1,200}$/;
 export class TopologyBuilder {
   private readonly nodes = new Map<string, TopologyNode>();
   private readonly stores = new Map<string, StoreSpec>();
+  private readonly partitionCounts = new Map<string, number>();
+
+  /** Sets the partition count of a repartition topic (Kafka Streams' Repartitioned.numberOfPartitions). */
+  setRepartitionPartitions(topic: string, partitions: number): this {
+    if (!Number.isInteger(partitions) || partitions < 1) throw new ConfigError(`repartition topic '${topic}': the partition count must be a whole number ≥ 1, got ${partitions}`, { field: 'partitions' });
+    this.partitionCounts.set(topic, partitions);
+    return this;
+  }
 
   /** Adds a source reading `topics` (with its own timestamp extractor: addSourceWith). */
   addSource(name: string, ...topics: string[]): this {
@@ -323,7 +333,7 @@ export class TopologyBuilder {
     if (!this.sources.length) throw new ConfigError('a topology needs at least one source');
     const copy = new Map<string, TopologyNode>();
     for (const [name, node] of this.nodes) copy.set(name, structuredCloneNode(node));
-    return new Topology(copy, [...this.stores.values()]);
+    return new Topology(copy, [...this.stores.values()], new Map(this.partitionCounts));
   }
 
   private get sources(): SourceNode[] {

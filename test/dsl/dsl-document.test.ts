@@ -63,3 +63,13 @@ test('process runs a Processor-API plugin inside the DSL graph (its keys go out 
   assert.deepEqual(outputs.filter((output) => output.topic === 'words').map((output) => [output.key, output.value]), [['b', '1'], ['a', '1'], ['b', '2']]);
   assert.deepEqual(outputs.filter((output) => output.topic === 'same-keys').map((output) => [output.key, output.value]), [['line-1', '3'], ['line-1', '2'], ['line-1', '4']]);
 });
+
+test('repartition with a partition count declares it for the repartition topic (the application creates the topic with it)', () => {
+  const topology = topologyFromDocument(
+    { dsl: { functions, streams: [{ stream: 'in', steps: [{ selectKey: 'f.first-letter' }, { repartition: { name: 'by-letter', partitions: 3 } }, 'groupByKey', 'count', 'toStream', { to: 'out' }] }] } },
+    { file: 'app.yaml', baseDirectory: repositoryRoot, applicationId: 'app' },
+  );
+  assert.deepEqual([...topology.repartitionPartitions], [['app-by-letter-repartition', 3]]);
+  assert.deepEqual(topology.repartitionTopics, ['app-by-letter-repartition']);
+  refused([{ stream: 'in', steps: [{ repartition: { partitions: 0 } }] }], 'dsl.streams[0].steps[0].repartition.partitions', /whole number ≥ 1/);
+});
