@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildPlugin } from './build/build-plugin.ts';
-import { initPlugin, type InitLanguage } from './build/init-plugin.ts';
+import { initPlugin, type InitLanguage, type InitWorld } from './build/init-plugin.ts';
 import { testPlugin } from './build/test-plugin.ts';
 import { ConfigError, EddyError, messageOf } from './errors.ts';
 import type { PluginLimits } from './plugin/component.ts';
@@ -30,7 +30,8 @@ Usage:
       --cache-max-bytes <n>   DSL record cache (statestore.cache.max.bytes; default 0: every update),
                               committed after every input record as Kafka Streams' test driver
   eddy build <plugin-dir>... [--force]   build plugins into <dir>/dist/<name>.wasm
-  eddy init --lang ts|rust <dir>         create a plugin project
+  eddy init --lang ts|rust [--world processor|functions] <dir>
+                                         create a plugin project (a processor, or DSL functions)
   eddy test [plugin-dir]                 build, then run the project's tests
   eddy describe <pipeline.yaml|app.yaml> print the topology (its sub-topologies)
   eddy run <app.yaml>                    run an application on Kafka until SIGTERM/SIGINT
@@ -154,10 +155,11 @@ async function build(args: string[]): Promise<number> {
 }
 
 async function init(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { lang: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { lang: { type: 'string' }, world: { type: 'string', default: 'processor' } } });
   if (values.lang !== 'ts' && values.lang !== 'rust') throw new UsageError('init needs --lang ts or --lang rust');
+  if (values.world !== 'processor' && values.world !== 'functions') throw new UsageError('--world must be processor or functions');
   if (positionals.length !== 1) throw new UsageError('init needs one folder');
-  const files = initPlugin(positionals[0]!, values.lang as InitLanguage);
+  const files = initPlugin(positionals[0]!, values.lang as InitLanguage, values.world as InitWorld);
   process.stderr.write(`eddy: created ${positionals[0]} (${files.length} files). Next:\n  npx eddy build ${positionals[0]}\n  npx eddy test ${positionals[0]}\n`);
   return 0;
 }

@@ -191,6 +191,7 @@ async function buildTypescript(root: string, name: string): Promise<Uint8Array> 
       nodePaths: [join(repositoryRoot, 'node_modules')],
       alias: {
         '@eddy/sdk/unicode': join(typescriptSdkDirectory, 'unicode', 'words.ts'),
+        '@eddy/sdk/functions': join(typescriptSdkDirectory, 'functions.ts'),
         '@eddy/sdk': join(typescriptSdkDirectory, 'guest.ts'),
       },
     });

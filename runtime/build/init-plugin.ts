@@ -1,9 +1,11 @@
-// `eddy init --lang ts|rust <dir>`: a new plugin project that builds and
-// passes its own tests.
+// `eddy init --lang ts|rust [--world processor|functions] <dir>`: a new
+// plugin project that builds and passes its own tests.
 //
 // Owns: the project templates — a processor that counts records per key in a
 // store and forwards (key, count), a golden dry-run test (tests/*.input.jsonl
-// → *.expected.jsonl) and, for TypeScript, a test-driver test.
+// → *.expected.jsonl) and, for TypeScript, a test-driver test; or a plugin of
+// DSL functions (a word splitter and a key selector) with a golden test of a
+// DSL word count that uses them (tests/*.pipeline.yaml).
 // Must never: overwrite an existing project.
 
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.ts';
 
 export type InitLanguage = 'ts' | 'rust';
+export type InitWorld = 'processor' | 'functions';
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
 
@@ -28,15 +31,44 @@ const goldenOutput = [
   '{"topic":"output","key":"alice","value":"2","timestamp":1002}',
 ].join('\n') + '\n';
 
-export function initPlugin(directory: string, language: InitLanguage): string[] {
+const functionsGoldenInput = ['{"value": "the cat and the hat", "timestamp": 1000}', '{"value": null, "timestamp": 1001}', '{"value": "The end", "timestamp": 1002}'].join('\n') + '\n';
+
+// Counts are Longs (8 bytes): the text format shows their bytes as \u escapes.
+const long = (n: number) => `\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u000${n}`;
+const functionsGoldenOutput = [
+  ['the', 1, 1000], ['cat', 1, 1000], ['and', 1, 1000], ['the', 2, 1000], ['hat', 1, 1000], ['the', 3, 1002], ['end', 1, 1002],
+].map(([word, count, timestamp]) => `{"topic":"word-counts","key":"${word}","value":"${long(count as number)}","timestamp":${timestamp}}`).join('\n') + '\n';
+
+const functionsPipeline = `# The DSL word count with this plugin's functions; \`eddy test\` runs it on
+# word-count.input.jsonl and compares with word-count.expected.jsonl.
+dsl:
+  functions:
+    f: { plugin: .. }
+  streams:
+    - stream: text-lines
+      steps:
+        - flatMapValues: f.words
+        - groupBy: f.word-as-key
+        - count
+        - toStream
+        - to: word-counts
+`;
+
+export function initPlugin(directory: string, language: InitLanguage, world: InitWorld = 'processor'): string[] {
   const root = resolve(directory);
   if (existsSync(root) && readdirSync(root).length > 0) {
     throw new ConfigError(`${directory} exists and is not empty: choose a new folder`, { file: directory });
   }
   const name = basename(root).toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '') || 'my-plugin';
-  const files = language === 'rust' ? rustFiles(name) : typescriptFiles(name);
-  files['tests/count-per-key.input.jsonl'] = goldenInput;
-  files['tests/count-per-key.expected.jsonl'] = goldenOutput;
+  const files = world === 'functions' ? (language === 'rust' ? rustFunctionFiles(name) : typescriptFunctionFiles(name)) : language === 'rust' ? rustFiles(name) : typescriptFiles(name);
+  if (world === 'functions') {
+    files['tests/word-count.pipeline.yaml'] = functionsPipeline;
+    files['tests/word-count.input.jsonl'] = functionsGoldenInput;
+    files['tests/word-count.expected.jsonl'] = functionsGoldenOutput;
+  } else {
+    files['tests/count-per-key.input.jsonl'] = goldenInput;
+    files['tests/count-per-key.expected.jsonl'] = goldenOutput;
+  }
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), text);
@@ -190,6 +222,70 @@ impl Processor for CountPerKey {
 }
 
 export_processor!(CountPerKey);
+`,
+    '.gitignore': 'target/\ndist/\nCargo.lock\n',
+  };
+}
+
+function typescriptFunctionFiles(name: string): Record<string, string> {
+  const files = typescriptFiles(name);
+  delete files['test/plugin.test.ts'];
+  files['package.json'] = files['package.json']!.replace('"world": "processor"', '"world": "functions"');
+  files['tsconfig.json'] = files['tsconfig.json']!.replace(
+    '"@eddy/sdk": [',
+    '"@eddy/sdk/functions": [\n          "./node_modules/eddy/sdk/typescript/functions.ts"\n        ],\n        "@eddy/sdk": [',
+  );
+  files['src/index.ts'] = `// ${name}: DSL functions. A DSL step names one as <functions>.<name>
+// (see tests/word-count.pipeline.yaml).
+
+import { bytes, text } from '@eddy/sdk';
+import { defineFunctions, flatValueMapper, keySelector } from '@eddy/sdk/functions';
+
+export const dslFunctions = defineFunctions(() => ({
+  // The lowercased words of a line (a null line has none).
+  words: flatValueMapper((_key, value) => (value === undefined ? [] : text(value).toLowerCase().split(/\\s+/).filter(Boolean).map(bytes))),
+  // The value as the new key (to count per word).
+  'word-as-key': keySelector((_key, value) => value),
+}));
+`;
+  return files;
+}
+
+function rustFunctionFiles(name: string): Record<string, string> {
+  return {
+    'Cargo.toml': `[package]
+name = "${name}"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[lib]
+crate-type = ["cdylib"]
+
+[dependencies]
+eddy-functions = { path = "${repositoryRoot}/sdk/rust/functions" }
+
+# A project of its own, not part of any enclosing workspace.
+[workspace]
+`,
+    'src/lib.rs': `//! ${name}: DSL functions. A DSL step names one as <functions>.<name>
+//! (see tests/word-count.pipeline.yaml).
+
+use eddy_functions::{export_functions, Config, Registry};
+
+fn register(_config: &Config, f: &mut Registry) -> Result<(), String> {
+    // The lowercased words of a line (a null line has none).
+    f.flat_value_mapper("words", |_key, value| {
+        let Some(value) = value else { return Ok(Vec::new()) };
+        let line = std::str::from_utf8(value).map_err(|e| format!("not UTF-8: {e}"))?.to_lowercase();
+        Ok(line.split_whitespace().map(|word| Some(word.as_bytes().to_vec())).collect())
+    });
+    // The value as the new key (to count per word).
+    f.key_selector("word-as-key", |_key, value| Ok(value.map(<[u8]>::to_vec)));
+    Ok(())
+}
+
+export_functions!(register);
 `,
     '.gitignore': 'target/\ndist/\nCargo.lock\n',
   };

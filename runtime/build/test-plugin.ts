@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { messageOf } from '../errors.ts';
 import { formatOutputLine, parseDryRunInput, runDryRun, singleComponentTopology } from '../testing/dry-run.ts';
+import { loadPipelineFile } from '../topology/pipeline-file.ts';
 import { buildPlugin } from './build-plugin.ts';
 
 export interface TestSummary {
@@ -26,7 +27,8 @@ export async function testPlugin(directory: string, options: { onLine: (line: st
   const goldenInputs = existsSync(goldenDirectory) ? readdirSync(goldenDirectory).filter((name) => name.endsWith('.input.jsonl')).sort() : [];
   for (const inputName of goldenInputs) {
     const name = inputName.replace(/\.input\.jsonl$/, '');
-    const failure = await runGolden(built.output, join(goldenDirectory, inputName), join(goldenDirectory, `${name}.expected.jsonl`));
+    const pipeline = join(goldenDirectory, `${name}.pipeline.yaml`);
+    const failure = await runGolden(existsSync(pipeline) ? { pipeline } : { component: built.output }, join(goldenDirectory, inputName), join(goldenDirectory, `${name}.expected.jsonl`));
     if (failure) {
       summary.failed++;
       options.onLine(`not ok - golden ${name}: ${failure}`);
@@ -54,13 +56,15 @@ export async function testPlugin(directory: string, options: { onLine: (line: st
   return summary;
 }
 
-async function runGolden(component: string, inputFile: string, expectedFile: string): Promise<string | undefined> {
+/** A golden test runs the plugin alone, or a pipeline (tests/<name>.pipeline.yaml, e.g. a DSL topology using a functions plugin). */
+async function runGolden(target: { component: string } | { pipeline: string }, inputFile: string, expectedFile: string): Promise<string | undefined> {
   if (!existsSync(expectedFile)) return `missing ${expectedFile}`;
   const { inputs, errors } = parseDryRunInput(readFileSync(inputFile, 'utf8'), inputFile);
   if (errors.length > 0) return errors.map((error) => error.detail).join('; ');
   const actual: string[] = [];
   try {
-    await runDryRun(singleComponentTopology(component, []), inputs, { onOutput: (output) => actual.push(formatOutputLine(output)) });
+    const topology = 'pipeline' in target ? loadPipelineFile(target.pipeline) : singleComponentTopology(target.component, []);
+    await runDryRun(topology, inputs, { onOutput: (output) => { if (!topology.repartitionTopics.includes(output.topic)) actual.push(formatOutputLine(output)); } });
   } catch (error) {
     return `dry-run failed: ${messageOf(error)}`;
   }

@@ -31,6 +31,18 @@ for (const language of ['ts', 'rust'] as const) {
   });
 }
 
+for (const language of ['ts', 'rust'] as const) {
+  test(`eddy init --lang ${language} --world functions makes a DSL functions plugin whose DSL word count passes its golden test`, { timeout: 600_000 }, () => {
+    const directory = join(temporaryDirectory(), `my-${language}-functions`);
+    const created = eddy(['init', '--lang', language, '--world', 'functions', directory]);
+    assert.equal(created.code, 0, created.output);
+    const tested = eddy(['test', directory]);
+    assert.equal(tested.code, 0, tested.output);
+    assert.match(tested.output, /ok - golden word-count/);
+    assert.match(tested.output, /1 passed, 0 failed/);
+  });
+}
+
 test('eddy test fails when the plugin output differs from the golden file', { timeout: 600_000 }, () => {
   const directory = join(temporaryDirectory(), 'broken-golden');
   assert.equal(eddy(['init', '--lang', 'rust', directory]).code, 0);

@@ -12,14 +12,8 @@ import { test } from 'node:test';
 import { topologyFromDocument } from '../../runtime/topology/pipeline-file.ts';
 import { runDryRun, type DryRunInput } from '../../runtime/testing/dry-run.ts';
 import { runReference } from '../support/kafka-streams.ts';
+import { edgeLines, type InputRecord } from '../support/dsl-inputs.ts';
 import { repositoryRoot } from '../support/plugins.ts';
-
-interface InputRecord {
-  topic: string;
-  key: string | null;
-  value: string | null;
-  timestamp: number;
-}
 
 interface Scenario {
   name: string;
@@ -75,11 +69,12 @@ function generate(seed: number, topic: string, count: number, options: { nullKey
 
 const functions = { f: { plugin: 'plugins/dsl-functions-rust' } };
 
+
 const scenarios: Scenario[] = [
   {
-    name: 'word count (flatMapValues → groupBy → count)',
+    name: 'word count (flatMapValues → groupBy → count), with edge lines: empty, separators only, accents, CJK, emoji, final sigma',
     dsl: { functions, streams: [{ stream: 'lines', steps: [{ flatMapValues: 'f.split-words' }, { groupBy: 'f.value-as-key' }, 'count', 'toStream', { to: 'counts' }] }] },
-    inputs: generate(1, 'lines', 150, { nullKeys: true, nullValues: true }),
+    inputs: [...edgeLines('lines'), ...generate(1, 'lines', 150, { nullKeys: true, nullValues: true, start: 10_000 })],
     outputTopics: ['counts'],
   },
   {

@@ -29,18 +29,20 @@ fn java_length(value: &str) -> i64 {
 
 /// Java's `s.toLowerCase(Locale.ROOT).split("\\W+")`: `\W` is ASCII
 /// (anything but `[a-zA-Z0-9_]`), a leading separator gives a leading empty
-/// word, trailing empty words are removed, and "" gives one empty word.
+/// word, trailing empty words are removed (so a line of separators only gives
+/// none), and "" gives one empty word.
 fn java_split_words(line: &str) -> Vec<String> {
     let lower = line.to_lowercase();
     if lower.is_empty() {
         return vec![String::new()];
     }
-    let mut words: Vec<String> = lower.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map(str::to_string).collect();
-    // split() yields "" between adjacent separators; `\W+` takes a run as one.
-    let leading_empty = words.first().is_some_and(|w| w.is_empty());
-    words.retain(|w| !w.is_empty());
-    if leading_empty {
-        words.insert(0, String::new());
+    let mut tokens = lower.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
+    // split() yields "" between adjacent separators; `\W+` takes a run as one:
+    // only the first token may be empty.
+    let mut words: Vec<String> = tokens.next().map(str::to_string).into_iter().collect();
+    words.extend(tokens.filter(|w| !w.is_empty()).map(str::to_string));
+    while words.last().is_some_and(|w| w.is_empty()) {
+        words.pop();
     }
     words
 }
