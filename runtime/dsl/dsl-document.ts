@@ -30,13 +30,13 @@ import { timestampExtractorByName, type TimestampExtractorName } from '../time/t
 import { FieldReader, type DocumentOrigin } from '../topology/document-fields.ts';
 import { resolvePlugin } from '../topology/plugin-reference.ts';
 import type { Topology } from '../topology/topology.ts';
-import { KGroupedStream, KGroupedTable, KStream, KTable, SessionWindowedKStream, SlidingWindowedKStream, StreamsBuilder, TimeWindowedKStream } from './streams-builder.ts';
+import { CogroupedKStream, KGroupedStream, KGroupedTable, KStream, KTable, SessionWindowedKStream, SlidingWindowedKStream, StreamsBuilder, TimeWindowedKStream } from './streams-builder.ts';
 
 type Windowed = TimeWindowedKStream | SlidingWindowedKStream;
-type Current = KStream | KGroupedStream | Windowed | SessionWindowedKStream | KTable | KGroupedTable | undefined;
+type Current = KStream | KGroupedStream | CogroupedKStream | Windowed | SessionWindowedKStream | KTable | KGroupedTable | undefined;
 
-type Kind = 'stream' | 'grouped' | 'windowed' | 'session' | 'table' | 'grouped-table';
-type FieldKind = FunctionKind | 'topic' | 'stream' | 'table' | 'milliseconds' | 'count' | 'name' | 'branches' | 'plugin' | 'config' | 'stores';
+type Kind = 'stream' | 'grouped' | 'cogrouped' | 'windowed' | 'session' | 'table' | 'grouped-table';
+type FieldKind = FunctionKind | 'topic' | 'stream' | 'table' | 'milliseconds' | 'count' | 'name' | 'branches' | 'plugin' | 'config' | 'stores' | 'cogroups';
 
 /** One form of a step: its argument fields (the first is what a plain string means) and the required ones. */
 interface StepForm {
@@ -86,6 +86,7 @@ export const dslSteps: Record<string, Partial<Record<Kind, StepForm>>> = {
     stream: streamJoin,
     table: { fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] },
   },
+  cogroup: { grouped: { fields: { aggregator: 'aggregator', with: 'cogroups' }, required: ['aggregator'] } },
   windowedBy: { grouped: { fields: { size: 'milliseconds', advance: 'milliseconds', grace: 'milliseconds', gap: 'milliseconds', sliding: 'milliseconds' }, required: [] } },
   count: { grouped: named, windowed: windowedAggregation({}, []), session: windowedAggregation({}, []), 'grouped-table': named },
   reduce: {
@@ -99,6 +100,7 @@ export const dslSteps: Record<string, Partial<Record<Kind, StepForm>>> = {
     windowed: windowedAggregation({ initializer: 'initializer', aggregator: 'aggregator' }, ['initializer', 'aggregator']),
     session: windowedAggregation({ initializer: 'initializer', aggregator: 'aggregator', merger: 'merger' }, ['initializer', 'aggregator', 'merger']),
     'grouped-table': { fields: { initializer: 'initializer', adder: 'aggregator', subtractor: 'aggregator', name: 'name' }, required: ['initializer', 'adder', 'subtractor'] },
+    cogrouped: { fields: { initializer: 'initializer', name: 'name' }, required: ['initializer'] },
   },
   suppress: { table: { fields: { until: 'name', name: 'name' }, required: ['until'] } },
   toStream: { table: named },
@@ -188,6 +190,7 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
     const kind: Kind | undefined =
       current instanceof KStream ? 'stream'
       : current instanceof KGroupedStream ? 'grouped'
+      : current instanceof CogroupedKStream ? 'cogrouped'
       : current instanceof TimeWindowedKStream || current instanceof SlidingWindowedKStream ? 'windowed'
       : current instanceof SessionWindowedKStream ? 'session'
       : current instanceof KTable ? 'table'
@@ -335,7 +338,21 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
         case 'count': return current.count(named$);
         case 'reduce': return current.reduce(f('reducer'), named$);
         case 'aggregate': return current.aggregate(f('initializer'), f('aggregator'), named$);
+        case 'cogroup': {
+          let cogrouped = current.cogroup(f('aggregator'));
+          fields.list(args.with ?? [], `${field}.with`, false).forEach((item, index) => {
+            const at$ = `${field}.with[${index}]`;
+            const entry = fields.object(item, at$);
+            for (const key of Object.keys(entry)) if (key !== 'grouped' && key !== 'aggregator') fail(`${at$}.${key}`, 'unknown field (expected grouped, aggregator)');
+            const other = named.get(fields.string(entry.grouped, `${at$}.grouped`));
+            if (!(other instanceof KGroupedStream)) fail(`${at$}.grouped`, `'${String(entry.grouped)}' is not the name (as:) of an earlier grouped stream`);
+            cogrouped = cogrouped.cogroup(other as KGroupedStream, functionRef(entry.aggregator, 'aggregator', `${at$}.aggregator`));
+          });
+          return cogrouped;
+        }
       }
+    } else if (current instanceof CogroupedKStream) {
+      if (stepName === 'aggregate') return current.aggregate(f('initializer'), named$);
     } else if (current instanceof SessionWindowedKStream) {
       switch (stepName) {
         case 'count': return current.count(store);

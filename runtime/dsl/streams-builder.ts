@@ -325,6 +325,11 @@ export class KGroupedStream {
     return this.aggregateWith({ kind: 'aggregate', initializer, aggregator }, 'KSTREAM-AGGREGATE-', options);
   }
 
+  /** cogroup(): this grouped stream, aggregated by `aggregator`, together with others into one table. */
+  cogroup(aggregator: FunctionRef<'aggregator'>): CogroupedKStream {
+    return new CogroupedKStream(this.builder, [{ grouped: this, aggregator }]);
+  }
+
   windowedBy(windows: TimeWindowsSpec): TimeWindowedKStream {
     if (!(windows.sizeMs > 0) || !(windows.advanceMs > 0) || windows.advanceMs > windows.sizeMs || !(windows.graceMs >= 0)) {
       throw new ConfigError(`time windows need size > 0, 0 < advance ≤ size and grace ≥ 0 (got size ${windows.sizeMs}, advance ${windows.advanceMs}, grace ${windows.graceMs})`);
@@ -342,6 +347,11 @@ export class KGroupedStream {
   windowedBySession(windows: SessionWindowsSpec): SessionWindowedKStream {
     if (!(windows.gapMs > 0) || !(windows.graceMs >= 0)) throw new ConfigError(`session windows need an inactivity gap > 0 and grace ≥ 0 (got gap ${windows.gapMs}, grace ${windows.graceMs})`);
     return new SessionWindowedKStream(this, windows);
+  }
+
+  /** @internal The stream to aggregate, through a repartition topic named after `base` when keys changed. */
+  inputFor(base: string): KStream {
+    return this.stream.keyChanged ? this.stream.throughRepartition(this.groupName ?? base) : this.stream;
   }
 
   /**
@@ -392,6 +402,37 @@ export class TimeWindowedKStream {
       (store) => windowAggregateSupplier(store, this.windows, spec),
       { endOf: (key) => windowStartOf(key) + this.windows.sizeMs, suppressMs: this.windows.graceMs },
     );
+  }
+}
+
+/** Several grouped streams aggregated into one table, each with its own aggregator (Kafka Streams' CogroupedKStream). */
+export class CogroupedKStream {
+  constructor(
+    private readonly builder: StreamsBuilder,
+    private readonly inputs: ReadonlyArray<{ grouped: KGroupedStream; aggregator: FunctionRef<'aggregator'> }>,
+  ) {}
+
+  cogroup(grouped: KGroupedStream, aggregator: FunctionRef<'aggregator'>): CogroupedKStream {
+    return new CogroupedKStream(this.builder, [...this.inputs, { grouped, aggregator }]);
+  }
+
+  /**
+   * One store, one aggregate processor per input (Kafka Streams'
+   * `<name>-cogroup-agg-<i>`, each skipping null keys and values), their
+   * updates merged into one table.
+   */
+  aggregate(initializer: FunctionRef<'initializer'>, options: Named = {}): KTable {
+    const store = this.builder.storeName('COGROUPKSTREAM-AGGREGATE-', options.name);
+    const flags = new TableFlags();
+    const parents = this.inputs.map(({ grouped, aggregator }, index) => {
+      const input = grouped.inputFor(this.inputs.length === 1 ? store : `${store}-${index}`);
+      const name = this.builder.nextName('COGROUPKSTREAM-AGGREGATE-', options.name ? `${options.name}-cogroup-agg-${index}` : undefined);
+      this.builder.addProcessor(name, aggregateSupplier(store, { kind: 'aggregate', initializer, aggregator }, flags), [input.node], [store]);
+      return name;
+    });
+    const merge = this.builder.nextName('COGROUPKSTREAM-MERGE-', options.name ? `${options.name}-cogroup-merge` : undefined);
+    this.builder.addProcessor(merge, passThroughSupplier('COGROUPKSTREAM-MERGE'), parents);
+    return new KTable(this.builder, merge, { store, steps: [] }, flags);
   }
 }
 

@@ -268,6 +268,28 @@ const scenarios: Scenario[] = [
     outputTopics: ['with-a', 'key-with-a', 'rest', 'only-a'],
   },
   {
+    name: 'cogroup: three grouped streams (one after a key change) into one aggregate',
+    dsl: {
+      functions,
+      streams: [
+        { stream: 'a', steps: ['groupByKey'], as: 'grouped-a' },
+        { stream: 'b', steps: ['groupByKey'], as: 'grouped-b' },
+        { stream: 'c', steps: [{ groupBy: 'f.first-letter' }], as: 'grouped-c' },
+        {
+          from: 'grouped-a',
+          steps: [
+            { cogroup: { aggregator: 'f.append', with: [{ grouped: 'grouped-b', aggregator: 'f.append' }, { grouped: 'grouped-c', aggregator: 'f.append' }] } },
+            { aggregate: { initializer: 'f.empty-string' } },
+            'toStream',
+            { to: 'cogrouped' },
+          ],
+        },
+      ],
+    },
+    inputs: interleave(interleave(generate(26, 'a', 60, { nullKeys: true, nullValues: true }), generate(27, 'b', 60, { nullValues: true })), generate(28, 'c', 60)),
+    outputTopics: ['cogrouped'],
+  },
+  {
     name: 'stream-table join and left join (table updates and tombstones)',
     dsl: {
       functions,

@@ -131,6 +131,19 @@ public class DslScenario {
         Object h = current.handle;
         if (h instanceof KTable && !name.equals("toStream") && !name.equals("suppress")) return applyToTable(current, name, arg, named);
         if (h instanceof KGroupedTable) return applyToGroupedTable(current, name, arg);
+        if (name.equals("cogroup")) {
+            String f = fn(arg, "aggregator");
+            CogroupedKStream<byte[], byte[]> cogrouped = ((KGroupedStream<byte[], byte[]>) h).cogroup((k, v, a) -> aggregate(f, k, v, a));
+            if (arg.has("with")) for (JsonNode other : arg.get("with")) {
+                String g = fn(other, "aggregator");
+                cogrouped = cogrouped.cogroup((KGroupedStream<byte[], byte[]>) named.get(other.get("grouped").asText()).handle, (k, v, a) -> aggregate(g, k, v, a));
+            }
+            return new Current(cogrouped, false, null);
+        }
+        if (h instanceof CogroupedKStream) {
+            String i = fn(arg, "initializer");
+            return new Current(((CogroupedKStream<byte[], byte[]>) h).aggregate(() -> initialize(i)), false, null);
+        }
         switch (name) {
             case "filter": return new Current(((KStream<byte[], byte[]>) h).filter(predicate(fn(arg, "predicate"))), current.longValues, current.windowSize);
             case "filterNot": return new Current(((KStream<byte[], byte[]>) h).filterNot(predicate(fn(arg, "predicate"))), current.longValues, current.windowSize);
