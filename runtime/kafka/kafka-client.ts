@@ -201,6 +201,9 @@ export interface ReadRecord {
   offset: number;
   key: string | null;
   value: string | null;
+  /** The key and value as bytes (for Longs, windowed keys and other binary data). */
+  keyBytes: Uint8Array | null;
+  valueBytes: Uint8Array | null;
   timestamp: number;
   headers: Header[];
 }
@@ -245,6 +248,8 @@ export async function readTopic(
             offset: Number(message.offset),
             key: message.key?.toString('utf8') ?? null,
             value: message.value?.toString('utf8') ?? null,
+            keyBytes: message.key ? new Uint8Array(message.key) : null,
+            valueBytes: message.value ? new Uint8Array(message.value) : null,
             timestamp: Number(message.timestamp),
             headers: toHeaders(message.headers),
           });
