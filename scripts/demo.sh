@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo (`npm run demo`): installs what is missing, builds the Rust
-# word-count plugins, then runs the word count on a real Kafka broker (a local
+# DSL functions plugin, then runs a Streams-DSL application (word count, a
+# windowed count and a join) on a real Kafka broker (a local
 # one started from Maven Central jars unless KAFKA_BROKERS is set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,5 +9,5 @@ bash scripts/install-toolchain.sh
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-node runtime/bin/eddy.js build plugins/split-words-rust plugins/count-by-key-rust
+node runtime/bin/eddy.js build plugins/dsl-functions-rust
 node --import tsx scripts/demo/kafka-demo.ts
