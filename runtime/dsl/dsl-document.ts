@@ -82,6 +82,8 @@ export const dslSteps: Record<string, Partial<Record<Kind, StepForm>>> = {
     stream: streamJoin,
     table: { fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] },
   },
+  fkJoin: { table: { fields: { table: 'table', extractor: 'key-selector', joiner: 'value-joiner', name: 'name' }, required: ['table', 'extractor', 'joiner'] } },
+  fkLeftJoin: { table: { fields: { table: 'table', extractor: 'key-selector', joiner: 'value-joiner', name: 'name' }, required: ['table', 'extractor', 'joiner'] } },
   outerJoin: {
     stream: streamJoin,
     table: { fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] },
@@ -230,6 +232,9 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
         case 'join': return table.join(reference('table', 'table') as KTable, f('joiner'), named$);
         case 'leftJoin': return table.leftJoin(reference('table', 'table') as KTable, f('joiner'), named$);
         case 'outerJoin': return table.outerJoin(reference('table', 'table') as KTable, f('joiner'), named$);
+        case 'fkJoin':
+        case 'fkLeftJoin':
+          return table.joinOnForeignKey(reference('table', 'table') as KTable, f('extractor'), f('joiner'), stepName === 'fkLeftJoin', named$);
         case 'toStream': return table.toStream(named$);
         case 'suppress': {
           if (args.until !== 'window-closes') fail(`${field}.until`, "only 'window-closes' is supported (Suppressed.untilWindowCloses)");

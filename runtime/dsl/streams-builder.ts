@@ -25,6 +25,7 @@ import { slidingAggregateSupplier, type SlidingWindowsSpec } from './sliding-agg
 import { sessionAggregateSupplier, type SessionAggregationSpec, type SessionWindowsSpec } from './session-aggregate-operator.ts';
 import type { AggregationSpec } from './aggregations.ts';
 import { FixedKeySupplier } from './fixed-key-processor.ts';
+import { foreignTableJoinSupplier, responseJoinSupplier, subscriptionJoinSupplier, subscriptionSendSupplier } from './foreign-key-join.ts';
 import {
   branchSupplier,
   dropNullKeysSupplier,
@@ -116,7 +117,12 @@ export class StreamsBuilder {
 
   /** @internal The full name of an internal (repartition) topic. */
   internalTopic(name: string): string {
-    const topic = `${this.applicationId}-${name}-repartition`;
+    return this.internalTopicNamed(`${name}-repartition`);
+  }
+
+  /** @internal An internal topic `<application.id>-<name>`. */
+  internalTopicNamed(name: string): string {
+    const topic = `${this.applicationId}-${name}`;
     if (this.usedTopics.has(topic)) throw new ConfigError(`the repartition topic '${topic}' is used twice: name the steps (name:) so their topics differ`);
     this.usedTopics.add(topic);
     return topic;
@@ -592,6 +598,43 @@ export class KTable {
     const store = `${merge}-store`;
     this.builder.addProcessor(merge, tableSourceSupplier(store, flags, 'KTABLE-MERGE'), [joinThis, joinOther], [store]);
     return new KTable(this.builder, merge, { store, steps: [] }, flags);
+  }
+
+  /**
+   * The foreign-key join (KIP-213): each row of this table joins the row of
+   * `other` whose key `extractor` picks from it; updates of either side
+   * update the result. Through a subscription topic (co-partitioned with
+   * `other`) and a response topic (co-partitioned with this table).
+   */
+  joinOnForeignKey(other: KTable, extractor: FunctionRef<'key-selector'>, joiner: FunctionRef<'value-joiner'>, left: boolean, options: Named = {}): KTable {
+    other.flags.enableSendingOldValues();
+    this.flags.enableSendingOldValues();
+    const base = this.builder.nextName('KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-', options.name);
+    const send = this.builder.nextName('KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-', options.name ? `${options.name}-subscription-registration-processor` : undefined);
+    const subscriptionTopic = this.builder.internalTopicNamed(`${base}-topic`);
+    const subscriptionSink = this.builder.nextName('KTABLE-SINK-', options.name ? `${options.name}-subscription-registration-sink` : undefined);
+    const subscriptionSource = this.builder.nextName('KTABLE-SOURCE-', options.name ? `${options.name}-subscription-registration-source` : undefined);
+    const subscriptionStore = this.builder.storeName('KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE-', options.name ? `${options.name}-subscription-store` : undefined);
+    const receive = this.builder.nextName('KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-', options.name ? `${options.name}-subscription-receive` : undefined);
+    const foreignJoin = this.builder.nextName('KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-', options.name ? `${options.name}-subscription-join-foreign` : undefined);
+    const responseBase = this.builder.nextName('KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-', options.name ? `${options.name}-subscription-response` : undefined);
+    const responseTopic = this.builder.internalTopicNamed(`${responseBase}-topic`);
+    const responseSink = this.builder.nextName('KTABLE-SINK-', options.name ? `${options.name}-subscription-response-sink` : undefined);
+    const responseSource = this.builder.nextName('KTABLE-SOURCE-', options.name ? `${options.name}-subscription-response-source` : undefined);
+    const resolver = this.builder.nextName('KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-RESOLVER-PROCESSOR-', options.name ? `${options.name}-subscription-response-resolver` : undefined);
+    const output = this.builder.nextName('KTABLE-FK-JOIN-OUTPUT-', options.name ? `${options.name}-result` : undefined);
+    this.builder.addProcessor(send, subscriptionSendSupplier(extractor, left), [this.node]);
+    this.builder.topology.addSink(subscriptionSink, subscriptionTopic, send);
+    this.builder.topology.addSource(subscriptionSource, subscriptionTopic);
+    this.builder.addProcessor(receive, subscriptionJoinSupplier(subscriptionStore, other.view), [subscriptionSource], [subscriptionStore, other.view.store]);
+    this.builder.addProcessor(foreignJoin, foreignTableJoinSupplier(subscriptionStore), [other.node], [subscriptionStore]);
+    this.builder.topology.addSink(responseSink, responseTopic, receive, foreignJoin);
+    this.builder.topology.addSource(responseSource, responseTopic);
+    this.builder.addProcessor(resolver, responseJoinSupplier(this.view, joiner, left), [responseSource], [this.view.store]);
+    const store = `${output}-store`;
+    const flags = new TableFlags();
+    this.builder.addProcessor(output, tableSourceSupplier(store, flags, 'KTABLE-FK-JOIN-OUTPUT'), [resolver], [store]);
+    return new KTable(this.builder, output, { store, steps: [] }, flags);
   }
 
   /** Groups the table by a new key (and value); aggregations subtract a row's old value and add its new one. */

@@ -33,9 +33,9 @@ export function viewFunctions(view: TableView): FunctionRef[] {
   return view.steps.map((step) => (step.kind === 'filter' ? step.predicate : step.mapper));
 }
 
-type Lookup = (key: Uint8Array) => ValueAndTimestamp | undefined;
+export type Lookup = (key: Uint8Array) => ValueAndTimestamp | undefined;
 
-function bindView(view: TableView, bind: Bind, context: ProcessorContext): Lookup {
+export function bindView(view: TableView, bind: Bind, context: ProcessorContext): Lookup {
   const store = requireStore(context.openStore(view.store));
   const steps = view.steps.map((step) =>
     step.kind === 'filter'

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { topologyFromDocument } from '../../runtime/topology/pipeline-file.ts';
 import { runDryRun, type DryRunInput } from '../../runtime/testing/dry-run.ts';
 import { runReference } from '../support/kafka-streams.ts';
-import { edgeLines, type InputRecord } from '../support/dsl-inputs.ts';
+import { edgeLines, generate, interleave, type InputRecord } from '../support/dsl-inputs.ts';
 import { repositoryRoot } from '../support/plugins.ts';
 
 interface Scenario {
@@ -27,44 +27,6 @@ interface OutputLine {
   key: string | null;
   value: string | null;
   timestamp: number;
-}
-
-/** Mulberry32: a small seeded generator, so a failing scenario can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const words = ['alpha', 'beta', 'gamma', 'kafka', 'eddy', 'stream', 'table', 'Café', 'naïve', 'a', ''];
-const keys = ['k1', 'k2', 'k3', 'apple', 'banana'];
-
-/** Records with keys (some null), sentences (some null), timestamps that mostly rise, sometimes fall back past a grace period, sometimes repeat. */
-function generate(seed: number, topic: string, count: number, options: { nullKeys?: boolean; nullValues?: boolean; start?: number } = {}): InputRecord[] {
-  const next = random(seed);
-  const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)]!;
-  const out: InputRecord[] = [];
-  let time = options.start ?? 1_000;
-  for (let index = 0; index < count; index++) {
-    const roll = next();
-    if (roll < 0.1) time -= Math.floor(next() * 8_000); // late, often past grace
-    else if (roll < 0.2) time += 0; // equal timestamps
-    else time += Math.floor(next() * 1_500);
-    time = Math.max(0, time);
-    const sentence = Array.from({ length: 1 + Math.floor(next() * 4) }, () => pick(words)).join(next() < 0.2 ? ', ' : ' ');
-    out.push({
-      topic,
-      key: options.nullKeys && next() < 0.08 ? null : pick(keys),
-      value: options.nullValues && next() < 0.08 ? null : sentence,
-      timestamp: time,
-    });
-  }
-  return out;
 }
 
 const functions = { f: { plugin: 'plugins/dsl-functions-rust' } };
@@ -290,6 +252,23 @@ const scenarios: Scenario[] = [
     outputTopics: ['cogrouped'],
   },
   {
+    name: 'foreign-key table joins, inner and left: left rows change their foreign key, right rows update and delete',
+    dsl: {
+      functions,
+      streams: [
+        { table: 'orders', as: 'orders' },
+        { table: 'letters', as: 'letters' },
+        { from: 'orders', steps: [{ fkJoin: { table: 'letters', extractor: 'f.first-letter', joiner: 'f.join-values' } }, 'toStream', { to: 'fk-inner' }] },
+        { from: 'orders', steps: [{ fkLeftJoin: { table: 'letters', extractor: 'f.first-letter', joiner: 'f.join-values' } }, 'toStream', { to: 'fk-left' }] },
+      ],
+    },
+    inputs: interleave(
+      generate(29, 'orders', 120, { nullKeys: true, nullValues: true }),
+      generate(31, 'letters', 80, { nullValues: true }).map((record) => ({ ...record, key: ['a', 'b', 'e', 'g', 'k', 's', 't', 'C', 'n'][Math.floor(record.timestamp / 7) % 9]! })),
+    ),
+    outputTopics: ['fk-inner', 'fk-left'],
+  },
+  {
     name: 'stream-table join and left join (table updates and tombstones)',
     dsl: {
       functions,
@@ -305,15 +284,6 @@ const scenarios: Scenario[] = [
   },
 ];
 
-/** Two inputs merged by a seeded coin (each keeps its order). */
-function interleave(a: InputRecord[], b: InputRecord[]): InputRecord[] {
-  const next = random(a.length * 31 + b.length);
-  const out: InputRecord[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && next() < 0.5) ? a[i++]! : b[j++]!);
-  return out;
-}
 
 async function runEddy(scenario: Scenario, cacheMaxBytes = 0): Promise<OutputLine[]> {
   const topology = topologyFromDocument({ dsl: scenario.dsl }, { file: `scenario '${scenario.name}'`, baseDirectory: repositoryRoot, applicationId: 'dsl-scenario' });

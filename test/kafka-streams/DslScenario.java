@@ -274,6 +274,15 @@ public class DslScenario {
                 KTable<byte[], byte[]> joined = name.equals("join") ? table.join(other, joiner) : name.equals("leftJoin") ? table.leftJoin(other, joiner) : table.outerJoin(other, joiner);
                 return new Current(joined, false, null);
             }
+            case "fkJoin":
+            case "fkLeftJoin": {
+                String x = fn(arg, "extractor"), f = fn(arg, "joiner");
+                KTable<byte[], byte[]> other = (KTable<byte[], byte[]>) named.get(argument(arg, "table")).handle;
+                java.util.function.Function<byte[], byte[]> extractor = v -> keySelector(x, null, v);
+                ValueJoiner<byte[], byte[], byte[]> joiner = (l, r) -> joinValues(f, null, l, r);
+                KTable<byte[], byte[]> joined = name.equals("fkJoin") ? table.join(other, extractor, joiner) : table.leftJoin(other, extractor, joiner);
+                return new Current(joined, false, null);
+            }
             case "groupBy": {
                 String f = fn(arg, "mapper");
                 KGroupedTable<Bytes, byte[]> grouped = table.groupBy((k, v) -> {
