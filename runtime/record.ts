@@ -21,6 +21,11 @@ export interface StreamRecord {
   headers: Header[];
 }
 
+/** A record for a sink whose topic is chosen per record (`to` with a topic-name extractor): the topic rides along. */
+export interface RecordWithTopic extends StreamRecord {
+  topic?: string;
+}
+
 /** Where an input record came from. */
 export interface RecordMetadata {
   topic: string;

@@ -103,7 +103,8 @@ export class Application {
     const admin = await connectKafka(config.bootstrapServers, `${config.applicationId}-admin`).admin();
     try {
       const topology = config.topology;
-      const sinks = [...new Set(topology.sinks.map((sink) => sink.topic))];
+      // Sinks whose topic each record chooses are not known here; their topics must exist (as in Kafka Streams).
+      const sinks = [...new Set(topology.sinks.filter((sink) => !sink.perRecordTopic).map((sink) => sink.topic))];
       // A topic written by a sink and read by a source of the same topology is
       // a repartition topic (Kafka Streams' groupBy / selectKey): internal,
       // created here. As Kafka Streams does, it gets the largest partition

@@ -66,7 +66,7 @@ export const dslSteps: Record<string, Partial<Record<Kind, StepForm>>> = {
   peek: { stream: fn('action', 'action') },
   foreach: { stream: fn('action', 'action') },
   merge: { stream: { fields: { with: 'stream', name: 'name' }, required: ['with'] } },
-  to: { stream: { fields: { topic: 'topic', name: 'name' }, required: ['topic'] } },
+  to: { stream: { fields: { topic: 'topic', extractor: 'topic-name-extractor', name: 'name' }, required: [] } },
   repartition: { stream: { fields: { name: 'name', partitions: 'count' }, required: [] } },
   split: { stream: { fields: { branches: 'branches', default: 'name', name: 'name' }, required: ['branches'] } },
   process: { stream: { fields: { plugin: 'plugin', config: 'config', stores: 'stores', name: 'name' }, required: ['plugin'] } },
@@ -264,7 +264,11 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
         case 'peek': return stream.peek(f('action'), named$);
         case 'foreach': stream.foreach(f('action'), named$); return undefined;
         case 'merge': return stream.merge(reference('with', 'stream') as KStream, named$);
-        case 'to': stream.to(fields.string(args.topic, `${field}.topic`), named$); return undefined;
+        case 'to':
+          if ((args.topic === undefined) === (args.extractor === undefined)) fail(field, 'needs topic, or extractor (a topic-name-extractor choosing the topic per record)');
+          if (args.topic !== undefined) stream.to(fields.string(args.topic, `${field}.topic`), named$);
+          else stream.toTopicOf(f('extractor'), named$);
+          return undefined;
         case 'repartition': {
           const partitions = args.partitions;
           if (partitions !== undefined && (typeof partitions !== 'number' || !Number.isInteger(partitions) || partitions < 1)) fail(`${field}.partitions`, 'must be a whole number ≥ 1');

@@ -6,6 +6,7 @@
 // Owns: what each operator forwards for a record. Must never: keep state.
 
 import type { FunctionRef } from '../processor/functions.ts';
+import type { StreamRecord } from '../record.ts';
 import { OperatorSupplier } from './operator-supplier.ts';
 
 export function filterSupplier(predicate: FunctionRef<'predicate'>, not: boolean): OperatorSupplier {
@@ -121,6 +122,18 @@ export function branchSupplier(branches: ReadonlyArray<{ child: string; predicat
         }
         if (defaultChild !== undefined) context.forwardTo(defaultChild, record);
         else context.recordDropped('no branch of the split matched and there is no default branch');
+      },
+    };
+  });
+}
+
+/** `to` with a topic-name extractor: names each record's topic for the sink after it. */
+export function topicExtractorSupplier(extractor: FunctionRef<'topic-name-extractor'>): OperatorSupplier {
+  return new OperatorSupplier('KSTREAM-SINK (topic per record)', [extractor], (bind) => {
+    const extract = bind(extractor);
+    return {
+      process(record, context) {
+        context.forward({ ...record, topic: extract(record.key, record.value, context.metadata()?.topic ?? '') } as StreamRecord);
       },
     };
   });

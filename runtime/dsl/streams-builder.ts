@@ -37,6 +37,7 @@ import {
   passThroughSupplier,
   peekSupplier,
   selectKeySupplier,
+  topicExtractorSupplier,
 } from './stream-operators.ts';
 import { TableFlags } from './change.ts';
 import {
@@ -224,6 +225,14 @@ export class KStream {
   to(topic: string, options: Named = {}): void {
     const name = this.builder.nextName('KSTREAM-SINK-', options.name);
     this.builder.topology.addSink(name, topic, this.node);
+  }
+
+  /** Writes each record to the topic `extractor` names for it (Kafka Streams' to(TopicNameExtractor)); the topics must exist. */
+  toTopicOf(extractor: FunctionRef<'topic-name-extractor'>, options: Named = {}): void {
+    const name = this.builder.nextName('KSTREAM-SINK-', options.name);
+    const chooser = `${name}-topic`;
+    this.builder.addProcessor(chooser, topicExtractorSupplier(extractor), [this.node]);
+    this.builder.topology.addPerRecordTopicSink(name, chooser);
   }
 
   /** Reads the stream through a repartition topic of its own (partitioned by the current key). */

@@ -28,6 +28,7 @@ export interface FunctionSignatures {
   'value-joiner': (key: Bytes, left: Bytes, right: Bytes) => Bytes;
   action: (key: Bytes, value: Bytes) => void;
   merger: (key: Bytes, aggregate1: Bytes, aggregate2: Bytes) => Bytes;
+  'topic-name-extractor': (key: Bytes, value: Bytes, sourceTopic: string) => string;
 }
 
 export type FunctionKind = keyof FunctionSignatures;
@@ -45,6 +46,7 @@ export const functionKinds: readonly FunctionKind[] = [
   'value-joiner',
   'action',
   'merger',
+  'topic-name-extractor',
 ];
 
 /** Where named functions come from: a plugin, or TypeScript. Prepared once per task. */

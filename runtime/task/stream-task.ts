@@ -30,7 +30,7 @@ import {
   type PunctuationType,
   type CacheBudget,
 } from '../processor/processor.ts';
-import type { RecordMetadata, StreamRecord } from '../record.ts';
+import type { RecordMetadata, RecordWithTopic, StreamRecord } from '../record.ts';
 import type { KeyValueStore } from '../state/key-value-store.ts';
 import type { TaskDatabase } from '../state/task-database.ts';
 import type { ProcessorNode, Topology } from '../topology/topology.ts';
@@ -364,6 +364,16 @@ export class StreamTask {
   private routeOf(name: string): Route {
     const node = this.topology.node(name)!;
     if (node.kind === 'sink') {
+      if (node.perRecordTopic) {
+        return (record) => {
+          const topic = (record as RecordWithTopic).topic;
+          if (!topic || !/^[A-Za-z0-9._-]{1,249}$/.test(topic)) {
+            throw new HostCallError(`sink '${node.name}' writes to the topic each record names, and this record names ${topic ? `'${topic}', not a valid topic name` : 'none'}`, this.context({ node: node.name }));
+          }
+          const { topic: _, ...plain } = record as RecordWithTopic;
+          this.options.onOutput({ topic, sink: node.name, record: plain });
+        };
+      }
       return (record) => this.options.onOutput({ topic: node.topic, sink: node.name, record });
     }
     if (node.kind === 'processor') return (record) => this.deliver(this.processors.get(name)!, record);

@@ -47,8 +47,11 @@ export interface ProcessorNode {
 export interface SinkNode {
   kind: 'sink';
   name: string;
+  /** The topic written; '' when each record names its own (`perRecordTopic`). */
   topic: string;
   parents: string[];
+  /** The topic of each record is chosen upstream and rides on the record (RecordWithTopic). */
+  perRecordTopic?: true;
 }
 
 export type TopologyNode = SourceNode | ProcessorNode | SinkNode;
@@ -117,7 +120,7 @@ export class Topology {
    * (repartition topics: internal, created by the application).
    */
   get repartitionTopics(): string[] {
-    const written = new Set(this.sinks.map((sink) => sink.topic));
+    const written = new Set(this.sinks.filter((sink) => !sink.perRecordTopic).map((sink) => sink.topic));
     return this.sourceTopics.filter((topic) => written.has(topic));
   }
 
@@ -176,7 +179,7 @@ function describeNode(node: TopologyNode, lines: string[]): void {
     const stores = node.stores === '*' ? '*' : node.stores.join(', ');
     lines.push(`    Processor: ${node.name} (${node.supplier.description}, stores: [${stores}])`);
   }
-  if (node.kind === 'sink') lines.push(`    Sink: ${node.name} (topic: ${node.topic})`);
+  if (node.kind === 'sink') lines.push(`    Sink: ${node.name} (${node.perRecordTopic ? 'topic chosen per record' : `topic: ${node.topic}`})`);
   if (children.length > 0) lines.push(`      --> ${children.join(', ')}`);
   if (parents.length > 0) lines.push(`      <-- ${parents.join(', ')}`);
 }
@@ -226,7 +229,7 @@ function makeSubtopologies(nodes: ReadonlyMap<string, TopologyNode>): Subtopolog
       sourceTopics: group.sources.flatMap((source) => source.topics),
       nodes: group.nodes.map((node) => node.name),
       stores: [...stores],
-      sinkTopics: [...new Set(group.nodes.flatMap((node) => (node.kind === 'sink' ? [node.topic] : [])))],
+      sinkTopics: [...new Set(group.nodes.flatMap((node) => (node.kind === 'sink' && !node.perRecordTopic ? [node.topic] : [])))],
     };
   });
 }
@@ -303,6 +306,15 @@ export class TopologyBuilder {
     this.checkParents(name, parents);
     checkTopicName(topic, name);
     this.nodes.set(name, { kind: 'sink', name, topic, parents });
+    this.linkParents(name, parents);
+    return this;
+  }
+
+  /** Adds a sink that writes each record to the topic the record names (chosen upstream, e.g. by a topic-name extractor). */
+  addPerRecordTopicSink(name: string, ...parents: string[]): this {
+    this.checkNewName(name);
+    this.checkParents(name, parents);
+    this.nodes.set(name, { kind: 'sink', name, topic: '', parents, perRecordTopic: true });
     this.linkParents(name, parents);
     return this;
   }

@@ -27,6 +27,7 @@ export interface FunctionTypes {
   'value-joiner': (key: Bytes, left: Bytes, right: Bytes) => Bytes;
   action: (key: Bytes, value: Bytes) => void;
   merger: (key: Bytes, aggregate1: Bytes, aggregate2: Bytes) => Bytes;
+  'topic-name-extractor': (key: Bytes, value: Bytes, sourceTopic: string) => string;
 }
 
 export type FunctionKind = keyof FunctionTypes;
@@ -47,6 +48,7 @@ export const reducer = (fn: FunctionTypes['reducer']): DslFunction => ({ kind: '
 export const valueJoiner = (fn: FunctionTypes['value-joiner']): DslFunction => ({ kind: 'value-joiner', fn });
 export const action = (fn: FunctionTypes['action']): DslFunction => ({ kind: 'action', fn });
 export const merger = (fn: FunctionTypes['merger']): DslFunction => ({ kind: 'merger', fn });
+export const topicNameExtractor = (fn: FunctionTypes['topic-name-extractor']): DslFunction => ({ kind: 'topic-name-extractor', fn });
 
 interface KeyValuePair {
   key?: Uint8Array;
@@ -88,5 +90,6 @@ export function defineFunctions(register: (config: Config) => Record<string, Dsl
     join: (index: number, key: Bytes, left: Bytes, right: Bytes) => get(index, 'value-joiner')(key, left, right),
     act: (index: number, key: Bytes, value: Bytes) => get(index, 'action')(key, value),
     merge: (index: number, key: Bytes, first: Bytes, second: Bytes) => get(index, 'merger')(key, first, second),
+    extractTopic: (index: number, key: Bytes, value: Bytes, sourceTopic: string) => get(index, 'topic-name-extractor')(key, value, sourceTopic),
   };
 }

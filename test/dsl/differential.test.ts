@@ -269,6 +269,12 @@ const scenarios: Scenario[] = [
     outputTopics: ['fk-inner', 'fk-left'],
   },
   {
+    name: 'to with a topic-name extractor: each record to the topic of its first letter',
+    dsl: { functions, streams: [{ stream: 'in', steps: [{ mapValues: 'f.uppercase' }, { to: { extractor: 'f.topic-by-first-letter' } }] }] },
+    inputs: generate(32, 'in', 80, { nullKeys: true, nullValues: true }),
+    outputTopics: ['a', 'b', 'c', 'e', 'g', 'k', 'n', 's', 't', 'other'].map((letter) => `letter-${letter}`),
+  },
+  {
     name: 'stream-table join and left join (table updates and tombstones)',
     dsl: {
       functions,

@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.*;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.*;
 import org.apache.kafka.streams.kstream.*;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 
@@ -159,7 +160,12 @@ public class DslScenario {
                         : current.windowSize < 0 ? WindowedSerdes.sessionWindowedSerdeFrom(byte[].class)
                         : WindowedSerdes.timeWindowedSerdeFrom(byte[].class, current.windowSize);
                 Serde valueSerde = current.longValues ? Serdes.Long() : Serdes.ByteArray();
-                ((KStream) h).to(argument(arg, "topic"), Produced.with(keySerde, valueSerde));
+                if (arg.isObject() && arg.has("extractor")) {
+                    String x = fn(arg, "extractor");
+                    ((KStream) h).to((TopicNameExtractor) (k, v, context) -> extractTopic(x, (byte[]) k, (byte[]) v, context.topic()), Produced.with(keySerde, valueSerde));
+                } else {
+                    ((KStream) h).to(argument(arg, "topic"), Produced.with(keySerde, valueSerde));
+                }
                 return null;
             }
             case "split": {
@@ -395,6 +401,13 @@ public class DslScenario {
             case "merge-strings" -> bytes(orNull(a) + "|" + orNull(b));
             default -> throw new IllegalArgumentException(f);
         };
+    }
+
+    static String extractTopic(String f, byte[] k, byte[] v, String sourceTopic) {
+        if (!f.equals("topic-by-first-letter")) throw new IllegalArgumentException(f);
+        if (v == null || v.length == 0) return "letter-other";
+        char c = text(v).charAt(0);
+        return (c < 128 && Character.isLetter(c)) ? "letter-" + Character.toLowerCase(c) : "letter-other";
     }
 
     static byte[] joinValues(String f, byte[] k, byte[] l, byte[] r) {

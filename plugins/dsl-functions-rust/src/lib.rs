@@ -106,6 +106,12 @@ fn register(_config: &Config, f: &mut Registry) -> Result<(), String> {
         Ok(Some(format!("{left}+{right}").into_bytes()))
     });
     f.action("nothing", |_key, _value| Ok(()));
+    f.topic_name_extractor("topic-by-first-letter", |_key, value, _source| {
+        Ok(match text(value)?.and_then(|v| v.chars().next()) {
+            Some(c) if c.is_ascii_alphabetic() => format!("letter-{}", c.to_ascii_lowercase()),
+            _ => "letter-other".to_string(),
+        })
+    });
     f.merger("merge-lengths", |_key, a, b| Ok(Some((long(a)? + long(b)?).to_be_bytes().to_vec())));
     f.merger("merge-strings", |_key, a, b| {
         let a = text(a)?.unwrap_or("null");

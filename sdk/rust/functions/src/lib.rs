@@ -66,6 +66,7 @@ enum Function {
     ValueJoiner(Box<dyn Fn(In, In, In) -> Outcome<Bytes>>),
     Action(Box<dyn Fn(In, In) -> Outcome<()>>),
     Merger(Box<dyn Fn(In, In, In) -> Outcome<Bytes>>),
+    TopicNameExtractor(Box<dyn Fn(In, In, &str) -> Outcome<String>>),
 }
 
 impl Function {
@@ -83,6 +84,7 @@ impl Function {
             Function::ValueJoiner(_) => FunctionKind::ValueJoiner,
             Function::Action(_) => FunctionKind::Action,
             Function::Merger(_) => FunctionKind::Merger,
+            Function::TopicNameExtractor(_) => FunctionKind::TopicNameExtractor,
         }
     }
 }
@@ -135,6 +137,10 @@ impl Registry {
         action, Action, (In, In) -> ());
     register!(/// session merger: `(key, aggregate so far, next session's aggregate) -> merged`
         merger, Merger, (In, In, In) -> Bytes);
+    /// `to` with a topic per record: `(key, value, source topic) -> topic`
+    pub fn topic_name_extractor(&mut self, name: &str, f: impl Fn(In, In, &str) -> Outcome<String> + 'static) -> &mut Self {
+        self.add(name, Function::TopicNameExtractor(Box::new(f)))
+    }
 }
 
 #[doc(hidden)]
@@ -159,6 +165,7 @@ fn kind_name(kind: FunctionKind) -> &'static str {
         FunctionKind::ValueJoiner => "value-joiner",
         FunctionKind::Action => "action",
         FunctionKind::Merger => "merger",
+        FunctionKind::TopicNameExtractor => "topic-name-extractor",
     }
 }
 
@@ -228,6 +235,9 @@ impl Slot {
     pub fn merge(&self, i: u32, k: Bytes, a: Bytes, b: Bytes) -> Outcome<Bytes> {
         self.with(i, |f| match f { Function::Merger(f) => Some(f(k.as_deref(), a.as_deref(), b.as_deref())), _ => None })
     }
+    pub fn extract_topic(&self, i: u32, k: Bytes, v: Bytes, topic: String) -> Outcome<String> {
+        self.with(i, |f| match f { Function::TopicNameExtractor(f) => Some(f(k.as_deref(), v.as_deref(), &topic)), _ => None })
+    }
     pub fn act(&self, i: u32, k: Bytes, v: Bytes) -> Outcome<()> {
         self.with(i, |f| match f { Function::Action(f) => Some(f(k.as_deref(), v.as_deref())), _ => None })
     }
@@ -267,6 +277,7 @@ macro_rules! export_functions {
                 fn join(i: u32, k: Bytes, l: Bytes, r: Bytes) -> ::std::result::Result<Bytes, ::std::string::String> { SLOT.join(i, k, l, r) }
                 fn act(i: u32, k: Bytes, v: Bytes) -> ::std::result::Result<(), ::std::string::String> { SLOT.act(i, k, v) }
                 fn merge(i: u32, k: Bytes, a: Bytes, b: Bytes) -> ::std::result::Result<Bytes, ::std::string::String> { SLOT.merge(i, k, a, b) }
+                fn extract_topic(i: u32, k: Bytes, v: Bytes, topic: ::std::string::String) -> ::std::result::Result<::std::string::String, ::std::string::String> { SLOT.extract_topic(i, k, v, topic) }
             }
             $crate::bindings::__export_functions_world!(EddyFunctionsExports with_types_in $crate::bindings);
         };

@@ -32,6 +32,10 @@ declare module 'eddy:plugin/dsl-functions@0.1.0' {
    * `aggregate1` is the aggregate merged so far, `aggregate2` the next session's.
    */
   export function merge(function_: number, key: Uint8Array | undefined, aggregate1: Uint8Array | undefined, aggregate2: Uint8Array | undefined): Uint8Array | undefined;
+  /**
+   * `source-topic` is the topic the input record came from ("" when none).
+   */
+  export function extractTopic(function_: number, key: Uint8Array | undefined, value: Uint8Array | undefined, sourceTopic: string): string;
   export type Config = import('eddy:plugin/types@0.1.0').Config;
   /**
    * What a function does, and so which export the host calls it through.
@@ -73,8 +77,11 @@ declare module 'eddy:plugin/dsl-functions@0.1.0' {
    * ## `"merger"`
    * 
    * `merge`: combines the aggregates of two sessions that a record joins.
+   * ## `"topic-name-extractor"`
+   * 
+   * `extract-topic`: the topic `to` writes a record to.
    */
-  export type FunctionKind = 'predicate' | 'key-value-mapper' | 'value-mapper' | 'key-selector' | 'flat-mapper' | 'flat-value-mapper' | 'initializer' | 'aggregator' | 'reducer' | 'value-joiner' | 'action' | 'merger';
+  export type FunctionKind = 'predicate' | 'key-value-mapper' | 'value-mapper' | 'key-selector' | 'flat-mapper' | 'flat-value-mapper' | 'initializer' | 'aggregator' | 'reducer' | 'value-joiner' | 'action' | 'merger' | 'topic-name-extractor';
   /**
    * One function the plugin provides.
    */
