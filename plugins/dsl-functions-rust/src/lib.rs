@@ -54,6 +54,22 @@ fn register(_config: &Config, f: &mut Registry) -> Result<(), String> {
             None => Vec::new(),
         })
     });
+    // Eddy's word definition (plugins/wordcount-rust, the Kafka benchmarks):
+    // lowercase, split on runs of characters that are neither Alphabetic nor
+    // Numeric, no empty words.
+    f.flat_value_mapper("unicode-words", |_key, value| {
+        Ok(match text(value)? {
+            Some(line) => line
+                .to_lowercase()
+                .split(|c: char| !(c.is_alphabetic() || c.is_numeric()))
+                .filter(|w| !w.is_empty())
+                .map(|w| Some(w.as_bytes().to_vec()))
+                .collect(),
+            None => Vec::new(),
+        })
+    });
+    // A Long (8 bytes) as decimal text.
+    f.value_mapper("long-to-decimal", |_key, value| Ok(value.map(|v| long(Some(v)).map(|n| n.to_string().into_bytes())).transpose()?));
     f.key_selector("value-as-key", |_key, value| Ok(value.map(<[u8]>::to_vec)));
     f.key_selector("first-letter", |_key, value| {
         Ok(text(value)?.map(|v| v.chars().next().map(String::from).unwrap_or_default().into_bytes()))
