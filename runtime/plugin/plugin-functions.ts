@@ -96,10 +96,11 @@ class PluginFunctionSet implements FunctionSet {
     }
     if (actual !== kind) throw new ConfigError(`function '${name}' is a ${actual}, but this step needs a ${kind}`, { ...this.instance.errorContext, function: name });
     const index = this.indexes.get(name)!;
-    const call = <T>(invoke: (guest: typeof Guest) => T): T => {
-      const where: ErrorContext = { function: name, ...this.context.metadata() };
-      return this.instance.call(`function '${name}'`, (exports) => invoke(exports.dslFunctions), (message) => new ProcessingError(`function '${name}' failed: ${message}`, { ...this.instance.errorContext, ...where }), where);
-    };
+    const what = `function '${name}'`;
+    // Where the call happened is only worked out when it fails (calls are per record).
+    const where = (): ErrorContext => ({ function: name, ...this.context.metadata() });
+    const onError = (message: string) => new ProcessingError(`function '${name}' failed: ${message}`, { ...this.instance.errorContext, ...where() });
+    const call = <T>(invoke: (guest: typeof Guest) => T): T => this.instance.call(what, (exports) => invoke(exports.dslFunctions), onError, where);
     const functions: { [Kind in FunctionKind]: () => FunctionSignatures[Kind] } = {
       predicate: () => (key, value) => call((guest) => guest.test(index, absent(key), absent(value))),
       'key-value-mapper': () => (key, value) => {

@@ -96,10 +96,11 @@ export class PluginInstance<Exports = Record<string, unknown>> {
     what: string,
     invoke: (exports: Exports) => T,
     onErrResult: (message: string) => EddyError,
-    where: ErrorContext = {},
+    /** Where the call happened, for errors (a function: computed only when one is raised). */
+    where: ErrorContext | (() => ErrorContext) = {},
   ): T {
     if (this.poisoned) {
-      throw new PluginTrapError(`cannot call ${what}: the instance failed earlier and was discarded`, { ...this.context, ...where });
+      throw new PluginTrapError(`cannot call ${what}: the instance failed earlier and was discarded`, { ...this.context, ...(typeof where === 'function' ? where() : where) });
     }
     this.lastErrorLog = undefined;
     try {
@@ -110,7 +111,7 @@ export class PluginInstance<Exports = Record<string, unknown>> {
       // A CPU-limit interrupt unwinds past this frame without running it; a
       // GuardTimeout arriving here came from a nested call — let it through.
       if (error instanceof GuardTimeout) throw error;
-      throw this.classifyFailure(what, error, { ...this.context, ...where });
+      throw this.classifyFailure(what, error, { ...this.context, ...(typeof where === 'function' ? where() : where) });
     }
   }
 

@@ -224,6 +224,20 @@ export class StreamTask {
     }
   }
 
+  /** The CPU-time limit of the task's processors (the smallest of their limits). */
+  get cpuLimit(): number {
+    return this.cpuLimitMs;
+  }
+
+  /**
+   * Fails the task for a CPU-time overrun that an outer guard (one covering
+   * several tasks' records, as the in-process runner uses) stopped while this
+   * task was running; returns the error naming the node that ran over.
+   */
+  interrupted(timeout: GuardTimeout): EddyError {
+    return this.fail(this.translate(timeout));
+  }
+
   /** Fires wall-clock punctuators due at the wall clock's current time. */
   punctuateWallClock(): void {
     this.assertRunning();

@@ -10,6 +10,7 @@
 // other topic). Used by the test driver and `eddy dry-run`.
 // Must never: reorder input records, or drop an internal record.
 
+import { GuardTimeout, runGuarded } from '../cpu-guard.ts';
 import { HostCallError } from '../errors.ts';
 import type { KeyValueStore } from '../state/key-value-store.ts';
 import type { TaskDatabase } from '../state/task-database.ts';
@@ -22,6 +23,8 @@ export type InProcessOptions = Pick<TaskOptions, 'applicationId' | 'database' | 
 export class InProcessTopology {
   private readonly internalOffsets = new Map<string, number>();
   private readonly pending: InputRecord[] = [];
+  /** The task processing a record now (an overrun is its failure). */
+  private current: StreamTask | undefined;
 
   private constructor(
     readonly topology: Topology,
@@ -78,12 +81,19 @@ export class InProcessTopology {
    * leads to, completes before the next input record starts.
    */
   process(inputs: readonly InputRecord[]): void {
-    if (this.flushEachRecord) {
-      for (const input of inputs) {
-        this.taskFor(input.topic).process([input]);
-        this.flushCaches();
-        this.drain();
-      }
+    if (this.internalTopics.size > 0 || this.flushEachRecord) {
+      // One record at a time (every internal record an input leads to goes
+      // first), under guards that each cover many records: a guard per record
+      // costs more than the records (the watchdog starts a timer each time).
+      let next = 0;
+      this.sliced(
+        () => this.pending.length > 0 || next < inputs.length,
+        () => {
+          const input = this.pending.length > 0 ? this.pending.shift()! : inputs[next++]!;
+          this.processOne(input);
+          if (this.flushEachRecord) this.flushCaches();
+        },
+      );
       return;
     }
     if (this.internalTopics.size === 0) {
@@ -169,10 +179,39 @@ export class InProcessTopology {
   }
 
   private drain(): void {
-    while (this.pending.length > 0) {
-      const next = this.pending.shift()!;
-      this.taskFor(next.topic).process([next]);
-      if (this.flushEachRecord) this.flushCaches();
+    this.sliced(
+      () => this.pending.length > 0,
+      () => {
+        this.processOne(this.pending.shift()!);
+        if (this.flushEachRecord) this.flushCaches();
+      },
+    );
+  }
+
+  private processOne(input: InputRecord): void {
+    const task = this.taskFor(input.topic);
+    this.current = task;
+    task.process([input]);
+  }
+
+  /**
+   * Runs `step` while `more()`, in time slices under one CPU-time guard each
+   * (as StreamTask.process does for a batch): a slice takes no new record
+   * once half the limit has passed. An overrun fails the task that was running.
+   */
+  private sliced(more: () => boolean, step: () => void): void {
+    const limit = Math.min(...this.tasks.map((task) => task.cpuLimit));
+    while (more()) {
+      try {
+        runGuarded(() => {
+          const started = performance.now();
+          do step();
+          while (more() && performance.now() - started < limit / 2);
+        }, limit);
+      } catch (error) {
+        if (error instanceof GuardTimeout && this.current) throw this.current.interrupted(error);
+        throw error;
+      }
     }
   }
 
