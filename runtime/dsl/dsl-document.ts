@@ -28,6 +28,7 @@ import { PluginFunctionSource } from '../plugin/plugin-functions.ts';
 import { PluginProcessorSupplier } from '../plugin/plugin-processor.ts';
 import { timestampExtractorByName, type TimestampExtractorName } from '../time/timestamp-extractor.ts';
 import { FieldReader, type DocumentOrigin } from '../topology/document-fields.ts';
+import { FunctionTimestampExtractor } from './function-timestamp-extractor.ts';
 import { resolvePlugin } from '../topology/plugin-reference.ts';
 import type { Topology } from '../topology/topology.ts';
 import { CogroupedKStream, KGroupedStream, KGroupedTable, KStream, KTable, SessionWindowedKStream, SlidingWindowedKStream, StreamsBuilder, TimeWindowedKStream } from './streams-builder.ts';
@@ -148,9 +149,15 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
     for (const key of Object.keys(pipeline)) if (!sourceFields.includes(key)) fail(`${at}.${key}`, `unknown field (expected ${sourceFields.join(', ')})`);
     const starts = ['stream', 'table', 'from'].filter((key) => pipeline[key] !== undefined);
     if (starts.length !== 1) fail(at, 'needs exactly one of stream (topics), table (a topic) or from (an earlier stream\'s `as`)');
+    // A built-in extractor by name (or Kafka Streams' class name), or a timestamp-extractor function.
     const extractorName = pipeline['timestamp.extractor'] === undefined ? undefined : fields.string(pipeline['timestamp.extractor'], `${at}.timestamp.extractor`);
-    if (extractorName !== undefined && !timestampExtractorByName(extractorName)) fail(`${at}.timestamp.extractor`, `unknown timestamp extractor '${extractorName}'`);
-    const extractor = extractorName as TimestampExtractorName | undefined;
+    const builtIn = extractorName === undefined ? undefined : timestampExtractorByName(extractorName);
+    let extractor: TimestampExtractorName | FunctionTimestampExtractor | undefined = builtIn;
+    if (extractorName !== undefined && !builtIn) {
+      const dot = extractorName.indexOf('.');
+      if (dot <= 0 || !sources.has(extractorName.slice(0, dot))) fail(`${at}.timestamp.extractor`, `unknown timestamp extractor '${extractorName}' (a built-in one, or <functions>.<name> of a timestamp-extractor function)`);
+      extractor = new FunctionTimestampExtractor(functionRef(extractorName, 'timestamp-extractor', `${at}.timestamp.extractor`));
+    }
     const name = pipeline.name === undefined ? undefined : fields.string(pipeline.name, `${at}.name`);
     let current: Current;
     if (pipeline.stream !== undefined) {

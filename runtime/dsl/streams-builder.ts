@@ -14,7 +14,7 @@
 
 import { ConfigError } from '../errors.ts';
 import type { FunctionRef } from '../processor/functions.ts';
-import type { ProcessorSupplier } from '../processor/processor.ts';
+import type { ProcessorSupplier, TimestampExtractorSupplier } from '../processor/processor.ts';
 import type { StoreSpec } from '../state/store-spec.ts';
 import type { TimestampExtractorName } from '../time/timestamp-extractor.ts';
 import { Topology, TopologyBuilder } from '../topology/topology.ts';
@@ -86,7 +86,7 @@ export class StreamsBuilder {
     return given ?? this.nextName(`${prefix}STATE-STORE-`);
   }
 
-  stream(topics: string | string[], options: Named & { timestampExtractor?: TimestampExtractorName } = {}): KStream {
+  stream(topics: string | string[], options: Named & { timestampExtractor?: TimestampExtractorName | TimestampExtractorSupplier } = {}): KStream {
     const list = typeof topics === 'string' ? [topics] : topics;
     const name = this.nextName('KSTREAM-SOURCE-', options.name);
     this.topology.addSourceWith(name, options.timestampExtractor ? { timestampExtractor: options.timestampExtractor } : {}, ...list);
@@ -95,7 +95,7 @@ export class StreamsBuilder {
   }
 
   /** A table read from `topic` (materialized in a store, `options.store` or a generated name). */
-  table(topic: string, options: Named & { store?: string; timestampExtractor?: TimestampExtractorName } = {}): KTable {
+  table(topic: string, options: Named & { store?: string; timestampExtractor?: TimestampExtractorName | TimestampExtractorSupplier } = {}): KTable {
     const store = this.storeName(`${topic}-`, options.store);
     const source = this.nextName('KSTREAM-SOURCE-', options.name ? `${options.name}-source` : undefined);
     const processor = this.nextName('KTABLE-SOURCE-', options.name);

@@ -117,6 +117,7 @@ class PluginFunctionSet implements FunctionSet {
       'value-joiner': () => (key, left, right) => present(call((guest) => guest.join(index, absent(key), absent(left), absent(right)))),
       action: () => (key, value) => call((guest) => guest.act(index, absent(key), absent(value))),
       merger: () => (key, first, second) => present(call((guest) => guest.merge(index, absent(key), absent(first), absent(second)))),
+      'timestamp-extractor': () => (key, value, timestamp, partitionTime) => Number(call((guest) => guest.extractTimestamp(index, absent(key), absent(value), BigInt(timestamp), BigInt(partitionTime)))),
       'topic-name-extractor': () => (key, value, sourceTopic) => call((guest) => guest.extractTopic(index, absent(key), absent(value), sourceTopic)),
     };
     return functions[kind]() as FunctionSignatures[K];

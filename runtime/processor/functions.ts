@@ -29,6 +29,7 @@ export interface FunctionSignatures {
   action: (key: Bytes, value: Bytes) => void;
   merger: (key: Bytes, aggregate1: Bytes, aggregate2: Bytes) => Bytes;
   'topic-name-extractor': (key: Bytes, value: Bytes, sourceTopic: string) => string;
+  'timestamp-extractor': (key: Bytes, value: Bytes, timestamp: number, partitionTime: number) => number;
 }
 
 export type FunctionKind = keyof FunctionSignatures;
@@ -47,6 +48,7 @@ export const functionKinds: readonly FunctionKind[] = [
   'action',
   'merger',
   'topic-name-extractor',
+  'timestamp-extractor',
 ];
 
 /** Where named functions come from: a plugin, or TypeScript. Prepared once per task. */

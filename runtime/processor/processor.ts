@@ -114,3 +114,19 @@ export interface PreparedProcessor {
   /** A new, uninitialised processor. */
   get(): Processor;
 }
+
+/**
+ * A source's timestamp extractor supplied by the topology (a user function),
+ * besides the built-in ones named by TimestampExtractorName: prepared once
+ * per task, opened with the context of the source it serves.
+ */
+export interface TimestampExtractorSupplier {
+  /** For `describe()` and errors. */
+  readonly description: string;
+  prepare(limits: ProcessorLimits): Promise<PreparedTimestampExtractor>;
+}
+
+export interface PreparedTimestampExtractor {
+  /** The extractor: a record and its partition's time so far (-1 before any) → its time (negative: skip the record). */
+  open(context: ProcessorContext): (record: StreamRecord, partitionTime: number) => number;
+}

@@ -29,6 +29,7 @@ import {
   type ProcessorLimits,
   type PunctuationType,
   type CacheBudget,
+  type PreparedTimestampExtractor,
 } from '../processor/processor.ts';
 import type { RecordMetadata, RecordWithTopic, StreamRecord } from '../record.ts';
 import type { KeyValueStore } from '../state/key-value-store.ts';
@@ -126,7 +127,10 @@ export class StreamTask {
   private readonly cache: CacheBudget;
   private readonly processors = new Map<string, ProcessorRuntime>();
   private readonly sourceRoutes = new Map<string, Route[]>();
-  private readonly sourceExtractors = new Map<string, TimestampExtractorName>();
+  /** Per input topic: a built-in extractor, or one the topology supplied (opened for the source). */
+  private readonly sourceExtractors = new Map<string, TimestampExtractorName | ((record: StreamRecord, partitionTime: number) => number)>();
+  /** Extractors the topology supplies, prepared per source. */
+  private readonly preparedExtractors = new Map<string, PreparedTimestampExtractor>();
   /** Largest extracted time per input partition (`topic:partition`). */
   private readonly partitionTimes = new Map<string, number>();
   private skippedRecordsValue = 0;
@@ -153,6 +157,15 @@ export class StreamTask {
         prepared.set(node.name, await node.supplier.prepare(task.limitsOf(node)));
       } catch (error) {
         throw asEddyError(error).withContext(task.context({ node: node.name, plugin: node.supplier.description }));
+      }
+    }
+    for (const source of topology.sources) {
+      const extractor = source.timestampExtractor;
+      if (extractor === undefined || typeof extractor === 'string') continue;
+      try {
+        task.preparedExtractors.set(source.name, await extractor.prepare({ ...defaultProcessorLimits, ...options.limits }));
+      } catch (error) {
+        throw asEddyError(error).withContext(task.context({ node: source.name, plugin: extractor.description }));
       }
     }
     const cpuLimits = [...prepared.values()].map((entry) => entry.limits.cpuMs);
@@ -370,7 +383,14 @@ export class StreamTask {
       const routes = source.children.map((child) => this.routeOf(child));
       for (const topic of source.topics) {
         this.sourceRoutes.set(topic, routes);
-        this.sourceExtractors.set(topic, source.timestampExtractor ?? this.options.timestampExtractor ?? 'fail-on-invalid');
+        const supplied = this.preparedExtractors.get(source.name);
+        if (supplied) {
+          // The source's own context (no children to forward to: it only extracts).
+          const sourceNode: ProcessorNode = { kind: 'processor', name: source.name, supplier: undefined as never, parents: [], children: [], stores: [] };
+          this.sourceExtractors.set(topic, supplied.open(new NodeContext(sourceNode, lent)));
+        } else {
+          this.sourceExtractors.set(topic, (source.timestampExtractor as TimestampExtractorName | undefined) ?? this.options.timestampExtractor ?? 'fail-on-invalid');
+        }
       }
     }
   }
@@ -407,7 +427,15 @@ export class StreamTask {
     const partitionKey = `${input.topic}:${input.partition}`;
     let extracted;
     try {
-      extracted = extractTimestamp(this.sourceExtractors.get(input.topic)!, input.record.timestamp, this.partitionTimes.get(partitionKey) ?? -1, this.wallClock);
+      const extractor = this.sourceExtractors.get(input.topic)!;
+      const partitionTime = this.partitionTimes.get(partitionKey) ?? -1;
+      if (typeof extractor === 'string') {
+        extracted = extractTimestamp(extractor, input.record.timestamp, partitionTime, this.wallClock);
+      } else {
+        this.currentMetadata = where;
+        const timestamp = extractor(input.record, partitionTime);
+        extracted = timestamp >= 0 ? { timestamp } : { skip: `the source's timestamp extractor gave ${timestamp} (negative): skipped` };
+      }
     } catch (error) {
       throw asEddyError(error).withContext(this.context(where));
     }

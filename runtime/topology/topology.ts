@@ -15,7 +15,7 @@
 
 import { ConfigError } from '../errors.ts';
 import { PluginProcessorSupplier, type PluginSource } from '../plugin/plugin-processor.ts';
-import type { ProcessorLimits, ProcessorSupplier } from '../processor/processor.ts';
+import type { ProcessorLimits, ProcessorSupplier, TimestampExtractorSupplier } from '../processor/processor.ts';
 import { keyValueSpec, sameSpec, type StoreSpec } from '../state/store-spec.ts';
 import { validateStoreName } from '../state/task-database.ts';
 import type { TimestampExtractorName } from '../time/timestamp-extractor.ts';
@@ -29,8 +29,8 @@ export interface SourceNode {
   name: string;
   topics: string[];
   children: string[];
-  /** This source's timestamp extractor; the application's default when unset. */
-  timestampExtractor?: TimestampExtractorName;
+  /** This source's timestamp extractor (a built-in one, or one the topology supplies); the application's default when unset. */
+  timestampExtractor?: TimestampExtractorName | TimestampExtractorSupplier;
 }
 
 export interface ProcessorNode {
@@ -254,7 +254,7 @@ export class TopologyBuilder {
   }
 
   /** Adds a source reading `topics`, with options. */
-  addSourceWith(name: string, options: { timestampExtractor?: TimestampExtractorName }, ...topics: string[]): this {
+  addSourceWith(name: string, options: { timestampExtractor?: TimestampExtractorName | TimestampExtractorSupplier }, ...topics: string[]): this {
     this.checkNewName(name);
     if (topics.length === 0) throw new ConfigError(`source '${name}' needs at least one topic`, { node: name, field: 'topics' });
     for (const topic of topics) {

@@ -28,6 +28,7 @@ export interface FunctionTypes {
   action: (key: Bytes, value: Bytes) => void;
   merger: (key: Bytes, aggregate1: Bytes, aggregate2: Bytes) => Bytes;
   'topic-name-extractor': (key: Bytes, value: Bytes, sourceTopic: string) => string;
+  'timestamp-extractor': (key: Bytes, value: Bytes, timestamp: bigint, partitionTime: bigint) => bigint;
 }
 
 export type FunctionKind = keyof FunctionTypes;
@@ -48,6 +49,7 @@ export const reducer = (fn: FunctionTypes['reducer']): DslFunction => ({ kind: '
 export const valueJoiner = (fn: FunctionTypes['value-joiner']): DslFunction => ({ kind: 'value-joiner', fn });
 export const action = (fn: FunctionTypes['action']): DslFunction => ({ kind: 'action', fn });
 export const merger = (fn: FunctionTypes['merger']): DslFunction => ({ kind: 'merger', fn });
+export const timestampExtractor = (fn: FunctionTypes['timestamp-extractor']): DslFunction => ({ kind: 'timestamp-extractor', fn });
 export const topicNameExtractor = (fn: FunctionTypes['topic-name-extractor']): DslFunction => ({ kind: 'topic-name-extractor', fn });
 
 interface KeyValuePair {
@@ -90,6 +92,7 @@ export function defineFunctions(register: (config: Config) => Record<string, Dsl
     join: (index: number, key: Bytes, left: Bytes, right: Bytes) => get(index, 'value-joiner')(key, left, right),
     act: (index: number, key: Bytes, value: Bytes) => get(index, 'action')(key, value),
     merge: (index: number, key: Bytes, first: Bytes, second: Bytes) => get(index, 'merger')(key, first, second),
+    extractTimestamp: (index: number, key: Bytes, value: Bytes, timestamp: bigint, partitionTime: bigint) => get(index, 'timestamp-extractor')(key, value, timestamp, partitionTime),
     extractTopic: (index: number, key: Bytes, value: Bytes, sourceTopic: string) => get(index, 'topic-name-extractor')(key, value, sourceTopic),
   };
 }

@@ -275,6 +275,18 @@ const scenarios: Scenario[] = [
     outputTopics: ['a', 'b', 'c', 'e', 'g', 'k', 'n', 's', 't', 'other'].map((letter) => `letter-${letter}`),
   },
   {
+    name: 'a source timestamp extractor function: times from the values (some negative: skipped), then a windowed count',
+    dsl: {
+      functions,
+      streams: [{ stream: 'in', 'timestamp.extractor': 'f.time-from-value', steps: ['groupByKey', { windowedBy: { size: 2_000, grace: 500 } }, 'count', 'toStream', { to: 'windowed' }] }],
+    },
+    inputs: generate(33, 'in', 120, { nullValues: true }).map((record, index) => ({
+      ...record,
+      value: index % 3 === 0 ? record.value : `${record.value ?? ''}@${index % 17 === 0 ? -5 : 10_000 + ((index * 7919) % 9_000)}`,
+    })),
+    outputTopics: ['windowed'],
+  },
+  {
     name: 'stream-table join and left join (table updates and tombstones)',
     dsl: {
       functions,

@@ -62,7 +62,7 @@ public class DslScenario {
                 JsonNode s = pipeline.get("stream");
                 List<String> topics = new ArrayList<>();
                 if (s.isArray()) s.forEach(t -> topics.add(t.asText())); else topics.add(s.asText());
-                current = new Current(builder.stream(topics), false, null);
+                current = new Current(pipeline.has("timestamp.extractor") ? builder.stream(topics, Consumed.with(timestampExtractor(pipeline.get("timestamp.extractor").asText()))) : builder.stream(topics), false, null);
             } else if (pipeline.has("table")) {
                 KTable<byte[], byte[]> table = pipeline.has("store")
                         ? builder.table(pipeline.get("table").asText(), Materialized.<byte[], byte[], KeyValueStore<Bytes, byte[]>>as(pipeline.get("store").asText()))
@@ -400,6 +400,23 @@ public class DslScenario {
             case "merge-lengths" -> longBytes(longOf(a) + longOf(b));
             case "merge-strings" -> bytes(orNull(a) + "|" + orNull(b));
             default -> throw new IllegalArgumentException(f);
+        };
+    }
+
+    /** The functions' timestamp extractors: "f.time-from-value" reads "<anything>@<millis>" from the value, else the record's time. */
+    static org.apache.kafka.streams.processor.TimestampExtractor timestampExtractor(String reference) {
+        String f = reference.substring(reference.indexOf('.') + 1);
+        if (!f.equals("time-from-value")) throw new IllegalArgumentException(f);
+        return (record, partitionTime) -> {
+            Object value = record.value();
+            if (value instanceof byte[] bytes) {
+                String text = text(bytes);
+                int at = text.lastIndexOf('@');
+                if (at >= 0) {
+                    try { return Long.parseLong(text.substring(at + 1)); } catch (NumberFormatException e) { /* the record's own time */ }
+                }
+            }
+            return record.timestamp();
         };
     }
 

@@ -122,6 +122,10 @@ fn register(_config: &Config, f: &mut Registry) -> Result<(), String> {
         Ok(Some(format!("{left}+{right}").into_bytes()))
     });
     f.action("nothing", |_key, _value| Ok(()));
+    // The time in a value "<anything>@<millis>", else the record's own.
+    f.timestamp_extractor("time-from-value", |_key, value, timestamp, _partition_time| {
+        Ok(text(value)?.and_then(|v| v.rsplit_once('@')).and_then(|(_, t)| t.parse::<i64>().ok()).unwrap_or(timestamp))
+    });
     f.topic_name_extractor("topic-by-first-letter", |_key, value, _source| {
         Ok(match text(value)?.and_then(|v| v.chars().next()) {
             Some(c) if c.is_ascii_alphabetic() => format!("letter-{}", c.to_ascii_lowercase()),

@@ -67,6 +67,7 @@ enum Function {
     Action(Box<dyn Fn(In, In) -> Outcome<()>>),
     Merger(Box<dyn Fn(In, In, In) -> Outcome<Bytes>>),
     TopicNameExtractor(Box<dyn Fn(In, In, &str) -> Outcome<String>>),
+    TimestampExtractor(Box<dyn Fn(In, In, i64, i64) -> Outcome<i64>>),
 }
 
 impl Function {
@@ -85,6 +86,7 @@ impl Function {
             Function::Action(_) => FunctionKind::Action,
             Function::Merger(_) => FunctionKind::Merger,
             Function::TopicNameExtractor(_) => FunctionKind::TopicNameExtractor,
+            Function::TimestampExtractor(_) => FunctionKind::TimestampExtractor,
         }
     }
 }
@@ -141,6 +143,10 @@ impl Registry {
     pub fn topic_name_extractor(&mut self, name: &str, f: impl Fn(In, In, &str) -> Outcome<String> + 'static) -> &mut Self {
         self.add(name, Function::TopicNameExtractor(Box::new(f)))
     }
+    /// A source's timestamps: `(key, value, record timestamp, partition time) -> timestamp` (negative: skip the record)
+    pub fn timestamp_extractor(&mut self, name: &str, f: impl Fn(In, In, i64, i64) -> Outcome<i64> + 'static) -> &mut Self {
+        self.add(name, Function::TimestampExtractor(Box::new(f)))
+    }
 }
 
 #[doc(hidden)]
@@ -166,6 +172,7 @@ fn kind_name(kind: FunctionKind) -> &'static str {
         FunctionKind::Action => "action",
         FunctionKind::Merger => "merger",
         FunctionKind::TopicNameExtractor => "topic-name-extractor",
+        FunctionKind::TimestampExtractor => "timestamp-extractor",
     }
 }
 
@@ -238,6 +245,9 @@ impl Slot {
     pub fn extract_topic(&self, i: u32, k: Bytes, v: Bytes, topic: String) -> Outcome<String> {
         self.with(i, |f| match f { Function::TopicNameExtractor(f) => Some(f(k.as_deref(), v.as_deref(), &topic)), _ => None })
     }
+    pub fn extract_timestamp(&self, i: u32, k: Bytes, v: Bytes, timestamp: i64, partition_time: i64) -> Outcome<i64> {
+        self.with(i, |f| match f { Function::TimestampExtractor(f) => Some(f(k.as_deref(), v.as_deref(), timestamp, partition_time)), _ => None })
+    }
     pub fn act(&self, i: u32, k: Bytes, v: Bytes) -> Outcome<()> {
         self.with(i, |f| match f { Function::Action(f) => Some(f(k.as_deref(), v.as_deref())), _ => None })
     }
@@ -277,6 +287,7 @@ macro_rules! export_functions {
                 fn join(i: u32, k: Bytes, l: Bytes, r: Bytes) -> ::std::result::Result<Bytes, ::std::string::String> { SLOT.join(i, k, l, r) }
                 fn act(i: u32, k: Bytes, v: Bytes) -> ::std::result::Result<(), ::std::string::String> { SLOT.act(i, k, v) }
                 fn merge(i: u32, k: Bytes, a: Bytes, b: Bytes) -> ::std::result::Result<Bytes, ::std::string::String> { SLOT.merge(i, k, a, b) }
+                fn extract_timestamp(i: u32, k: Bytes, v: Bytes, t: i64, p: i64) -> ::std::result::Result<i64, ::std::string::String> { SLOT.extract_timestamp(i, k, v, t, p) }
                 fn extract_topic(i: u32, k: Bytes, v: Bytes, topic: ::std::string::String) -> ::std::result::Result<::std::string::String, ::std::string::String> { SLOT.extract_topic(i, k, v, topic) }
             }
             $crate::bindings::__export_functions_world!(EddyFunctionsExports with_types_in $crate::bindings);

@@ -35,6 +35,12 @@ export function merge(function_: number, key: Uint8Array | undefined, aggregate1
  * `source-topic` is the topic the input record came from ("" when none).
  */
 export function extractTopic(function_: number, key: Uint8Array | undefined, value: Uint8Array | undefined, sourceTopic: string): string;
+/**
+ * `timestamp` is the record's own (Kafka) timestamp, `partition-time`
+ * the largest time extracted from its partition so far (-1 before any).
+ * A negative result skips the record (logged and counted).
+ */
+export function extractTimestamp(function_: number, key: Uint8Array | undefined, value: Uint8Array | undefined, timestamp: bigint, partitionTime: bigint): bigint;
 export type Config = import('./eddy-plugin-types.js').Config;
 /**
  * What a function does, and so which export the host calls it through.
@@ -79,8 +85,11 @@ export type Config = import('./eddy-plugin-types.js').Config;
  * ## `"topic-name-extractor"`
  * 
  * `extract-topic`: the topic `to` writes a record to.
+ * ## `"timestamp-extractor"`
+ * 
+ * `extract-timestamp`: a record's time, for a source.
  */
-export type FunctionKind = 'predicate' | 'key-value-mapper' | 'value-mapper' | 'key-selector' | 'flat-mapper' | 'flat-value-mapper' | 'initializer' | 'aggregator' | 'reducer' | 'value-joiner' | 'action' | 'merger' | 'topic-name-extractor';
+export type FunctionKind = 'predicate' | 'key-value-mapper' | 'value-mapper' | 'key-selector' | 'flat-mapper' | 'flat-value-mapper' | 'initializer' | 'aggregator' | 'reducer' | 'value-joiner' | 'action' | 'merger' | 'topic-name-extractor' | 'timestamp-extractor';
 /**
  * One function the plugin provides.
  */
