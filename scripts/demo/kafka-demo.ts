@@ -66,12 +66,16 @@ try {
   const pages = ['home', 'docs', 'pricing', 'blog'];
   const people = ['alice', 'bob', 'carol'];
   const clicks = Array.from({ length: 30 }, (_, index) => ({ key: people[(index * 7) % 3]!, value: pages[index % 4]!, timestamp: windowStart + index * 1500 }));
-  await produceRecords(broker.bootstrap, topic('clicks'), clicks);
-  say(`produced ${lines.length} lines of scripts/demo/text.txt, ${users.length} users and ${clicks.length} clicks (one every 1.5 s of event time)`);
 
   const started = Date.now();
   const application = await Application.start(join(here, 'dsl-app.yaml'), { log: (level, message) => level !== 'info' && say(`[${level}] ${message}`) });
   say(`running DSL application ${run} (exactly-once, 4 sub-topologies, Rust DSL functions)…`);
+  // The clicks join the users as the table holds them when each click is
+  // processed: produce the clicks once the table has every user (its
+  // changelog has them, committed).
+  await readTopic(broker.bootstrap, `${run}-users-store-changelog`, { until: (read) => read.length >= users.length, timeoutMs: 120_000 });
+  await produceRecords(broker.bootstrap, topic('clicks'), clicks);
+  say(`produced ${lines.length} lines of scripts/demo/text.txt, ${users.length} users, then (once the users table had them) ${clicks.length} clicks, one every 1.5 s of event time`);
 
   const expected = new Map<string, number>();
   for (const line of lines) for (const word of javaWords(line)) expected.set(word, (expected.get(word) ?? 0) + 1);
