@@ -153,6 +153,16 @@ export class ActiveTask {
   }
 
   /**
+   * Says whether input `topic` has records the task has not fetched yet
+   * (known when it opens, from the partition's offsets), so that a task with
+   * several inputs waits for them as for a fetch that reported lag — Kafka
+   * Streams waits while an input's lag is unknown or not zero.
+   */
+  knowLag(topic: string, lagging: boolean): void {
+    if (this.queues.has(topic) && !this.lagging.has(topic)) this.lagging.set(topic, lagging);
+  }
+
+  /**
    * The next offset to process per input topic: after the last processed
    * record, or where the task started. A consumer that rejoins or restarts
    * must resume here, not at the group's committed offsets — the task's

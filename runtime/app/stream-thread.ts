@@ -490,10 +490,25 @@ export class StreamThread {
    */
   private async seekToCommitted(task: ActiveTask): Promise<void> {
     const partition = task.partition;
-    const committed = await this.admin!.committedOffsets(this.config.applicationId, [...this.topicsOf(task.taskId)]);
-    for (const { topic, offset } of committed.filter((entry) => entry.partition === partition)) {
+    const topics = [...this.topicsOf(task.taskId)];
+    const committed = (await this.admin!.committedOffsets(this.config.applicationId, topics)).filter((entry) => entry.partition === partition);
+    for (const { topic, offset } of committed) {
       task.startAt(topic, offset);
       this.seek(topic, partition, offset);
+    }
+    // A task with several inputs picks records by time across them: tell it
+    // which inputs have records waiting, so it does not run ahead on the
+    // first one fetched (a stream joined with a table it has not read yet).
+    if (topics.length < 2) return;
+    for (const topic of topics) {
+      try {
+        const offsets = (await this.admin!.partitionOffsets(topic)).get(partition);
+        if (!offsets) continue;
+        const position = committed.find((entry) => entry.topic === topic)?.offset ?? offsets.low;
+        task.knowLag(topic, offsets.end > position);
+      } catch (error) {
+        this.log('warn', `task ${task.taskId}: could not read the offsets of ${topic} (it may run ahead of that input): ${messageOf(error)}`);
+      }
     }
   }
 

@@ -107,6 +107,11 @@ class KafkajsAdmin implements KafkaAdmin {
     return endOffsets(this.admin, topic);
   }
 
+  async partitionOffsets(topic: string): Promise<Map<number, { low: number; end: number }>> {
+    const offsets = await this.admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map((entry) => [entry.partition, { low: Number(entry.low), end: Number(entry.offset) }]));
+  }
+
   async committedOffsets(groupId: string, topics: string[]): Promise<TopicPartitionOffset[]> {
     // kafkajs' fetchOffsets does not retry a coordinator that is moving or
     // loading (a new cluster's first group, a broker restart).

@@ -169,6 +169,8 @@ export interface KafkaAdmin {
   partitionCounts(topics: string[]): Promise<Map<string, number | undefined>>;
   /** The offset after the last readable record of each partition (read-committed). */
   endOffsets(topic: string): Promise<Map<number, number>>;
+  /** Per partition: the first offset still stored (`low`) and the end offset (`end`, as endOffsets). */
+  partitionOffsets(topic: string): Promise<Map<number, { low: number; end: number }>>;
   /** The group's committed offsets of these topics (partitions without one are left out). */
   committedOffsets(groupId: string, topics: string[]): Promise<TopicPartitionOffset[]>;
   /** Deletes the records of each partition before its offset (Kafka's DeleteRecords). */

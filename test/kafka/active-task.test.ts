@@ -206,6 +206,15 @@ topology:
     await merging.close(true);
     assert.deepEqual((await committedRecords(output, 5)).map((entry) => entry.value), ['L10', 'R20', 'L30', 'R40', 'L50']);
 
+    // Lag known when the task opens (the partition's offsets) is waited for as a fetched one.
+    const known = await open(0);
+    known.knowLag(right, true);
+    await known.processBatch(left, records('L', [110, 130], 5), true);
+    assert.equal(known.processedRecords, 0, 'waits for the input known to have records');
+    await known.processBatch(right, records('R', [120], 2), true);
+    assert.equal(known.processedRecords, 3);
+    await known.close(true);
+
     // max.task.idle.ms 300: an empty partition with no known lag is waited for that long.
     const idle = await open(300);
     await idle.processBatch(left, records('L', [60], 3), true);
