@@ -31,12 +31,12 @@ import { FieldReader, type DocumentOrigin } from '../topology/document-fields.ts
 import { FunctionTimestampExtractor } from './function-timestamp-extractor.ts';
 import { resolvePlugin } from '../topology/plugin-reference.ts';
 import type { Topology } from '../topology/topology.ts';
-import { CogroupedKStream, KGroupedStream, KGroupedTable, KStream, KTable, SessionWindowedKStream, SlidingWindowedKStream, StreamsBuilder, TimeWindowedKStream } from './streams-builder.ts';
+import { CogroupedKStream, TimeWindowedCogroupedKStream, KGroupedStream, KGroupedTable, KStream, KTable, SessionWindowedKStream, SlidingWindowedKStream, StreamsBuilder, TimeWindowedKStream } from './streams-builder.ts';
 
 type Windowed = TimeWindowedKStream | SlidingWindowedKStream;
-type Current = KStream | KGroupedStream | CogroupedKStream | Windowed | SessionWindowedKStream | KTable | KGroupedTable | undefined;
+type Current = KStream | KGroupedStream | CogroupedKStream | TimeWindowedCogroupedKStream | Windowed | SessionWindowedKStream | KTable | KGroupedTable | undefined;
 
-type Kind = 'stream' | 'grouped' | 'cogrouped' | 'windowed' | 'session' | 'table' | 'grouped-table';
+type Kind = 'stream' | 'grouped' | 'cogrouped' | 'windowed-cogrouped' | 'windowed' | 'session' | 'table' | 'grouped-table';
 type FieldKind = FunctionKind | 'topic' | 'stream' | 'table' | 'milliseconds' | 'count' | 'name' | 'branches' | 'plugin' | 'config' | 'stores' | 'cogroups';
 
 /** One form of a step: its argument fields (the first is what a plain string means) and the required ones. */
@@ -90,7 +90,10 @@ export const dslSteps: Record<string, Partial<Record<Kind, StepForm>>> = {
     table: { fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] },
   },
   cogroup: { grouped: { fields: { aggregator: 'aggregator', with: 'cogroups' }, required: ['aggregator'] } },
-  windowedBy: { grouped: { fields: { size: 'milliseconds', advance: 'milliseconds', grace: 'milliseconds', gap: 'milliseconds', sliding: 'milliseconds' }, required: [] } },
+  windowedBy: {
+    grouped: { fields: { size: 'milliseconds', advance: 'milliseconds', grace: 'milliseconds', gap: 'milliseconds', sliding: 'milliseconds' }, required: [] },
+    cogrouped: { fields: { size: 'milliseconds', advance: 'milliseconds', grace: 'milliseconds' }, required: ['size'] },
+  },
   count: { grouped: named, windowed: windowedAggregation({}, []), session: windowedAggregation({}, []), 'grouped-table': named },
   reduce: {
     grouped: fn('reducer', 'reducer'),
@@ -104,6 +107,7 @@ export const dslSteps: Record<string, Partial<Record<Kind, StepForm>>> = {
     session: windowedAggregation({ initializer: 'initializer', aggregator: 'aggregator', merger: 'merger' }, ['initializer', 'aggregator', 'merger']),
     'grouped-table': { fields: { initializer: 'initializer', adder: 'aggregator', subtractor: 'aggregator', name: 'name' }, required: ['initializer', 'adder', 'subtractor'] },
     cogrouped: { fields: { initializer: 'initializer', name: 'name' }, required: ['initializer'] },
+    'windowed-cogrouped': { fields: { initializer: 'initializer', name: 'name', retention: 'milliseconds' }, required: ['initializer'] },
   },
   suppress: { table: { fields: { until: 'name', name: 'name' }, required: ['until'] } },
   toStream: { table: named },
@@ -200,6 +204,7 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
       current instanceof KStream ? 'stream'
       : current instanceof KGroupedStream ? 'grouped'
       : current instanceof CogroupedKStream ? 'cogrouped'
+      : current instanceof TimeWindowedCogroupedKStream ? 'windowed-cogrouped'
       : current instanceof TimeWindowedKStream || current instanceof SlidingWindowedKStream ? 'windowed'
       : current instanceof SessionWindowedKStream ? 'session'
       : current instanceof KTable ? 'table'
@@ -369,6 +374,16 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
       }
     } else if (current instanceof CogroupedKStream) {
       if (stepName === 'aggregate') return current.aggregate(f('initializer'), named$);
+      if (stepName === 'windowedBy') {
+        const size = ms('size')!;
+        try {
+          return current.windowedBy({ sizeMs: size, advanceMs: ms('advance') ?? size, graceMs: ms('grace') ?? 0 });
+        } catch (error) {
+          return fail(field, (error as Error).message);
+        }
+      }
+    } else if (current instanceof TimeWindowedCogroupedKStream) {
+      if (stepName === 'aggregate') return current.aggregate(f('initializer'), store);
     } else if (current instanceof SessionWindowedKStream) {
       switch (stepName) {
         case 'count': return current.count(store);

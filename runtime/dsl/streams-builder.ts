@@ -431,6 +431,14 @@ export class CogroupedKStream {
     return new CogroupedKStream(this.builder, [...this.inputs, { grouped, aggregator }]);
   }
 
+  /** Time windows over the cogrouped streams (each input keeps its own observed stream time, as Kafka Streams). */
+  windowedBy(windows: TimeWindowsSpec): TimeWindowedCogroupedKStream {
+    if (!(windows.sizeMs > 0) || !(windows.advanceMs > 0) || windows.advanceMs > windows.sizeMs || !(windows.graceMs >= 0)) {
+      throw new ConfigError(`time windows need size > 0, 0 < advance ≤ size and grace ≥ 0 (got size ${windows.sizeMs}, advance ${windows.advanceMs}, grace ${windows.graceMs})`);
+    }
+    return new TimeWindowedCogroupedKStream(this.builder, this.inputs, windows);
+  }
+
   /**
    * One store, one aggregate processor per input (Kafka Streams'
    * `<name>-cogroup-agg-<i>`, each skipping null keys and values), their
@@ -448,6 +456,33 @@ export class CogroupedKStream {
     const merge = this.builder.nextName('COGROUPKSTREAM-MERGE-', options.name ? `${options.name}-cogroup-merge` : undefined);
     this.builder.addProcessor(merge, passThroughSupplier('COGROUPKSTREAM-MERGE'), parents);
     return new KTable(this.builder, merge, { store, steps: [] }, flags);
+  }
+}
+
+/** Cogrouped streams in time windows: one window store, a windowed aggregate per input, merged. */
+export class TimeWindowedCogroupedKStream {
+  constructor(
+    private readonly builder: StreamsBuilder,
+    private readonly inputs: ReadonlyArray<{ grouped: KGroupedStream; aggregator: FunctionRef<'aggregator'> }>,
+    private readonly windows: TimeWindowsSpec,
+  ) {}
+
+  aggregate(initializer: FunctionRef<'initializer'>, options: Named & { retentionMs?: number } = {}): KTable {
+    const minimum = this.windows.sizeMs + this.windows.graceMs;
+    const retentionMs = options.retentionMs ?? minimum;
+    if (retentionMs < minimum) throw new ConfigError(`window store '${options.name ?? 'cogroup'}': retention ${retentionMs} ms is less than window size + grace (${minimum} ms)`);
+    const store = this.builder.storeName('COGROUPKSTREAM-AGGREGATE-', options.name);
+    const spec: StoreSpec = { name: store, kind: 'window', retentionMs, windowSizeMs: this.windows.sizeMs, retainDuplicates: false };
+    const flags = new TableFlags();
+    const parents = this.inputs.map(({ grouped, aggregator }, index) => {
+      const input = grouped.inputFor(this.inputs.length === 1 ? store : `${store}-${index}`);
+      const name = this.builder.nextName('COGROUPKSTREAM-AGGREGATE-', options.name ? `${options.name}-cogroup-agg-${index}` : undefined);
+      this.builder.addProcessor(name, windowAggregateSupplier(store, this.windows, { kind: 'aggregate', initializer, aggregator }), [input.node], [spec]);
+      return name;
+    });
+    const merge = this.builder.nextName('COGROUPKSTREAM-MERGE-', options.name ? `${options.name}-cogroup-merge` : undefined);
+    this.builder.addProcessor(merge, passThroughSupplier('COGROUPKSTREAM-MERGE'), parents);
+    return new KTable(this.builder, merge, { store, steps: [] }, flags, { endOf: (key) => windowStartOf(key) + this.windows.sizeMs, suppressMs: this.windows.graceMs });
   }
 }
 

@@ -287,6 +287,29 @@ const scenarios: Scenario[] = [
     outputTopics: ['windowed'],
   },
   {
+    name: 'windowed cogroup: two grouped streams into hopping windows with grace, then suppressed',
+    dsl: {
+      functions,
+      streams: [
+        { stream: 'a', steps: ['groupByKey'], as: 'grouped-a' },
+        { stream: 'b', steps: [{ groupBy: 'f.first-letter' }], as: 'grouped-b' },
+        {
+          from: 'grouped-a',
+          steps: [
+            { cogroup: { aggregator: 'f.append', with: [{ grouped: 'grouped-b', aggregator: 'f.append' }] } },
+            { windowedBy: { size: 4_000, advance: 2_000, grace: 1_000 } },
+            { aggregate: { initializer: 'f.empty-string' } },
+            'toStream',
+            { to: 'windowed' },
+          ],
+        },
+        { from: 'grouped-a', steps: [{ cogroup: { aggregator: 'f.append' } }, { windowedBy: { size: 3_000 } }, { aggregate: { initializer: 'f.empty-string', name: 'solo' } }, { suppress: 'window-closes' }, 'toStream', { to: 'suppressed' }] },
+      ],
+    },
+    inputs: interleave(generate(34, 'a', 90, { nullKeys: true, nullValues: true }), generate(35, 'b', 90, { nullValues: true })),
+    outputTopics: ['windowed', 'suppressed'],
+  },
+  {
     name: 'stream-table join and left join (table updates and tombstones)',
     dsl: {
       functions,

@@ -141,9 +141,18 @@ public class DslScenario {
             }
             return new Current(cogrouped, false, null);
         }
+        if (h instanceof CogroupedKStream && name.equals("windowedBy")) {
+            long size = ms(arg, "size", 0), advance = ms(arg, "advance", size), grace = ms(arg, "grace", 0);
+            TimeWindows windows = (grace == 0 ? TimeWindows.ofSizeWithNoGrace(Duration.ofMillis(size)) : TimeWindows.ofSizeAndGrace(Duration.ofMillis(size), Duration.ofMillis(grace))).advanceBy(Duration.ofMillis(advance));
+            return new Current(((CogroupedKStream<byte[], byte[]>) h).windowedBy(windows), false, size);
+        }
         if (h instanceof CogroupedKStream) {
             String i = fn(arg, "initializer");
             return new Current(((CogroupedKStream<byte[], byte[]>) h).aggregate(() -> initialize(i)), false, null);
+        }
+        if (h instanceof TimeWindowedCogroupedKStream) {
+            String i = fn(arg, "initializer");
+            return new Current(((TimeWindowedCogroupedKStream) h).aggregate(() -> initialize(i), Materialized.with(Serdes.ByteArray(), Serdes.ByteArray())), false, current.windowSize);
         }
         switch (name) {
             case "filter": return new Current(((KStream<byte[], byte[]>) h).filter(predicate(fn(arg, "predicate"))), current.longValues, current.windowSize);
