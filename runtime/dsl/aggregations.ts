@@ -57,7 +57,8 @@ export function encodeLong(value: bigint): Uint8Array {
   return bytes;
 }
 
-function decodeLong(bytes: Bytes): bigint {
+/** A Long (8 bytes, big-endian) as Kafka's LongSerde writes it. */
+export function decodeLong(bytes: Bytes): bigint {
   if (bytes === undefined || bytes.length !== 8) throw new Error(`a count is 8 bytes (a Long), found ${bytes === undefined ? 'none' : bytes.length}`);
   return new DataView(bytes.buffer, bytes.byteOffset, 8).getBigInt64(0);
 }

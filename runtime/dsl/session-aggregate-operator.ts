@@ -14,7 +14,7 @@
 
 import type { Bytes, FunctionRef } from '../processor/functions.ts';
 import type { SessionStore } from '../state/window-store.ts';
-import { aggregationFunctions, bindAggregation, encodeLong, type AggregationSpec } from './aggregations.ts';
+import { aggregationFunctions, bindAggregation, decodeLong, encodeLong, type AggregationSpec } from './aggregations.ts';
 import { OperatorSupplier, requireStore, type Bind } from './operator-supplier.ts';
 import { RecordCache } from './record-cache.ts';
 
@@ -38,7 +38,7 @@ export function sessionKey(key: Uint8Array, start: number, end: number): Uint8Ar
 function bindMerger(spec: SessionAggregationSpec, bind: Bind): (key: Uint8Array, first: Bytes, second: Bytes) => Bytes {
   switch (spec.kind) {
     case 'count':
-      return (_key, first, second) => encodeLong(longOf(first) + longOf(second));
+      return (_key, first, second) => encodeLong(decodeLong(first) + decodeLong(second));
     case 'reduce': {
       const reduce = bind(spec.reducer);
       return (_key, first, second) => (first === undefined ? second : reduce(first, second));
@@ -48,11 +48,6 @@ function bindMerger(spec: SessionAggregationSpec, bind: Bind): (key: Uint8Array,
       return (key, first, second) => merge(key, first, second);
     }
   }
-}
-
-function longOf(bytes: Bytes): bigint {
-  if (bytes === undefined || bytes.length !== 8) throw new Error('a session count is 8 bytes (a Long)');
-  return new DataView(bytes.buffer, bytes.byteOffset, 8).getBigInt64(0);
 }
 
 export function sessionAggregateSupplier(store: string, windows: SessionWindowsSpec, spec: SessionAggregationSpec): OperatorSupplier {

@@ -388,12 +388,8 @@ export class KGroupedStream {
   }
 }
 
-export class TimeWindowedKStream {
-  constructor(
-    private readonly grouped: KGroupedStream,
-    private readonly windows: TimeWindowsSpec,
-  ) {}
-
+/** count / reduce / aggregate of a windowed grouped stream; each window kind says how its store and processor are made. */
+abstract class WindowedAggregations {
   count(options: Named & { retentionMs?: number } = {}): KTable {
     return this.aggregateWith({ kind: 'count' }, 'KSTREAM-AGGREGATE-', options);
   }
@@ -406,7 +402,18 @@ export class TimeWindowedKStream {
     return this.aggregateWith({ kind: 'aggregate', initializer, aggregator }, 'KSTREAM-AGGREGATE-', options);
   }
 
-  private aggregateWith(spec: AggregationSpec, prefix: string, options: Named & { retentionMs?: number }): KTable {
+  protected abstract aggregateWith(spec: AggregationSpec, prefix: string, options: Named & { retentionMs?: number }): KTable;
+}
+
+export class TimeWindowedKStream extends WindowedAggregations {
+  constructor(
+    private readonly grouped: KGroupedStream,
+    private readonly windows: TimeWindowsSpec,
+  ) {
+    super();
+  }
+
+  protected aggregateWith(spec: AggregationSpec, prefix: string, options: Named & { retentionMs?: number }): KTable {
     const minimum = this.windows.sizeMs + this.windows.graceMs;
     const retentionMs = options.retentionMs ?? minimum;
     if (retentionMs < minimum) throw new ConfigError(`window store '${options.name ?? prefix}': retention ${retentionMs} ms is less than window size + grace (${minimum} ms)`);
@@ -486,25 +493,15 @@ export class TimeWindowedCogroupedKStream {
   }
 }
 
-export class SlidingWindowedKStream {
+export class SlidingWindowedKStream extends WindowedAggregations {
   constructor(
     private readonly grouped: KGroupedStream,
     private readonly windows: SlidingWindowsSpec,
-  ) {}
-
-  count(options: Named & { retentionMs?: number } = {}): KTable {
-    return this.aggregateWith({ kind: 'count' }, 'KSTREAM-AGGREGATE-', options);
+  ) {
+    super();
   }
 
-  reduce(reducer: FunctionRef<'reducer'>, options: Named & { retentionMs?: number } = {}): KTable {
-    return this.aggregateWith({ kind: 'reduce', reducer }, 'KSTREAM-REDUCE-', options);
-  }
-
-  aggregate(initializer: FunctionRef<'initializer'>, aggregator: FunctionRef<'aggregator'>, options: Named & { retentionMs?: number } = {}): KTable {
-    return this.aggregateWith({ kind: 'aggregate', initializer, aggregator }, 'KSTREAM-AGGREGATE-', options);
-  }
-
-  private aggregateWith(spec: AggregationSpec, prefix: string, options: Named & { retentionMs?: number }): KTable {
+  protected aggregateWith(spec: AggregationSpec, prefix: string, options: Named & { retentionMs?: number }): KTable {
     // Windows back to t − 2d are read to build new ones (SlidingWindowedKStreamImpl).
     const minimum = 2 * this.windows.differenceMs + this.windows.graceMs;
     const retentionMs = options.retentionMs ?? minimum;

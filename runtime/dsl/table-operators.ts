@@ -19,7 +19,7 @@ import type { ProcessorContext } from '../processor/processor.ts';
 import type { KeyValueStore } from '../state/key-value-store.ts';
 import { decodeValueAndTimestamp, encodeValueAndTimestamp, type ValueAndTimestamp } from '../state/value-and-timestamp.ts';
 import { decodeChange, encodeChange, oldValueOf, withChange, type TableFlags } from './change.ts';
-import { encodeLong } from './aggregations.ts';
+import { decodeLong, encodeLong } from './aggregations.ts';
 import { OperatorSupplier, requireStore, type Bind } from './operator-supplier.ts';
 import { RecordCache } from './record-cache.ts';
 
@@ -225,7 +225,7 @@ export function tableAggregateSupplier(store: string, spec: TableAggregationSpec
     let add: (key: Uint8Array, value: Uint8Array, aggregate: Bytes) => Bytes;
     let subtract: (key: Uint8Array, value: Uint8Array, aggregate: Uint8Array) => Bytes;
     if (spec.kind === 'count') {
-      const delta = (aggregate: Bytes, by: bigint) => encodeLong((aggregate === undefined ? 0n : new DataView(aggregate.buffer, aggregate.byteOffset, 8).getBigInt64(0)) + by);
+      const delta = (aggregate: Bytes, by: bigint) => encodeLong((aggregate === undefined ? 0n : decodeLong(aggregate)) + by);
       add = (_key, _value, aggregate) => delta(aggregate ?? encodeLong(0n), 1n);
       subtract = (_key, _value, aggregate) => delta(aggregate, -1n);
     } else if (spec.kind === 'reduce') {
