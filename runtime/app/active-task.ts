@@ -1,6 +1,9 @@
 // An active task of a running application: one StreamTask, fed from Kafka,
 // writing to Kafka through a record collector, made durable by the commit
-// protocol of the chosen guarantee (task/commit-protocol.ts).
+// protocol of the chosen guarantee (task/commit-protocol.ts) — or, under
+// exactly-once with one producer per thread, as one participant of its
+// thread's transaction (task/thread-transaction.ts), which the thread commits
+// for all its tasks at once.
 //
 // Owns: the task's lifecycle on the Kafka edge — opening (the commit
 // protocol first: under exactly-once its producer fences the previous owner;
@@ -8,7 +11,8 @@
 // fetched batches into processing, collecting sink and changelog records,
 // committing on the interval or on request, hot-swap at a batch boundary,
 // and failing alone: a failed task rolls back to its last commit, aborts its
-// transaction and stops; the stream thread decides when to reopen it.
+// transaction (or poisons the thread's) and stops; the stream thread decides
+// when to reopen it.
 // Must never: overlap two operations on the task (every operation takes the
 // task's lock), or touch a Kafka client (only the ports).
 
@@ -20,6 +24,7 @@ import type { StoreChange } from '../state/sqlite-key-value-store.ts';
 import { TaskDatabase, checkpointName } from '../state/task-database.ts';
 import { AtLeastOnceCommit, ExactlyOnceCommit, type CommitProtocol } from '../task/commit-protocol.ts';
 import { RecordCollector } from '../task/record-collector.ts';
+import type { ThreadTransaction, TransactionParticipant } from '../task/thread-transaction.ts';
 import type { TaskId } from '../task/task-id.ts';
 import { StreamTask, type InputRecord, type LogEntry } from '../task/stream-task.ts';
 import type { Topology } from '../topology/topology.ts';
@@ -33,6 +38,14 @@ export interface ActiveTaskDependencies {
   connection: KafkaConnection;
   /** The thread's producer (at-least-once); exactly-once tasks make their own. */
   sharedProducer: Producer | undefined;
+  /** Exactly-once with one producer per thread: the thread's transaction (the thread commits it). */
+  threadTransaction?: ThreadTransaction | undefined;
+  /**
+   * The group's committed offsets of `topics` once stable (no transaction
+   * holds pending offsets for them), read after the previous owner is fenced
+   * and before state is restored.
+   */
+  readCommittedOffsets: (topics: string[]) => Promise<TopicPartitionOffset[]>;
   reader: ChangelogReader;
   stores: ChangelogStore[];
   /** Commits input offsets to the group (at-least-once). */
@@ -48,6 +61,12 @@ const maxLagWaitMs = 10_000;
 
 export function taskDirectory(config: AppConfig, taskId: TaskId): string {
   return join(config.stateDir, config.applicationId, taskId.toString());
+}
+
+/** A task held by its thread (no other operation runs on it) until `release`. */
+export interface HeldTask {
+  participant: TransactionParticipant;
+  release(): void;
 }
 
 export class ActiveTask {
@@ -74,11 +93,16 @@ export class ActiveTask {
   redeliveredRecords = 0;
   /** Successful commits since the task opened (a revived task counts as healthy again after one). */
   commits = 0;
+  /** Set when the task stopped only because its thread's transaction rolled back (not its own failure). */
+  collateral = false;
+  /** Sent records since the last commit (they are in the open transaction). */
+  private sentSinceCommit = false;
 
   private constructor(
     private readonly dependencies: ActiveTaskDependencies,
     private readonly database: TaskDatabase,
-    private readonly protocol: CommitProtocol,
+    /** The task's own commit protocol; undefined when it is part of its thread's transaction. */
+    private readonly protocol: CommitProtocol | undefined,
     private task: StreamTask,
     readonly restoredRecords: number,
   ) {
@@ -96,9 +120,11 @@ export class ActiveTask {
   static async open(dependencies: ActiveTaskDependencies): Promise<ActiveTask> {
     const { config, taskId } = dependencies;
     const partition = taskId.partition;
-    const protocol: CommitProtocol =
-      config.processingGuarantee === 'exactly_once_v2'
-        ? await ExactlyOnceCommit.open(dependencies.connection, `${config.applicationId}-${taskId}`, dependencies.groupMetadata)
+    const protocol: CommitProtocol | undefined = dependencies.threadTransaction
+      ? undefined
+      : config.processingGuarantee === 'exactly_once_v2'
+        ? // A producer per task fences by its transactional id; its offsets go without the member's generation.
+          await ExactlyOnceCommit.open(dependencies.connection, `${config.applicationId}-${taskId}`, () => ({ groupId: dependencies.groupMetadata().groupId }))
         : new AtLeastOnceCommit(dependencies.sharedProducer!, dependencies.commitOffsets);
     let holder: { task?: ActiveTask } = {};
     const early: OutgoingRecord[] = [];
@@ -109,6 +135,11 @@ export class ActiveTask {
       });
       // Window and session stores first, so their changelogs restore into the right kind.
       for (const spec of dependencies.topology.storeSpecs) database.openStore(spec);
+      // Where processing starts: read before the restore, so the state
+      // restored includes everything the committed offsets stand for (with
+      // a producer per thread, this waits for the previous owner's open
+      // transaction to end — KIP-447's stable offsets).
+      const committed = (await dependencies.readCommittedOffsets(dependencies.topology.sourceTopics)).filter((entry) => entry.partition === partition);
       const restored = await dependencies.reader.restore(taskId.toString(), partition, dependencies.stores, database);
       if (restored.records > 0) {
         dependencies.log('info', `task ${taskId}: restored ${restored.records} changelog records in ${restored.milliseconds} ms`);
@@ -131,13 +162,15 @@ export class ActiveTask {
         cacheMaxBytes: Math.floor(config.cacheMaxBytes / config.numStreamThreads),
       });
       const active = new ActiveTask(dependencies, database, protocol, task, restored.records);
+      for (const { topic, offset } of committed) active.committedOffsets.set(topic, offset);
       holder.task = active;
       // Outputs of init (a plugin may forward there) go first.
       for (const outgoing of early) active.collector.add(outgoing);
       return active;
     } catch (error) {
       database?.close();
-      await protocol.close().catch(() => undefined);
+      if (early.length > 0) dependencies.threadTransaction?.poison(`task ${taskId} failed to open`);
+      await protocol?.close().catch(() => undefined);
       holder = {};
       throw error;
     }
@@ -264,7 +297,8 @@ export class ActiveTask {
       this.nextOffsets.set(topic, inputs[inputs.length - 1]!.offset + 1);
       this.dirty = true;
       await this.sendPending();
-      if (this.commitDue()) await this.commitNow();
+      // In a thread's transaction the thread commits, on its timer.
+      if (this.protocol && this.commitDue()) await this.commitNow();
     } catch (error) {
       await this.fail(error);
     }
@@ -274,7 +308,7 @@ export class ActiveTask {
   commitIfDue(): Promise<void> {
     return this.locked(async () => {
       if (this.queues.size > 0 && !this.failureValue) await this.drain();
-      if (this.failureValue || !this.commitDue()) return;
+      if (this.failureValue || !this.protocol || !this.commitDue()) return;
       try {
         await this.commitNow();
       } catch (error) {
@@ -283,10 +317,10 @@ export class ActiveTask {
     });
   }
 
-  /** Commits now (used before a swap and at shutdown). */
+  /** Commits now (used before a swap and at shutdown); in a thread's transaction, the thread does. */
   commit(): Promise<void> {
     return this.locked(async () => {
-      if (this.failureValue) return;
+      if (this.failureValue || !this.protocol) return;
       try {
         await this.commitNow();
       } catch (error) {
@@ -303,28 +337,81 @@ export class ActiveTask {
   swap(node: string, prepared: PreparedProcessor): Promise<void> {
     return this.locked(async () => {
       if (this.failureValue) throw this.failureValue;
-      await this.commitNow();
+      // In a thread's transaction the thread committed just before.
+      if (this.protocol) await this.commitNow();
       this.task.replaceProcessor(node, prepared);
     });
   }
 
-  /** Closes the task: clean = commit first; otherwise roll back to the last commit. */
+  /**
+   * Closes the task: clean = commit first; otherwise roll back to the last
+   * commit. In a thread's transaction the thread commits before closing
+   * tasks; work left uncommitted here is in the thread's open transaction,
+   * which must then abort (every task of the thread rolls back).
+   */
   close(clean: boolean): Promise<void> {
     return this.locked(async () => {
       try {
-        if (clean && !this.failureValue) await this.commitNow();
+        if (clean && !this.failureValue && this.protocol) await this.commitNow();
       } catch (error) {
         this.dependencies.log('warn', `task ${this.taskId}: commit at close failed: ${messageOf(error)}`);
       }
-      await this.protocol.abort();
+      if (!this.protocol && !this.failureValue && this.hasUncommittedWork()) {
+        this.dependencies.threadTransaction?.poison(`task ${this.taskId} closed with uncommitted work`);
+      }
+      await this.protocol?.abort();
       try {
         if (this.task.state !== 'closed') this.task.close();
       } catch (error) {
         this.dependencies.log('warn', `task ${this.taskId}: close failed: ${messageOf(error)}`);
       }
       this.database.close();
-      await this.protocol.close().catch(() => undefined);
+      await this.protocol?.close().catch(() => undefined);
     });
+  }
+
+  private hasUncommittedWork(): boolean {
+    return this.dirty || this.sentSinceCommit || this.collector.size > 0;
+  }
+
+  /**
+   * Holds the task for its thread's transaction: resolves once no other
+   * operation runs on it, and keeps it so until `release`.
+   */
+  hold(): Promise<HeldTask> {
+    return new Promise<HeldTask>((held) => {
+      void this.locked(
+        () =>
+          new Promise<void>((release) => {
+            held({ participant: this.participant(), release: () => release() });
+          }),
+      );
+    });
+  }
+
+  private participant(): TransactionParticipant {
+    let checkpoints: Record<string, string> = {};
+    return {
+      name: `task ${this.taskId}`,
+      hasUncommittedWork: () => !this.failureValue && this.hasUncommittedWork(),
+      prepareCommit: async () => {
+        this.task.flushCaches();
+        this.task.flushStores();
+        await this.sendPending();
+        checkpoints = {};
+        for (const [store, offset] of this.collector.checkpoints()) checkpoints[checkpointName(store)] = String(offset);
+        return [...this.nextOffsets].map(([topic, offset]) => ({ topic, partition: this.partition, offset }));
+      },
+      committed: () => {
+        this.task.commit(checkpoints);
+        this.afterCommit();
+      },
+      rollBack: (reason, cause) => {
+        if (this.failureValue) return;
+        this.collateral = cause === 'collateral';
+        this.stop(reason);
+      },
+    };
   }
 
   status(): { taskId: string; state: string; processed: number; failure?: string } {
@@ -350,11 +437,21 @@ export class ActiveTask {
     const checkpoints: Record<string, string> = {};
     for (const [store, offset] of this.collector.checkpoints()) checkpoints[checkpointName(store)] = String(offset);
     const offsets = [...this.nextOffsets].map(([topic, offset]) => ({ topic, partition: this.partition, offset }));
-    await this.protocol.commit(offsets, () => this.task.commit(checkpoints));
+    await this.protocol!.commit(offsets, () => this.task.commit(checkpoints));
+    this.afterCommit();
+  }
+
+  private afterCommit(): void {
     for (const [topic, offset] of this.nextOffsets) this.committedOffsets.set(topic, offset);
     this.commits++;
     this.dirty = false;
+    this.sentSinceCommit = false;
     this.lastCommitAt = Date.now();
+  }
+
+  /** Whether the commit interval has passed (or a plugin asked) with work to commit. */
+  get wantsCommit(): boolean {
+    return !this.failureValue && this.commitDue();
   }
 
   private queueChangelog(change: StoreChange): void {
@@ -364,18 +461,31 @@ export class ActiveTask {
   }
 
   private sendPending(): Promise<void> {
-    return this.collector.flush((records) => this.protocol.send(records));
+    return this.collector.flush((records) => {
+      this.sentSinceCommit = true;
+      return this.protocol ? this.protocol.send(records) : this.dependencies.threadTransaction!.send(records);
+    });
   }
 
   private async fail(error: unknown): Promise<void> {
     const failure = error instanceof EddyError ? error : new EddyError(`task ${this.taskId} failed: ${messageOf(error)}`, { taskId: this.taskId.toString() }, { cause: error });
+    // Its records in the thread's transaction must not commit: the thread
+    // aborts it and rolls its other tasks back too (Kafka Streams closes every
+    // task of the thread dirty).
+    if (!this.protocol && this.hasUncommittedWork()) this.dependencies.threadTransaction?.poison(`task ${this.taskId} failed: ${failure.message}`);
+    await this.protocol?.abort();
+    this.stop(failure);
+    this.dependencies.log('error', `task ${this.taskId} failed and stopped processing (${this.protocol ? 'other tasks go on' : "its thread's transaction aborts"}): ${failure.message}`);
+  }
+
+  /** Marks the task failed and rolls it back to its last commit; its instances are not used again. */
+  private stop(failure: EddyError): void {
     this.failureValue = failure;
     this.collector.clear();
     for (const queue of this.queues.values()) queue.length = 0;
-    await this.protocol.abort();
-    // Back to the last commit; the task's instances are not used again.
+    this.sentSinceCommit = false;
+    this.dirty = false;
     this.database.rollback();
-    this.dependencies.log('error', `task ${this.taskId} failed and stopped processing (other tasks go on): ${failure.message}`);
   }
 
   private locked<T>(work: () => Promise<T>): Promise<T> {

@@ -16,12 +16,15 @@ import { loadPipelineFile, topologyFromDocument } from '../topology/pipeline-fil
 import type { Topology } from '../topology/topology.ts';
 
 export type ProcessingGuarantee = 'at_least_once' | 'exactly_once_v2';
+/** Under exactly_once_v2: one transactional producer per stream thread (Kafka Streams' way, KIP-447) or one per task (Eddy's isolation option). */
+export type ExactlyOnceProducer = 'per-thread' | 'per-task';
 
 export interface AppConfig {
   file: string;
   applicationId: string;
   bootstrapServers: string;
   processingGuarantee: ProcessingGuarantee;
+  exactlyOnceProducer: ExactlyOnceProducer;
   numStreamThreads: number;
   numStandbyReplicas: number;
   commitIntervalMs: number;
@@ -54,6 +57,7 @@ const knownFields = new Set([
   'application.id',
   'bootstrap.servers',
   'processing.guarantee',
+  'exactly.once.producer',
   'num.stream.threads',
   'num.standby.replicas',
   'commit.interval.ms',
@@ -129,6 +133,8 @@ export function appConfigFromDocument(document: unknown, file: string): AppConfi
     fail('processing.guarantee', `must be at_least_once or exactly_once_v2, got '${guarantee}'`);
   }
   const processingGuarantee = guarantee as ProcessingGuarantee;
+  const producer = text('exactly.once.producer', false) ?? 'per-thread';
+  if (producer !== 'per-thread' && producer !== 'per-task') fail('exactly.once.producer', `must be per-thread or per-task, got '${producer}'`);
   const limits = readLimits(root.limits, fail);
   const baseDirectory = dirname(file);
   const stateDirText = text('state.dir', false) ?? join(process.env.TMPDIR ?? '/tmp', 'eddy-state');
@@ -145,6 +151,7 @@ export function appConfigFromDocument(document: unknown, file: string): AppConfi
     applicationId,
     bootstrapServers: text('bootstrap.servers', true)!,
     processingGuarantee,
+    exactlyOnceProducer: producer as ExactlyOnceProducer,
     numStreamThreads: integer('num.stream.threads', 1, 1),
     numStandbyReplicas: integer('num.standby.replicas', 0, 0),
     commitIntervalMs: integer('commit.interval.ms', processingGuarantee === 'exactly_once_v2' ? 100 : 30_000, 1),

@@ -34,7 +34,8 @@ export interface ApplicationOptions {
 }
 
 export class Application {
-  readonly processId = randomUUID();
+  /** This instance's id in the group (kept in the state directory: see lockStateDirectory). */
+  processId: string = randomUUID();
   private threads: ThreadHandle[] = [];
   private admin: AdminServer | undefined;
   private stopped: Promise<void> | undefined;
@@ -180,6 +181,14 @@ export class Application {
       }
     }
     writeFileSync(lock, String(process.pid));
+    // The process id survives restarts, as Kafka Streams' does: the stream
+    // threads' transactional ids are made from it, so a restarted instance
+    // fences its killed predecessor's open transactions at once instead of
+    // leaving them to time out.
+    const idFile = join(directory, 'process-id');
+    const kept = existsSync(idFile) ? readFileSync(idFile, 'utf8').trim() : '';
+    if (/^[0-9a-f-]{36}$/.test(kept)) this.processId = kept;
+    else writeFileSync(idFile, this.processId);
   }
 
   private localThread(index: number): ThreadHandle {

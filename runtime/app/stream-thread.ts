@@ -9,6 +9,12 @@
 // position after a rejoin or a consumer restart, replacing a consumer that
 // gave up, feeding fetched batches to tasks, the commit timer, hot-swap
 // across its tasks, and a graceful stop (commit, close, leave the group).
+// Under exactly-once with one producer per thread (the default) it owns the
+// thread's transaction: it commits every task in it at once, holding them
+// all, and rolls them all back when the transaction cannot commit; between
+// committing for a rebalance and receiving the new assignment it processes
+// nothing (Kafka Streams' eager revocation), so no work of a task that moves
+// can reach a later transaction.
 // Must never: process a partition whose task is not ready (its partitions stay
 // paused until restored), block the consumer's loop on a restore (heartbeats would
 // stop), or leave a failed or unopened assigned task without a next attempt.
@@ -23,6 +29,7 @@ import { defaultProcessorLimits } from '../processor/processor.ts';
 import { TaskDatabase } from '../state/task-database.ts';
 import type { LogEntry } from '../task/stream-task.ts';
 import { TaskId } from '../task/task-id.ts';
+import { ThreadTransaction } from '../task/thread-transaction.ts';
 import type { Topology } from '../topology/topology.ts';
 import { ActiveTask, taskDirectory } from './active-task.ts';
 import { changelogTopic, type AppConfig } from './app-config.ts';
@@ -110,6 +117,14 @@ export class StreamThread {
   private readonly purgedBefore = new Map<string, number>();
   private consumerReplacement: NodeJS.Timeout | undefined;
   private stopping = false;
+  /** Exactly-once with one producer per thread: the transaction all tasks share. */
+  private transaction: ThreadTransaction | undefined;
+  /** Thread commits and rollbacks, one at a time. */
+  private transactionChain: Promise<void> = Promise.resolve();
+  /** A timer commit is queued or running (the timer never queues a second). */
+  private transactionQueued = false;
+  /** Committed for a rebalance, waiting for the new assignment: process nothing. */
+  private rejoining = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -153,11 +168,22 @@ export class StreamThread {
     );
     await this.reader.start();
     if (config.processingGuarantee === 'at_least_once') this.producer = await this.connection.producer();
+    if (config.processingGuarantee === 'exactly_once_v2' && config.exactlyOnceProducer === 'per-thread') {
+      this.transaction = new ThreadTransaction(this.connection, `${config.applicationId}-${this.processId}-${this.threadIndex}`, () => this.consumer!.metadata(), this.log);
+      await this.transaction.open();
+    }
     await this.startConsumer();
     const tick = Math.max(10, Math.min(this.config.commitIntervalMs, 1000));
     let lastSupervision = 0;
     this.commitTimer = setInterval(() => {
+      if (this.rejoining) return;
       for (const task of this.tasks.values()) void task.commitIfDue();
+      if (this.transaction && !this.transactionQueued && (this.transaction.poisoned !== undefined || [...this.tasks.values()].some((task) => task.wantsCommit))) {
+        this.transactionQueued = true;
+        void this.commitTransaction().finally(() => {
+          this.transactionQueued = false;
+        });
+      }
       if (Date.now() - lastSupervision >= 500) {
         lastSupervision = Date.now();
         this.supervise();
@@ -227,7 +253,7 @@ export class StreamThread {
       // Like Kafka Streams' onPartitionsRevoked (eager protocol): before this
       // member rejoins for the next rebalance, every task commits, so the
       // next owner of a task starts where this one stopped.
-      beforeRejoin: () => this.commitAllTasks(),
+      beforeRejoin: () => this.commitForRebalance(),
       onBatch: (batch) => this.onBatch(batch),
       onCrash: (error, restarting) => {
         this.log('warn', `consumer crashed (${restarting ? 'the client restarts it' : 'replacing it'}): ${error.message}`);
@@ -240,7 +266,7 @@ export class StreamThread {
     const taskId = this.taskFor(batch.topic, batch.partition);
     const task = taskId && this.tasks.get(taskId);
     if (this.stopping) return false;
-    if (!task || task.failure) {
+    if (!task || task.failure || this.rejoining) {
       // Not ready (restoring), failed, or no longer ours: fetch again later.
       this.consumer?.pause([{ topic: batch.topic, partition: batch.partition }]);
       return false;
@@ -281,6 +307,7 @@ export class StreamThread {
 
   private onJoin(received: GroupAssignment): void {
     this.memberId = received.memberId;
+    this.rejoining = false;
     const assignment = tasksOf(received.userData) ?? { activeTasks: this.tasksOfPartitions(received.partitions), standbyTasks: [] };
     this.desired = { generation: this.desired.generation + 1, active: [...assignment.activeTasks], standby: [...assignment.standbyTasks] };
     for (const taskId of assignment.activeTasks) {
@@ -290,6 +317,8 @@ export class StreamThread {
         // or restarted consumer at the group's committed offsets, which lag
         // the work in the task's open transaction.
         for (const [topic, offset] of task.positions()) this.seek(topic, taskId.partition, offset);
+        // Paused while the member rejoined (a thread's transaction).
+        if (this.transaction) this.resumeTask(taskId);
       } else {
         // New tasks wait, paused, until restored and open.
         this.pauseTask(taskId);
@@ -419,7 +448,7 @@ export class StreamThread {
       const task = this.tasks.get(taskId);
       if (task?.failure && !this.notedFailures.has(task)) {
         this.notedFailures.add(task);
-        this.noteFailure(taskId, task.failure.message);
+        this.noteFailure(taskId, task.failure.message, task.collateral);
       }
       const retry = this.retries.get(taskId);
       if (task && !task.failure && retry && task.commits > 0) retry.consecutive = 0;
@@ -430,7 +459,7 @@ export class StreamThread {
   }
 
   /** Records a failure of an assigned task and when it will be reopened. */
-  private noteFailure(taskId: TaskId, message: string): void {
+  private noteFailure(taskId: TaskId, message: string, collateral = false): void {
     const retry = this.retries.get(taskId) ?? { attempts: 0, consecutive: 0, lastError: '', nextAttemptAt: 0 };
     retry.consecutive++;
     retry.lastError = message;
@@ -438,6 +467,15 @@ export class StreamThread {
     // member before fencing the new owner back.
     const fenced = /fenc|old epoch|INVALID_PRODUCER_EPOCH|PRODUCER_FENCED/i.test(message);
     const base = fenced ? Math.max(2000, 2 * this.heartbeatIntervalMs) : 1000;
+    if (collateral) {
+      // Rolled back with its thread's transaction, not for a fault of its own:
+      // reopen at once, without counting it against the task.
+      retry.consecutive--;
+      retry.nextAttemptAt = Date.now();
+      this.retries.set(taskId, retry);
+      this.log('info', `task ${taskId}: reopening now: ${message}`);
+      return;
+    }
     const delay = Math.min(maxRetryDelayMs, base * 2 ** Math.min(10, retry.consecutive - 1));
     retry.nextAttemptAt = Date.now() + delay;
     this.retries.set(taskId, retry);
@@ -445,7 +483,39 @@ export class StreamThread {
   }
 
   private async commitAllTasks(): Promise<void> {
-    await Promise.all([...this.tasks.values()].map((task) => task.commit()));
+    if (this.transaction) await this.commitTransaction();
+    else await Promise.all([...this.tasks.values()].map((task) => task.commit()));
+  }
+
+  /**
+   * Before the member rejoins: commit everything; with a thread's
+   * transaction, then process nothing until the new assignment arrives.
+   */
+  private async commitForRebalance(): Promise<void> {
+    if (this.transaction) this.rejoining = true;
+    await this.commitAllTasks();
+  }
+
+  /**
+   * Commits the thread's transaction for all its tasks at once (or rolls
+   * them all back when it is poisoned or cannot commit), holding every task
+   * so none processes meanwhile.
+   */
+  private commitTransaction(): Promise<void> {
+    const transaction = this.transaction;
+    if (!transaction) return Promise.resolve();
+    const run = this.transactionChain.then(async () => {
+      const tasks = [...this.tasks.values()];
+      const held = await Promise.all(tasks.map((task) => task.hold()));
+      try {
+        await transaction.commitOrRollBack(held.map((entry) => entry.participant));
+      } finally {
+        for (const entry of held) entry.release();
+      }
+      for (const task of tasks) if (task.failure) this.pauseTask(task.taskId);
+    });
+    this.transactionChain = run.catch((error: unknown) => this.log('error', `thread ${this.threadIndex}: committing the transaction failed: ${messageOf(error)}`));
+    return this.transactionChain;
   }
 
   private async openTask(taskId: TaskId): Promise<ActiveTask | undefined> {
@@ -455,6 +525,8 @@ export class StreamThread {
       taskId,
       connection: this.connection,
       sharedProducer: this.producer,
+      threadTransaction: this.transaction,
+      readCommittedOffsets: (topics) => this.admin!.committedOffsets(this.config.applicationId, topics),
       reader: this.reader!,
       stores: this.storesOf(taskId),
       commitOffsets: (offsets) => this.consumer!.commitOffsets(offsets),
@@ -485,17 +557,15 @@ export class StreamThread {
 
   /**
    * Positions a newly opened task's partitions at the group's committed
-   * offsets, read after the task fenced the previous owner (exactly-once) —
-   * offsets the client read at join time may predate that owner's last commit.
+   * offsets the task read when it opened (stable, after the previous owner
+   * was fenced) — offsets the client read at join time may predate that
+   * owner's last commit.
    */
   private async seekToCommitted(task: ActiveTask): Promise<void> {
     const partition = task.partition;
     const topics = [...this.topicsOf(task.taskId)];
-    const committed = (await this.admin!.committedOffsets(this.config.applicationId, topics)).filter((entry) => entry.partition === partition);
-    for (const { topic, offset } of committed) {
-      task.startAt(topic, offset);
-      this.seek(topic, partition, offset);
-    }
+    const committed = [...task.committedOffsets].map(([topic, offset]) => ({ topic, offset }));
+    for (const { topic, offset } of committed) this.seek(topic, partition, offset);
     // A task with several inputs picks records by time across them: tell it
     // which inputs have records waiting, so it does not run ahead on the
     // first one fetched (a stream joined with a table it has not read yet).
@@ -547,6 +617,8 @@ export class StreamThread {
     const outcomes: SwapOutcome[] = [];
     let anySwapped = false;
     await this.assignmentChain;
+    // In a thread's transaction, everything before the swap commits first.
+    await this.commitTransaction();
     const holders = new Set(this.topology.subtopologies.filter((subtopology) => subtopology.nodes.includes(node)).map((subtopology) => subtopology.id));
     for (const task of this.tasks.values()) {
       if (!holders.has(task.taskId.subtopology)) continue;
@@ -602,6 +674,7 @@ export class StreamThread {
     this.consumer?.pause([...new Set([...this.desired.active, ...this.tasks.keys()])].flatMap((task) => this.topicsOf(task).map((topic) => ({ topic, partition: task.partition }))));
     await this.assignmentChain;
     await Promise.all([...this.opening.values()]);
+    await this.commitTransaction();
     for (const task of this.tasks.values()) await task.close(true);
     this.tasks.clear();
     await this.consumer?.stop().catch(() => undefined);
@@ -610,6 +683,7 @@ export class StreamThread {
     await this.consumer?.disconnect().catch(() => undefined);
     await this.reader?.stop();
     await this.producer?.disconnect().catch(() => undefined);
+    await this.transaction?.close();
     await this.admin?.disconnect().catch(() => undefined);
     await this.connection.close();
   }

@@ -16,6 +16,7 @@ import type { Admin, Consumer, KafkaClient, Producer as KafkajsProducer, Transac
 import { createKafka, endOffsets, ensureTopics, partitionCounts, toMessage, toStreamRecord } from './kafka-client.ts';
 import { KafkajsChangelogReader } from './changelog-reader.ts';
 import type { EddyAssignerHooks } from './kafkajs-patches.ts';
+import { withGroupMetadata, withStableOffsets } from './kafkajs-kip447.ts';
 import type {
   ChangelogReader,
   GroupAssignor,
@@ -114,8 +115,11 @@ class KafkajsAdmin implements KafkaAdmin {
 
   async committedOffsets(groupId: string, topics: string[]): Promise<TopicPartitionOffset[]> {
     // kafkajs' fetchOffsets does not retry a coordinator that is moving or
-    // loading (a new cluster's first group, a broker restart).
-    const committed = await retryCoordinatorErrors(() => this.admin.fetchOffsets({ groupId, topics }));
+    // loading (a new cluster's first group, a broker restart). Stable
+    // offsets (KIP-447): while a transaction holds pending offsets of these
+    // partitions the coordinator answers UNSTABLE_OFFSET_COMMIT, retried
+    // until that transaction ends (at the latest when it times out).
+    const committed = await retryCoordinatorErrors(() => withStableOffsets(() => this.admin.fetchOffsets({ groupId, topics })), 90_000);
     return committed.flatMap(({ topic, partitions }) =>
       partitions.filter((entry) => Number(entry.offset) >= 0).map((entry) => ({ topic, partition: entry.partition, offset: Number(entry.offset) })),
     );
@@ -140,11 +144,13 @@ class KafkajsAdmin implements KafkaAdmin {
 // COORDINATOR_LOAD_IN_PROGRESS (14). (kafkajs' own transactional offset
 // commit retries on 'NOT_COORDINATOR' / 'COORDINATOR_NOT_AVAILABLE', names its
 // error table never produces, so it never retries them.)
-const coordinatorErrors = new Set(['NOT_COORDINATOR_FOR_GROUP', 'GROUP_COORDINATOR_NOT_AVAILABLE', 'GROUP_LOAD_IN_PROGRESS']);
+const coordinatorErrors = new Set(['NOT_COORDINATOR_FOR_GROUP', 'GROUP_COORDINATOR_NOT_AVAILABLE', 'GROUP_LOAD_IN_PROGRESS', 'UNSTABLE_OFFSET_COMMIT', 'CONCURRENT_TRANSACTIONS']);
 
 /**
  * Runs `request` again (backoff 100 ms doubling to 2 s, ~30 s in all) while it
- * fails because the group coordinator is moving, loading or unreachable.
+ * fails because the group coordinator is moving, loading or unreachable (or,
+ * for a stable offset fetch, a transaction still holds pending offsets; for
+ * AddOffsetsToTxn, the previous transaction is still completing).
  * Only for requests that are safe to repeat (reads).
  */
 export async function retryCoordinatorErrors<T>(request: () => Promise<T>, deadlineMs = 30_000): Promise<T> {
@@ -187,7 +193,8 @@ function byTopic(offsets: TopicPartitionOffset[]): Array<{ topic: string; partit
 }
 
 class KafkajsTransactionalProducer implements TransactionalProducer {
-  private transaction: Transaction | undefined;
+  /** The open transaction (a promise: several tasks of a thread send at once, and kafkajs refuses a second begin). */
+  private transaction: Promise<Transaction> | undefined;
 
   constructor(private readonly producer: KafkajsProducer) {}
 
@@ -195,8 +202,14 @@ class KafkajsTransactionalProducer implements TransactionalProducer {
     return this.transaction !== undefined;
   }
 
-  async begin(): Promise<Transaction> {
-    this.transaction ??= await this.producer.transaction();
+  begin(): Promise<Transaction> {
+    if (!this.transaction) {
+      const beginning = this.producer.transaction();
+      this.transaction = beginning;
+      beginning.catch(() => {
+        if (this.transaction === beginning) this.transaction = undefined;
+      });
+    }
     return this.transaction;
   }
 
@@ -209,19 +222,25 @@ class KafkajsTransactionalProducer implements TransactionalProducer {
     const transaction = await this.begin();
     // Safe to repeat inside the transaction (AddOffsetsToTxn and
     // TxnOffsetCommit are idempotent); see coordinatorErrors.
-    await retryCoordinatorErrors(() => transaction.sendOffsets({ consumerGroupId: group.groupId, topics: byTopic(offsets) }));
+    const send = () => transaction.sendOffsets({ consumerGroupId: group.groupId, topics: byTopic(offsets) });
+    // With the member's generation (KIP-447) the coordinator refuses offsets
+    // of a member that is no longer in the group's current generation.
+    const generationId = group.generationId;
+    const memberId = group.memberId;
+    await retryCoordinatorErrors(() => (generationId !== undefined && generationId >= 0 && memberId ? withGroupMetadata({ generationId, memberId }, send) : send()));
   }
 
   async commit(): Promise<void> {
     const transaction = this.transaction;
     if (!transaction) return;
     this.transaction = undefined;
-    await transaction.commit();
+    await (await transaction).commit();
   }
 
   async abort(): Promise<void> {
-    const transaction = this.transaction;
+    const pending = this.transaction;
     this.transaction = undefined;
+    const transaction = pending && (await pending.catch(() => undefined));
     if (transaction && transaction.isActive()) await transaction.abort().catch(() => undefined);
   }
 

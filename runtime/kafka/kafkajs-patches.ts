@@ -33,6 +33,9 @@
 // Must never: change a byte of what kafkajs sends (test/kafka/kafkajs-patches.test.ts
 // compares with the original encoder). Import this module before 'kafkajs'.
 
+// KIP-447's protocol versions go in first: they replace request indexes that
+// the modules required below load.
+import './kafkajs-kip447.ts';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);

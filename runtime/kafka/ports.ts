@@ -108,7 +108,9 @@ export interface GroupConsumerOptions {
 /**
  * The consumer group that offsets sent in a transaction belong to (KIP-447's
  * group metadata: the group id; the generation and member id where the client
- * can send them).
+ * can send them — a group consumer knows its generation when it joined with
+ * an assignor). With a generation, the coordinator refuses offsets from a
+ * member that is not in the group's current generation.
  */
 export interface GroupMetadata {
   groupId: string;

@@ -42,6 +42,8 @@ function openTask(
     stores: options.stores ?? [],
     commitOffsets: async () => undefined,
     groupMetadata: () => ({ groupId: config.applicationId }),
+    // These tests position the task themselves (startAt).
+    readCommittedOffsets: async () => [],
     onLog: () => undefined,
     log: (_level, message) => options.log?.(message),
   });
