@@ -5,7 +5,8 @@
 //   - Kafka Streams 4.4 WordCount (bench/kafka-streams, built here with Maven);
 //   - p50/p99 end-to-end latency at a fixed input rate;
 //   - changelog restore rate for a store of 1 M keys;
-//   - num.stream.threads 1 vs 2.
+//   - num.stream.threads 1 vs 2;
+//   - exactly-once with one producer per thread (the default) vs per task.
 // Prints a table with ratios against Kafka Streams and the raw pipe.
 //   npx tsx bench/kafka/run.ts [--lines 100000] [--ts-lines 10000] [--rate 1000] [--seconds 15] [--restore-keys 1000000]
 
@@ -204,10 +205,12 @@ const systems: Array<[System, string, number]> = [
   [rawPipe, inputTopic, lineCount],
   [eddySystem('Eddy pass-through (Rust)', 'at_least_once', 'pipe', 'rust'), inputTopic, lineCount],
   [eddySystem('Eddy pass-through (Rust)', 'exactly_once_v2', 'pipe', 'rust'), inputTopic, lineCount],
+  [eddySystem('Eddy pass-through (Rust), producer per task', 'exactly_once_v2', 'pipe', 'rust', 1, 'exactly.once.producer: per-task'), inputTopic, lineCount],
   [kafkaStreamsSystem('at_least_once'), inputTopic, lineCount],
   [kafkaStreamsSystem('exactly_once_v2'), inputTopic, lineCount],
   [eddySystem('Eddy word count (Rust)', 'at_least_once', 'wordcount', 'rust'), inputTopic, lineCount],
   [eddySystem('Eddy word count (Rust)', 'exactly_once_v2', 'wordcount', 'rust'), inputTopic, lineCount],
+  [eddySystem('Eddy word count (Rust), producer per task', 'exactly_once_v2', 'wordcount', 'rust', 1, 'exactly.once.producer: per-task'), inputTopic, lineCount],
   [eddySystem('Eddy word count (Rust), 2 stream threads', 'at_least_once', 'wordcount', 'rust', 2), inputTopic, lineCount],
   [eddySystem('Eddy word count (Rust), 2 stream threads', 'exactly_once_v2', 'wordcount', 'rust', 2), inputTopic, lineCount],
   [eddySystem('Eddy word count (TS)', 'at_least_once', 'wordcount', 'ts'), tsInputTopic, tsLineCount],
@@ -218,7 +221,7 @@ for (const [system, input, count] of systems) {
   results.push(await throughput(system, input, count));
 }
 for (const [system] of systems) {
-  if (system.name.includes('2 stream threads') || system.name.includes('(TS)') || !wanted(`latency ${system.name} ${system.guarantee}`)) continue;
+  if (system.name.includes('2 stream threads') || system.name.includes('producer per task') || system.name.includes('(TS)') || !wanted(`latency ${system.name} ${system.guarantee}`)) continue;
   latencies.set(key(system), await latency(system));
 }
 const restore = wanted('restore') ? await restoreRate(restoreKeys) : undefined;

@@ -176,13 +176,15 @@ export class StreamThread {
     const tick = Math.max(10, Math.min(this.config.commitIntervalMs, 1000));
     let lastSupervision = 0;
     this.commitTimer = setInterval(() => {
-      if (this.rejoining) return;
-      for (const task of this.tasks.values()) void task.commitIfDue();
-      if (this.transaction && !this.transactionQueued && (this.transaction.poisoned !== undefined || [...this.tasks.values()].some((task) => task.wantsCommit))) {
-        this.transactionQueued = true;
-        void this.commitTransaction().finally(() => {
-          this.transactionQueued = false;
-        });
+      // Between the rebalance commit and the new assignment nothing is processed or committed.
+      if (!this.rejoining) {
+        for (const task of this.tasks.values()) void task.commitIfDue();
+        if (this.transaction && !this.transactionQueued && (this.transaction.poisoned !== undefined || [...this.tasks.values()].some((task) => task.wantsCommit))) {
+          this.transactionQueued = true;
+          void this.commitTransaction().finally(() => {
+            this.transactionQueued = false;
+          });
+        }
       }
       if (Date.now() - lastSupervision >= 500) {
         lastSupervision = Date.now();
@@ -559,26 +561,36 @@ export class StreamThread {
    * Positions a newly opened task's partitions at the group's committed
    * offsets the task read when it opened (stable, after the previous owner
    * was fenced) — offsets the client read at join time may predate that
-   * owner's last commit.
+   * owner's last commit. A partition without a committed offset starts at
+   * its first record (auto.offset.reset=earliest, as Kafka Streams), also
+   * when the task is reopened after a failure: the consumer's own position
+   * is past records whose work was rolled back.
    */
   private async seekToCommitted(task: ActiveTask): Promise<void> {
     const partition = task.partition;
     const topics = [...this.topicsOf(task.taskId)];
-    const committed = [...task.committedOffsets].map(([topic, offset]) => ({ topic, offset }));
-    for (const { topic, offset } of committed) this.seek(topic, partition, offset);
-    // A task with several inputs picks records by time across them: tell it
-    // which inputs have records waiting, so it does not run ahead on the
-    // first one fetched (a stream joined with a table it has not read yet).
-    if (topics.length < 2) return;
     for (const topic of topics) {
+      let position = task.committedOffsets.get(topic);
+      // A task with several inputs picks records by time across them: it is
+      // told which inputs have records waiting, so it does not run ahead on
+      // the first one fetched (a stream joined with a table it has not read yet).
+      if (position !== undefined && topics.length < 2) {
+        this.seek(topic, partition, position);
+        continue;
+      }
+      let offsets: { low: number; end: number } | undefined;
       try {
-        const offsets = (await this.admin!.partitionOffsets(topic)).get(partition);
-        if (!offsets) continue;
-        const position = committed.find((entry) => entry.topic === topic)?.offset ?? offsets.low;
-        task.knowLag(topic, offsets.end > position);
+        offsets = (await this.admin!.partitionOffsets(topic)).get(partition);
       } catch (error) {
+        if (position === undefined) throw error;
         this.log('warn', `task ${task.taskId}: could not read the offsets of ${topic} (it may run ahead of that input): ${messageOf(error)}`);
       }
+      if (position === undefined) {
+        position = offsets?.low ?? 0;
+        task.startAt(topic, position);
+      }
+      this.seek(topic, partition, position);
+      if (offsets && topics.length >= 2) task.knowLag(topic, offsets.end > position);
     }
   }
 

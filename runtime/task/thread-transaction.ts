@@ -99,8 +99,15 @@ export class ThreadTransaction {
       }
     }
     try {
+      const group = this.group();
+      // Offsets without a generation would be accepted from anyone: a member
+      // that is not (or no longer) in the group — its consumer was replaced
+      // and has not joined yet — must not commit, its partitions may have moved.
+      if (offsets.length > 0 && (group.generationId === undefined || group.generationId < 0 || !group.memberId)) {
+        throw new EddyError('this thread is not a member of the consumer group right now (no generation to commit with)');
+      }
       const producer = await this.currentProducer();
-      await producer.sendOffsets(this.group(), offsets);
+      await producer.sendOffsets(group, offsets);
       await producer.commit();
     } catch (error) {
       await this.rollBack(participants, new EddyError(`the thread's transaction did not commit (every task of the thread rolls back and reopens): ${messageOf(error)}`, {}, { cause: error }), undefined);
