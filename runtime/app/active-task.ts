@@ -97,6 +97,7 @@ export class ActiveTask {
   collateral = false;
   /** Sent records since the last commit (they are in the open transaction). */
   private sentSinceCommit = false;
+  private closed = false;
 
   private constructor(
     private readonly dependencies: ActiveTaskDependencies,
@@ -169,7 +170,6 @@ export class ActiveTask {
       return active;
     } catch (error) {
       database?.close();
-      if (early.length > 0) dependencies.threadTransaction?.poison(`task ${taskId} failed to open`);
       await protocol?.close().catch(() => undefined);
       holder = {};
       throw error;
@@ -360,6 +360,7 @@ export class ActiveTask {
         this.dependencies.threadTransaction?.poison(`task ${this.taskId} closed with uncommitted work`);
       }
       await this.protocol?.abort();
+      this.closed = true;
       try {
         if (this.task.state !== 'closed') this.task.close();
       } catch (error) {
@@ -393,7 +394,7 @@ export class ActiveTask {
     let checkpoints: Record<string, string> = {};
     return {
       name: `task ${this.taskId}`,
-      hasUncommittedWork: () => !this.failureValue && this.hasUncommittedWork(),
+      hasUncommittedWork: () => !this.closed && !this.failureValue && this.hasUncommittedWork(),
       prepareCommit: async () => {
         this.task.flushCaches();
         this.task.flushStores();
@@ -407,7 +408,8 @@ export class ActiveTask {
         this.afterCommit();
       },
       rollBack: (reason, cause) => {
-        if (this.failureValue) return;
+        // Closed meanwhile (revoked): it rolled back itself.
+        if (this.failureValue || this.closed) return;
         this.collateral = cause === 'collateral';
         this.stop(reason);
       },

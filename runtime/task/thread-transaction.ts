@@ -145,8 +145,12 @@ export class ThreadTransaction {
     this.poisonedBy = undefined;
     this.sentSinceCommit = false;
     for (const participant of participants) {
-      if (participant === failed?.participant) participant.rollBack(failed.reason, 'own');
-      else participant.rollBack(collateral, 'collateral');
+      try {
+        if (participant === failed?.participant) participant.rollBack(failed.reason, 'own');
+        else participant.rollBack(collateral, 'collateral');
+      } catch (error) {
+        this.log('error', `${participant.name}: rolling back failed: ${messageOf(error)}`);
+      }
     }
   }
 
