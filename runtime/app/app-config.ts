@@ -27,6 +27,12 @@ export interface AppConfig {
   exactlyOnceProducer: ExactlyOnceProducer;
   numStreamThreads: number;
   numStandbyReplicas: number;
+  /** KIP-441: a copy of a task this many changelog records behind (or fewer) counts as caught up (Kafka Streams' default 10000). */
+  acceptableRecoveryLag: number;
+  /** KIP-441: warm-up copies in the group at once (default 2). */
+  maxWarmupReplicas: number;
+  /** KIP-441: a member with warm-up copies asks for a rebalance after this long at the latest (default 10 min); sooner once they have caught up. */
+  probingRebalanceIntervalMs: number;
   commitIntervalMs: number;
   /** How often consumed records of repartition topics are deleted up to the committed offsets (Kafka Streams' default: 30 s). */
   repartitionPurgeIntervalMs: number;
@@ -60,6 +66,9 @@ const knownFields = new Set([
   'exactly.once.producer',
   'num.stream.threads',
   'num.standby.replicas',
+  'acceptable.recovery.lag',
+  'max.warmup.replicas',
+  'probing.rebalance.interval.ms',
   'commit.interval.ms',
   'repartition.purge.interval.ms',
   'default.timestamp.extractor',
@@ -154,6 +163,9 @@ export function appConfigFromDocument(document: unknown, file: string): AppConfi
     exactlyOnceProducer: producer as ExactlyOnceProducer,
     numStreamThreads: integer('num.stream.threads', 1, 1),
     numStandbyReplicas: integer('num.standby.replicas', 0, 0),
+    acceptableRecoveryLag: integer('acceptable.recovery.lag', 10_000, 0),
+    maxWarmupReplicas: integer('max.warmup.replicas', 2, 1),
+    probingRebalanceIntervalMs: integer('probing.rebalance.interval.ms', 600_000, 60_000),
     commitIntervalMs: integer('commit.interval.ms', processingGuarantee === 'exactly_once_v2' ? 100 : 30_000, 1),
     repartitionPurgeIntervalMs: integer('repartition.purge.interval.ms', 30_000, 1),
     defaultTimestampExtractor: extractorField(text('default.timestamp.extractor', false), fail),

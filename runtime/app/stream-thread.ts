@@ -26,14 +26,14 @@ import { connectKafka } from '../kafka/connection.ts';
 import type { ChangelogReader, ChangelogStore, FetchedBatch, GroupAssignment, GroupConsumer, KafkaAdmin, KafkaConnection, Producer } from '../kafka/ports.ts';
 import { PluginProcessorSupplier } from '../plugin/plugin-processor.ts';
 import { defaultProcessorLimits } from '../processor/processor.ts';
-import { TaskDatabase } from '../state/task-database.ts';
+import { TaskDatabase, changelogOffsetSum, checkpointName } from '../state/task-database.ts';
 import type { LogEntry } from '../task/stream-task.ts';
 import { TaskId } from '../task/task-id.ts';
 import { ThreadTransaction } from '../task/thread-transaction.ts';
 import type { Topology } from '../topology/topology.ts';
 import { ActiveTask, taskDirectory } from './active-task.ts';
 import { changelogTopic, type AppConfig } from './app-config.ts';
-import { streamsAssignor, tasksOf } from './streams-assignor.ts';
+import { streamsAssignor, tasksOf, type MemberState } from './streams-assignor.ts';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export type ThreadLogger = (level: LogLevel, message: string) => void;
@@ -123,6 +123,10 @@ export class StreamThread {
   private transactionChain: Promise<void> = Promise.resolve();
   /** A timer commit is queued or running (the timer never queues a second). */
   private transactionQueued = false;
+  /** Warm-up copies this member keeps (KIP-441), and since when: it asks for a probing rebalance once they caught up. */
+  private warmups: { tasks: TaskId[]; since: number; requested: boolean; checking: boolean; checkedAt: number } = { tasks: [], since: 0, requested: false, checking: false, checkedAt: 0 };
+  /** Rebalances this member asked for (part of its subscription, so that the coordinator rebalances). */
+  private rejoins = 0;
   /** Committed for a rebalance, waiting for the new assignment: process nothing. */
   private rejoining = false;
 
@@ -241,6 +245,9 @@ export class StreamThread {
         subtopologies: this.topology.subtopologies,
         statefulSubtopologies: new Set(this.topology.subtopologies.filter((subtopology) => subtopology.stores.length > 0).map((subtopology) => subtopology.id)),
         report: () => this.report(),
+        changelogEndOffsets: (tasks) => this.changelogEndOffsets(tasks),
+        acceptableRecoveryLag: config.acceptableRecoveryLag,
+        maxWarmupReplicas: config.maxWarmupReplicas,
         onError: (message) => this.log('error', message),
       }),
       sessionTimeoutMs: config.sessionTimeoutMs,
@@ -301,10 +308,70 @@ export class StreamThread {
   }
 
   /** What this member has, for the leader's next assignment. */
-  private report(): { activeTasks: TaskId[]; standbyTasks: TaskId[]; stateTasks: TaskId[] } {
+  private report(): MemberState {
     const base = join(this.config.stateDir, this.config.applicationId);
     const stateTasks = existsSync(base) ? readdirSync(base).flatMap((name) => TaskId.parse(name) ?? []) : [];
-    return { activeTasks: [...this.tasks.keys()], standbyTasks: [...this.standbys.keys()], stateTasks };
+    // How far each local copy of a task that this member does not run has
+    // got (KIP-441): the leader compares it with the changelogs' ends.
+    const taskOffsetSums = new Map<TaskId, number>();
+    for (const task of stateTasks) {
+      if (this.tasks.has(task)) continue;
+      const sum = changelogOffsetSum(join(taskDirectory(this.config, task), 'state.db'));
+      if (sum !== undefined) taskOffsetSums.set(task, sum);
+    }
+    return { activeTasks: [...this.tasks.keys()], standbyTasks: [...this.standbys.keys()], stateTasks, taskOffsetSums, rejoins: this.rejoins };
+  }
+
+  /** Per stateful task, the sum of its stores' changelog end offsets at its partition (the group leader's side of KIP-441). */
+  private async changelogEndOffsets(tasks: TaskId[]): Promise<Map<TaskId, number>> {
+    const ends = new Map<string, Map<number, number>>();
+    const result = new Map<TaskId, number>();
+    for (const task of tasks) {
+      let sum = 0;
+      for (const { topic } of this.storesOf(task)) {
+        let topicEnds = ends.get(topic);
+        if (!topicEnds) {
+          topicEnds = await this.admin!.endOffsets(topic);
+          ends.set(topic, topicEnds);
+        }
+        sum += topicEnds.get(task.partition) ?? 0;
+      }
+      result.set(task, sum);
+    }
+    return result;
+  }
+
+  /**
+   * KIP-441's probing rebalance, asked for by the member that keeps warm-up
+   * copies: as soon as every copy is within acceptable.recovery.lag of its
+   * changelogs (Kafka Streams waits for probing.rebalance.interval.ms; Eddy
+   * asks sooner when it knows), or when that interval has passed.
+   */
+  private async probeWarmups(): Promise<void> {
+    const warmups = this.warmups;
+    if (warmups.tasks.length === 0 || warmups.requested || warmups.checking || !this.admin || Date.now() - warmups.checkedAt < 2000) return;
+    warmups.checking = true;
+    warmups.checkedAt = Date.now();
+    try {
+      let caughtUp = true;
+      const ends = await this.changelogEndOffsets(warmups.tasks);
+      for (const task of warmups.tasks) {
+        const copy = this.standbys.get(task);
+        const applied = copy ? this.storesOf(task).reduce((total, { store }) => total + Number(copy.database.checkpoint(checkpointName(store)) ?? 0), 0) : 0;
+        if ((ends.get(task) ?? 0) - applied > this.config.acceptableRecoveryLag) caughtUp = false;
+      }
+      const overdue = Date.now() - warmups.since >= this.config.probingRebalanceIntervalMs;
+      if ((caughtUp || overdue) && warmups === this.warmups && !warmups.requested) {
+        warmups.requested = true;
+        this.rejoins++;
+        this.log('info', `thread ${this.threadIndex}: warm-up copies [${warmups.tasks.join(', ')}] ${caughtUp ? 'caught up' : 'still behind after probing.rebalance.interval.ms'}; asking for a rebalance`);
+        this.consumer?.requestRejoin();
+      }
+    } catch (error) {
+      this.log('warn', `thread ${this.threadIndex}: checking the warm-up copies failed (next check soon): ${messageOf(error)}`);
+    } finally {
+      warmups.checking = false;
+    }
   }
 
   private onJoin(received: GroupAssignment): void {
@@ -312,6 +379,9 @@ export class StreamThread {
     this.rejoining = false;
     const assignment = tasksOf(received.userData) ?? { activeTasks: this.tasksOfPartitions(received.partitions), standbyTasks: [] };
     this.desired = { generation: this.desired.generation + 1, active: [...assignment.activeTasks], standby: [...assignment.standbyTasks] };
+    const warmupTasks = 'warmupTasks' in assignment ? assignment.warmupTasks : [];
+    this.warmups = { tasks: [...warmupTasks], since: Date.now(), requested: false, checking: false, checkedAt: 0 };
+    if (warmupTasks.length > 0) this.log('info', `thread ${this.threadIndex}: warming up [${warmupTasks.join(', ')}] before they move here (KIP-441)`);
     for (const taskId of assignment.activeTasks) {
       const task = this.tasks.get(taskId);
       if (task && !task.failure) {
@@ -437,6 +507,7 @@ export class StreamThread {
   private supervise(): void {
     if (this.stopping) return;
     const now = Date.now();
+    void this.probeWarmups();
     // Reconciles run one at a time: one that does not return holds up every
     // later (re)open. Say so, with what it is waiting for.
     if (this.reconcileStartedAt !== undefined && now - this.reconcileStartedAt > slowReconcileMs && !this.reportedSlowReconcile) {

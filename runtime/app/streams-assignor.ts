@@ -7,7 +7,9 @@
 // source topics: `<subtopology>_<partition>`), turning the leader's task
 // assignment (task-assignment.ts) into topic assignments (task s_p = partition
 // p of every source topic of sub-topology s), and carrying each member's
-// tasks in the assignment user data.
+// tasks in the assignment user data. With the members' changelog offsets and
+// the changelogs' end offsets it lets stateful tasks warm up before they move
+// (KIP-441); a member asks for the next (probing) rebalance itself.
 // Must never: assign the partitions of one task to different members, or
 // know which Kafka client carries it.
 
@@ -25,12 +27,17 @@ interface JoinUserData {
   activeTasks: string[];
   standbyTasks: string[];
   stateTasks: string[];
+  /** Per task with local state (not running): the sum of its stores' changelog offsets applied (KIP-441's task offset sums). */
+  taskOffsetSums?: Record<string, number>;
+  /** Rebalances this member asked for: changes its subscription, so the coordinator rebalances. */
+  rejoins?: number;
 }
 
 interface AssignmentUserData {
   eddy: number;
   activeTasks: string[];
   standbyTasks: string[];
+  warmupTasks?: string[];
 }
 
 /** A sub-topology as the assignor sees it: the topics whose partitions make its tasks. */
@@ -46,8 +53,24 @@ export interface StreamsAssignorOptions {
   /** Tasks that keep state (standbys are only made for these). */
   statefulSubtopologies: ReadonlySet<number>;
   /** What this member has now; read at every join. */
-  report: () => { activeTasks: TaskId[]; standbyTasks: TaskId[]; stateTasks: TaskId[] };
+  report: () => MemberState;
+  /**
+   * The leader's view of the changelogs: per stateful task, the sum of its
+   * stores' changelog end offsets. Undefined (or a failed read): no warm-ups.
+   */
+  changelogEndOffsets?: (tasks: TaskId[]) => Promise<Map<TaskId, number>>;
+  /** acceptable.recovery.lag and max.warmup.replicas. */
+  acceptableRecoveryLag: number;
+  maxWarmupReplicas: number;
   onError: (message: string) => void;
+}
+
+export interface MemberState {
+  activeTasks: TaskId[];
+  standbyTasks: TaskId[];
+  stateTasks: TaskId[];
+  taskOffsetSums: Map<TaskId, number>;
+  rejoins: number;
 }
 
 function parse<T>(bytes: Uint8Array | undefined): Partial<T> {
@@ -77,10 +100,12 @@ export function streamsAssignor(options: StreamsAssignorOptions): GroupAssignor 
         activeTasks: texts(report.activeTasks),
         standbyTasks: texts(report.standbyTasks),
         stateTasks: texts(report.stateTasks),
+        taskOffsetSums: Object.fromEntries([...report.taskOffsetSums].map(([task, sum]) => [task.toString(), sum])),
+        rejoins: report.rejoins,
       };
       return Buffer.from(JSON.stringify(userData));
     },
-    assign: (members: GroupMember[], partitionCounts: Map<string, number>): Map<string, MemberPartitions> => {
+    assign: async (members: GroupMember[], partitionCounts: Map<string, number>): Promise<Map<string, MemberPartitions>> => {
       const tasks: TaskId[] = [];
       for (const subtopology of options.subtopologies) {
         const counts = subtopology.sourceTopics.map((topic) => partitionCounts.get(topic) ?? 0);
@@ -92,29 +117,44 @@ export function streamsAssignor(options: StreamsAssignorOptions): GroupAssignor 
         }
         for (let partition = 0; partition < partitions; partition++) tasks.push(TaskId.of(subtopology.id, partition));
       }
+      const offsetSums = new Map<string, Map<TaskId, number>>();
       const reports: MemberReport[] = members.map((member) => {
         const data = parse<JoinUserData>(member.userData);
         const current = data.eddy === userDataVersion;
-        return {
-          memberId: member.memberId,
-          processId: data.processId ?? member.memberId,
-          activeTasks: current ? taskIds(data.activeTasks) : [],
-          standbyTasks: current ? taskIds(data.standbyTasks) : [],
-          stateTasks: current ? taskIds(data.stateTasks) : [],
-        };
+        const processId = data.processId ?? member.memberId;
+        const sums = offsetSums.get(processId) ?? new Map<TaskId, number>();
+        offsetSums.set(processId, sums);
+        for (const [text, sum] of Object.entries(current && data.taskOffsetSums ? data.taskOffsetSums : {})) {
+          const task = TaskId.parse(text);
+          if (task && typeof sum === 'number') sums.set(task, Math.max(sum, sums.get(task) ?? 0));
+        }
+        const activeTasks = current ? taskIds(data.activeTasks) : [];
+        for (const task of activeTasks) sums.set(task, Number.POSITIVE_INFINITY);
+        return { memberId: member.memberId, processId, activeTasks, standbyTasks: current ? taskIds(data.standbyTasks) : [], stateTasks: current ? taskIds(data.stateTasks) : [] };
       });
-      const assignment = assignTasks(
-        reports,
-        tasks,
-        options.standbys,
-        TaskId.compare,
-        (task) => options.statefulSubtopologies.has(task.subtopology),
-        (task) => task.subtopology,
-      );
+      const stateful = (task: TaskId) => options.statefulSubtopologies.has(task.subtopology);
+      let ends: Map<TaskId, number> | undefined;
+      if (options.changelogEndOffsets && tasks.some(stateful)) {
+        try {
+          ends = await options.changelogEndOffsets(tasks.filter(stateful));
+        } catch (error) {
+          options.onError(`could not read the changelogs' end offsets (tasks move without warm-up this time): ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      const assignment = assignTasks(reports, tasks, options.standbys, TaskId.compare, stateful, (task) => task.subtopology, ends && {
+        // A running task is caught up; a copy lags by what its offsets sum misses of the end offsets.
+        lag: (processId, task) => {
+          const sum = offsetSums.get(processId)?.get(task);
+          if (sum === undefined) return undefined;
+          return sum === Number.POSITIVE_INFINITY ? 0 : Math.max(0, (ends.get(task) ?? 0) - sum);
+        },
+        acceptableLag: options.acceptableRecoveryLag,
+        maxWarmups: options.maxWarmupReplicas,
+      });
       const result = new Map<string, MemberPartitions>();
       for (const member of members) {
-        const { activeTasks, standbyTasks } = assignment.get(member.memberId)!;
-        const userData: AssignmentUserData = { eddy: userDataVersion, activeTasks: texts(activeTasks), standbyTasks: texts(standbyTasks) };
+        const { activeTasks, standbyTasks, warmupTasks } = assignment.get(member.memberId)!;
+        const userData: AssignmentUserData = { eddy: userDataVersion, activeTasks: texts(activeTasks), standbyTasks: texts(standbyTasks), warmupTasks: texts(warmupTasks) };
         const partitions: Record<string, number[]> = {};
         for (const task of activeTasks) {
           for (const topic of options.subtopologies[task.subtopology]!.sourceTopics) (partitions[topic] ??= []).push(task.partition);
@@ -130,5 +170,5 @@ export function streamsAssignor(options: StreamsAssignorOptions): GroupAssignor 
 export function tasksOf(userData: Uint8Array | undefined): MemberAssignment | undefined {
   const data = parse<AssignmentUserData>(userData);
   if (data.eddy !== userDataVersion) return undefined;
-  return { activeTasks: taskIds(data.activeTasks), standbyTasks: taskIds(data.standbyTasks) };
+  return { activeTasks: taskIds(data.activeTasks), standbyTasks: taskIds(data.standbyTasks), warmupTasks: taskIds(data.warmupTasks) };
 }

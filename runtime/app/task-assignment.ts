@@ -9,7 +9,15 @@
 //   2. an orphaned task goes to a member whose process has its state (a
 //      standby, or local state left behind), so it needs no full restore;
 //   3. otherwise to the least-loaded member;
-//   4. each task gets `standbys` standby copies, on processes other than the
+//   4. warm-ups (Kafka Streams' KIP-441), when the members' lags are known:
+//      a stateful task whose chosen member is not caught up (its changelog
+//      lag is over the acceptable recovery lag) stays active where it is
+//      caught up — its current owner first — and the chosen member gets it
+//      as a warm-up copy (at most `maxWarmups` in the group), until a later
+//      (probing) rebalance finds that copy caught up and moves the task;
+//      the balance is restored over rebalances, never by making a task wait
+//      for a full restore while a caught-up copy exists;
+//   5. each task gets `standbys` standby copies, on processes other than the
 //      active one's, preferring processes that already hold its state.
 // Must never: do I/O, or depend on anything but its arguments (every leader
 // must reach the same answer).
@@ -29,7 +37,20 @@ export interface MemberReport<T = TaskId> {
 
 export interface MemberAssignment<T = TaskId> {
   activeTasks: T[];
+  /** Standby copies, warm-ups included. */
   standbyTasks: T[];
+  /** The standby copies that are warm-ups: the task moves here once the copy has caught up. */
+  warmupTasks: T[];
+}
+
+/** KIP-441's inputs: how far behind each process's copy of a task is. */
+export interface WarmupOptions<T> {
+  /** Changelog records a process's copy of `task` lacks (0 when it runs the task; undefined: no copy). */
+  lag: (processId: string, task: T) => number | undefined;
+  /** A copy at most this far behind counts as caught up (acceptable.recovery.lag). */
+  acceptableLag: number;
+  /** Warm-up copies in the whole group at once (max.warmup.replicas). */
+  maxWarmups: number;
 }
 
 export function assignTasks<T>(
@@ -41,9 +62,11 @@ export function assignTasks<T>(
   stateful: (task: T) => boolean = () => true,
   /** The group (sub-topology) of a task, spread evenly on its own; one group by default. */
   groupOf: (task: T) => number = () => 0,
+  /** Warm-ups before a stateful task moves; none when the lags are unknown. */
+  warmups?: WarmupOptions<T>,
 ): Map<string, MemberAssignment<T>> {
   const sorted = [...members].sort((a, b) => a.memberId.localeCompare(b.memberId));
-  const result = new Map<string, MemberAssignment<T>>(sorted.map((member) => [member.memberId, { activeTasks: [], standbyTasks: [] }]));
+  const result = new Map<string, MemberAssignment<T>>(sorted.map((member) => [member.memberId, { activeTasks: [], standbyTasks: [], warmupTasks: [] }]));
   if (sorted.length === 0) return result;
   const tasks = [...taskIds].sort(order);
   const capacity = Math.ceil(tasks.length / sorted.length);
@@ -85,7 +108,35 @@ export function assignTasks<T>(
     result.get(chosen.memberId)!.activeTasks.push(task);
     owner.set(task, chosen);
   }
-  // 4. Standbys, on other processes.
+  // 4. Warm-ups: a task does not move to a member that would have to restore
+  //    it while another member is caught up on it.
+  if (warmups) {
+    const caughtUp = (member: MemberReport<T>, task: T) => {
+      const lag = warmups.lag(member.processId, task);
+      return lag !== undefined && lag <= warmups.acceptableLag;
+    };
+    let warmupCount = 0;
+    for (const task of tasks) {
+      if (!stateful(task)) continue;
+      const target = owner.get(task)!;
+      if (caughtUp(target, task)) continue;
+      const candidates = sorted.filter((member) => member !== target && caughtUp(member, task));
+      if (candidates.length === 0) continue; // nobody is caught up: the chosen member restores it
+      const previous = candidates.find((member) => member.activeTasks.includes(task));
+      const keeper = previous ?? candidates.reduce((best, member) => (load(member.memberId) < load(best.memberId) ? member : best));
+      const targetTasks = result.get(target.memberId)!.activeTasks;
+      targetTasks.splice(targetTasks.indexOf(task), 1);
+      result.get(keeper.memberId)!.activeTasks.push(task);
+      owner.set(task, keeper);
+      if (warmupCount < warmups.maxWarmups) {
+        warmupCount++;
+        result.get(target.memberId)!.warmupTasks.push(task);
+        result.get(target.memberId)!.standbyTasks.push(task);
+      }
+    }
+    for (const assignment of result.values()) assignment.activeTasks.sort(order);
+  }
+  // 5. Standbys, on other processes.
   if (standbys > 0) {
     const processes = [...new Set(sorted.map((member) => member.processId))];
     const standbyLoad = new Map<string, number>(sorted.map((member) => [member.memberId, 0]));
@@ -103,7 +154,8 @@ export function assignTasks<T>(
         const member = sorted
           .filter((candidate) => candidate.processId === processId)
           .reduce((best, candidate) => (standbyLoad.get(candidate.memberId)! < standbyLoad.get(best.memberId)! ? candidate : best));
-        result.get(member.memberId)!.standbyTasks.push(task);
+        const assigned = result.get(member.memberId)!;
+        if (!assigned.standbyTasks.includes(task)) assigned.standbyTasks.push(task);
         standbyLoad.set(member.memberId, standbyLoad.get(member.memberId)! + 1);
       }
     }

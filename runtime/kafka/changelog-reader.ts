@@ -200,7 +200,16 @@ export class KafkajsChangelogReader implements ChangelogReader {
 
   private advance(entry: Tracked, position: number): void {
     if (position > entry.position) entry.position = position;
-    if (entry.target !== undefined && entry.position >= entry.target) {
+    if (entry.target === undefined) {
+      // A standby copy: its checkpoint follows the position past transaction
+      // markers too, so how far behind it is (KIP-441's lag, read from the
+      // database) counts records, not markers.
+      if (entry.position > checkpointOf(entry.database, entry.store)) {
+        entry.database.applyChangelog(entry.store, [], checkpointName(entry.store), String(entry.position));
+      }
+      return;
+    }
+    if (entry.position >= entry.target) {
       this.tracked.delete(key(entry.topic, entry.partition));
       this.consumer?.pause([{ topic: entry.topic, partitions: [entry.partition] }]);
       if (position > checkpointOf(entry.database, entry.store)) {

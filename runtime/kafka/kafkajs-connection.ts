@@ -262,7 +262,7 @@ function kafkajsAssigner(assignor: GroupAssignor, hooks: EddyAssignerHooks): kaf
       }),
       assign: async ({ members, topics }: { members: Array<{ memberId: string; memberMetadata: Buffer }>; topics: string[] }) => {
         const counts = new Map(topics.map((topic) => [topic, cluster.findTopicPartitionMetadata(topic).length]));
-        const decided = assignor.assign(
+        const decided = await assignor.assign(
           members.map((member) => ({ memberId: member.memberId, userData: AssignerProtocol.MemberMetadata.decode(member.memberMetadata)?.userData ?? Buffer.alloc(0) })),
           counts,
         );
@@ -283,12 +283,18 @@ class KafkajsGroupConsumer implements GroupConsumer {
   private received: { generationId: number; userData: Buffer | undefined } | undefined;
   private generationId = -1;
   private memberId: string | undefined;
+  private rejoinRequested = false;
 
   constructor(kafka: KafkaClient, private readonly options: GroupConsumerOptions) {
     const hooks: EddyAssignerHooks = {
       beforeRejoin: () => this.listener?.beforeRejoin() ?? Promise.resolve(),
       received: (generationId, userData) => {
         this.received = { generationId, userData };
+      },
+      takeRejoinRequest: () => {
+        const requested = this.rejoinRequested;
+        this.rejoinRequested = false;
+        return requested;
       },
     };
     this.consumer = kafka.consumer({
@@ -358,6 +364,10 @@ class KafkajsGroupConsumer implements GroupConsumer {
 
   commitOffsets(offsets: TopicPartitionOffset[]): Promise<void> {
     return this.consumer.commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: String(offset) })));
+  }
+
+  requestRejoin(): void {
+    this.rejoinRequested = true;
   }
 
   metadata(): GroupMetadata {

@@ -28,8 +28,9 @@
 //     active producer are dropped (Kafka's CompletedFetch).
 // And what kafkajs lacks for Kafka Streams' group protocol, per consumer (see
 // EddyAssignerHooks): a callback awaited before a member rejoins its group
-// for a rebalance — where Kafka Streams commits in onPartitionsRevoked — and
-// the assignment user data the leader sent (kafkajs decodes and drops it).
+// for a rebalance — where Kafka Streams commits in onPartitionsRevoked — the
+// assignment user data the leader sent (kafkajs decodes and drops it), and a
+// way for a member to ask for a rebalance (KIP-441's probing rebalance).
 // Must never: change a byte of what kafkajs sends (test/kafka/kafkajs-patches.test.ts
 // compares with the original encoder). Import this module before 'kafkajs'.
 
@@ -344,6 +345,8 @@ export interface EddyAssignerHooks {
   beforeRejoin(): Promise<void>;
   /** The generation and the assignment user data this member received at its sync (kafkajs drops the user data). */
   received(generationId: number, userData: Buffer | undefined): void;
+  /** True once after the member asked to rejoin (a probing rebalance): its next fetch turns into a join. */
+  takeRejoinRequest(): boolean;
 }
 
 interface ConsumerGroupLike {
@@ -355,6 +358,16 @@ interface ConsumerGroupLike {
 const ConsumerGroup = require('kafkajs/src/consumer/consumerGroup.js') as { prototype: Record<string | symbol, unknown> };
 const MemberAssignment = (require('kafkajs/src/consumer/assignerProtocol.js') as { MemberAssignment: { decode(buffer: Buffer): { userData?: Buffer } | null } }).MemberAssignment;
 const hooksOf = (group: ConsumerGroupLike) => group.assigners?.find((assigner) => assigner.eddyHooks)?.eddyHooks;
+
+// A member that asks for a rebalance (kafkajs has no enforceRebalance): the
+// check kafkajs makes before every fetch reports the assignment stale, which
+// kafkajs answers with a rejoin (its recovery for a topic that grew).
+const { KafkaJSStaleTopicMetadataAssignment } = require('kafkajs/src/errors.js') as { KafkaJSStaleTopicMetadataAssignment: new (message: string, details: { topic: string; unknownPartitions: number[] }) => Error };
+const checkForStaleAssignment = ConsumerGroup.prototype.checkForStaleAssignment as () => void;
+ConsumerGroup.prototype.checkForStaleAssignment = function checkForStaleOrRequestedRejoin(this: ConsumerGroupLike) {
+  if (hooksOf(this)?.takeRejoinRequest()) throw new KafkaJSStaleTopicMetadataAssignment('Eddy asked for a rebalance (warm-up copies caught up, or the probing interval passed)', { topic: '', unknownPartitions: [] });
+  return checkForStaleAssignment.call(this);
+};
 
 const joinAndSync = ConsumerGroup.prototype.joinAndSync as () => Promise<unknown>;
 ConsumerGroup.prototype.joinAndSync = async function joinAndSyncWithHook(this: ConsumerGroupLike) {

@@ -71,7 +71,7 @@ export interface MemberPartitions {
 export interface GroupAssignor {
   readonly name: string;
   subscriptionUserData(): Uint8Array;
-  assign(members: GroupMember[], partitionCounts: Map<string, number>): Map<string, MemberPartitions>;
+  assign(members: GroupMember[], partitionCounts: Map<string, number>): Map<string, MemberPartitions> | Promise<Map<string, MemberPartitions>>;
 }
 
 /** What this member received at a join. */
@@ -127,6 +127,8 @@ export interface GroupConsumer {
   seek(position: TopicPartitionOffset): void;
   commitOffsets(offsets: TopicPartitionOffset[]): Promise<void>;
   metadata(): GroupMetadata;
+  /** Makes this member rejoin the group soon (a probing rebalance): its next fetch turns into a join. */
+  requestRejoin(): void;
   /** Stops fetching and leaves the group. */
   stop(): Promise<void>;
   disconnect(): Promise<void>;

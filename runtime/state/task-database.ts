@@ -187,3 +187,22 @@ export class TaskDatabase {
 export function checkpointName(store: string): string {
   return `changelog:${store}`;
 }
+
+/**
+ * The sum of the changelog offsets a task's state folder has applied (every
+ * store's checkpoint), read without opening the task (Kafka Streams' task
+ * offset sum, which tells the group leader how far behind a copy is).
+ * Undefined when the folder has no readable database.
+ */
+export function changelogOffsetSum(path: string): number | undefined {
+  let database: Database.Database | undefined;
+  try {
+    database = new Database(path, { readonly: true, fileMustExist: true });
+    const rows = database.prepare("SELECT value FROM eddy_checkpoint WHERE name LIKE 'changelog:%'").all() as Array<{ value: string }>;
+    return rows.reduce((total, row) => total + (Number(row.value) || 0), 0);
+  } catch {
+    return undefined;
+  } finally {
+    database?.close();
+  }
+}

@@ -73,3 +73,38 @@ test('each group (sub-topology) is spread over the members, even when one member
   // Sticky within that: a keeps the ones it ran first.
   assert.deepEqual(result.get('a')!.activeTasks, [0, 1, 10, 11]);
 });
+
+// KIP-441: warm-ups before a stateful task moves.
+const withWarmups = (members: MemberReport<number>[], taskIds: number[], lags: Record<string, Record<number, number>>, options: { maxWarmups?: number; stateful?: (task: number) => boolean } = {}) =>
+  assignTaskIds(members, taskIds, 0, (a, b) => a - b, options.stateful ?? (() => true), () => 0, {
+    lag: (processId, task) => lags[processId]?.[task],
+    acceptableLag: 10,
+    maxWarmups: options.maxWarmups ?? 2,
+  });
+
+test('a stateful task stays with its caught-up owner while the new member warms up a copy (at most max.warmup.replicas)', () => {
+  const lags = { p1: { 0: 0, 1: 0, 2: 0, 3: 0 } };
+  const result = withWarmups([member('a', 'p1', { activeTasks: [0, 1, 2, 3] }), member('b', 'p2')], tasks(4), lags, { maxWarmups: 1 });
+  assert.deepEqual(result.get('a')!.activeTasks, [0, 1, 2, 3], 'nothing moves to a member that would have to restore it');
+  assert.deepEqual(result.get('b')!.activeTasks, []);
+  assert.deepEqual(result.get('b')!.warmupTasks, [2], 'one warm-up copy (the limit), of a task the balance would move');
+  assert.deepEqual(result.get('b')!.standbyTasks, [2], 'a warm-up is kept like a standby copy');
+});
+
+test('a task moves once the warm-up copy is within the acceptable lag; the next one starts warming up', () => {
+  const lags = { p1: { 0: 0, 1: 0, 2: 0, 3: 0 }, p2: { 2: 7, 3: 500 } };
+  const result = withWarmups([member('a', 'p1', { activeTasks: [0, 1, 2, 3] }), member('b', 'p2', { standbyTasks: [2, 3] })], tasks(4), lags);
+  assert.deepEqual(result.get('a')!.activeTasks, [0, 1, 3]);
+  assert.deepEqual(result.get('b')!.activeTasks, [2], 'caught up (7 <= 10): it moves');
+  assert.deepEqual(result.get('b')!.warmupTasks, [3], '500 behind: it keeps warming up');
+});
+
+test('stateless tasks move at once, and an orphaned task with no caught-up copy is restored where the balance puts it', () => {
+  const stateless = withWarmups([member('a', 'p1', { activeTasks: [0, 1, 2, 3] }), member('b', 'p2')], tasks(4), { p1: { 0: 0, 1: 0, 2: 0, 3: 0 } }, { stateful: () => false });
+  assert.deepEqual(stateless.get('b')!.activeTasks, [2, 3]);
+  assert.deepEqual(stateless.get('b')!.warmupTasks, []);
+  // p1 died; nobody else has the state: no one to keep it, so b takes it.
+  const orphaned = withWarmups([member('b', 'p2')], tasks(2), {});
+  assert.deepEqual(orphaned.get('b')!.activeTasks, [0, 1]);
+  assert.deepEqual(orphaned.get('b')!.warmupTasks, []);
+});
