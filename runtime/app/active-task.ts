@@ -125,7 +125,7 @@ export class ActiveTask {
       ? undefined
       : config.processingGuarantee === 'exactly_once_v2'
         ? // A producer per task fences by its transactional id; its offsets go without the member's generation.
-          await ExactlyOnceCommit.open(dependencies.connection, `${config.applicationId}-${taskId}`, () => ({ groupId: dependencies.groupMetadata().groupId }))
+          await ExactlyOnceCommit.open(dependencies.connection, `${config.applicationId}-${taskId}`, () => ({ groupId: dependencies.groupMetadata().groupId }), config.transactionTimeoutMs)
         : new AtLeastOnceCommit(dependencies.sharedProducer!, dependencies.commitOffsets);
     let holder: { task?: ActiveTask } = {};
     const early: OutgoingRecord[] = [];

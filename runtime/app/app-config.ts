@@ -25,6 +25,8 @@ export interface AppConfig {
   bootstrapServers: string;
   processingGuarantee: ProcessingGuarantee;
   exactlyOnceProducer: ExactlyOnceProducer;
+  /** Exactly-once: the broker aborts a transaction open longer (Kafka Streams' producer.transaction.timeout.ms, 10 s); at least commit.interval.ms. */
+  transactionTimeoutMs: number;
   numStreamThreads: number;
   numStandbyReplicas: number;
   /** KIP-441: a copy of a task this many changelog records behind (or fewer) counts as caught up (Kafka Streams' default 10000). */
@@ -64,6 +66,7 @@ const knownFields = new Set([
   'bootstrap.servers',
   'processing.guarantee',
   'exactly.once.producer',
+  'producer.transaction.timeout.ms',
   'num.stream.threads',
   'num.standby.replicas',
   'acceptable.recovery.lag',
@@ -155,6 +158,12 @@ export function appConfigFromDocument(document: unknown, file: string): AppConfi
   }
   const admin = text('admin.listener', false);
   if (admin !== undefined && !/^[^:]+:\d+$/.test(admin)) fail('admin.listener', "must be host:port, e.g. 127.0.0.1:8090 (port 0 picks one)");
+  const commitIntervalMs = integer('commit.interval.ms', processingGuarantee === 'exactly_once_v2' ? 100 : 30_000, 1);
+  const transactionTimeoutMs = integer('producer.transaction.timeout.ms', 10_000, 1000);
+  if (processingGuarantee === 'exactly_once_v2' && transactionTimeoutMs < commitIntervalMs) {
+    // As Kafka Streams: every transaction would time out before its commit.
+    fail('producer.transaction.timeout.ms', `${transactionTimeoutMs} is lower than commit.interval.ms ${commitIntervalMs}: every transaction would time out before it commits; raise it or lower commit.interval.ms`);
+  }
   return {
     file,
     applicationId,
@@ -166,7 +175,8 @@ export function appConfigFromDocument(document: unknown, file: string): AppConfi
     acceptableRecoveryLag: integer('acceptable.recovery.lag', 10_000, 0),
     maxWarmupReplicas: integer('max.warmup.replicas', 2, 1),
     probingRebalanceIntervalMs: integer('probing.rebalance.interval.ms', 600_000, 60_000),
-    commitIntervalMs: integer('commit.interval.ms', processingGuarantee === 'exactly_once_v2' ? 100 : 30_000, 1),
+    commitIntervalMs,
+    transactionTimeoutMs,
     repartitionPurgeIntervalMs: integer('repartition.purge.interval.ms', 30_000, 1),
     defaultTimestampExtractor: extractorField(text('default.timestamp.extractor', false), fail),
     maxTaskIdleMs: integer('max.task.idle.ms', 0, -1),

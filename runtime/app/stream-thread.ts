@@ -173,7 +173,7 @@ export class StreamThread {
     await this.reader.start();
     if (config.processingGuarantee === 'at_least_once') this.producer = await this.connection.producer();
     if (config.processingGuarantee === 'exactly_once_v2' && config.exactlyOnceProducer === 'per-thread') {
-      this.transaction = new ThreadTransaction(this.connection, `${config.applicationId}-${this.processId}-${this.threadIndex}`, () => this.consumer!.metadata(), this.log);
+      this.transaction = new ThreadTransaction(this.connection, `${config.applicationId}-${this.processId}-${this.threadIndex}`, () => this.consumer!.metadata(), this.log, config.transactionTimeoutMs);
       await this.transaction.open();
     }
     await this.startConsumer();

@@ -63,8 +63,8 @@ export class ExactlyOnceCommit implements CommitProtocol {
    * and settles its open transaction, so the changelogs and committed offsets
    * read after it are final.
    */
-  static async open(connection: KafkaConnection, transactionalId: string, group: () => GroupMetadata): Promise<ExactlyOnceCommit> {
-    return new ExactlyOnceCommit(await connection.transactionalProducer(transactionalId), group);
+  static async open(connection: KafkaConnection, transactionalId: string, group: () => GroupMetadata, transactionTimeoutMs: number): Promise<ExactlyOnceCommit> {
+    return new ExactlyOnceCommit(await connection.transactionalProducer(transactionalId, { transactionTimeoutMs }), group);
   }
 
   send(records: OutgoingRecord[]): Promise<ProducedBatch[]> {

@@ -35,9 +35,6 @@ export interface TransactionParticipant {
   rollBack(reason: EddyError, cause: 'own' | 'collateral'): void;
 }
 
-/** Kafka Streams' transaction.timeout.ms under exactly-once (a dead instance's open transaction is aborted by the broker after it). */
-export const threadTransactionTimeoutMs = 10_000;
-
 export class ThreadTransaction {
   private producer: Promise<TransactionalProducer> | undefined;
   private poisonedBy: string | undefined;
@@ -48,6 +45,8 @@ export class ThreadTransaction {
     readonly transactionalId: string,
     private readonly group: () => GroupMetadata,
     private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void,
+    /** The broker aborts a transaction open longer (and a dead instance's open transaction after it). */
+    private readonly transactionTimeoutMs: number,
   ) {}
 
   /**
@@ -176,7 +175,7 @@ export class ThreadTransaction {
 
   private currentProducer(): Promise<TransactionalProducer> {
     if (!this.producer) {
-      const opening = this.connection.transactionalProducer(this.transactionalId, { transactionTimeoutMs: threadTransactionTimeoutMs });
+      const opening = this.connection.transactionalProducer(this.transactionalId, { transactionTimeoutMs: this.transactionTimeoutMs });
       this.producer = opening;
       // A producer that failed to open is opened again at the next use.
       opening.catch(() => {

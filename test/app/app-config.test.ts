@@ -31,6 +31,9 @@ test('defaults follow Kafka Streams; exactly-once commits every 100 ms', () => {
   assert.equal(alos.numStandbyReplicas, 0);
   const eos = loadAppConfig(write(`application.id: wc\nbootstrap.servers: localhost:9092\nprocessing.guarantee: exactly_once_v2\n${topology()}`));
   assert.equal(eos.commitIntervalMs, 100);
+  assert.equal(eos.exactlyOnceProducer, 'per-thread', 'exactly-once v2: one producer per stream thread, as Kafka Streams');
+  assert.equal(eos.transactionTimeoutMs, 10_000);
+  assert.deepEqual([eos.acceptableRecoveryLag, eos.maxWarmupReplicas, eos.probingRebalanceIntervalMs], [10_000, 2, 600_000], "KIP-441's defaults");
   assert.equal(changelogTopic('wc', 'counts'), 'wc-counts-changelog');
 });
 
@@ -55,6 +58,9 @@ test('validation errors name the field', () => {
     [`application.id: a\nbootstrap.servers: x\n${topology('"*"')}`, /list the stores each processor uses.*field=topology/],
     [`application.id: a\nbootstrap.servers: x\ntopology:\n  sources: [{ name: in, topics: [t] }]\n  sinks: [{ name: out, parents: [in] }]`, /field=topology\.sinks\[0\]\.topic/],
     [`application.id: a\nbootstrap.servers: x`, /is required.*field=topology/],
+    [`application.id: a\nbootstrap.servers: x\nexactly.once.producer: per-partition\n${topology()}`, /must be per-thread or per-task.*field=exactly\.once\.producer/],
+    [`application.id: a\nbootstrap.servers: x\nprocessing.guarantee: exactly_once_v2\ncommit.interval.ms: 30000\n${topology()}`, /lower than commit\.interval\.ms 30000.*field=producer\.transaction\.timeout\.ms/],
+    [`application.id: a\nbootstrap.servers: x\nprobing.rebalance.interval.ms: 1000\n${topology()}`, /must be an integer >= 60000.*field=probing\.rebalance\.interval\.ms/],
   ];
   for (const [text, expected] of cases) {
     assert.throws(() => loadAppConfig(write(text)), (error: unknown) => {
