@@ -12,7 +12,7 @@
 // restore done before every store reached the end offset seen at its start.
 
 import type { Admin, Consumer, KafkaClient } from './kafka-client.ts';
-import { endOffsets } from './kafka-client.ts';
+import { highWatermarks } from './kafka-client.ts';
 import type { ChangelogReader, ChangelogStore, RestoreResult } from './ports.ts';
 import { checkpointName, type TaskDatabase } from '../state/task-database.ts';
 
@@ -127,10 +127,16 @@ export class KafkajsChangelogReader implements ChangelogReader {
     await this.start();
     const waits: Array<Promise<number>> = [];
     for (const { store, topic } of stores) {
-      const end = (await endOffsets(this.admin, topic)).get(partition) ?? 0;
+      // Up to the end of the log, not the last stable offset: a transaction
+      // left open by a killed owner holds the stable offset back while later
+      // owners' committed records lie past it. Read committed, the restore
+      // moves past that transaction once it ends (aborted by the broker
+      // within transaction.timeout.ms), so state is never restored short of
+      // records the committed offsets stand for.
+      const end = (await highWatermarks(this.admin, topic)).get(partition) ?? 0;
       let from = checkpointOf(database, store);
       if (from > end) {
-        // The local copy is ahead of the changelog (topic recreated?): start over.
+        // The local copy is ahead of the changelog's log end (topic recreated?): start over.
         database.clearStore(store);
         from = 0;
       }

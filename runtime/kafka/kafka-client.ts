@@ -7,6 +7,7 @@
 // kafkajs, so another client could replace it.
 
 import './kafkajs-patches.ts';
+import { withUncommittedEnds } from './kafkajs-kip447.ts';
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, IHeaders, KafkaMessage, Message, Producer, ProducerConfig, ConsumerConfig } from 'kafkajs';
 import { asBuffer } from '../bytes.ts';
@@ -95,6 +96,12 @@ export async function partitionCounts(admin: Admin, topics: string[]): Promise<M
 /** The offset after the last readable record of each partition (read-committed). */
 export async function endOffsets(admin: Admin, topic: string): Promise<Map<number, number>> {
   const offsets = await admin.fetchTopicOffsets(topic);
+  return new Map(offsets.map((entry) => [entry.partition, Number(entry.offset)]));
+}
+
+/** The high watermark of each partition: the end of the log, records of open transactions included. */
+export async function highWatermarks(admin: Admin, topic: string): Promise<Map<number, number>> {
+  const offsets = await withUncommittedEnds(() => admin.fetchTopicOffsets(topic));
   return new Map(offsets.map((entry) => [entry.partition, Number(entry.offset)]));
 }
 

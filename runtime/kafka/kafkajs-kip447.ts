@@ -14,9 +14,13 @@
 //     partition, so a task's new owner starts only after the previous
 //     owner's transaction is committed or aborted.
 //
+// Beside them, for restoring state written under exactly-once: a ListOffsets
+// that reads the high watermark (isolation read_uncommitted) from an admin
+// whose reads are read_committed (withUncommittedEnds), so a restore can tell
+// committed records that lie past an open transaction's start.
 // The values come from the caller's async context (withGroupMetadata,
-// withStableOffsets), not through kafkajs' call chain, which has no place for
-// them. kafkajs picks the highest version both sides implement; when no
+// withStableOffsets, withUncommittedEnds), not through kafkajs' call chain,
+// which has no place for them. kafkajs picks the highest version both sides implement; when no
 // context asks for the new fields, the request it builds is byte for byte
 // kafkajs' own v1 / v4.
 // Must never: change a request that did not ask for KIP-447's fields.
@@ -36,6 +40,7 @@ export interface TransactionalGroupMetadata {
 
 const groupMetadataContext = new AsyncLocalStorage<TransactionalGroupMetadata>();
 const stableOffsetsContext = new AsyncLocalStorage<boolean>();
+const uncommittedEndsContext = new AsyncLocalStorage<boolean>();
 
 /** Runs `work` with transactional offset commits carrying `group`'s generation and member id. */
 export function withGroupMetadata<T>(group: TransactionalGroupMetadata, work: () => Promise<T>): Promise<T> {
@@ -45,6 +50,11 @@ export function withGroupMetadata<T>(group: TransactionalGroupMetadata, work: ()
 /** Runs `work` with committed-offset fetches that wait for pending transactional offsets (require_stable). */
 export function withStableOffsets<T>(work: () => Promise<T>): Promise<T> {
   return stableOffsetsContext.run(true, work);
+}
+
+/** Runs `work` with ListOffsets reading at isolation read_uncommitted: the latest offset is the high watermark, not the last stable offset. */
+export function withUncommittedEnds<T>(work: () => Promise<T>): Promise<T> {
+  return uncommittedEndsContext.run(true, work);
 }
 
 interface EncoderInstance {
@@ -238,3 +248,9 @@ offerVersion('kafkajs/src/protocol/requests/txnOffsetCommit/index.js', 3, (args)
 offerVersion('kafkajs/src/protocol/requests/offsetFetch/index.js', 7, (args) =>
   stableOffsetsContext.getStore() === true ? offsetFetchV7(args as Parameters<typeof offsetFetchV7>[0]) : undefined,
 );
+
+/** The isolation level a ListOffsets request in this async context asks for (undefined: the client's own); kafkajs-patches applies it. */
+export function contextIsolationLevel(): number | undefined {
+  // 0 = READ_UNCOMMITTED (kafkajs' protocol/isolationLevel).
+  return uncommittedEndsContext.getStore() === true ? 0 : undefined;
+}

@@ -36,7 +36,7 @@
 
 // KIP-447's protocol versions go in first: they replace request indexes that
 // the modules required below load.
-import './kafkajs-kip447.ts';
+import { contextIsolationLevel } from './kafkajs-kip447.ts';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -402,3 +402,14 @@ ConsumerGroup.prototype[syncSymbol] = async function syncCapturingUserData(this:
 };
 
 export { produceRequestV3 };
+
+// ListOffsets at the isolation level the caller's context asks for
+// (kafkajs-kip447.ts: withUncommittedEnds reads high watermarks through an
+// admin that reads committed). Patched here, after the module replacements
+// above, because loading the broker loads the request modules.
+const Broker = require('kafkajs/src/broker/index.js') as { prototype: { listOffsets(request: { isolationLevel?: number }): Promise<unknown> } };
+const listOffsets = Broker.prototype.listOffsets;
+Broker.prototype.listOffsets = function listOffsetsInContext(request) {
+  const isolationLevel = contextIsolationLevel();
+  return listOffsets.call(this, isolationLevel === undefined ? request : { ...request, isolationLevel });
+};

@@ -15,9 +15,10 @@
 // is never committed ("poisoned"): it is aborted and every participant rolls
 // back to its last commit.
 // Must never: commit while poisoned, commit a participant's local state
-// before the transaction committed, or let a participant send into a
-// transaction after it rolled back without the thread knowing (the caller
-// holds every participant — no processing — during commitOrRollBack).
+// before the transaction committed, or let anything be processed or sent
+// while it commits: processing runs under `shared` (any number at once),
+// a commit under `exclusive` — so a task that opened after the commit
+// started cannot slip records into the transaction being committed.
 
 import { EddyError, messageOf } from '../errors.ts';
 import type { GroupMetadata, KafkaConnection, OutgoingRecord, ProducedBatch, TopicPartitionOffset, TransactionalProducer } from '../kafka/ports.ts';
@@ -39,6 +40,11 @@ export class ThreadTransaction {
   private producer: Promise<TransactionalProducer> | undefined;
   private poisonedBy: string | undefined;
   private sentSinceCommit = false;
+  /** Processing under way (shared), and the exclusive section (a commit) running or waiting. */
+  private sharers = 0;
+  private exclusiveTail: Promise<void> = Promise.resolve();
+  private exclusivePending = 0;
+  private readonly waiting: Array<() => void> = [];
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -56,6 +62,41 @@ export class ThreadTransaction {
    */
   async open(): Promise<void> {
     await this.currentProducer();
+  }
+
+  /**
+   * Runs processing that may send into the transaction: at the same time as
+   * other processing, never during a commit (it waits for one to finish;
+   * a commit that is waiting goes first).
+   */
+  async shared<T>(work: () => Promise<T>): Promise<T> {
+    while (this.exclusivePending > 0) await this.exclusiveTail;
+    this.sharers++;
+    try {
+      return await work();
+    } finally {
+      this.sharers--;
+      if (this.sharers === 0) for (const wake of this.waiting.splice(0)) wake();
+    }
+  }
+
+  /** Runs `work` (a commit or a rollback) alone: after running processing ends, before waiting processing starts. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    this.exclusivePending++;
+    const previous = this.exclusiveTail;
+    const run = (async () => {
+      await previous;
+      while (this.sharers > 0) await new Promise<void>((wake) => this.waiting.push(wake));
+      return work();
+    })();
+    const done = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.exclusiveTail = done.then(() => {
+      this.exclusivePending--;
+    });
+    return run;
   }
 
   /** Why the open transaction must not commit (undefined: it may). */
