@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { EddyError, messageOf } from '../errors.ts';
 import type { ChangelogReader, ChangelogStore, ConsumedRecord, GroupMetadata, KafkaConnection, OutgoingRecord, Producer, TopicPartitionOffset } from '../kafka/ports.ts';
 import type { PreparedProcessor } from '../processor/processor.ts';
+import type { KeyValueStore } from '../state/key-value-store.ts';
 import type { StoreChange } from '../state/sqlite-key-value-store.ts';
 import { TaskDatabase, checkpointName } from '../state/task-database.ts';
 import { AtLeastOnceCommit, ExactlyOnceCommit, type CommitProtocol } from '../task/commit-protocol.ts';
@@ -48,6 +49,8 @@ export interface ActiveTaskDependencies {
   readCommittedOffsets: (topics: string[]) => Promise<TopicPartitionOffset[]>;
   reader: ChangelogReader;
   stores: ChangelogStore[];
+  /** The instance's global stores (GlobalKTables), read-only. */
+  globalStores?: ((name: string) => KeyValueStore) | undefined;
   /** Commits input offsets to the group (at-least-once). */
   commitOffsets: (offsets: TopicPartitionOffset[]) => Promise<void>;
   /** The group the input offsets belong to (exactly-once). */
@@ -135,7 +138,8 @@ export class ActiveTask {
         onChange: (change) => holder.task?.queueChangelog(change),
       });
       // Window and session stores first, so their changelogs restore into the right kind.
-      for (const spec of dependencies.topology.storeSpecs) database.openStore(spec);
+      // (Global stores are read from the instance's global state, not kept here.)
+      for (const spec of dependencies.topology.storeSpecs) if (!dependencies.topology.globalStores.includes(spec.name)) database.openStore(spec);
       // Where processing starts: read before the restore, so the state
       // restored includes everything the committed offsets stand for (with
       // a producer per thread, this waits for the previous owner's open
@@ -161,6 +165,7 @@ export class ActiveTask {
         timestampExtractor: config.defaultTimestampExtractor,
         // Kafka Streams shares statestore.cache.max.bytes among the stream threads.
         cacheMaxBytes: Math.floor(config.cacheMaxBytes / config.numStreamThreads),
+        ...(dependencies.globalStores ? { globalStores: dependencies.globalStores } : {}),
       });
       const active = new ActiveTask(dependencies, database, protocol, task, restored.records);
       for (const { topic, offset } of committed) active.committedOffsets.set(topic, offset);
@@ -218,7 +223,7 @@ export class ActiveTask {
    * `caughtUp` (from the fetch) says whether the partition has more to read.
    */
   processBatch(topic: string, records: ConsumedRecord[], caughtUp?: boolean): Promise<void> {
-    return this.locked(async () => {
+    return this.processing(() => this.locked(async () => {
       if (this.failureValue) return;
       if (caughtUp !== undefined) this.lagging.set(topic, !caughtUp);
       if (records.length === 0) return;
@@ -237,7 +242,7 @@ export class ActiveTask {
       }
       queue.push(...fresh);
       await this.drain();
-    });
+    }));
   }
 
   /**
@@ -306,15 +311,23 @@ export class ActiveTask {
 
   /** Processes buffered records whose wait is over, then commits if the commit interval has passed or a plugin asked for it. */
   commitIfDue(): Promise<void> {
-    return this.locked(async () => {
-      if (this.queues.size > 0 && !this.failureValue) await this.drain();
-      if (this.failureValue || !this.protocol || !this.commitDue()) return;
-      try {
-        await this.commitNow();
-      } catch (error) {
-        await this.fail(error);
-      }
-    });
+    return this.processing(() =>
+      this.locked(async () => {
+        if (this.queues.size > 0 && !this.failureValue) await this.drain();
+        if (this.failureValue || !this.protocol || !this.commitDue()) return;
+        try {
+          await this.commitNow();
+        } catch (error) {
+          await this.fail(error);
+        }
+      }),
+    );
+  }
+
+  /** Processing that may send: in a thread's transaction, never while the thread commits. */
+  private processing<T>(work: () => Promise<T>): Promise<T> {
+    const transaction = this.dependencies.threadTransaction;
+    return transaction ? transaction.shared(work) : work();
   }
 
   /** Commits now (used before a swap and at shutdown); in a thread's transaction, the thread does. */

@@ -14,10 +14,12 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ConfigError, EddyError, messageOf } from '../errors.ts';
 import { connectKafka } from '../kafka/connection.ts';
+import type { KafkaConnection } from '../kafka/ports.ts';
 import type { StoreSpec } from '../state/store-spec.ts';
 import type { LogEntry } from '../task/stream-task.ts';
 import { AdminServer } from './admin-server.ts';
 import { changelogTopic, loadAppConfig, type AppConfig } from './app-config.ts';
+import { GlobalStores } from './global-stores.ts';
 import { StreamThread, type LogLevel, type SwapOutcome, type ThreadStatus } from './stream-thread.ts';
 import { isProcessAlive } from '../process-alive.ts';
 
@@ -37,6 +39,8 @@ export class Application {
   /** This instance's id in the group (kept in the state directory: see lockStateDirectory). */
   processId: string = randomUUID();
   private threads: ThreadHandle[] = [];
+  private globalStores: GlobalStores | undefined;
+  private globalKafka: KafkaConnection | undefined;
   private admin: AdminServer | undefined;
   private stopped: Promise<void> | undefined;
 
@@ -58,6 +62,8 @@ export class Application {
     await application.prepareKafkaWhenReachable();
     application.lockStateDirectory();
     try {
+      // Global tables first: every instance reads them whole before its stream threads start (as Kafka Streams).
+      application.globalStores = await GlobalStores.start(config, config.topology, application.globalConnection(), application.processId, log, onPluginLog);
       application.threads = Array.from({ length: config.numStreamThreads }, (_, index) =>
         config.numStreamThreads === 1 ? application.localThread(index) : application.workerThread(index),
       );
@@ -138,7 +144,8 @@ export class Application {
       if (toCreate.length > 0) await admin.ensureTopics(toCreate);
       const sources = topology.sourceTopics;
       const deadLetter = config.deadLetterQueueTopic ? [config.deadLetterQueueTopic] : [];
-      const counts = await admin.partitionCounts([...sources, ...sinks, ...deadLetter]);
+      // Global tables' topics: read whole, so any partition count will do, but they must exist.
+      const counts = await admin.partitionCounts([...sources, ...topology.globalTopics, ...sinks, ...deadLetter]);
       const missing = [...counts].filter(([, count]) => count === undefined).map(([topic]) => topic);
       if (missing.length > 0) {
         throw new ConfigError(`topic(s) ${missing.join(', ')} do not exist: create them first (Eddy creates only its internal topics)`, { file: config.file, field: 'topology' });
@@ -189,6 +196,11 @@ export class Application {
     const kept = existsSync(idFile) ? readFileSync(idFile, 'utf8').trim() : '';
     if (/^[0-9a-f-]{36}$/.test(kept)) this.processId = kept;
     else writeFileSync(idFile, this.processId);
+  }
+
+  private globalConnection(): KafkaConnection {
+    this.globalKafka ??= connectKafka(this.config.bootstrapServers, `${this.config.applicationId}-${this.processId}-GlobalStreamThread`);
+    return this.globalKafka;
   }
 
   private localThread(index: number): ThreadHandle {
@@ -263,6 +275,9 @@ export class Application {
     this.stopped ??= (async () => {
       await this.admin?.stop();
       await Promise.all(this.threads.map((thread) => thread.stop().catch((error: unknown) => this.log('warn', `stopping a thread: ${messageOf(error)}`))));
+      // After the threads: their tasks read the global stores.
+      await this.globalStores?.stop().catch((error: unknown) => this.log('warn', `stopping the global stores: ${messageOf(error)}`));
+      await this.globalKafka?.close().catch(() => undefined);
       rmSync(join(this.config.stateDir, this.config.applicationId, '.lock'), { force: true });
     })();
     return this.stopped;

@@ -26,6 +26,7 @@ import { connectKafka } from '../kafka/connection.ts';
 import type { ChangelogReader, ChangelogStore, FetchedBatch, GroupAssignment, GroupConsumer, KafkaAdmin, KafkaConnection, Producer } from '../kafka/ports.ts';
 import { PluginProcessorSupplier } from '../plugin/plugin-processor.ts';
 import { defaultProcessorLimits } from '../processor/processor.ts';
+import { GlobalStoreReader } from '../state/global-store-reader.ts';
 import { TaskDatabase, changelogOffsetSum, checkpointName } from '../state/task-database.ts';
 import type { LogEntry } from '../task/stream-task.ts';
 import { TaskId } from '../task/task-id.ts';
@@ -33,6 +34,7 @@ import { ThreadTransaction } from '../task/thread-transaction.ts';
 import type { Topology } from '../topology/topology.ts';
 import { ActiveTask, taskDirectory } from './active-task.ts';
 import { changelogTopic, type AppConfig } from './app-config.ts';
+import { globalStateFile } from './global-stores.ts';
 import { streamsAssignor, tasksOf, type MemberState } from './streams-assignor.ts';
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -117,10 +119,10 @@ export class StreamThread {
   private readonly purgedBefore = new Map<string, number>();
   private consumerReplacement: NodeJS.Timeout | undefined;
   private stopping = false;
+  /** The instance's global stores, read-only (GlobalKTables; the instance's GlobalStores writes them). */
+  private readonly globalReader: GlobalStoreReader | undefined;
   /** Exactly-once with one producer per thread: the transaction all tasks share. */
   private transaction: ThreadTransaction | undefined;
-  /** Thread commits and rollbacks, one at a time. */
-  private transactionChain: Promise<void> = Promise.resolve();
   /** A timer commit is queued or running (the timer never queues a second). */
   private transactionQueued = false;
   /** Warm-up copies this member keeps (KIP-441), and since when: it asks for a probing rebalance once they caught up. */
@@ -140,6 +142,7 @@ export class StreamThread {
   ) {
     this.connection = connectKafka(config.bootstrapServers, `${config.applicationId}-${processId}-StreamThread-${threadIndex}`);
     this.stores = topology.stores.map((store) => ({ store, topic: changelogTopic(config.applicationId, store) }));
+    this.globalReader = topology.globalStores.length > 0 ? new GlobalStoreReader(globalStateFile(config)) : undefined;
   }
 
   private get sourceTopics(): string[] {
@@ -148,12 +151,12 @@ export class StreamThread {
 
   /** The input topics of `task` (its sub-topology's sources), each read at the task's partition. */
   private topicsOf(task: TaskId): readonly string[] {
-    return this.topology.subtopologies[task.subtopology]?.sourceTopics ?? [];
+    return this.topology.subtopology(task.subtopology)?.sourceTopics ?? [];
   }
 
   /** The stores of `task`'s sub-topology, with their changelogs. */
   private storesOf(task: TaskId): ChangelogStore[] {
-    const names = this.topology.subtopologies[task.subtopology]?.stores ?? [];
+    const names = this.topology.subtopology(task.subtopology)?.stores ?? [];
     return this.stores.filter((store) => names.includes(store.store));
   }
 
@@ -577,18 +580,19 @@ export class StreamThread {
   private commitTransaction(): Promise<void> {
     const transaction = this.transaction;
     if (!transaction) return Promise.resolve();
-    const run = this.transactionChain.then(async () => {
-      const tasks = [...this.tasks.values()];
-      const held = await Promise.all(tasks.map((task) => task.hold()));
-      try {
-        await transaction.commitOrRollBack(held.map((entry) => entry.participant));
-      } finally {
-        for (const entry of held) entry.release();
-      }
-      for (const task of tasks) if (task.failure) this.pauseTask(task.taskId);
-    });
-    this.transactionChain = run.catch((error: unknown) => this.log('error', `thread ${this.threadIndex}: committing the transaction failed: ${messageOf(error)}`));
-    return this.transactionChain;
+    // Exclusive: no task processes (or sends) meanwhile, also one opened after this began.
+    return transaction
+      .exclusive(async () => {
+        const tasks = [...this.tasks.values()];
+        const held = await Promise.all(tasks.map((task) => task.hold()));
+        try {
+          await transaction.commitOrRollBack(held.map((entry) => entry.participant));
+        } finally {
+          for (const entry of held) entry.release();
+        }
+        for (const task of tasks) if (task.failure) this.pauseTask(task.taskId);
+      })
+      .catch((error: unknown) => this.log('error', `thread ${this.threadIndex}: committing the transaction failed: ${messageOf(error)}`));
   }
 
   private async openTask(taskId: TaskId): Promise<ActiveTask | undefined> {
@@ -599,6 +603,7 @@ export class StreamThread {
       connection: this.connection,
       sharedProducer: this.producer,
       threadTransaction: this.transaction,
+      globalStores: this.globalReader ? (name) => this.globalReader!.store(name) : undefined,
       readCommittedOffsets: (topics) => this.admin!.committedOffsets(this.config.applicationId, topics),
       reader: this.reader!,
       stores: this.storesOf(taskId),
@@ -767,6 +772,7 @@ export class StreamThread {
     await this.reader?.stop();
     await this.producer?.disconnect().catch(() => undefined);
     await this.transaction?.close();
+    this.globalReader?.close();
     await this.admin?.disconnect().catch(() => undefined);
     await this.connection.close();
   }

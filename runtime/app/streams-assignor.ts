@@ -157,7 +157,7 @@ export function streamsAssignor(options: StreamsAssignorOptions): GroupAssignor 
         const userData: AssignmentUserData = { eddy: userDataVersion, activeTasks: texts(activeTasks), standbyTasks: texts(standbyTasks), warmupTasks: texts(warmupTasks) };
         const partitions: Record<string, number[]> = {};
         for (const task of activeTasks) {
-          for (const topic of options.subtopologies[task.subtopology]!.sourceTopics) (partitions[topic] ??= []).push(task.partition);
+          for (const topic of options.subtopologies.find((subtopology) => subtopology.id === task.subtopology)!.sourceTopics) (partitions[topic] ??= []).push(task.partition);
         }
         result.set(member.memberId, { partitions, userData: Buffer.from(JSON.stringify(userData)) });
       }

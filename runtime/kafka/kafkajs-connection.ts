@@ -325,6 +325,15 @@ class KafkajsGroupConsumer implements GroupConsumer {
         userData: received?.userData && received.userData.length > 0 ? new Uint8Array(received.userData) : undefined,
       });
     });
+    // A fetch that held only control records (transaction markers) or aborted
+    // records: kafkajs moves past it without calling eachBatch; tell the
+    // listener the position moved (an empty batch), as a consumer that
+    // tracks positions by itself needs to.
+    consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+      const payload = event.payload as { topic: string; partition: number; batchSize: number; lastOffset: string };
+      if (payload.batchSize !== 0) return;
+      void listener.onBatch({ topic: payload.topic, partition: payload.partition, records: [], lastOffset: Number(payload.lastOffset) }).catch(() => undefined);
+    });
     consumer.on(consumer.events.CRASH, (event) => {
       const payload = event.payload as { error: Error; restart: boolean };
       listener.onCrash(payload.error, payload.restart);

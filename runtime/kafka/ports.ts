@@ -88,7 +88,12 @@ export interface GroupConsumerListener {
   onAssigned(assignment: GroupAssignment): void;
   /** Awaited before the member rejoins for a rebalance: the last moment to commit with the old generation. */
   beforeRejoin(): Promise<void>;
-  /** One partition's fetched records; resolve true when they are consumed (the position moves past `lastOffset`). */
+  /**
+   * One partition's fetched records; resolve true when they are consumed (the
+   * position moves past `lastOffset`). A fetch of only control records
+   * (transaction markers) or aborted records arrives as an empty batch: the
+   * position has moved past `lastOffset` already.
+   */
   onBatch(batch: FetchedBatch): Promise<boolean>;
   /** The consumer failed; `restarting`: the client restarts it itself, otherwise it is dead. */
   onCrash(error: Error, restarting: boolean): void;

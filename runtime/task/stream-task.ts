@@ -90,6 +90,12 @@ export interface TaskOptions {
   timestampExtractor?: TimestampExtractorName;
   /** This task's share of statestore.cache.max.bytes (default 0: no record cache). */
   cacheMaxBytes?: number;
+  /**
+   * The instance's global stores (GlobalKTables), read-only. Unset: global
+   * stores are in `database` (the in-process runner, and the global-store
+   * updater itself).
+   */
+  globalStores?: (name: string) => KeyValueStore;
 }
 
 /** The task can no longer process: it failed, or was closed. */
@@ -354,7 +360,8 @@ export class StreamTask {
       requestCommit: () => {
         this.commitRequestedValue = true;
       },
-      keyValueStore: (name: string) => this.options.database.keyValueStore(name),
+      keyValueStore: (name: string) =>
+        this.options.globalStores && this.topology.globalStores.includes(name) ? this.options.globalStores(name) : this.options.database.keyValueStore(name),
       windowStore: (name: string) => {
         const spec = this.topology.storeSpec(name);
         if (spec?.kind !== 'window') throw new HostCallError(`store '${name}' is not a window store (declared: ${spec?.kind ?? 'no'})`, this.context());

@@ -185,9 +185,9 @@ export interface DryRunOptions {
  * `topic` go to the first source's first topic.
  */
 export async function runDryRun(topology: Topology, inputs: DryRunInput[], options: DryRunOptions): Promise<void> {
-  const known = new Set(topology.sourceTopics);
-  // With several input topics (repartition topics aside) a line must say which.
-  const inputTopics = topology.sourceTopics.filter((topic) => !topology.repartitionTopics.includes(topic));
+  const known = new Set([...topology.sourceTopics, ...topology.globalTopics]);
+  // With several input topics (repartition topics aside; global stores' topics included) a line must say which.
+  const inputTopics = [...topology.sourceTopics.filter((topic) => !topology.repartitionTopics.includes(topic)), ...topology.globalTopics];
   const defaultTopic = inputTopics.length === 1 ? inputTopics[0]! : undefined;
   for (const input of inputs) {
     if (input.topic !== undefined && !known.has(input.topic)) {

@@ -5,7 +5,9 @@
 // its topic, and looping records a sink writes to a topic the topology reads
 // itself (a repartition topic) back in as input — after the record that
 // caused them, before the next input record — so a multi-stage topology gives
-// its final results; the tasks' shared simulated clock, commit and close.
+// its final results; a record of a global store's topic goes to the global
+// sub-topology that updates the store (shared by all tasks here, as they
+// share one database); the tasks' shared simulated clock, commit and close.
 // Records written to those internal topics are outputs too (readable like any
 // other topic). Used by the test driver and `eddy dry-run`.
 // Must never: reorder input records, or drop an internal record.
@@ -41,7 +43,8 @@ export class InProcessTopology {
     const holder: { run?: InProcessTopology } = {};
     const tasks: StreamTask[] = [];
     try {
-      for (const subtopology of topology.subtopologies) {
+      // Global stores' sub-topologies too: a record of a global topic updates the store at once (as the test driver does).
+      for (const subtopology of [...topology.subtopologies, ...topology.globalSubtopologies].sort((a, b) => a.id - b.id)) {
         tasks.push(
           await StreamTask.create(topology.forSubtopology(subtopology.id), {
             applicationId: options.applicationId,

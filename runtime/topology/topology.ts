@@ -6,8 +6,12 @@
 // a shared store are one sub-topology; a topic written by a sink and read by
 // a source — a repartition topic — separates two; ids follow the sorted
 // source node names), the builder API (named after Kafka
-// Streams' Topology: addSource / addProcessor / addSink / addStateStore) and
-// `describe()`.
+// Streams' Topology: addSource / addProcessor / addSink / addStateStore /
+// addGlobalStore) and `describe()`. Global stores (Kafka Streams'
+// addGlobalStore, under a GlobalKTable): their source, the processor that
+// updates them and the store form global sub-topologies, which generate no
+// tasks — every instance keeps a whole copy — and which any processor
+// connected to the store reads without joining its sub-topology.
 // Processor nodes hold a ProcessorSupplier (a WebAssembly plugin is one kind;
 // the builder wraps a plugin path or bytes in one).
 // Must never: load plugins or touch state — a Topology is a plain,
@@ -31,6 +35,8 @@ export interface SourceNode {
   children: string[];
   /** This source's timestamp extractor (a built-in one, or one the topology supplies); the application's default when unset. */
   timestampExtractor?: TimestampExtractorName | TimestampExtractorSupplier;
+  /** Feeds a global store: every partition of its topics, in every instance. */
+  global?: true;
 }
 
 export interface ProcessorNode {
@@ -75,14 +81,20 @@ export interface Subtopology {
   readonly nodes: readonly string[];
   readonly stores: readonly string[];
   readonly sinkTopics: readonly string[];
+  /** A global sub-topology (a global store's source and updating processor): no tasks. */
+  readonly global: boolean;
 }
 
 export class Topology {
-  /** Sub-topologies, by id. */
+  /** The sub-topologies that make tasks, in id order (ids count the global ones too, as Kafka Streams'). */
   readonly subtopologies: readonly Subtopology[];
+  /** The global sub-topologies: one per global store, no tasks. */
+  readonly globalSubtopologies: readonly Subtopology[];
 
-  /** Every store's name. */
+  /** Every store's name but the global stores' (the stores that have changelogs). */
   readonly stores: readonly string[];
+  /** The global stores (their topics are their changelogs). */
+  readonly globalStores: readonly string[];
 
   /** @internal use TopologyBuilder */
   constructor(
@@ -91,28 +103,54 @@ export class Topology {
     readonly storeSpecs: readonly StoreSpec[],
     /** Partition counts set for repartition topics (others get the largest count of the topics that feed them). */
     readonly repartitionPartitions: ReadonlyMap<string, number> = new Map(),
+    /** The global stores, when this is a part of a larger topology (forSubtopology); otherwise found from the global sources. */
+    globalStoreNames?: ReadonlySet<string>,
   ) {
-    this.stores = storeSpecs.map((spec) => spec.name);
-    this.subtopologies = makeSubtopologies(nodes);
+    const globalNames = globalStoreNames ?? findGlobalStores(nodes);
+    const all = makeSubtopologies(nodes, globalNames);
+    this.subtopologies = all.filter((subtopology) => !subtopology.global);
+    this.globalSubtopologies = all.filter((subtopology) => subtopology.global);
+    this.globalStores = storeSpecs.map((spec) => spec.name).filter((name) => globalNames.has(name));
+    this.stores = storeSpecs.map((spec) => spec.name).filter((name) => !globalNames.has(name));
+  }
+
+  /** The sub-topology with id `id` (global ones included). */
+  subtopology(id: number): Subtopology | undefined {
+    return this.subtopologies.find((subtopology) => subtopology.id === id) ?? this.globalSubtopologies.find((subtopology) => subtopology.id === id);
+  }
+
+  /** The topics of global stores (read whole by every instance). */
+  get globalTopics(): string[] {
+    return this.globalSubtopologies.flatMap((subtopology) => subtopology.sourceTopics);
   }
 
   storeSpec(name: string): StoreSpec | undefined {
     return this.storeSpecs.find((spec) => spec.name === name);
   }
 
-  /** The sub-topology that reads `topic`. */
+  /** The sub-topology that reads `topic` (a global one for a global store's topic). */
   subtopologyOf(topic: string): Subtopology | undefined {
-    return this.subtopologies.find((subtopology) => subtopology.sourceTopics.includes(topic));
+    return this.subtopologies.find((subtopology) => subtopology.sourceTopics.includes(topic)) ?? this.globalSubtopologies.find((subtopology) => subtopology.sourceTopics.includes(topic));
   }
 
-  /** The sub-topology `id` alone, as a topology of its own (what one task instantiates). */
+  /**
+   * The sub-topology `id` alone, as a topology of its own (what one task
+   * instantiates; for a global one, what updates the global store). A
+   * global store its processors read stays declared in it, as global.
+   */
   forSubtopology(id: number): Topology {
-    const subtopology = this.subtopologies[id];
+    const subtopology = this.subtopology(id);
     if (!subtopology) throw new ConfigError(`no sub-topology ${id} (there are ${this.subtopologies.length})`);
-    if (this.subtopologies.length === 1) return this;
+    if (this.subtopologies.length === 1 && this.globalSubtopologies.length === 0) return this;
     const nodes = new Map<string, TopologyNode>();
     for (const name of subtopology.nodes) nodes.set(name, this.nodes.get(name)!);
-    return new Topology(nodes, this.storeSpecs.filter((spec) => subtopology.stores.includes(spec.name)), this.repartitionPartitions);
+    const used = new Set(subtopology.stores);
+    for (const name of subtopology.nodes) {
+      const node = this.nodes.get(name)!;
+      if (node.kind === 'processor' && node.stores !== '*') for (const store of node.stores) used.add(store);
+    }
+    // The global stores it reads stay global: the task opens them from the instance's global state, read-only.
+    return new Topology(nodes, this.storeSpecs.filter((spec) => used.has(spec.name)), this.repartitionPartitions, new Set(this.globalStores));
   }
 
   /**
@@ -120,6 +158,7 @@ export class Topology {
    * (repartition topics: internal, created by the application).
    */
   get repartitionTopics(): string[] {
+    // Global topics are never internal: global stores read input topics.
     const written = new Set(this.sinks.filter((sink) => !sink.perRecordTopic).map((sink) => sink.topic));
     return this.sourceTopics.filter((topic) => written.has(topic));
   }
@@ -128,8 +167,14 @@ export class Topology {
     return this.nodes.get(name);
   }
 
+  /** Every source (global ones included). */
   get sources(): SourceNode[] {
     return [...this.nodes.values()].filter((node): node is SourceNode => node.kind === 'source');
+  }
+
+  /** The sources of global stores. */
+  get globalSources(): SourceNode[] {
+    return [...this.nodes.values()].filter((node): node is SourceNode => node.kind === 'source' && node.global === true);
   }
 
   get processors(): ProcessorNode[] {
@@ -140,9 +185,9 @@ export class Topology {
     return [...this.nodes.values()].filter((node): node is SinkNode => node.kind === 'sink');
   }
 
-  /** Every topic a source reads. */
+  /** Every topic a task's source reads (global stores read `globalTopics`). */
   get sourceTopics(): string[] {
-    return this.sources.flatMap((source) => source.topics);
+    return this.sources.filter((source) => source.global !== true).flatMap((source) => source.topics);
   }
 
   /** The source node that reads `topic`. */
@@ -162,9 +207,9 @@ export class Topology {
   /** A text description in the style of Kafka Streams' TopologyDescription. */
   describe(): string {
     const lines = ['Topologies:'];
-    for (const subtopology of this.subtopologies) {
+    for (const subtopology of [...this.subtopologies, ...this.globalSubtopologies].sort((a, b) => a.id - b.id)) {
       if (subtopology.id > 0) lines.push('');
-      lines.push(`   Sub-topology: ${subtopology.id}`);
+      lines.push(`   Sub-topology: ${subtopology.id}${subtopology.global ? ' for global store (will not generate tasks)' : ''}`);
       for (const name of subtopology.nodes) describeNode(this.nodes.get(name)!, lines);
     }
     return lines.join('\n') + '\n';
@@ -184,8 +229,21 @@ function describeNode(node: TopologyNode, lines: string[]): void {
   if (parents.length > 0) lines.push(`      <-- ${parents.join(', ')}`);
 }
 
-/** Splits the graph into sub-topologies (connected by edges and shared stores). */
-function makeSubtopologies(nodes: ReadonlyMap<string, TopologyNode>): Subtopology[] {
+/** The stores of processors fed by a global source: global stores. */
+function findGlobalStores(nodes: ReadonlyMap<string, TopologyNode>): Set<string> {
+  const names = new Set<string>();
+  for (const node of nodes.values()) {
+    if (node.kind !== 'processor' || node.stores === '*') continue;
+    if (node.parents.some((parent) => { const source = nodes.get(parent); return source?.kind === 'source' && source.global === true; })) for (const store of node.stores) names.add(store);
+  }
+  return names;
+}
+
+/**
+ * Splits the graph into sub-topologies (connected by edges and by shared
+ * stores — but not by a global store, which its readers do not join).
+ */
+function makeSubtopologies(nodes: ReadonlyMap<string, TopologyNode>, globalStores: ReadonlySet<string>): Subtopology[] {
   const root = new Map<string, string>();
   const find = (name: string): string => {
     let current = name;
@@ -204,6 +262,7 @@ function makeSubtopologies(nodes: ReadonlyMap<string, TopologyNode>): Subtopolog
     if (node.kind !== 'source') for (const parent of node.parents) if (nodes.has(parent)) union(node.name, parent);
     if (node.kind === 'processor' && node.stores !== '*') {
       for (const store of node.stores) {
+        if (globalStores.has(store)) continue;
         const owner = storeOwner.get(store);
         if (owner) union(owner, node.name);
         else storeOwner.set(store, node.name);
@@ -221,10 +280,12 @@ function makeSubtopologies(nodes: ReadonlyMap<string, TopologyNode>): Subtopolog
   }
   for (const source of sources) groups[idOfRoot.get(find(source.name))!]!.sources.push(source);
   return groups.map((group, id) => {
+    const global = group.sources.some((source) => source.global === true);
     const stores = new Set<string>();
-    for (const node of group.nodes) if (node.kind === 'processor' && node.stores !== '*') for (const store of node.stores) stores.add(store);
+    for (const node of group.nodes) if (node.kind === 'processor' && node.stores !== '*') for (const store of node.stores) if (global || !globalStores.has(store)) stores.add(store);
     return {
       id,
+      global,
       sources: group.sources.map((source) => source.name),
       sourceTopics: group.sources.flatMap((source) => source.topics),
       nodes: group.nodes.map((node) => node.name),
@@ -338,6 +399,21 @@ export class TopologyBuilder {
       }
       if (node.stores !== '*' && !node.stores.includes(name)) node.stores.push(name);
     }
+    return this;
+  }
+
+  /**
+   * Adds a global store (Kafka Streams' Topology.addGlobalStore): `source`
+   * reads every partition of `topic` in every instance and feeds processor
+   * `processorName`, which alone writes `store`; other processors connected
+   * to the store (addStateStore) read it. The topic is the store's changelog.
+   */
+  addGlobalStore(store: StoreSpec, source: string, options: { timestampExtractor?: TimestampExtractorName | TimestampExtractorSupplier }, topic: string, processorName: string, processor: ProcessorSupplier): this {
+    if (store.kind !== 'key-value') throw new ConfigError(`global store '${store.name}' must be a key-value store`, { field: 'stores' });
+    this.addSourceWith(source, options, topic);
+    (this.nodes.get(source) as SourceNode).global = true;
+    this.addProcessor(processorName, processor, {}, source);
+    this.addStateStore(store, processorName);
     return this;
   }
 

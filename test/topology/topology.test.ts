@@ -8,7 +8,9 @@ import { test } from 'node:test';
 import { ConfigError } from '../../runtime/errors.ts';
 import { PluginProcessorSupplier } from '../../runtime/plugin/plugin-processor.ts';
 import { loadPipelineFile } from '../../runtime/topology/pipeline-file.ts';
+import type { Processor } from '../../runtime/processor/processor.ts';
 import { TopologyBuilder } from '../../runtime/topology/topology.ts';
+import { hostSupplier } from '../support/window-count-processor.ts';
 import { repositoryRoot } from '../support/plugins.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
 
@@ -109,8 +111,8 @@ test('a topology splits into sub-topologies at repartition topics, numbered by s
   assert.deepEqual(
     topology.subtopologies.map((subtopology) => ({ ...subtopology })),
     [
-      { id: 0, sources: ['lines'], sourceTopics: ['text'], nodes: ['lines', 'split', 'to-words'], stores: [], sinkTopics: ['app-words-repartition'] },
-      { id: 1, sources: ['words'], sourceTopics: ['app-words-repartition'], nodes: ['words', 'count', 'out'], stores: ['counts'], sinkTopics: ['counts'] },
+      { id: 0, sources: ['lines'], sourceTopics: ['text'], nodes: ['lines', 'split', 'to-words'], stores: [], sinkTopics: ['app-words-repartition'], global: false },
+      { id: 1, sources: ['words'], sourceTopics: ['app-words-repartition'], nodes: ['words', 'count', 'out'], stores: ['counts'], sinkTopics: ['counts'], global: false },
     ],
   );
   assert.deepEqual(topology.repartitionTopics, ['app-words-repartition']);
@@ -119,6 +121,30 @@ test('a topology splits into sub-topologies at repartition topics, numbered by s
   assert.deepEqual([...second.nodes.keys()], ['words', 'count', 'out']);
   assert.deepEqual(second.stores, ['counts']);
   assert.match(topology.describe(), /^Topologies:\n {3}Sub-topology: 0\n {4}Source: lines \(topics: \[text\]\)\n[^]*\n\n {3}Sub-topology: 1\n {4}Source: words/);
+});
+
+test('a global store is its own sub-topology without tasks: its readers do not join it, its topic is no task input, its store has no changelog', () => {
+  const supplier = (description: string) => hostSupplier(description, () => ({ init() {}, process() {}, punctuate() {}, close() {} }) as unknown as Processor);
+  const topology = new TopologyBuilder()
+    .addGlobalStore({ name: 'users-store', kind: 'key-value' }, 'a-users', {}, 'users', 'update-users', supplier('KTABLE-SOURCE'))
+    .addSource('clicks', 'clicks')
+    .addProcessor('join', supplier('JOIN'), { stores: ['users-store', 'local'] }, 'clicks')
+    .addSink('out', 'enriched', 'join')
+    .build();
+  assert.deepEqual(topology.globalSubtopologies.map(({ id, sources, nodes, stores, global }) => ({ id, sources, nodes, stores, global })), [
+    { id: 0, sources: ['a-users'], nodes: ['a-users', 'update-users'], stores: ['users-store'], global: true },
+  ]);
+  assert.deepEqual(topology.subtopologies.map(({ id, nodes, stores }) => ({ id, nodes, stores })), [{ id: 1, nodes: ['clicks', 'join', 'out'], stores: ['local'] }], 'numbered after the global one (sorted source names), the global store not its own');
+  assert.deepEqual(topology.sourceTopics, ['clicks']);
+  assert.deepEqual(topology.globalTopics, ['users']);
+  assert.deepEqual(topology.stores, ['local'], 'only stores with changelogs');
+  assert.deepEqual(topology.globalStores, ['users-store']);
+  assert.equal(topology.subtopologyOf('users')?.id, 0);
+  const task = topology.forSubtopology(1);
+  assert.deepEqual(task.globalStores, ['users-store'], 'a task keeps knowing which of its stores is global (read-only)');
+  assert.deepEqual(task.stores, ['local']);
+  assert.match(topology.describe(), /Sub-topology: 0 for global store \(will not generate tasks\)\n {4}Source: a-users \(topics: \[users\]\)/);
+  assert.throws(() => new TopologyBuilder().addGlobalStore({ name: 'w', kind: 'window', retentionMs: 1, windowSizeMs: 1, retainDuplicates: false }, 's', {}, 't', 'p', supplier('X')), /must be a key-value store/);
 });
 
 test('processors that share a store are one sub-topology, even from different sources', () => {
