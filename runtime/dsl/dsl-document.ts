@@ -31,10 +31,10 @@ import { FieldReader, type DocumentOrigin } from '../topology/document-fields.ts
 import { FunctionTimestampExtractor } from './function-timestamp-extractor.ts';
 import { resolvePlugin } from '../topology/plugin-reference.ts';
 import type { Topology } from '../topology/topology.ts';
-import { CogroupedKStream, TimeWindowedCogroupedKStream, KGroupedStream, KGroupedTable, KStream, KTable, SessionWindowedKStream, SlidingWindowedKStream, StreamsBuilder, TimeWindowedKStream } from './streams-builder.ts';
+import { CogroupedKStream, GlobalKTable, TimeWindowedCogroupedKStream, KGroupedStream, KGroupedTable, KStream, KTable, SessionWindowedKStream, SlidingWindowedKStream, StreamsBuilder, TimeWindowedKStream } from './streams-builder.ts';
 
 type Windowed = TimeWindowedKStream | SlidingWindowedKStream;
-type Current = KStream | KGroupedStream | CogroupedKStream | TimeWindowedCogroupedKStream | Windowed | SessionWindowedKStream | KTable | KGroupedTable | undefined;
+type Current = KStream | KGroupedStream | CogroupedKStream | TimeWindowedCogroupedKStream | Windowed | SessionWindowedKStream | KTable | KGroupedTable | GlobalKTable | undefined;
 
 type Kind = 'stream' | 'grouped' | 'cogrouped' | 'windowed-cogrouped' | 'windowed' | 'session' | 'table' | 'grouped-table';
 type FieldKind = FunctionKind | 'topic' | 'stream' | 'table' | 'milliseconds' | 'count' | 'name' | 'branches' | 'plugin' | 'config' | 'stores' | 'cogroups';
@@ -49,9 +49,13 @@ const fn = (kind: FunctionKind, field: string): StepForm => ({ fields: { [field]
 const named: StepForm = { fields: { name: 'name' }, required: [] };
 const windowedAggregation = (fields: Record<string, FieldKind>, required: string[]): StepForm => ({ fields: { ...fields, name: 'name', retention: 'milliseconds' }, required });
 
-/** A stream joins a table (`table`), or another stream (`stream`) within a window: `difference` (or `before` and `after`) and `grace`, in ms. */
+/**
+ * A stream joins a table (`table`), a global table (`globalTable`, through a
+ * `keySelector`), or another stream (`stream`) within a window: `difference`
+ * (or `before` and `after`) and `grace`, in ms.
+ */
 const streamJoin: StepForm = {
-  fields: { table: 'table', stream: 'stream', joiner: 'value-joiner', difference: 'milliseconds', before: 'milliseconds', after: 'milliseconds', grace: 'milliseconds', name: 'name' },
+  fields: { table: 'table', globalTable: 'table', keySelector: 'key-selector', stream: 'stream', joiner: 'value-joiner', difference: 'milliseconds', before: 'milliseconds', after: 'milliseconds', grace: 'milliseconds', name: 'name' },
   required: ['joiner'],
 };
 
@@ -109,11 +113,11 @@ export const dslSteps: Record<string, Partial<Record<Kind, StepForm>>> = {
     cogrouped: { fields: { initializer: 'initializer', name: 'name' }, required: ['initializer'] },
     'windowed-cogrouped': { fields: { initializer: 'initializer', name: 'name', retention: 'milliseconds' }, required: ['initializer'] },
   },
-  suppress: { table: { fields: { until: 'name', name: 'name' }, required: ['until'] } },
+  suppress: { table: { fields: { until: 'name', limit: 'milliseconds', maxRecords: 'count', maxBytes: 'count', whenFull: 'name', name: 'name' }, required: ['until'] } },
   toStream: { table: named },
 };
 
-const sourceFields = ['stream', 'table', 'from', 'steps', 'as', 'name', 'store', 'timestamp.extractor'];
+const sourceFields = ['stream', 'table', 'globalTable', 'from', 'steps', 'as', 'name', 'store', 'timestamp.extractor'];
 
 /** True when a topology document is written in the DSL. */
 export function isDslDocument(root: Record<string, unknown>): boolean {
@@ -151,8 +155,8 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
     const at = `streams[${index}]`;
     const pipeline = fields.object(item, at);
     for (const key of Object.keys(pipeline)) if (!sourceFields.includes(key)) fail(`${at}.${key}`, `unknown field (expected ${sourceFields.join(', ')})`);
-    const starts = ['stream', 'table', 'from'].filter((key) => pipeline[key] !== undefined);
-    if (starts.length !== 1) fail(at, 'needs exactly one of stream (topics), table (a topic) or from (an earlier stream\'s `as`)');
+    const starts = ['stream', 'table', 'globalTable', 'from'].filter((key) => pipeline[key] !== undefined);
+    if (starts.length !== 1) fail(at, 'needs exactly one of stream (topics), table (a topic), globalTable (a topic) or from (an earlier stream\'s `as`)');
     // A built-in extractor by name (or Kafka Streams' class name), or a timestamp-extractor function.
     const extractorName = pipeline['timestamp.extractor'] === undefined ? undefined : fields.string(pipeline['timestamp.extractor'], `${at}.timestamp.extractor`);
     const builtIn = extractorName === undefined ? undefined : timestampExtractorByName(extractorName);
@@ -170,6 +174,11 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
     } else if (pipeline.table !== undefined) {
       const store = pipeline.store === undefined ? undefined : fields.string(pipeline.store, `${at}.store`);
       current = builder.table(fields.string(pipeline.table, `${at}.table`), { ...(name ? { name } : {}), ...(store ? { store } : {}), ...(extractor ? { timestampExtractor: extractor } : {}) });
+    } else if (pipeline.globalTable !== undefined) {
+      const store = pipeline.store === undefined ? undefined : fields.string(pipeline.store, `${at}.store`);
+      if (pipeline.steps !== undefined) fail(`${at}.steps`, 'a global table has no steps: streams join it (join/leftJoin with globalTable and keySelector)');
+      if (pipeline.as === undefined) fail(at, 'a global table needs as: (the name streams join it by)');
+      current = builder.globalTable(fields.string(pipeline.globalTable, `${at}.globalTable`), { ...(name ? { name } : {}), ...(store ? { store } : {}), ...(extractor ? { timestampExtractor: extractor } : {}) });
     } else {
       const from = fields.string(pipeline.from, `${at}.from`);
       if (!named.has(from)) fail(`${at}.from`, `no earlier stream is named '${from}' (as: …)`);
@@ -249,9 +258,20 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
           return table.joinOnForeignKey(reference('table', 'table') as KTable, f('extractor'), f('joiner'), stepName === 'fkLeftJoin', named$);
         case 'toStream': return table.toStream(named$);
         case 'suppress': {
-          if (args.until !== 'window-closes') fail(`${field}.until`, "only 'window-closes' is supported (Suppressed.untilWindowCloses)");
+          const until = args.until;
+          if (until !== 'window-closes' && until !== 'time-limit') fail(`${field}.until`, "must be 'window-closes' (Suppressed.untilWindowCloses) or 'time-limit' (Suppressed.untilTimeLimit, with limit)");
+          if (until === 'time-limit' && args.limit === undefined) fail(`${field}.limit`, "is required with until: time-limit (milliseconds)");
+          if (until === 'window-closes' && args.limit !== undefined) fail(`${field}.limit`, 'applies to until: time-limit only');
+          const whenFull = args.whenFull ?? (until === 'window-closes' ? 'shut-down' : 'emit-early');
+          if (whenFull !== 'emit-early' && whenFull !== 'shut-down') fail(`${field}.whenFull`, "must be 'emit-early' (BufferConfig.emitEarlyWhenFull) or 'shut-down' (shutDownWhenFull)");
+          const bounded = args.maxRecords !== undefined || args.maxBytes !== undefined;
+          const buffer = bounded
+            ? { maxRecords: (args.maxRecords as number | undefined) ?? Number.POSITIVE_INFINITY, maxBytes: (args.maxBytes as number | undefined) ?? Number.POSITIVE_INFINITY, whenFull: whenFull as 'emit-early' | 'shut-down' }
+            : undefined;
           try {
-            return table.suppressUntilWindowCloses(named$);
+            return until === 'window-closes'
+              ? table.suppressUntilWindowCloses({ ...named$, ...(buffer ? { buffer } : {}) })
+              : table.suppressUntilTimeLimit(args.limit as number, { ...named$, ...(buffer ? { buffer } : {}) });
           } catch (error) {
             return fail(field, (error as Error).message);
           }
@@ -319,7 +339,17 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
         case 'join':
         case 'leftJoin':
         case 'outerJoin': {
-          if ((args.table === undefined) === (args.stream === undefined)) fail(field, 'needs table (a stream-table join) or stream (a stream-stream join)');
+          if ([args.table, args.globalTable, args.stream].filter((entry) => entry !== undefined).length !== 1) fail(field, 'needs table (a stream-table join), globalTable (with keySelector) or stream (a stream-stream join)');
+          if (args.globalTable !== undefined) {
+            for (const key of ['difference', 'before', 'after', 'grace']) if (args[key] !== undefined) fail(`${field}.${key}`, 'a stream-global table join has no window');
+            if (stepName === 'outerJoin') fail(field, 'a stream-global table join is inner or left (join, leftJoin)');
+            if (args.keySelector === undefined) fail(field, 'a stream-global table join needs keySelector (the global table key of each record)');
+            const target = named.get(fields.string(args.globalTable, `${field}.globalTable`));
+            if (!(target instanceof GlobalKTable)) fail(`${field}.globalTable`, `'${String(args.globalTable)}' is not the name (as:) of an earlier global table`);
+            const global = target as GlobalKTable;
+            return stepName === 'join' ? stream.joinGlobal(global, f('keySelector'), f('joiner'), named$) : stream.leftJoinGlobal(global, f('keySelector'), f('joiner'), named$);
+          }
+          if (args.keySelector !== undefined) fail(`${field}.keySelector`, 'only a stream-global table join has a keySelector');
           if (args.table !== undefined) {
             for (const key of ['difference', 'before', 'after', 'grace']) if (args[key] !== undefined) fail(`${field}.${key}`, 'a stream-table join has no window');
             if (stepName === 'outerJoin') fail(field, 'a stream-table join is inner or left (join, leftJoin)');
@@ -390,7 +420,7 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
         case 'reduce': return current.reduce(f('reducer'), store);
         case 'aggregate': return current.aggregate(f('initializer'), f('aggregator'), f('merger'), store);
       }
-    } else if (current) {
+    } else if (current && !(current instanceof GlobalKTable)) {
       const windowed: Windowed = current;
       switch (stepName) {
         case 'count': return windowed.count(store);

@@ -15,11 +15,11 @@
 import { ConfigError } from '../errors.ts';
 import type { FunctionRef } from '../processor/functions.ts';
 import type { ProcessorSupplier, TimestampExtractorSupplier } from '../processor/processor.ts';
-import type { StoreSpec } from '../state/store-spec.ts';
+import { keyValueSpec, type StoreSpec } from '../state/store-spec.ts';
 import type { TimestampExtractorName } from '../time/timestamp-extractor.ts';
 import { Topology, TopologyBuilder } from '../topology/topology.ts';
 import { aggregateSupplier, windowAggregateSupplier, type TimeWindowsSpec } from './aggregate-operators.ts';
-import { suppressSupplier, type WindowClosing } from './suppress-operator.ts';
+import { suppressSupplier, unboundedBuffer, type BufferLimits, type Suppression, type WindowClosing } from './suppress-operator.ts';
 import { joinWindowSupplier, SharedJoinTime, streamJoinSupplier, type JoinWindowsSpec } from './stream-join-operators.ts';
 import { slidingAggregateSupplier, type SlidingWindowsSpec } from './sliding-aggregate-operator.ts';
 import { sessionAggregateSupplier, type SessionAggregationSpec, type SessionWindowsSpec } from './session-aggregate-operator.ts';
@@ -41,6 +41,7 @@ import {
 } from './stream-operators.ts';
 import { TableFlags } from './change.ts';
 import {
+  streamGlobalTableJoinSupplier,
   streamTableJoinSupplier,
   tableAggregateSupplier,
   tableFilterSupplier,
@@ -104,6 +105,21 @@ export class StreamsBuilder {
     const flags = new TableFlags();
     this.addProcessor(processor, tableSourceSupplier(store, flags), [source], [store]);
     return new KTable(this, processor, { store, steps: [] }, flags);
+  }
+
+  /**
+   * A global table of `topic` (Kafka Streams' globalTable): every instance
+   * keeps all of it, in a store fed from every partition of the topic (which
+   * is the store's changelog). Streams join it through a key selector, with
+   * no repartition and no co-partitioning.
+   */
+  globalTable(topic: string, options: Named & { store?: string; timestampExtractor?: TimestampExtractorName | TimestampExtractorSupplier } = {}): GlobalKTable {
+    const store = this.storeName(`${topic}-`, options.store);
+    const source = this.nextName('KSTREAM-SOURCE-', options.name ? `${options.name}-source` : undefined);
+    const processor = this.nextName('KTABLE-SOURCE-', options.name);
+    this.topology.addGlobalStore(keyValueSpec(store), source, options.timestampExtractor ? { timestampExtractor: options.timestampExtractor } : {}, topic, processor, tableSourceSupplier(store, new TableFlags()));
+    this.usedTopics.add(topic);
+    return new GlobalKTable(store);
   }
 
   build(): Topology {
@@ -283,6 +299,23 @@ export class KStream {
 
   leftJoin(table: KTable, joiner: FunctionRef<'value-joiner'>, options: Named = {}): KStream {
     return this.joinTable(table, joiner, true, options);
+  }
+
+  /** Joins each record with the global table's value under the key `selector` picks (inner: only when there is one). No repartition. */
+  joinGlobal(table: GlobalKTable, selector: FunctionRef<'key-selector'>, joiner: FunctionRef<'value-joiner'>, options: Named = {}): KStream {
+    return this.joinGlobalTable(table, selector, joiner, false, options);
+  }
+
+  leftJoinGlobal(table: GlobalKTable, selector: FunctionRef<'key-selector'>, joiner: FunctionRef<'value-joiner'>, options: Named = {}): KStream {
+    return this.joinGlobalTable(table, selector, joiner, true, options);
+  }
+
+  private joinGlobalTable(table: GlobalKTable, selector: FunctionRef<'key-selector'>, joiner: FunctionRef<'value-joiner'>, left: boolean, options: Named): KStream {
+    // Kafka Streams 4.4 names inner global-table joins KSTREAM-LEFTJOIN- too (its describe() shows it).
+    const name = this.builder.nextName('KSTREAM-LEFTJOIN-', options.name);
+    this.builder.addProcessor(name, streamGlobalTableJoinSupplier(table.store, selector, joiner, left), [this.node], [table.store]);
+    // The key is unchanged: a later grouping needs no repartition for this join.
+    return new KStream(this.builder, name, this.keyChanged);
   }
 
   /** Stream-stream joins: records of both streams whose times are within the join window. */
@@ -558,6 +591,14 @@ function windowStartOf(key: Uint8Array): number {
   return readLong(key, key.length - 8);
 }
 
+/** A table every instance holds whole (Kafka Streams' GlobalKTable): streams join it; it has no operators of its own. */
+export class GlobalKTable {
+  constructor(
+    /** The global store (its name is the table's queryable store name). */
+    readonly store: string,
+  ) {}
+}
+
 export class KTable {
   constructor(
     private readonly builder: StreamsBuilder,
@@ -570,13 +611,32 @@ export class KTable {
     private readonly closing?: WindowClosing,
   ) {}
 
-  /** suppress(untilWindowCloses(unbounded())): one final result per window, once it closes. */
-  suppressUntilWindowCloses(options: Named = {}): KTable {
+  /**
+   * suppress(untilWindowCloses(bufferConfig)): one final result per window,
+   * once it closes. Kafka Streams accepts only a strict buffer here: unbounded,
+   * or bounded with shut-down when full.
+   */
+  suppressUntilWindowCloses(options: Named & { buffer?: BufferLimits } = {}): KTable {
     if (!this.closing) throw new ConfigError('suppress(untilWindowCloses) needs a windowed table (after windowedBy … count/reduce/aggregate)');
+    if (options.buffer && options.buffer.whenFull !== 'shut-down') throw new ConfigError('suppress(untilWindowCloses) needs a strict buffer: unbounded, or full → shut-down (emitting early would break the one-final-result promise)');
+    return this.suppressWith({ kind: 'window-closes', closing: this.closing }, options.buffer ?? unboundedBuffer, options);
+  }
+
+  /**
+   * suppress(untilTimeLimit(limit, bufferConfig)): a key's latest update,
+   * once `limitMs` has passed (in stream time) since the key entered the
+   * buffer — or earlier, when the buffer is full and set to emit early.
+   */
+  suppressUntilTimeLimit(limitMs: number, options: Named & { buffer?: BufferLimits } = {}): KTable {
+    if (!(limitMs >= 0)) throw new ConfigError('suppress(untilTimeLimit) needs a limit of 0 ms or more');
+    return this.suppressWith({ kind: 'time-limit', limitMs }, options.buffer ?? unboundedBuffer, options);
+  }
+
+  private suppressWith(suppression: Suppression, limits: BufferLimits, options: Named): KTable {
     const name = this.builder.nextName('KTABLE-SUPPRESS-', options.name);
     const store = this.builder.storeName('KTABLE-SUPPRESS-', options.name ? `${options.name}-store` : undefined);
     this.flags.enableSendingOldValues();
-    this.builder.addProcessor(name, suppressSupplier(store, this.closing), [this.node], [store]);
+    this.builder.addProcessor(name, suppressSupplier(store, suppression, limits, name), [this.node], [store]);
     return new KTable(this.builder, name, { store, steps: [] }, new TableFlags());
   }
 

@@ -1,7 +1,8 @@
 // Tables (Kafka Streams' KTableSource, KStreamToTable, KTableFilter,
 // KTableMapValues, KTableKTable{Inner,Left,Right,Outer}Join,
 // KTableRepartitionMap, KTableAggregate / KTableReduce) and the stream-table
-// join (KStreamKTableJoin), with caching off.
+// join (KStreamKTableJoin) — also with a GlobalKTable through a key
+// selector (KStreamGlobalKTableJoin) — with caching off.
 //
 // Owns: materializing a table's updates (a timestamped key-value store; a
 // null value deletes), what each table operator forwards for an update (the
@@ -287,6 +288,36 @@ export function streamTableJoinSupplier(view: TableView, joiner: FunctionRef<'va
           return;
         }
         const current = record.key === undefined ? undefined : lookup(record.key)?.value;
+        if (current === undefined && !left) return;
+        context.forward({ key: record.key, value: join(record.key, record.value, current), timestamp: record.timestamp, headers: record.headers });
+      },
+    };
+  });
+}
+
+/**
+ * KStream-GlobalKTable join (Kafka Streams 4.4's KStreamKTableJoinProcessor
+ * with a key mapper): the stream record's value joins the global table's
+ * value under the key `select(key, value)` picks. A null value is dropped; a
+ * null mapped key is dropped by an inner join, and a left join joins it with
+ * null. The result keeps the stream record's key, time and headers.
+ */
+export function streamGlobalTableJoinSupplier(store: string, selector: FunctionRef<'key-selector'>, joiner: FunctionRef<'value-joiner'>, left: boolean): OperatorSupplier {
+  return new OperatorSupplier(left ? 'KSTREAM-LEFTJOIN (global table)' : 'KSTREAM-JOIN (global table)', [selector, joiner], (bind) => {
+    const select = bind(selector);
+    const join = bind(joiner);
+    let lookup: Lookup;
+    return {
+      init(context) {
+        lookup = bindView({ store, steps: [] }, bind, context);
+      },
+      process(record, context) {
+        const mapped = select(record.key, record.value);
+        if (!(left && mapped === undefined && record.value !== undefined) && (mapped === undefined || record.value === undefined)) {
+          context.recordDropped(`${record.value === undefined ? 'null value' : 'null join key'}: the stream side of a stream-global table join skips it`);
+          return;
+        }
+        const current = mapped === undefined ? undefined : lookup(mapped)?.value;
         if (current === undefined && !left) return;
         context.forward({ key: record.key, value: join(record.key, record.value, current), timestamp: record.timestamp, headers: record.headers });
       },

@@ -143,6 +143,22 @@ const scenarios: Scenario[] = [
     outputTopics: ['tumbling', 'hopping', 'sliding', 'sessions'],
   },
   {
+    name: 'suppress(untilTimeLimit) on counts and reductions, unbounded and with buffers full of records or bytes emitting early; untilWindowCloses with a strict bounded buffer',
+    dsl: {
+      functions,
+      streams: [
+        { stream: 'in', as: 'input' },
+        { from: 'input', steps: ['groupByKey', 'count', { suppress: { until: 'time-limit', limit: 1_500 } }, 'toStream', { to: 'limited' }] },
+        { from: 'input', steps: ['groupByKey', { reduce: 'f.concat' }, { suppress: { until: 'time-limit', limit: 3_000, maxRecords: 2 } }, 'toStream', { to: 'few-records' }] },
+        { from: 'input', steps: [{ groupBy: 'f.first-letter' }, 'count', { suppress: { until: 'time-limit', limit: 2_000, maxBytes: 260 } }, 'toStream', { to: 'few-bytes' }] },
+        { from: 'input', steps: ['groupByKey', { reduce: 'f.concat' }, { suppress: { until: 'time-limit', limit: 0 } }, 'toStream', { to: 'no-wait' }] },
+        { from: 'input', steps: ['groupByKey', { windowedBy: { size: 3_000, grace: 500 } }, 'count', { suppress: { until: 'window-closes', maxRecords: 10_000, whenFull: 'shut-down' } }, 'toStream', { to: 'windows' }] },
+      ],
+    },
+    inputs: generate(24, 'in', 220, { nullKeys: true, nullValues: true }),
+    outputTopics: ['limited', 'few-records', 'few-bytes', 'no-wait', 'windows'],
+  },
+  {
     name: 'tables: filter, filterNot and mapValues forward deletes; stream toTable',
     dsl: {
       functions,
@@ -323,6 +339,29 @@ const scenarios: Scenario[] = [
     inputs: interleave(generate(8, 'users', 60, { nullKeys: true, nullValues: true }), generate(9, 'clicks', 120, { nullKeys: true, nullValues: true })),
     outputTopics: ['joined', 'left-joined'],
   },
+  {
+    name: 'stream-global table join and left join through key selectors (global updates and tombstones, null and empty join keys, no repartition after a key change)',
+    dsl: {
+      functions,
+      streams: [
+        { globalTable: 'letters', as: 'letters' },
+        { globalTable: 'people', store: 'people-store', as: 'people' },
+        { stream: 'clicks', as: 'clicks' },
+        { from: 'clicks', steps: [{ join: { globalTable: 'letters', keySelector: 'f.first-letter', joiner: 'f.join-values' } }, { to: 'by-letter' }] },
+        { from: 'clicks', steps: [{ leftJoin: { globalTable: 'letters', keySelector: 'f.first-letter', joiner: 'f.join-values' } }, { to: 'left-by-letter' }] },
+        { from: 'clicks', steps: [{ leftJoin: { globalTable: 'people', keySelector: 'f.record-key', joiner: 'f.join-values' } }, { to: 'left-by-key' }] },
+        { from: 'clicks', steps: [{ selectKey: 'f.first-letter' }, { join: { globalTable: 'letters', keySelector: 'f.record-key', joiner: 'f.join-values' } }, 'groupByKey', 'count', 'toStream', { to: 'counted' }] },
+      ],
+    },
+    inputs: interleave(
+      interleave(
+        generate(31, 'letters', 50, { nullKeys: true, nullValues: true }).map((record, index) => ({ ...record, key: record.key === null ? null : ['a', 'b', 'g', 'k', 'e', 's', 't', 'C', 'n', ''][index % 10]! })),
+        generate(32, 'people', 40, { nullValues: true }),
+      ),
+      generate(33, 'clicks', 150, { nullKeys: true, nullValues: true }),
+    ),
+    outputTopics: ['by-letter', 'left-by-letter', 'left-by-key', 'counted'],
+  },
 ];
 
 
@@ -397,4 +436,24 @@ test('with the record cache on, DSL aggregations write what Kafka Streams 4.4 wr
   assert.equal(cached.length, expected.length, 'the cached run writes as many records as Kafka Streams with its cache');
   assert.deepEqual(cached, expected, 'the cached run writes what Kafka Streams writes with its cache, record by record');
   assert.ok(cached.length < uncached.length, `caching holds back updates (${cached.length} vs ${uncached.length})`);
+});
+
+test('a bounded suppress buffer emits early: more (earlier) records than the unbounded one, which waits for the time limit', async () => {
+  const variant = (suppress: Record<string, unknown>): Scenario => ({
+    name: 'suppress variant',
+    dsl: { functions, streams: [{ stream: 'in', steps: ['groupByKey', { reduce: 'f.concat' }, { suppress }, 'toStream', { to: 'out' }] }] },
+    inputs: generate(24, 'in', 220, { nullKeys: true, nullValues: true }),
+    outputTopics: ['out'],
+  });
+  const unbounded = await runEddy(variant({ until: 'time-limit', limit: 3_000 }));
+  const fewRecords = await runEddy(variant({ until: 'time-limit', limit: 3_000, maxRecords: 2 }));
+  const fewBytes = await runEddy(variant({ until: 'time-limit', limit: 3_000, maxBytes: 120 }));
+  assert.ok(unbounded.length > 0);
+  assert.ok(fewRecords.length > unbounded.length, `maxRecords 2 emits early (${fewRecords.length} vs ${unbounded.length})`);
+  assert.ok(fewBytes.length > unbounded.length, `maxBytes 120 emits early (${fewBytes.length} vs ${unbounded.length})`);
+  await assert.rejects(
+    runEddy(variant({ until: 'time-limit', limit: 3_000, maxRecords: 2, whenFull: 'shut-down' })),
+    /KTABLE-SUPPRESS-\d+ buffer exceeded its max capacity\. Currently \[3\/2\] records/,
+    'shut-down when full fails with Kafka Streams\' message',
+  );
 });

@@ -31,6 +31,17 @@ test('an unknown step, a step on the wrong kind of stream, an undeclared functio
   refused([{ stream: 'in', table: 't' }], 'dsl.streams[0]', /exactly one of stream/);
 });
 
+test('suppress: the kind of wait, its limit and the buffer settings are checked', () => {
+  const counted = (suppress: unknown) => [{ stream: 'in', steps: ['groupByKey', 'count', { suppress }] }];
+  refused(counted({ until: 'forever' }), 'dsl.streams[0].steps[2].suppress.until', /must be 'window-closes'.*or 'time-limit'/);
+  refused(counted({ until: 'time-limit' }), 'dsl.streams[0].steps[2].suppress.limit', /is required with until: time-limit/);
+  refused(counted({ until: 'time-limit', limit: 10, whenFull: 'drop' }), 'dsl.streams[0].steps[2].suppress.whenFull', /'emit-early'.*'shut-down'/);
+  refused(counted('window-closes'), 'dsl.streams[0].steps[2].suppress', /needs a windowed table/);
+  const windowed = [{ stream: 'in', steps: ['groupByKey', { windowedBy: { size: 1000 } }, 'count', { suppress: { until: 'window-closes', maxRecords: 5, whenFull: 'emit-early' } }] }];
+  refused(windowed, 'dsl.streams[0].steps[3].suppress', /needs a strict buffer/);
+  assert.ok(compile(counted({ until: 'time-limit', limit: 10, maxRecords: 5, maxBytes: 1000 })));
+});
+
 test('a function the plugin lacks, or of another kind, fails the topology before any record', async () => {
   for (const [step, message] of [
     [{ filter: 'f.no-such-function' }, /has no function 'no-such-function'/],

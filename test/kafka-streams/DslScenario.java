@@ -68,6 +68,11 @@ public class DslScenario {
                         ? builder.table(pipeline.get("table").asText(), Materialized.<byte[], byte[], KeyValueStore<Bytes, byte[]>>as(pipeline.get("store").asText()))
                         : builder.table(pipeline.get("table").asText());
                 current = new Current(table, false, null);
+            } else if (pipeline.has("globalTable")) {
+                GlobalKTable<byte[], byte[]> table = pipeline.has("store")
+                        ? builder.globalTable(pipeline.get("globalTable").asText(), Materialized.<byte[], byte[], KeyValueStore<Bytes, byte[]>>as(pipeline.get("store").asText()))
+                        : builder.globalTable(pipeline.get("globalTable").asText());
+                current = new Current(table, false, null);
             } else {
                 current = named.get(pipeline.get("from").asText());
             }
@@ -216,6 +221,14 @@ public class DslScenario {
                     KStream<byte[], byte[]> joined = name.equals("join") ? stream.join(other, joiner, windows) : name.equals("leftJoin") ? stream.leftJoin(other, joiner, windows) : stream.outerJoin(other, joiner, windows);
                     return new Current(joined, false, null);
                 }
+                if (arg.has("globalTable")) {
+                    String f = fn(arg, "joiner"), x = fn(arg, "keySelector");
+                    GlobalKTable<byte[], byte[]> global = (GlobalKTable<byte[], byte[]>) named.get(argument(arg, "globalTable")).handle;
+                    ValueJoinerWithKey<byte[], byte[], byte[], byte[]> joiner = (k, l, r) -> joinValues(f, k, l, r);
+                    KeyValueMapper<byte[], byte[], byte[]> selector = (k, v) -> keySelector(x, k, v);
+                    KStream<byte[], byte[]> stream = (KStream<byte[], byte[]>) h;
+                    return new Current(name.equals("join") ? stream.join(global, selector, joiner) : stream.leftJoin(global, selector, joiner), false, null);
+                }
                 String f = fn(arg, "joiner");
                 KTable<byte[], byte[]> table = (KTable<byte[], byte[]>) named.get(argument(arg, "table")).handle;
                 ValueJoinerWithKey<byte[], byte[], byte[], byte[]> joiner = (k, l, r) -> joinValues(f, k, l, r);
@@ -267,7 +280,24 @@ public class DslScenario {
                 }
                 return new Current(table, false, current.windowSize);
             }
-            case "suppress": return new Current(((KTable) h).suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())), current.longValues, current.windowSize);
+            case "suppress": {
+                String until = arg.isTextual() ? arg.asText() : arg.get("until").asText();
+                boolean bounded = arg.isObject() && (arg.has("maxRecords") || arg.has("maxBytes"));
+                String whenFull = arg.isObject() && arg.has("whenFull") ? arg.get("whenFull").asText() : until.equals("window-closes") ? "shut-down" : "emit-early";
+                Suppressed.EagerBufferConfig eager = null;
+                if (bounded) {
+                    eager = arg.has("maxRecords") ? Suppressed.BufferConfig.maxRecords(arg.get("maxRecords").asLong()) : Suppressed.BufferConfig.maxBytes(arg.get("maxBytes").asLong());
+                    if (arg.has("maxRecords") && arg.has("maxBytes")) eager = eager.withMaxBytes(arg.get("maxBytes").asLong());
+                }
+                Suppressed suppressed;
+                if (until.equals("window-closes")) {
+                    suppressed = Suppressed.untilWindowCloses(bounded ? eager.shutDownWhenFull() : Suppressed.BufferConfig.unbounded());
+                } else {
+                    Suppressed.BufferConfig config = !bounded ? Suppressed.BufferConfig.unbounded() : whenFull.equals("shut-down") ? eager.shutDownWhenFull() : eager.emitEarlyWhenFull();
+                    suppressed = Suppressed.untilTimeLimit(Duration.ofMillis(arg.get("limit").asLong()), config);
+                }
+                return new Current(((KTable) h).suppress(suppressed), current.longValues, current.windowSize);
+            }
             case "toStream": { Current out = new Current(((KTable) h).toStream(), current.longValues, current.windowSize); out.bytesKeys = current.bytesKeys; return out; }
             default: throw new IllegalArgumentException("step not supported by the reference: " + name);
         }
@@ -361,6 +391,7 @@ public class DslScenario {
     static byte[] keySelector(String f, byte[] k, byte[] v) {
         return switch (f) {
             case "value-as-key" -> v;
+            case "record-key" -> k;
             case "first-letter" -> v == null ? null : bytes(firstLetter(text(v)));
             default -> throw new IllegalArgumentException(f);
         };

@@ -71,6 +71,8 @@ fn register(_config: &Config, f: &mut Registry) -> Result<(), String> {
     // A Long (8 bytes) as decimal text.
     f.value_mapper("long-to-decimal", |_key, value| Ok(value.map(|v| long(Some(v)).map(|n| n.to_string().into_bytes())).transpose()?));
     f.key_selector("value-as-key", |_key, value| Ok(value.map(<[u8]>::to_vec)));
+    // The record's own key (None for a null key): a join key that can be null while the value is not.
+    f.key_selector("record-key", |key, _value| Ok(key.map(<[u8]>::to_vec)));
     f.key_selector("first-letter", |_key, value| {
         Ok(text(value)?.map(|v| v.chars().next().map(String::from).unwrap_or_default().into_bytes()))
     });
