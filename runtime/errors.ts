@@ -78,7 +78,7 @@ export class ForbiddenImportError extends ComponentLoadError {
   constructor(imports: string[], context: ErrorContext = {}, options?: { cause?: unknown }) {
     super(
       `the component imports ${imports.map((name) => `'${name}'`).join(', ')}, which the host does not provide ` +
-        `(plugins may import only the interfaces of their world)`,
+        `(plugins may import only the interfaces of their world and the host's WASI 0.2)`,
       context,
       options,
     );
@@ -97,6 +97,24 @@ export class ProcessingError extends EddyError {}
 
 /** The plugin trapped (panic, unreachable, out-of-bounds, failed allocation…). */
 export class PluginTrapError extends EddyError {}
+
+/** The plugin called WASI `exit`: its instance stopped (and is discarded), nothing else did. */
+export class PluginExitError extends PluginTrapError {
+  constructor(
+    detail: string,
+    /** The status the guest exited with. */
+    readonly exitStatus: number,
+    context: ErrorContext = {},
+    options?: { cause?: unknown },
+  ) {
+    super(detail, context, options);
+  }
+  override withContext(more: ErrorContext): PluginExitError {
+    const copy = new PluginExitError(this.detail, this.exitStatus, { ...more, ...this.context }, { cause: this.cause });
+    copy.stack = this.stack;
+    return copy;
+  }
+}
 
 /** A plugin call ran past its CPU-time limit and was stopped. */
 export class CpuLimitExceededError extends EddyError {}

@@ -5,9 +5,12 @@
 // with the verified recipe (docs/plugin-authoring.md), turning the result into
 // a component of the plugin's world, writing `<dir>/dist/<name>.wasm`, and
 // skipping the build when nothing it depends on changed.
-// Must never: produce a component with imports beyond the world's (TS builds
-// disable every componentize-js feature that would import WASI; Rust builds
-// target wasm32-unknown-unknown, which imports nothing).
+// Must never: produce a component with imports beyond the world's and the
+// host's deny-by-default WASI (TS builds disable every componentize-js feature
+// that would import WASI; Rust builds target wasm32-unknown-unknown, which
+// imports nothing, unless the crate asks for wasm32-wasip1 — then std's WASI
+// calls go through jco's preview1 reactor adapter to the WASI 0.2 interfaces
+// the host provides, see plugin/wasi/).
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -68,11 +71,35 @@ export async function buildPlugin(directory: string, options: BuildOptions = {})
 }
 
 function rustPackageName(root: string): string {
-  const manifest = readFileSync(join(root, 'Cargo.toml'), 'utf8');
-  const packageSection = manifest.split(/^\[/m).find((section) => section.startsWith('package]'));
+  const packageSection = cargoSection(root, 'package');
   const name = packageSection && /^name\s*=\s*"([^"]+)"/m.exec(packageSection)?.[1];
   if (!name) throw new ConfigError('Cargo.toml has no [package] name', { file: join(root, 'Cargo.toml') });
   return name;
+}
+
+/** The body of the `[name]` table of the crate's Cargo.toml, if any. */
+function cargoSection(root: string, name: string): string | undefined {
+  const manifest = readFileSync(join(root, 'Cargo.toml'), 'utf8');
+  return manifest.split(/^\[/m).find((section) => section.startsWith(`${name}]`));
+}
+
+/** The WebAssembly targets a Rust plugin may be built for. */
+export const rustTargets = ['wasm32-unknown-unknown', 'wasm32-wasip1'] as const;
+export type RustTarget = (typeof rustTargets)[number];
+
+/**
+ * The crate's target: `[package.metadata.eddy] target = "wasm32-wasip1"` for
+ * std over WASI (files, env, stdout… — all denied or redirected by the host),
+ * else wasm32-unknown-unknown (std without WASI: imports nothing).
+ */
+export function rustTarget(root: string): RustTarget {
+  const section = cargoSection(root, 'package.metadata.eddy');
+  const target = section && /^target\s*=\s*"([^"]+)"/m.exec(section)?.[1];
+  if (target === undefined) return 'wasm32-unknown-unknown';
+  if (!(rustTargets as readonly string[]).includes(target)) {
+    throw new ConfigError(`[package.metadata.eddy] target = "${target}" is not supported (use one of: ${rustTargets.join(', ')})`, { file: join(root, 'Cargo.toml') });
+  }
+  return target as RustTarget;
 }
 
 function typescriptPackageName(root: string): string {
@@ -125,6 +152,8 @@ export const rustToolchain = {
   cargo: process.env.EDDY_CARGO ?? '/usr/bin/cargo',
   rustc: process.env.EDDY_RUSTC ?? '/usr/bin/rustc',
   linker: process.env.EDDY_WASM_LINKER ?? 'wasm-ld-14',
+  /** Debian's wasi-libc (libc.a, crt1-reactor.o) for wasm32-wasip1 builds. */
+  wasiLibc: process.env.EDDY_WASI_LIBC ?? '/usr/lib/wasm32-wasi',
 };
 
 async function buildRust(root: string, name: string, options: BuildOptions): Promise<Uint8Array> {
@@ -133,8 +162,12 @@ async function buildRust(root: string, name: string, options: BuildOptions): Pro
       throw new BuildError(`${tool} is missing: install the Rust WASM toolchain with scripts/install-toolchain.sh (Debian rustc-web, cargo-web, rust-web-src, lld)`, { file: root });
     }
   }
+  const target = rustTarget(root);
+  if (target === 'wasm32-wasip1' && !existsSync(join(rustToolchain.wasiLibc, 'libc.a'))) {
+    throw new BuildError(`${rustToolchain.wasiLibc}/libc.a is missing: wasm32-wasip1 builds need Debian's wasi-libc (scripts/install-toolchain.sh), or set EDDY_WASI_LIBC`, { file: root });
+  }
   const args = [
-    'build', '--release', '--target', 'wasm32-unknown-unknown',
+    'build', '--release', '--target', target,
     '-Zbuild-std=std,panic_abort', '-Zbuild-std-features=',
     '--message-format=json-render-diagnostics', '-p', name,
   ];
@@ -143,6 +176,9 @@ async function buildRust(root: string, name: string, options: BuildOptions): Pro
     RUSTC: rustToolchain.rustc,
     RUSTC_BOOTSTRAP: '1',
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER: rustToolchain.linker,
+    CARGO_TARGET_WASM32_WASIP1_LINKER: rustToolchain.linker,
+    // Link Debian's wasi-libc, not a self-contained one (there is none offline).
+    CARGO_TARGET_WASM32_WASIP1_RUSTFLAGS: `-C link-self-contained=no -L ${rustToolchain.wasiLibc}`,
     CARGO_PROFILE_RELEASE_PANIC: 'abort',
     CARGO_PROFILE_RELEASE_LTO: 'true',
     CARGO_PROFILE_RELEASE_CODEGEN_UNITS: '1',
@@ -159,9 +195,13 @@ async function buildRust(root: string, name: string, options: BuildOptions): Pro
     }
   }
   if (!artifact) throw new BuildError(`cargo built no .wasm for '${name}': is it a [lib] with crate-type = ["cdylib"]?`, { file: root });
-  const { componentNew } = await import('@bytecodealliance/jco');
+  const { componentNew, preview1AdapterReactorPath } = await import('@bytecodealliance/jco');
+  // A wasip1 module calls `wasi_snapshot_preview1`; jco's reactor adapter
+  // (the one of the pinned jco) turns those calls into WASI 0.2 imports.
+  const adapters: Array<[string, Uint8Array]> | undefined =
+    target === 'wasm32-wasip1' ? [['wasi_snapshot_preview1', readFileSync(preview1AdapterReactorPath())]] : undefined;
   try {
-    return await componentNew(readFileSync(artifact), undefined);
+    return await componentNew(readFileSync(artifact), adapters);
   } catch (error) {
     throw new BuildError(`turning ${basename(artifact)} into a component failed: ${(error as Error).message}`, { file: root });
   }

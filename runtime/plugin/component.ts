@@ -5,8 +5,9 @@
 // world (naming any forbidden import), transpiling it through the cache, and
 // compiling its core modules with the memory cap patched in.
 // Must never: instantiate with anything but the imports the caller hands over
-// (no WASI, no ambient authority), or let a broken file surface as anything
-// but a ComponentLoadError naming the plugin.
+// (its world's, and the host's deny-by-default WASI — never ambient
+// authority), or let a broken file surface as anything but a
+// ComponentLoadError naming the plugin.
 
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';

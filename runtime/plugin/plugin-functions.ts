@@ -39,7 +39,7 @@ export class PluginFunctionSource implements FunctionSource {
     const compiled = await component.compile(limits);
     const config = this.config.map(([key, value]) => [key, value] as [string, string]);
     // One instance to read what the plugin provides with this configuration.
-    const probe = instantiate(compiled, config, { applicationId: '', taskId: '', nodeName: '(prepare)', log: () => undefined });
+    const probe = instantiate(compiled, config, { applicationId: '', taskId: '', nodeName: '(prepare)', log: () => undefined, wallClockTime: () => Date.now() });
     const list = probe.call('functions', (guest) => guest.dslFunctions.functions(), (message) => new PluginInitError(message, probe.errorContext));
     return new PreparedPluginFunctions(compiled, config, new Map(list.map((info) => [info.name, info.kind])));
   }

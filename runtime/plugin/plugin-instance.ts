@@ -1,18 +1,20 @@
 // One live instance of a plugin component, bound to one topology node.
 //
 // Owns: instantiating a compiled component with the host imports its world
-// adapter hands over (and nothing else), calling its exports, and turning
+// adapter hands over, plus the host's deny-by-default WASI (wasi/) when the
+// component imports WASI (and nothing else), calling its exports, and turning
 // every way a call can fail into a typed error with the plugin and node
 // named: an `err` result (the adapter's error — the instance stays usable), a
-// trap, a memory cap hit, a host call used wrongly (the instance is poisoned:
-// discard it). World-agnostic: the processor and functions adapters say which
-// imports and exports.
+// trap, a WASI `exit`, a memory cap hit, a host call used wrongly (the
+// instance is poisoned: discard it). World-agnostic: the processor and
+// functions adapters say which imports and exports.
 // Must never: call into a poisoned instance, or let a raw WebAssembly error out.
 
 import {
   EddyError,
   HostCallError,
   MemoryLimitExceededError,
+  PluginExitError,
   PluginTrapError,
   messageOf,
   type ErrorContext,
@@ -20,13 +22,18 @@ import {
 import { formatMemory, type CompiledPlugin } from './component.ts';
 import { GuardTimeout } from '../cpu-guard.ts';
 import type { LogLevel } from '../processor/processor.ts';
+import { GuestExit } from './wasi/cli-exit.ts';
+import { importsWasi } from './wasi/interfaces.ts';
+import { wasiImports } from './wasi/wasi-imports.ts';
 
-/** What an instance is bound to: names for errors, and the log its plugin writes to. */
+/** What an instance is bound to: names for errors, the log its plugin writes to, its task's clock. */
 export interface InstanceHost {
   readonly applicationId: string;
   readonly taskId: string;
   readonly nodeName: string;
   log(level: LogLevel, message: string): void;
+  /** The task's wall clock (ms since the epoch): what WASI's wall clock tells the guest. */
+  wallClockTime(): number;
 }
 
 /** A trap with memory this close to the cap is reported as the cap being hit. */
@@ -65,8 +72,12 @@ export class PluginInstance<Exports = Record<string, unknown>> {
     }) as InstanceHost;
     let raw;
     try {
-      raw = compiled.instantiate(imports(observedHost));
+      const worldImports = imports(observedHost);
+      // WASI only for a component that imports it: a no-WASI plugin pays nothing.
+      const all = importsWasi(compiled.component.shape.imports) ? { ...wasiImports(observedHost), ...worldImports } : worldImports;
+      raw = compiled.instantiate(all);
     } catch (error) {
+      if (error instanceof EddyError) throw error.withContext(context);
       throw new PluginTrapError(`instantiation failed: ${messageOf(error)}`, context, { cause: error });
     }
     instance = new PluginInstance<Exports>(compiled, raw.exports as Exports, raw.memories, context);
@@ -117,10 +128,18 @@ export class PluginInstance<Exports = Record<string, unknown>> {
 
   private classifyFailure(what: string, error: unknown, context: ErrorContext): EddyError {
     if (error instanceof EddyError) return error.withContext(context);
+    const lastLog = this.lastErrorLog ? `; the plugin logged: ${this.lastErrorLog}` : '';
+    if (error instanceof GuestExit) {
+      return new PluginExitError(
+        `the plugin called ${error.description} in ${what}: only this instance stopped, and it is discarded (the host and other instances go on)${lastLog}`,
+        error.status,
+        context,
+        { cause: error },
+      );
+    }
     const used = this.memoryBytes();
     const cap = this.compiled.memoryCapBytes;
     const usage = `${formatMemory(used)} of the ${formatMemory(cap)} memory cap in use`;
-    const lastLog = this.lastErrorLog ? `; the plugin logged: ${this.lastErrorLog}` : '';
     if (error instanceof WebAssembly.RuntimeError || error instanceof RangeError) {
       if (used >= cap * (1 - memoryCapSlack)) {
         return new MemoryLimitExceededError(

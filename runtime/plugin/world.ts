@@ -3,12 +3,15 @@
 // Owns: reading the component-level imports and exports of a component (via
 // the pinned wasm-tools inside jco), and checking a plugin against the
 // reference shape of a world built from the WIT source itself, so the checks
-// can never drift from the contract.
-// Must never: keep a hand-written list of interface or function names.
+// can never drift from the contract. Beside its world, a component may import
+// the WASI interfaces the host serves (declared in wasi/interfaces.ts, where
+// the deny-by-default implementations live), and nothing else.
+// Must never: keep a hand-written list of Eddy's interface or function names.
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { componentEmbed, componentNew, componentWit } from '@bytecodealliance/jco';
+import { providedWasiInterface } from './wasi/interfaces.ts';
 
 export const witFile = fileURLToPath(new URL('../../wit/eddy-plugin.wit', import.meta.url));
 
@@ -87,7 +90,7 @@ export function referenceShape(world: WorldName): Promise<ComponentShape> {
 /** How a component fits a world. */
 export interface WorldFit {
   world: WorldName;
-  /** Imports the world does not offer. Empty when the component fits. */
+  /** Imports neither the world nor the host's WASI offers. Empty when the component fits. */
   forbiddenImports: string[];
   /** World exports the component lacks or declares differently. */
   missingExports: string[];
@@ -100,7 +103,7 @@ export async function fitWorld(shape: ComponentShape, world: WorldName): Promise
   const provided = new Set(shape.exports);
   return {
     world,
-    forbiddenImports: shape.imports.filter((name) => !allowed.has(name)),
+    forbiddenImports: shape.imports.filter((name) => !allowed.has(name) && providedWasiInterface(name) === undefined),
     missingExports: reference.exports.filter((declaration) => !provided.has(declaration)),
   };
 }

@@ -136,8 +136,8 @@ test('with a dead-letter queue, failing records go there with the error and the 
 test('a component importing an interface the host does not provide is refused at load, naming it', async () => {
   await assert.rejects(PluginComponent.fromFile(plugins.forbiddenImport()), (error: unknown) => {
     assert.ok(error instanceof ForbiddenImportError, `expected ForbiddenImportError, got ${error}`);
-    assert.deepEqual(error.imports, ['wasi:sockets/tcp@0.2.0']);
-    assert.match(error.message, /'wasi:sockets\/tcp@0\.2\.0'/);
+    assert.deepEqual(error.imports, ['wasi:http/outgoing-handler@0.2.0']);
+    assert.match(error.message, /'wasi:http\/outgoing-handler@0\.2\.0'/);
     assert.match(error.message, /misbehaving-forbidden-import\.wasm/);
     return true;
   });

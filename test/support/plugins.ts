@@ -17,6 +17,9 @@ export const plugins = {
   memoryBomb: () => pluginPath('misbehaving/memory-bomb'),
   trap: () => pluginPath('misbehaving/trap'),
   forbiddenImport: () => pluginPath('misbehaving/forbidden-import'),
+  /** Rust std for wasm32-wasip1: imports WASI through the preview1 adapter. */
+  wasiStd: () => pluginPath('misbehaving/wasi-std'),
+  passthrough: () => pluginPath('passthrough-rust'),
 };
 
 export const repositoryRoot = root;

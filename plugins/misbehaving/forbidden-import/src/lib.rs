@@ -1,6 +1,7 @@
-//! Test-only: a processor that opens a TCP connection to the host named in
-//! each record — it imports `wasi:sockets/tcp`, which the host must reject at
-//! load time, naming that import.
+//! Test-only: a processor that sends an HTTP request to the URL in each
+//! record — it imports `wasi:http/outgoing-handler`, which the host does not
+//! provide (it serves WASI cli, clocks, filesystem, io, random and sockets,
+//! all deny-by-default), so it must be rejected at load time, naming that import.
 
 wit_bindgen::generate!({
     world: "eddy-test:forbidden/forbidden-import",
@@ -8,7 +9,7 @@ wit_bindgen::generate!({
     generate_all,
 });
 
-use wasi::sockets::tcp;
+use wasi::http::outgoing_handler;
 
 struct ForbiddenImport;
 
@@ -18,8 +19,8 @@ impl Guest for ForbiddenImport {
     }
 
     fn process(record: Record) -> Result<(), String> {
-        let host = String::from_utf8(record.value.unwrap_or_default()).map_err(|e| e.to_string())?;
-        tcp::connect(&host, 80)?;
+        let url = String::from_utf8(record.value.unwrap_or_default()).map_err(|e| e.to_string())?;
+        outgoing_handler::handle(&url)?;
         Ok(())
     }
 
