@@ -6,36 +6,18 @@
 
 import { PluginComponent, type PluginLimits } from '../runtime/plugin/component.ts';
 import { runGuarded } from '../runtime/cpu-guard.ts';
-import type { Processor, ProcessorContext } from '../runtime/processor/processor.ts';
+import type { Processor } from '../runtime/processor/processor.ts';
 import { PreparedPluginProcessor } from '../runtime/plugin/plugin-processor.ts';
 import type { StreamRecord } from '../runtime/record.ts';
-import { bestRate, formatRate, plugin, printTable } from './support.ts';
+import { benchContext, bestRate, formatRate, plugin, printTable } from './support.ts';
 
 const records = 200_000;
 const batch = 1000;
 let forwarded = 0;
 
-const host: ProcessorContext = {
-  applicationId: 'bench',
-  taskId: '0_0',
-  nodeName: 'passthrough',
-  forward: () => {
+const host = benchContext('passthrough', { forward: () => {
     forwarded++;
-  },
-  forwardTo: () => {},
-  metadata: () => undefined,
-  schedule: () => 0,
-  cancel: () => {},
-  streamTime: () => 0,
-  wallClockTime: () => Date.now(),
-  requestCommit: () => {},
-  openStore: () => 'no stores',
-  openWindowStore: () => 'no stores',
-  openSessionStore: () => 'no stores',
-  log: () => {},
-  recordDropped: () => {},
-  cache: { maxBytes: 0, usedBytes: 0 },
-};
+  } });
 
 const record: StreamRecord = {
   key: new TextEncoder().encode('key-0001'),

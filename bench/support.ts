@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { ProcessorContext } from '../runtime/processor/processor.ts';
 import { builtComponentOf } from '../runtime/topology/pipeline-file.ts';
 
 export const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -39,4 +40,27 @@ export function printTable(title: string, header: string[], rows: string[][]): v
 export function benchmarkLines(lines: number): string[] {
   const source = readFileSync(`${repositoryRoot}scripts/demo/text.txt`, 'utf8').split('\n');
   return Array.from({ length: lines }, (_, index) => source[index % source.length]!);
+}
+
+/** A processor context for benchmarks: no stores, no timers, no cache; `forward` and `log` call the given counters. */
+export function benchContext(nodeName: string, on: { forward?: () => void; log?: () => void } = {}): ProcessorContext {
+  return {
+    applicationId: 'bench',
+    taskId: '0_0',
+    nodeName,
+    forward: on.forward ?? (() => {}),
+    forwardTo: () => {},
+    metadata: () => undefined,
+    schedule: () => 0,
+    cancel: () => {},
+    streamTime: () => 0,
+    wallClockTime: () => Date.now(),
+    requestCommit: () => {},
+    openStore: () => 'no stores',
+    openWindowStore: () => 'no stores',
+    openSessionStore: () => 'no stores',
+    log: on.log ?? (() => {}),
+    recordDropped: () => {},
+    cache: { maxBytes: 0, usedBytes: 0 },
+  };
 }

@@ -16,9 +16,8 @@ import { PluginComponent, type CompiledPlugin, type PluginLimits } from '../runt
 import { processorImports } from '../runtime/plugin/plugin-processor.ts';
 import { PluginInstance } from '../runtime/plugin/plugin-instance.ts';
 import type { Processor as ProcessorExports } from '../runtime/plugin/host/wit/processor.js';
-import type { ProcessorContext } from '../runtime/processor/processor.ts';
 import { toWitRecord, type StreamRecord } from '../runtime/record.ts';
-import { bestRate, formatRate, plugin, printTable } from './support.ts';
+import { benchContext, bestRate, formatRate, plugin, printTable } from './support.ts';
 
 const limits: PluginLimits = { memoryBytes: 64 * 1024 * 1024, cpuMs: 5000 };
 const instancesMeasured = 200;
@@ -27,29 +26,11 @@ const records = 200_000;
 let forwarded = 0;
 let logged = 0;
 
-const host: ProcessorContext = {
-  applicationId: 'bench',
-  taskId: '0_0',
-  nodeName: 'node',
-  forward: () => {
+const host = benchContext('node', { forward: () => {
     forwarded++;
-  },
-  forwardTo: () => {},
-  metadata: () => undefined,
-  schedule: () => 0,
-  cancel: () => {},
-  streamTime: () => 0,
-  wallClockTime: () => Date.now(),
-  requestCommit: () => {},
-  openStore: () => 'no stores',
-  openWindowStore: () => 'no stores',
-  openSessionStore: () => 'no stores',
-  log: () => {
+  }, log: () => {
     logged++;
-  },
-  recordDropped: () => {},
-  cache: { maxBytes: 0, usedBytes: 0 },
-};
+  } });
 
 const encoder = new TextEncoder();
 const record = (value: string): ReturnType<typeof toWitRecord> =>
