@@ -127,11 +127,14 @@ test('a window store is changelogged with Kafka Streams keys and restored into a
     .addSink('out', output, 'count')
     .build();
   const connection = connectKafka(bootstrap, applicationId);
+  // What the tasks log, shown when an assertion fails (a task that fails does not throw).
+  const logs: string[] = [];
+  let opened = 0;
   const open = async (stateDir: string) => {
     const config = { ...appConfigFromDocument(parse(`application.id: ${applicationId}\nbootstrap.servers: ${bootstrap}\nprocessing.guarantee: exactly_once_v2\nstate.dir: ${stateDir}\ntopology: { sources: [{ name: in, topics: [${input}] }] }`), 'windows.yaml'), topology };
-    const reader = await connection.changelogReader(`${applicationId}-restore-${stateDir.length}`, [changelog]);
+    const reader = await connection.changelogReader(`${applicationId}-restore-${opened++}`, [changelog]);
     await reader.start();
-    const task = await openTask(connection, config, reader, { topology, stores: [{ store: 'windows', topic: changelog }] });
+    const task = await openTask(connection, config, reader, { topology, stores: [{ store: 'windows', topic: changelog }], log: (message) => logs.push(message) });
     return { task, reader };
   };
   const record = (offset: number, key: string, timestamp: number): ConsumedRecord => ({ offset, record: { key: Buffer.from(key), value: Buffer.from('x'), timestamp, headers: [] } });
@@ -142,6 +145,7 @@ test('a window store is changelogged with Kafka Streams keys and restored into a
     const first = await open(temporaryDirectory());
     first.task.startAt(input, 0);
     await first.task.processBatch(input, [record(0, 'a', 1_000), record(1, 'a', 2_000), record(2, 'b', 15_000)]);
+    assert.equal(first.task.failure, undefined, `the first task failed; it logged:\n${logs.join('\n')}`);
     await first.task.close(true);
     await first.reader.stop();
     // The changelog holds Kafka Streams' window keys: key ‖ start (8 bytes) ‖ sequence (4 bytes).
@@ -155,10 +159,11 @@ test('a window store is changelogged with Kafka Streams keys and restored into a
     assert.ok(second.task.restoredRecords >= 2, `restored ${second.task.restoredRecords} changelog records`);
     second.task.startAt(input, 3);
     await second.task.processBatch(input, [record(3, 'a', 3_000), record(4, 'b', 19_999)]);
+    assert.equal(second.task.failure, undefined, `the second task failed; it logged:\n${logs.join('\n')}`);
     await second.task.close(true);
     await second.reader.stop();
     assert.deepEqual(
-      (await committedRecords(output, 5)).map((entry) => entry.value),
+      (await committedRecords(output, 5).catch((error: unknown) => assert.fail(`${String(error)}; the tasks logged:\n${logs.join('\n')}`))).map((entry) => entry.value),
       ['a@0=1', 'a@0=2', 'b@10000=1', 'a@0=3', 'b@10000=2'],
     );
   } finally {
