@@ -35,6 +35,8 @@ Usage:
   eddy test [plugin-dir]                 build, then run the project's tests
   eddy describe <pipeline.yaml|app.yaml> print the topology (its sub-topologies)
   eddy run <app.yaml>                    run an application on Kafka until SIGTERM/SIGINT
+  eddy connect-standalone <worker.properties> <connector.properties|connector.json>...
+                                         run Kafka Connect connectors (Kafka's own files) until SIGTERM/SIGINT
   eddy swap --admin <url> --node <name> --plugin <component.wasm> [--config key=value]…
                                          hot-swap a processor's plugin in a running application
 
@@ -63,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
       return runApplication(rest);
     case 'swap':
       return swap(rest);
+    case 'connect-standalone':
+      return connectStandalone(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -204,6 +208,34 @@ async function runApplication(args: string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   // the Kafka client keeps timers alive after disconnecting; the application is done.
+  setImmediate(() => process.exit(0));
+  return 0;
+}
+
+async function connectStandalone(args: string[]): Promise<number> {
+  if (args.length < 2) throw new UsageError('connect-standalone takes a worker properties file and at least one connector file');
+  const { StandaloneWorker } = await import('./connect/standalone-worker.ts');
+  let worker: Awaited<ReturnType<typeof StandaloneWorker.start>>;
+  try {
+    worker = await StandaloneWorker.start(args[0]!, args.slice(1));
+  } catch (error) {
+    // The Kafka client may keep timers alive after a failed start: leave once the error is printed (exit code set there).
+    setTimeout(() => process.exit(), 200).unref();
+    throw error;
+  }
+  process.stdout.write(`${JSON.stringify({ connectors: worker.status().map((connector) => ({ name: connector.name, type: connector.type, tasks: connector.tasks.length })) })}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.stderr.write(`eddy: ${signal}: stopping connectors and storing offsets…\n`);
+      worker.stop().then(resolve, (error: unknown) => {
+        process.stderr.write(`eddy: stop failed: ${messageOf(error)}\n`);
+        resolve();
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  // the Kafka client keeps timers alive after disconnecting; the worker is done.
   setImmediate(() => process.exit(0));
   return 0;
 }

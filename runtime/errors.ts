@@ -69,6 +69,28 @@ export class EddyError extends Error {
 /** A configuration (app file, pipeline file, CLI flag, plugin config) is invalid. */
 export class ConfigError extends EddyError {}
 
+/**
+ * A Kafka Connect configuration (a properties file, a worker or connector
+ * key) is invalid. `code` is stable (e.g. `invalid-value`, `missing-key`,
+ * `properties-malformed-escape`): tools may match on it, the message may change.
+ */
+export class ConnectConfigError extends ConfigError {
+  readonly code: string;
+  constructor(code: string, detail: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
+    super(`${detail} (${code})`, context, options);
+    this.code = code;
+  }
+
+  override withContext(more: ErrorContext): EddyError {
+    const copy = new ConnectConfigError(this.code, this.detail.replace(/ \([\w-]+\)$/, ''), { ...more, ...this.context }, { cause: this.cause });
+    copy.stack = this.stack;
+    return copy;
+  }
+}
+
+/** A connector or one of its tasks failed (its plugin refused, trapped, or Kafka refused its records). */
+export class ConnectorError extends EddyError {}
+
 /** A component file cannot be read, parsed, or does not fit a known world. */
 export class ComponentLoadError extends EddyError {}
 

@@ -1,0 +1,113 @@
+//! FileStreamSink: Kafka Connect's file sink connector as a `sink-connector`
+//! plugin.
+//!
+//! Owns: Kafka's `file` key, writing each record's value and a newline to
+//! the granted file (as Kafka's `PrintStream.println(value)`: `null` for a
+//! null value), and making it durable at `flush`.
+//! Must never: write any file but the granted one (the host refuses others).
+
+use std::cell::RefCell;
+
+wit_bindgen::generate!({
+    world: "sink-connector",
+    path: "../../wit",
+});
+
+use eddy::plugin::connect_types::{ConfigIssue, ConnectValue, SinkRecord, TopicPartitionOffset};
+use eddy::plugin::file_access::{self, FileError};
+use exports::eddy::plugin::{connector, sink_task};
+
+const FILE: &str = "file";
+
+fn get<'a>(config: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    config.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+fn file_of(config: &[(String, String)]) -> Result<String, ConfigIssue> {
+    match get(config, FILE) {
+        Some(file) if !file.is_empty() => Ok(file.to_string()),
+        _ => Err(ConfigIssue {
+            key: FILE.into(),
+            message: "is required: this connector writes one file (writing stdout, Kafka's default, needs a capability Eddy does not grant)".into(),
+        }),
+    }
+}
+
+fn describe(error: FileError, file: &str) -> String {
+    match error {
+        FileError::NotGranted(message) => message,
+        FileError::NotFound => format!("{file} does not exist"),
+        FileError::Io(message) => format!("error writing {file}: {message}"),
+    }
+}
+
+/// A value as Java's `String.valueOf` prints it (close enough for doubles).
+fn print(value: &Option<ConnectValue>, out: &mut Vec<u8>) {
+    match value {
+        None => out.extend_from_slice(b"null"),
+        Some(ConnectValue::Text(text)) | Some(ConnectValue::Json(text)) => out.extend_from_slice(text.as_bytes()),
+        Some(ConnectValue::Bytes(bytes)) => out.extend_from_slice(bytes),
+        Some(ConnectValue::Int64(n)) => out.extend_from_slice(n.to_string().as_bytes()),
+        Some(ConnectValue::Boolean(b)) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Some(ConnectValue::Float64(x)) => {
+            let text = if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e7 { format!("{x:.1}") } else { format!("{x}") };
+            out.extend_from_slice(text.as_bytes());
+        }
+    }
+}
+
+thread_local! {
+    static FILE_NAME: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+fn file() -> Result<String, String> {
+    FILE_NAME.with(|file| file.borrow().clone()).ok_or_else(|| "called before start".into())
+}
+
+struct FileStreamSink;
+
+impl connector::Guest for FileStreamSink {
+    fn validate(config: Vec<(String, String)>) -> Vec<ConfigIssue> {
+        file_of(&config).err().into_iter().collect()
+    }
+
+    /// `max-tasks` copies of the configuration (as Kafka's).
+    fn task_configs(config: Vec<(String, String)>, max_tasks: u32) -> Result<Vec<Vec<(String, String)>>, String> {
+        Ok((0..max_tasks.max(1)).map(|_| config.clone()).collect())
+    }
+}
+
+impl sink_task::Guest for FileStreamSink {
+    fn start(config: Vec<(String, String)>) -> Result<(), String> {
+        let file = file_of(&config).map_err(|issue| format!("{}: {}", issue.key, issue.message))?;
+        FILE_NAME.with(|slot| *slot.borrow_mut() = Some(file));
+        Ok(())
+    }
+
+    fn put(records: Vec<SinkRecord>) -> Result<(), String> {
+        let file = file()?;
+        let mut out = Vec::new();
+        for record in &records {
+            print(&record.value, &mut out);
+            out.push(b'\n');
+        }
+        if out.is_empty() {
+            return Ok(());
+        }
+        file_access::append(&file, &out).map_err(|error| describe(error, &file))
+    }
+
+    fn flush(_offsets: Vec<TopicPartitionOffset>) -> Result<(), String> {
+        let file = file()?;
+        match file_access::sync(&file) {
+            Ok(()) | Err(FileError::NotFound) => Ok(()),
+            Err(error) => Err(describe(error, &file)),
+        }
+    }
+
+    fn stop() {
+        FILE_NAME.with(|slot| *slot.borrow_mut() = None);
+    }
+}
+
+export!(FileStreamSink);

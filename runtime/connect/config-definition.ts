@@ -1,0 +1,124 @@
+// Declared configuration schemas (Kafka's ConfigDef): one definition per key
+// with its type, default, validator and documentation, parsed out of a
+// properties file (or a plain map) into typed values.
+//
+// Owns: the types Kafka Connect's files use (string, int, long, boolean,
+// list, class), required keys, defaults, validation with stable error codes
+// (`missing-key`, `invalid-value`) whose messages name the key — and its
+// line, when it came from a properties file. Unknown keys are left alone (as
+// Kafka's), for whoever reads them next.
+// Must never: know which keys a worker or connector has (their modules
+// declare them).
+
+import { ConnectConfigError, type ErrorContext } from '../errors.ts';
+import type { PropertiesFile } from './properties-file.ts';
+
+export type ConfigType = 'string' | 'int' | 'long' | 'boolean' | 'list' | 'class';
+
+interface TypeOf {
+  string: string;
+  int: number;
+  long: number;
+  boolean: boolean;
+  list: string[];
+  class: string;
+}
+
+export interface ConfigKey<T extends ConfigType = ConfigType, Optional extends boolean = boolean, Name extends string = string> {
+  name: Name;
+  type: T;
+  /** Absent: the key is required. `null`: optional without a value. */
+  default?: TypeOf[T] | null;
+  /** Returns a message when the value is refused. */
+  validate?(value: TypeOf[T]): string | undefined;
+  documentation: string;
+  /** Type-level only: whether the parsed value may be undefined. */
+  readonly optional?: Optional;
+}
+
+type KeyInput<T extends ConfigType, Name extends string> = Omit<ConfigKey<T, boolean, Name>, 'optional'>;
+
+/** Declares a key; `default: null` makes it optional without a value. */
+export function key<T extends ConfigType, const Name extends string>(definition: KeyInput<T, Name> & { default: null }): ConfigKey<T, true, Name>;
+export function key<T extends ConfigType, const Name extends string>(definition: KeyInput<T, Name>): ConfigKey<T, false, Name>;
+export function key(definition: KeyInput<ConfigType, string>): ConfigKey {
+  return definition;
+}
+
+type Values<Keys extends readonly ConfigKey[]> = {
+  [K in Keys[number] as K['name']]: K extends ConfigKey<infer T, infer Optional, string> ? (Optional extends true ? TypeOf[T] | undefined : TypeOf[T]) : never;
+};
+
+/** A configuration source: a parsed properties file, or plain values (JSON configs, REST bodies). */
+export type ConfigSource = PropertiesFile | { file?: string; values: ReadonlyMap<string, string> };
+
+function lookup(source: ConfigSource, name: string): { value: string; line?: number } | undefined {
+  if ('entries' in source) return source.entries.get(name);
+  const value = source.values.get(name);
+  return value === undefined ? undefined : { value };
+}
+
+export class ConfigDefinition<const Keys extends readonly ConfigKey[]> {
+  constructor(
+    /** What the keys configure, for messages ("worker", "connector"). */
+    readonly subject: string,
+    readonly keys: Keys,
+  ) {}
+
+  /** The typed values of the declared keys; throws ConnectConfigError naming the first bad key. */
+  parse(source: ConfigSource): Values<Keys> {
+    const out: Record<string, unknown> = {};
+    for (const definition of this.keys) {
+      const found = lookup(source, definition.name);
+      const where: ErrorContext = { file: source.file, line: found?.line, field: definition.name };
+      if (found === undefined) {
+        if (!('default' in definition)) {
+          throw new ConnectConfigError('missing-key', `Missing required configuration "${definition.name}" which has no default value (${this.subject}: ${definition.documentation})`, where);
+        }
+        out[definition.name] = definition.default ?? undefined;
+        continue;
+      }
+      const value = convert(definition, found.value, where);
+      const problem = definition.validate?.(value as never);
+      if (problem !== undefined) {
+        throw new ConnectConfigError('invalid-value', `Invalid value ${found.value} for configuration ${definition.name}: ${problem}`, where);
+      }
+      out[definition.name] = value;
+    }
+    return out as Values<Keys>;
+  }
+}
+
+function convert(definition: ConfigKey, raw: string, where: ErrorContext): unknown {
+  const text = raw.trim();
+  const refuse = (expected: string): never => {
+    throw new ConnectConfigError('invalid-value', `Invalid value ${raw} for configuration ${definition.name}: ${expected}`, where);
+  };
+  switch (definition.type) {
+    case 'string':
+      return text;
+    case 'class':
+      if (text === '') refuse('Expected a class name (or a plugin reference), got an empty value');
+      return text;
+    case 'int':
+    case 'long': {
+      if (!/^[+-]?\d+$/.test(text)) refuse(`Not a number of type ${definition.type === 'int' ? 'INT' : 'LONG'}`);
+      const value = Number(text);
+      const limit = definition.type === 'int' ? 2 ** 31 : 2 ** 63;
+      if (value >= limit || value < -limit) refuse(`Not a number of type ${definition.type === 'int' ? 'INT' : 'LONG'}`);
+      return value;
+    }
+    case 'boolean': {
+      const lower = text.toLowerCase();
+      if (lower !== 'true' && lower !== 'false') refuse('Expected value to be either true or false');
+      return lower === 'true';
+    }
+    case 'list':
+      return text === '' ? [] : text.split(/\s*,\s*/);
+  }
+}
+
+export const atLeast = (minimum: number) => (value: number): string | undefined =>
+  value < minimum ? `Value must be at least ${minimum}` : undefined;
+
+export const nonEmpty = (value: string): string | undefined => (value === '' ? 'String must be non-empty' : undefined);

@@ -1,0 +1,99 @@
+// Source offsets of a standalone worker in a local file
+// (`offset.storage.file.filename`, Kafka's FileOffsetBackingStore).
+//
+// Owns: the offsets of every connector's source partitions, keyed as Kafka
+// Connect keys them (`["<connector>",{<source partition>}]`), read at start
+// and written whole — to a temporary file, synced, then renamed over the old
+// one — so a crash leaves either the old offsets or the new ones.
+// Must never: store an offset whose records Kafka has not acknowledged (the
+// source task decides what to hand over), or write a partial file.
+//
+// The file is JSON, not the Java serialization Kafka writes: a file Kafka
+// wrote is recognised and refused with a message, never misread.
+
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ConnectConfigError, messageOf } from '../errors.ts';
+
+export type StringMap = Array<[string, string]>;
+
+export interface StoredOffset {
+  sourcePartition: StringMap;
+  sourceOffset: StringMap;
+}
+
+interface FileFormat {
+  format: 'eddy-connect-offsets';
+  version: 1;
+  /** Kafka's key JSON (`["name",{partition}]`) → the offset map. */
+  offsets: Array<{ key: string; offset: Record<string, string> }>;
+}
+
+export class FileOffsetStore {
+  private readonly offsets = new Map<string, { connector: string; partition: StringMap; offset: StringMap }>();
+  private dirty = false;
+
+  private constructor(readonly file: string) {}
+
+  static open(file: string): FileOffsetStore {
+    const store = new FileOffsetStore(file);
+    if (!existsSync(file)) return store;
+    const bytes = readFileSync(file);
+    if (bytes.length === 0) return store;
+    if (bytes[0] === 0xac && bytes[1] === 0xed) {
+      throw new ConnectConfigError('offsets-file-foreign', `the offsets file was written by Kafka Connect (Java serialization), which Eddy does not read: point offset.storage.file.filename at another file`, { file, field: 'offset.storage.file.filename' });
+    }
+    let document: FileFormat;
+    try {
+      document = JSON.parse(bytes.toString('utf8')) as FileFormat;
+    } catch (error) {
+      throw new ConnectConfigError('offsets-file-invalid', `the offsets file is not valid: ${messageOf(error)}`, { file, field: 'offset.storage.file.filename' }, { cause: error });
+    }
+    if (document.format !== 'eddy-connect-offsets' || !Array.isArray(document.offsets)) {
+      throw new ConnectConfigError('offsets-file-invalid', 'the offsets file is not an Eddy Connect offsets file', { file, field: 'offset.storage.file.filename' });
+    }
+    for (const entry of document.offsets) {
+      const [connector, partition] = JSON.parse(entry.key) as [string, Record<string, string>];
+      store.offsets.set(entry.key, { connector, partition: Object.entries(partition), offset: Object.entries(entry.offset) });
+    }
+    return store;
+  }
+
+  /** Every stored offset of `connector`. */
+  offsetsOf(connector: string): StoredOffset[] {
+    return [...this.offsets.values()].filter((entry) => entry.connector === connector).map((entry) => ({ sourcePartition: entry.partition, sourceOffset: entry.offset }));
+  }
+
+  /** Records an acknowledged offset (kept in memory until `flush`). */
+  set(connector: string, partition: StringMap, offset: StringMap): void {
+    const key = offsetKey(connector, partition);
+    this.offsets.set(key, { connector, partition, offset });
+    this.dirty = true;
+  }
+
+  /** Writes the offsets if any changed since the last flush. */
+  flush(): void {
+    if (!this.dirty) return;
+    const document: FileFormat = {
+      format: 'eddy-connect-offsets',
+      version: 1,
+      offsets: [...this.offsets].map(([key, entry]) => ({ key, offset: Object.fromEntries(entry.offset) })),
+    };
+    mkdirSync(dirname(this.file), { recursive: true });
+    const temporary = `${this.file}.tmp`;
+    const descriptor = openSync(temporary, 'w');
+    try {
+      writeSync(descriptor, `${JSON.stringify(document, null, 1)}\n`);
+      fsyncSync(descriptor);
+    } finally {
+      closeSync(descriptor);
+    }
+    renameSync(temporary, this.file);
+    this.dirty = false;
+  }
+}
+
+/** Kafka Connect's offset key: the connector name and the source partition, as JSON. */
+export function offsetKey(connector: string, partition: StringMap): string {
+  return JSON.stringify([connector, Object.fromEntries(partition)]);
+}

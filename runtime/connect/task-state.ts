@@ -1,0 +1,36 @@
+// The state of one connector task as Kafka Connect reports it: UNASSIGNED →
+// RUNNING → FAILED (with the error's trace) or STOPPED.
+//
+// Owns: the transitions and logging each one.
+// Must never: restart anything (the worker decides).
+
+import { messageOf } from '../errors.ts';
+import type { LogLevel } from '../processor/processor.ts';
+
+export type TaskLog = (level: LogLevel, task: string, message: string) => void;
+export type TaskStatus = 'UNASSIGNED' | 'RUNNING' | 'FAILED' | 'STOPPED';
+
+export class TaskState {
+  status: TaskStatus = 'UNASSIGNED';
+  trace: string | undefined;
+  readonly id: string;
+
+  constructor(readonly connector: string, readonly task: number, private readonly log: TaskLog) {
+    this.id = `${connector}-${task}`;
+  }
+
+  running(): void {
+    this.status = 'RUNNING';
+    this.log('info', this.id, 'task started');
+  }
+
+  fail(error: unknown): void {
+    this.status = 'FAILED';
+    this.trace = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    this.log('error', this.id, `task failed: ${messageOf(error)}`);
+  }
+
+  stopped(): void {
+    if (this.status !== 'FAILED') this.status = 'STOPPED';
+  }
+}

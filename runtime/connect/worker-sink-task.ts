@@ -1,0 +1,157 @@
+// One sink task on Kafka (Kafka Connect's WorkerSinkTask): a member of the
+// connector's consumer group `connect-<name>` that converts each fetched
+// batch and puts it into its plugin, and commits the group's offsets only
+// after the plugin has flushed what it was given.
+//
+// Owns: the group consumer (through the Kafka ports), converting keys and
+// values, put → flush → commit every offset.flush.interval.ms, before a
+// rebalance and at stop, and the task's state.
+// Must never: commit an offset the plugin has not flushed, or let a failure
+// of its plugin stop another task.
+
+import type { FetchedBatch, GroupConsumer, GroupConsumerListener, KafkaConnection } from '../kafka/ports.ts';
+import type { Config, SinkRecord, SinkTaskInstance } from '../plugin/plugin-connector.ts';
+import type { Converter } from './converter.ts';
+import { TaskState, type TaskLog } from './task-state.ts';
+
+export interface SinkTaskOptions {
+  connector: string;
+  task: number;
+  instance: SinkTaskInstance;
+  config: Config;
+  topics: string[];
+  keyConverter: Converter;
+  valueConverter: Converter;
+  connection: KafkaConnection;
+  commitIntervalMs: number;
+  log: TaskLog;
+}
+
+export class WorkerSinkTask {
+  readonly state: TaskState;
+  private consumer: GroupConsumer | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  /** Per `topic\0partition`: the next offset to consume (what the plugin has been given). */
+  private readonly consumed = new Map<string, { topic: string; partition: number; offset: number }>();
+  private committed = new Map<string, number>();
+  private committing: Promise<void> = Promise.resolve();
+  /** Records put since the task started. */
+  put = 0;
+
+  constructor(private readonly options: SinkTaskOptions) {
+    this.state = new TaskState(options.connector, options.task, options.log);
+  }
+
+  async start(): Promise<void> {
+    try {
+      this.options.instance.start(this.options.config);
+      await this.startConsumer();
+      this.state.running();
+      this.timer = setInterval(() => void this.commit().catch((error: unknown) => this.state.fail(error)), Math.max(this.options.commitIntervalMs, 1));
+    } catch (error) {
+      this.state.fail(error);
+    }
+  }
+
+  /** Joins the group; a topic created a moment ago may not be served by every broker yet, so joining is retried a while. */
+  private async startConsumer(): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (let attempt = 1; ; attempt++) {
+      const consumer = this.options.connection.groupConsumer({
+        groupId: `connect-${this.options.connector}`,
+        topics: this.options.topics,
+        sessionTimeoutMs: 45_000,
+        heartbeatIntervalMs: 3_000,
+        rebalanceTimeoutMs: 60_000,
+      });
+      try {
+        await consumer.start(this.listener());
+        this.consumer = consumer;
+        return;
+      } catch (error) {
+        await consumer.disconnect().catch(() => undefined);
+        if (Date.now() >= deadline || this.stopping) throw error;
+        this.options.log('debug', this.state.id, `joining the group failed (attempt ${attempt}), retrying: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(200 * attempt, 2000)));
+      }
+    }
+  }
+
+  private listener(): GroupConsumerListener {
+    return {
+      onAssigned: (assignment) => {
+        // Partitions this member no longer owns were committed before the rejoin.
+        for (const [key, entry] of this.consumed) {
+          if (!assignment.partitions[entry.topic]?.includes(entry.partition)) this.consumed.delete(key);
+        }
+        this.options.log('info', this.state.id, `assigned ${JSON.stringify(assignment.partitions)}`);
+      },
+      beforeRejoin: () => this.commit(),
+      onBatch: async (batch) => this.onBatch(batch),
+      onCrash: (error, restarting) => {
+        if (!restarting) this.state.fail(error);
+        else this.options.log('warn', this.state.id, `consumer restarts after: ${error.message}`);
+      },
+    };
+  }
+
+  private onBatch(batch: FetchedBatch): boolean {
+    if (this.stopping || this.state.status === 'FAILED') return false;
+    const { keyConverter, valueConverter, instance } = this.options;
+    if (batch.records.length > 0) {
+      try {
+        const records: SinkRecord[] = batch.records.map(({ offset, record }) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: BigInt(offset),
+          key: keyConverter.toConnectData(batch.topic, record.key),
+          value: valueConverter.toConnectData(batch.topic, record.value),
+          timestamp: BigInt(record.timestamp),
+        }));
+        instance.put(records);
+        this.put += records.length;
+      } catch (error) {
+        // A record the converters cannot read, or a plugin that refuses it: the task fails (errors.tolerance=none).
+        this.state.fail(error);
+        return false;
+      }
+    }
+    this.consumed.set(`${batch.topic}\0${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: batch.lastOffset + 1 });
+    return true;
+  }
+
+  /** flush → commit, one at a time; nothing to do when nothing new was put. */
+  commit(): Promise<void> {
+    // A failed commit fails the task, but must not poison the chain for the final commit attempt.
+    this.committing = this.committing.catch(() => undefined).then(async () => {
+      if (this.state.status === 'FAILED' || !this.consumer) return;
+      const offsets = [...this.consumed.entries()].filter(([key, entry]) => this.committed.get(key) !== entry.offset);
+      if (offsets.length === 0) return;
+      this.options.instance.flush(offsets.map(([, entry]) => ({ topic: entry.topic, partition: entry.partition, offset: BigInt(entry.offset) })));
+      await this.consumer.commitOffsets(offsets.map(([, entry]) => entry));
+      for (const [key, entry] of offsets) this.committed.set(key, entry.offset);
+    });
+    return this.committing;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    try {
+      await this.commit();
+    } catch (error) {
+      this.state.fail(error);
+    }
+    if (this.consumer) {
+      await this.consumer.stop().catch(() => undefined);
+      await this.consumer.disconnect().catch(() => undefined);
+    }
+    try {
+      this.options.instance.stop();
+    } catch (error) {
+      this.options.log('warn', this.state.id, `stop failed: ${(error as Error).message}`);
+    }
+    this.state.stopped();
+  }
+}

@@ -1,0 +1,176 @@
+// A WebAssembly plugin of the `source-connector` or `sink-connector` world:
+// the adapter between Connect's worker (runtime/connect/) and a connector
+// component.
+//
+// Owns: loading and compiling the component (refusing one of another
+// world), one instance for the connector half (validate, task configs) and
+// one per task, each with the host imports of its world — the log, and the
+// file capability granted by the connector's own configuration (never by
+// what the plugin returns) — every call under the CPU guard and the memory
+// cap, and every failure as a typed error naming the connector and task.
+// Must never: be known to the worker by anything but the interfaces below,
+// or grant a capability the connector's configuration does not name.
+
+import { ConfigError, ConnectorError, CpuLimitExceededError, type EddyError } from '../errors.ts';
+import { GuardTimeout, runGuarded } from '../cpu-guard.ts';
+import { defaultProcessorLimits, type LogLevel, type ProcessorLimits } from '../processor/processor.ts';
+import { PluginComponent, type CompiledPlugin } from './component.ts';
+import { fileAccessImports, type FileAccessCapability, type FileGrant } from './host/file-access.ts';
+import { logImports } from './host/log.ts';
+import type { CommittedOffset, ConfigIssue, SinkRecord, SourceRecord, TopicPartitionOffset } from './host/wit/interfaces/eddy-plugin-connect-types.js';
+import type * as Connector from './host/wit/interfaces/eddy-plugin-connector.js';
+import type * as SinkTask from './host/wit/interfaces/eddy-plugin-sink-task.js';
+import type * as SourceTask from './host/wit/interfaces/eddy-plugin-source-task.js';
+import { PluginInstance, type InstanceHost } from './plugin-instance.ts';
+
+export type { CommittedOffset, ConfigIssue, SinkRecord, SourceRecord, TopicPartitionOffset };
+export type ConnectorKind = 'source' | 'sink';
+export type Config = Array<[string, string]>;
+
+type Exports = { connector: typeof Connector; sourceTask: typeof SourceTask; sinkTask: typeof SinkTask };
+
+/** Where a connector's plugin instances log and whom their errors name. */
+export interface ConnectorHost {
+  connector: string;
+  log(level: LogLevel, task: string, message: string): void;
+}
+
+export class ConnectorPlugin {
+  private constructor(
+    readonly kind: ConnectorKind,
+    private readonly compiled: CompiledPlugin,
+    private readonly limits: ProcessorLimits,
+  ) {}
+
+  static async load(path: string, limits: Partial<ProcessorLimits> = {}): Promise<ConnectorPlugin> {
+    const component = await PluginComponent.fromFile(path);
+    if (component.world !== 'source-connector' && component.world !== 'sink-connector') {
+      throw new ConfigError(`'${component.name}' is a plugin of the '${component.world}' world; connector.class needs a plugin of the 'source-connector' or 'sink-connector' world`, { plugin: component.name, field: 'connector.class' });
+    }
+    const full = { ...defaultProcessorLimits, ...limits };
+    return new ConnectorPlugin(component.world === 'source-connector' ? 'source' : 'sink', await component.compile(full), full);
+  }
+
+  get name(): string {
+    return this.compiled.component.name;
+  }
+
+  /** The connector half: validation and task configurations. */
+  connector(host: ConnectorHost): ConnectorInstance {
+    return new ConnectorInstance(this.instantiate(host, 'connector', undefined), this.limits);
+  }
+
+  sourceTask(host: ConnectorHost, task: number, grant: FileGrant | undefined): SourceTaskInstance {
+    if (this.kind !== 'source') throw new ConfigError(`'${this.name}' is a sink connector`, { plugin: this.name });
+    return new SourceTaskInstance(this.instantiate(host, `${host.connector}-${task}`, grant), this.limits);
+  }
+
+  sinkTask(host: ConnectorHost, task: number, grant: FileGrant | undefined): SinkTaskInstance {
+    if (this.kind !== 'sink') throw new ConfigError(`'${this.name}' is a source connector`, { plugin: this.name });
+    return new SinkTaskInstance(this.instantiate(host, `${host.connector}-${task}`, grant), this.limits);
+  }
+
+  private instantiate(host: ConnectorHost, taskId: string, grant: FileGrant | undefined): Bound {
+    const files = fileAccessImports(grant);
+    const instanceHost: InstanceHost = {
+      applicationId: host.connector,
+      taskId,
+      nodeName: host.connector,
+      log: (level, message) => host.log(level, taskId, message),
+      wallClockTime: () => Date.now(),
+    };
+    const instance = PluginInstance.create<Exports>(this.compiled, instanceHost, (observed) => ({
+      'eddy:plugin/log': logImports(observed),
+      'eddy:plugin/types': {},
+      'eddy:plugin/connect-types': {},
+      'eddy:plugin/file-access': files.imports,
+    }));
+    return { instance, files };
+  }
+}
+
+interface Bound {
+  instance: PluginInstance<Exports>;
+  files: FileAccessCapability;
+}
+
+/** Calls an export under the CPU guard; an `err` result becomes a ConnectorError. */
+function call<T>(bound: Bound, limits: ProcessorLimits, what: string, invoke: (exports: Exports) => T): T {
+  const onError = (message: string): EddyError => new ConnectorError(`${what} failed: ${message}`, bound.instance.errorContext);
+  try {
+    return runGuarded(() => bound.instance.call(what, invoke, onError), limits.cpuMs);
+  } catch (error) {
+    if (error instanceof GuardTimeout) {
+      throw new CpuLimitExceededError(`${what} ran past the CPU limit: ${error.message}`, bound.instance.errorContext, { cause: error });
+    }
+    throw error;
+  }
+}
+
+export class ConnectorInstance {
+  constructor(private readonly bound: Bound, private readonly limits: ProcessorLimits) {}
+
+  validate(config: Config): ConfigIssue[] {
+    return call(this.bound, this.limits, 'validate', (guest) => guest.connector.validate(config));
+  }
+
+  taskConfigs(config: Config, maxTasks: number): Config[] {
+    return call(this.bound, this.limits, 'task-configs', (guest) => guest.connector.taskConfigs(config, maxTasks));
+  }
+
+  close(): void {
+    this.bound.files.close();
+  }
+}
+
+export class SourceTaskInstance {
+  constructor(private readonly bound: Bound, private readonly limits: ProcessorLimits) {}
+
+  get usable(): boolean {
+    return !this.bound.instance.isPoisoned;
+  }
+
+  start(config: Config, offsets: CommittedOffset[]): void {
+    call(this.bound, this.limits, 'start', (guest) => guest.sourceTask.start(config, offsets));
+  }
+
+  poll(): SourceRecord[] {
+    return call(this.bound, this.limits, 'poll', (guest) => guest.sourceTask.poll());
+  }
+
+  stop(): void {
+    try {
+      if (this.usable) call(this.bound, this.limits, 'stop', (guest) => guest.sourceTask.stop());
+    } finally {
+      this.bound.files.close();
+    }
+  }
+}
+
+export class SinkTaskInstance {
+  constructor(private readonly bound: Bound, private readonly limits: ProcessorLimits) {}
+
+  get usable(): boolean {
+    return !this.bound.instance.isPoisoned;
+  }
+
+  start(config: Config): void {
+    call(this.bound, this.limits, 'start', (guest) => guest.sinkTask.start(config));
+  }
+
+  put(records: SinkRecord[]): void {
+    call(this.bound, this.limits, 'put', (guest) => guest.sinkTask.put(records));
+  }
+
+  flush(offsets: TopicPartitionOffset[]): void {
+    call(this.bound, this.limits, 'flush', (guest) => guest.sinkTask.flush(offsets));
+  }
+
+  stop(): void {
+    try {
+      if (this.usable) call(this.bound, this.limits, 'stop', (guest) => guest.sinkTask.stop());
+    } finally {
+      this.bound.files.close();
+    }
+  }
+}

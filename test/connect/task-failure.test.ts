@@ -1,0 +1,41 @@
+// A task that fails stops alone: a sink whose converter cannot read the
+// topic (JsonConverter over plain strings, written by a source
+// whose value.converter override is StringConverter) is FAILED with Kafka's
+// message and its trace, while the source keeps running and producing.
+
+import assert from 'node:assert/strict';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { StandaloneWorker } from '../../runtime/connect/standalone-worker.ts';
+import { brokers, readAll, uniqueName, waitFor } from '../support/kafka.ts';
+import { temporaryDirectory } from '../support/temporary.ts';
+
+test('a failing sink task fails alone; the per-connector converter override applies', { timeout: 120_000 }, async () => {
+  const directory = temporaryDirectory('connect-failure');
+  const topic = uniqueName('connect-failure');
+  const input = join(directory, 'in.txt');
+  writeFileSync(input, 'one\ntwo\n');
+  writeFileSync(join(directory, 'worker.properties'), `bootstrap.servers=${await brokers()}\noffset.storage.file.filename=${join(directory, 'offsets')}\noffset.flush.interval.ms=500\n`);
+  writeFileSync(join(directory, 'source.properties'), `name=${topic}-source\nconnector.class=FileStreamSource\nfile=${input}\ntopic=${topic}\nvalue.converter=org.apache.kafka.connect.storage.StringConverter\n`);
+  writeFileSync(join(directory, 'sink.properties'), `name=${topic}-sink\nconnector.class=FileStreamSink\nfile=${join(directory, 'out.txt')}\ntopics=${topic}\n`);
+  const logs: string[] = [];
+  const worker = await StandaloneWorker.start(join(directory, 'worker.properties'), [join(directory, 'source.properties'), join(directory, 'sink.properties')], {
+    log: (level, where, message) => void logs.push(`${level} [${where}] ${message}`),
+    sourceIdleMs: 100,
+  });
+  try {
+    await waitFor('the sink task to fail', async () => worker.status()[1]!.tasks[0]!.state === 'FAILED', 60_000);
+    const [source, sink] = worker.status();
+    assert.equal(source!.tasks[0]!.state, 'RUNNING');
+    assert.match(sink!.tasks[0]!.trace!, /Converting byte\[\] to Kafka Connect data failed due to serialization error/);
+    assert.ok(logs.some((line) => line.startsWith('error') && line.includes(`${topic}-sink-0`)), logs.join('\n'));
+    appendFileSync(input, 'three\n');
+    await waitFor('the source to go on', async () => (await readAll(topic)).length === 3);
+    assert.deepEqual((await readAll(topic)).map((record) => record.value), ['one', 'two', 'three']);
+    assert.equal(worker.status()[0]!.tasks[0]!.state, 'RUNNING');
+  } finally {
+    await worker.stop();
+  }
+  assert.deepEqual(worker.status().map((connector) => connector.tasks[0]!.state), ['STOPPED', 'FAILED']);
+});
