@@ -180,7 +180,9 @@ export class StreamThread {
       await this.transaction.open();
     }
     await this.startConsumer();
-    const tick = Math.max(10, Math.min(this.config.commitIntervalMs, 1000));
+    // A quarter of the commit interval: a commit is due at most a quarter
+    // interval late (exactly-once outputs wait for it, 100 ms by default).
+    const tick = Math.max(10, Math.min(Math.floor(this.config.commitIntervalMs / 4), 1000));
     let lastSupervision = 0;
     this.commitTimer = setInterval(() => {
       // Between the rebalance commit and the new assignment nothing is processed or committed.
