@@ -4,9 +4,8 @@
 // single-file source mode.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDirectory } from '../../runtime/cache-directory.ts';
+import { javaCommand, mavenLibraries } from './maven-libraries.ts';
 import { repositoryRoot } from './plugins.ts';
 
 const version = '4.4.0';
@@ -14,25 +13,12 @@ const referenceDirectory = join(repositoryRoot, 'test/connect/reference');
 
 /** The classpath folder of connect-json, fetched with Maven on first use. */
 export function kafkaConnectLibraries(): string {
-  const libraries = join(cacheDirectory(), `kafka-connect-${version}`, 'libs');
-  if (existsSync(libraries) && readdirSync(libraries).some((name) => name.startsWith('connect-json-'))) return libraries;
-  const staging = `${libraries}.tmp-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
-  const result = spawnSync('mvn', ['-q', '-B', '-f', join(referenceDirectory, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`, '-DincludeScope=runtime'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`mvn could not fetch Kafka Connect ${version} (exit ${result.status}):\n${result.stdout}${result.stderr}`);
-  rmSync(libraries, { recursive: true, force: true });
-  mkdirSync(join(libraries, '..'), { recursive: true });
-  renameSync(staging, libraries);
-  return libraries;
+  return mavenLibraries({ folder: `kafka-connect-${version}`, pom: join(referenceDirectory, 'pom.xml'), marker: 'connect-json-', what: `Kafka Connect ${version}` });
 }
 
 /** Runs test/connect/reference/<program>.java with `input` on stdin; its stdout. */
 export function runConnectReference(program: string, input: string): string {
-  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
-  const result = spawnSync(java, ['-Xmx256m', '-cp', `${kafkaConnectLibraries()}/*`, join(referenceDirectory, `${program}.java`)], {
+  const result = spawnSync(javaCommand(), ['-Xmx256m', '-cp', `${kafkaConnectLibraries()}/*`, join(referenceDirectory, `${program}.java`)], {
     input,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -49,23 +35,10 @@ const standaloneVersion = '4.3.1';
  * fetched with Maven on first use, to run ConnectStandalone against the 4.4 broker.
  */
 export function kafkaConnectStandaloneLibraries(): string {
-  const libraries = join(cacheDirectory(), `kafka-connect-standalone-${standaloneVersion}`, 'libs');
-  if (existsSync(libraries) && readdirSync(libraries).some((name) => name.startsWith('connect-file-'))) return libraries;
-  const staging = `${libraries}.tmp-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
-  const result = spawnSync('mvn', ['-q', '-B', '-f', join(referenceDirectory, 'pom-runtime.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`, '-DincludeScope=runtime'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`mvn could not fetch Kafka Connect ${standaloneVersion} (exit ${result.status}):\n${result.stdout}${result.stderr}`);
-  rmSync(libraries, { recursive: true, force: true });
-  mkdirSync(join(libraries, '..'), { recursive: true });
-  renameSync(staging, libraries);
-  return libraries;
+  return mavenLibraries({ folder: `kafka-connect-standalone-${standaloneVersion}`, pom: join(referenceDirectory, 'pom-runtime.xml'), marker: 'connect-file-', what: `Kafka Connect ${standaloneVersion}` });
 }
 
 /** Java's command line for Kafka's ConnectStandalone with these files. */
 export function connectStandaloneCommand(files: string[]): { command: string; args: string[] } {
-  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
-  return { command: java, args: ['-Xmx256m', '-cp', `${kafkaConnectStandaloneLibraries()}/*`, 'org.apache.kafka.connect.cli.ConnectStandalone', ...files] };
+  return { command: javaCommand(), args: ['-Xmx256m', '-cp', `${kafkaConnectStandaloneLibraries()}/*`, 'org.apache.kafka.connect.cli.ConnectStandalone', ...files] };
 }
