@@ -196,18 +196,25 @@ async function runApplication(args: string[]): Promise<number> {
   const { Application } = await import('./app/application.ts');
   const application = await Application.start(args[0]!);
   if (application.adminUrl) process.stdout.write(`${JSON.stringify({ admin: application.adminUrl, processId: application.processId })}\n`);
+  return runUntilSignal('committing and closing', () => application.stop());
+}
+
+/**
+ * Waits for SIGTERM or SIGINT, then stops with `stop` (saying `doing`) and
+ * exits: the Kafka client keeps timers alive after disconnecting.
+ */
+async function runUntilSignal(doing: string, stop: () => Promise<void>): Promise<number> {
   await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      process.stderr.write(`eddy: ${signal}: committing and closing…\n`);
-      application.stop().then(resolve, (error: unknown) => {
+    const onSignal = (signal: string) => {
+      process.stderr.write(`eddy: ${signal}: ${doing}…\n`);
+      stop().then(resolve, (error: unknown) => {
         process.stderr.write(`eddy: stop failed: ${messageOf(error)}\n`);
         resolve();
       });
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
   });
-  // the Kafka client keeps timers alive after disconnecting; the application is done.
   setImmediate(() => process.exit(0));
   return 0;
 }
@@ -224,20 +231,7 @@ async function connectStandalone(args: string[]): Promise<number> {
     throw error;
   }
   process.stdout.write(`${JSON.stringify({ connectors: worker.status().map((connector) => ({ name: connector.name, type: connector.type, tasks: connector.tasks.length })) })}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      process.stderr.write(`eddy: ${signal}: stopping connectors and storing offsets…\n`);
-      worker.stop().then(resolve, (error: unknown) => {
-        process.stderr.write(`eddy: stop failed: ${messageOf(error)}\n`);
-        resolve();
-      });
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
-  // the Kafka client keeps timers alive after disconnecting; the worker is done.
-  setImmediate(() => process.exit(0));
-  return 0;
+  return runUntilSignal('stopping connectors and storing offsets', () => worker.stop());
 }
 
 async function swap(args: string[]): Promise<number> {
