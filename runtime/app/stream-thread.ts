@@ -539,24 +539,22 @@ export class StreamThread {
   /** Records a failure of an assigned task and when it will be reopened. */
   private noteFailure(taskId: TaskId, message: string, collateral = false): void {
     const retry = this.retries.get(taskId) ?? { attempts: 0, consecutive: 0, lastError: '', nextAttemptAt: 0 };
-    retry.consecutive++;
     retry.lastError = message;
+    this.retries.set(taskId, retry);
+    if (collateral) {
+      // Rolled back with its thread's transaction, not for a fault of its own:
+      // reopen at once, without counting it against the task.
+      retry.nextAttemptAt = Date.now();
+      this.log('info', `task ${taskId}: reopening now: ${message}`);
+      return;
+    }
+    retry.consecutive++;
     // A fenced task has most likely moved: let the rebalance reach this
     // member before fencing the new owner back.
     const fenced = /fenc|old epoch|INVALID_PRODUCER_EPOCH|PRODUCER_FENCED/i.test(message);
     const base = fenced ? Math.max(2000, 2 * this.heartbeatIntervalMs) : 1000;
-    if (collateral) {
-      // Rolled back with its thread's transaction, not for a fault of its own:
-      // reopen at once, without counting it against the task.
-      retry.consecutive--;
-      retry.nextAttemptAt = Date.now();
-      this.retries.set(taskId, retry);
-      this.log('info', `task ${taskId}: reopening now: ${message}`);
-      return;
-    }
     const delay = Math.min(maxRetryDelayMs, base * 2 ** Math.min(10, retry.consecutive - 1));
     retry.nextAttemptAt = Date.now() + delay;
-    this.retries.set(taskId, retry);
     this.log('warn', `task ${taskId}: reopening in ${delay} ms (failure ${retry.consecutive} in a row): ${message}`);
   }
 
