@@ -101,6 +101,8 @@ export class ActiveTask {
   /** Sent records since the last commit (they are in the open transaction). */
   private sentSinceCommit = false;
   private closed = false;
+  /** Released by its thread (revoked or lost): it processes nothing more and is about to close. */
+  private released = false;
 
   private constructor(
     private readonly dependencies: ActiveTaskDependencies,
@@ -224,7 +226,7 @@ export class ActiveTask {
    */
   processBatch(topic: string, records: ConsumedRecord[], caughtUp?: boolean): Promise<void> {
     return this.processing(() => this.locked(async () => {
-      if (this.failureValue) return;
+      if (this.failureValue || this.released) return;
       if (caughtUp !== undefined) this.lagging.set(topic, !caughtUp);
       if (records.length === 0) return;
       const queue = this.queues.get(topic);
@@ -313,6 +315,7 @@ export class ActiveTask {
   commitIfDue(): Promise<void> {
     return this.processing(() =>
       this.locked(async () => {
+        if (this.released) return;
         if (this.queues.size > 0 && !this.failureValue) await this.drain();
         if (this.failureValue || !this.protocol || !this.commitDue()) return;
         try {
@@ -360,16 +363,17 @@ export class ActiveTask {
    * Closes the task: clean = commit first; otherwise roll back to the last
    * commit. In a thread's transaction the thread commits before closing
    * tasks; work left uncommitted here is in the thread's open transaction,
-   * which must then abort (every task of the thread rolls back).
+   * which must then abort (every task of the thread rolls back) — unless
+   * the thread says it has seen to that (`transactionHandled`).
    */
-  close(clean: boolean): Promise<void> {
+  close(clean: boolean, options: { transactionHandled?: boolean } = {}): Promise<void> {
     return this.locked(async () => {
       try {
         if (clean && !this.failureValue && this.protocol) await this.commitNow();
       } catch (error) {
         this.dependencies.log('warn', `task ${this.taskId}: commit at close failed: ${messageOf(error)}`);
       }
-      if (!this.protocol && !this.failureValue && this.hasUncommittedWork()) {
+      if (!this.protocol && !this.failureValue && !options.transactionHandled && this.hasUncommittedWork()) {
         this.dependencies.threadTransaction?.poison(`task ${this.taskId} closed with uncommitted work`);
       }
       await this.protocol?.abort();
@@ -384,7 +388,16 @@ export class ActiveTask {
     });
   }
 
-  private hasUncommittedWork(): boolean {
+  /**
+   * The thread no longer runs this task (revoked, or its membership was
+   * lost): it processes nothing from now on; close() follows.
+   */
+  release(): void {
+    this.released = true;
+  }
+
+  /** Processed or sent anything since its last commit. */
+  hasUncommittedWork(): boolean {
     return this.dirty || this.sentSinceCommit || this.collector.size > 0;
   }
 

@@ -35,6 +35,7 @@ import type { Topology } from '../topology/topology.ts';
 import { ActiveTask, taskDirectory } from './active-task.ts';
 import { changelogTopic, type AppConfig } from './app-config.ts';
 import { globalStateFile } from './global-stores.ts';
+import { tasksToRelease, type Membership } from './group-membership.ts';
 import { streamsAssignor, tasksOf, type MemberState } from './streams-assignor.ts';
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -99,10 +100,18 @@ export class StreamThread {
   private reader: ChangelogReader | undefined;
   private readonly tasks = new Map<TaskId, ActiveTask>();
   private readonly opening = new Map<TaskId, Promise<ActiveTask | undefined>>();
+  /** Released tasks still closing (a task opens again only after its old instance closed). */
+  private readonly closing = new Map<TaskId, Promise<void>>();
   private readonly standbys = new Map<TaskId, StandbyTask>();
   /** Every store's changelog (the reader follows them all). */
   private readonly stores: ChangelogStore[];
   private memberId: string | undefined;
+  /**
+   * The membership the tasks are held under: set by each join, cleared when
+   * the consumer crashes (its membership is lost with it). The thread's
+   * transaction commits with this generation and no other.
+   */
+  private membership: Membership | undefined;
   private assignmentChain: Promise<void> = Promise.resolve();
   private reconcileQueued = false;
   /** When the running reconcile started (undefined: none running). */
@@ -176,7 +185,11 @@ export class StreamThread {
     await this.reader.start();
     if (config.processingGuarantee === 'at_least_once') this.producer = await this.connection.producer();
     if (config.processingGuarantee === 'exactly_once_v2' && config.exactlyOnceProducer === 'per-thread') {
-      this.transaction = new ThreadTransaction(this.connection, `${config.applicationId}-${this.processId}-${this.threadIndex}`, () => this.consumer!.metadata(), this.log, config.transactionTimeoutMs);
+      // Offsets commit with the generation the tasks are held under — not the
+      // consumer's current one, which a crashed and rejoined consumer has
+      // moved on before this thread released its tasks.
+      const group = () => ({ groupId: config.applicationId, ...(this.membership ?? {}) });
+      this.transaction = new ThreadTransaction(this.connection, `${config.applicationId}-${this.processId}-${this.threadIndex}`, group, this.log, config.transactionTimeoutMs);
       await this.transaction.open();
     }
     await this.startConsumer();
@@ -271,6 +284,10 @@ export class StreamThread {
       onBatch: (batch) => this.onBatch(batch),
       onCrash: (error, restarting) => {
         this.log('warn', `consumer crashed (${restarting ? 'the client restarts it' : 'replacing it'}): ${error.message}`);
+        // Its membership is gone: the group may hand its tasks to others
+        // before it is back. Nothing more commits with the old generation,
+        // and the tasks are released when the consumer rejoins.
+        if (consumer === this.consumer) this.loseMembership(`the consumer crashed: ${error.message}`);
         if (!restarting && consumer === this.consumer) this.replaceConsumer();
       },
     });
@@ -379,10 +396,26 @@ export class StreamThread {
     }
   }
 
+  /** The consumer lost its group membership: the transaction must not commit the tasks' open work. */
+  private loseMembership(reason: string): void {
+    if (!this.membership) return;
+    this.membership = undefined;
+    this.transaction?.poison(reason);
+  }
+
   private onJoin(received: GroupAssignment): void {
     this.memberId = received.memberId;
     this.rejoining = false;
     const assignment = tasksOf(received.userData) ?? { activeTasks: this.tasksOfPartitions(received.partitions), standbyTasks: [] };
+    // Tasks this member may not keep: revoked ones, or every one when its
+    // membership was interrupted (others may have run them meanwhile).
+    const joined: Membership = { memberId: received.memberId, generationId: received.generationId };
+    const { release, interruption } = tasksToRelease(this.membership, joined, this.tasks.keys(), assignment.activeTasks);
+    if (interruption !== undefined && this.tasks.size > 0) {
+      this.log('warn', `thread ${this.threadIndex}: ${interruption}; closing its tasks [${[...this.tasks.keys()].join(', ')}] — they reopen from Kafka if assigned`);
+    }
+    this.membership = joined;
+    this.releaseTasks(release);
     this.desired = { generation: this.desired.generation + 1, active: [...assignment.activeTasks], standby: [...assignment.standbyTasks] };
     const warmupTasks = 'warmupTasks' in assignment ? assignment.warmupTasks : [];
     this.warmups = { tasks: [...warmupTasks], since: Date.now(), requested: false, checking: false, checkedAt: 0 };
@@ -414,6 +447,43 @@ export class StreamThread {
     return [...tasks];
   }
 
+  /**
+   * Takes `tasks` out of the running set now — no batch reaches them, no
+   * commit includes them, they process nothing more — and closes them,
+   * rolling back what they did not commit; a later open of the same task
+   * waits for its close. Records a released task sent into the thread's open
+   * transaction must not commit with it: once processing in flight has
+   * ended, such a transaction is poisoned (the commit timer aborts it and
+   * rolls back the tasks still running with it).
+   */
+  private releaseTasks(tasks: TaskId[]): void {
+    const released = tasks.flatMap((taskId) => {
+      const task = this.tasks.get(taskId);
+      if (!task) return [];
+      this.tasks.delete(taskId);
+      this.pauseTask(taskId);
+      task.release();
+      return [task];
+    });
+    if (released.length === 0) return;
+    const transaction = this.transaction;
+    const settled = transaction
+      ? transaction.exclusive(async () => {
+          const busy = released.filter((task) => task.hasUncommittedWork());
+          if (busy.length > 0) transaction.poison(`tasks [${busy.map((task) => task.taskId).join(', ')}] were released with work in the open transaction`);
+        })
+      : Promise.resolve();
+    for (const task of released) {
+      const closing: Promise<void> = settled
+        .then(() => task.close(false, { transactionHandled: true }))
+        .catch((error: unknown) => this.log('warn', `task ${task.taskId}: closing it failed: ${messageOf(error)}`))
+        .finally(() => {
+          if (this.closing.get(task.taskId) === closing) this.closing.delete(task.taskId);
+        });
+      this.closing.set(task.taskId, closing);
+    }
+  }
+
   private scheduleReconcile(): void {
     if (this.reconcileQueued) return;
     this.reconcileQueued = true;
@@ -436,19 +506,15 @@ export class StreamThread {
    * the word of an assignment that is already stale.
    */
   private async reconcile(): Promise<void> {
+    if (this.tasks.size > 0) await this.faultDelay('EDDY_FAULT_RECONCILE_DELAY_MS');
     const { generation, active, standby } = this.desired;
-    const current = () => !this.stopping && generation === this.desired.generation;
+    // (Without a membership — the consumer crashed and has not rejoined — nothing opens.)
+    const current = () => !this.stopping && generation === this.desired.generation && this.membership !== undefined;
     if (this.loggedGeneration !== generation) {
       this.loggedGeneration = generation;
       this.log('info', `thread ${this.threadIndex} assigned active [${active.join(', ')}] standby [${standby.join(', ')}]`);
     }
-    for (const [taskId, task] of [...this.tasks]) {
-      if (active.includes(taskId)) continue;
-      this.tasks.delete(taskId);
-      // Revoked. Its work was committed before this member rejoined (the
-      // rejoin hook); anything after that is rolled back.
-      await task.close(false);
-    }
+    // (Revoked tasks were released when the assignment arrived.)
     for (const taskId of [...this.retries.keys()]) if (!active.includes(taskId)) this.retries.delete(taskId);
     for (const [taskId, copy] of [...this.standbys]) {
       if (standby.includes(taskId) && !active.includes(taskId)) continue;
@@ -596,7 +662,7 @@ export class StreamThread {
   }
 
   private async openTask(taskId: TaskId): Promise<ActiveTask | undefined> {
-    const opening = this.faultDelay().then(() => ActiveTask.open({
+    const opening = Promise.all([this.closing.get(taskId), this.faultDelay('EDDY_FAULT_TASK_OPEN_DELAY_MS')]).then(() => ActiveTask.open({
       config: this.config,
       topology: this.topology.forSubtopology(taskId.subtopology),
       taskId,
@@ -625,11 +691,13 @@ export class StreamThread {
 
   /**
    * Fault injection for tests and chaos runs: EDDY_FAULT_TASK_OPEN_DELAY_MS
-   * makes every task open that much slower, which widens the window in which
-   * a newer assignment arrives while an older one is being applied.
+   * makes every task open that much slower, EDDY_FAULT_RECONCILE_DELAY_MS
+   * every application of an assignment by a member that already runs tasks;
+   * both widen the window in which a newer assignment arrives while an older
+   * one is being applied.
    */
-  private faultDelay(): Promise<void> {
-    const delay = Number(process.env.EDDY_FAULT_TASK_OPEN_DELAY_MS ?? 0);
+  private faultDelay(variable: 'EDDY_FAULT_TASK_OPEN_DELAY_MS' | 'EDDY_FAULT_RECONCILE_DELAY_MS'): Promise<void> {
+    const delay = Number(process.env[variable] ?? 0);
     return delay > 0 ? new Promise((resolve) => setTimeout(resolve, delay)) : Promise.resolve();
   }
 
@@ -761,7 +829,7 @@ export class StreamThread {
     // drops the group on stop(), and offsets can no longer be committed).
     this.consumer?.pause([...new Set([...this.desired.active, ...this.tasks.keys()])].flatMap((task) => this.topicsOf(task).map((topic) => ({ topic, partition: task.partition }))));
     await this.assignmentChain;
-    await Promise.all([...this.opening.values()]);
+    await Promise.all([...this.opening.values(), ...this.closing.values()]);
     await this.commitTransaction();
     for (const task of this.tasks.values()) await task.close(true);
     this.tasks.clear();

@@ -55,3 +55,57 @@ test('a newer assignment stops the older one being applied: no task is opened on
   assert.doesNotMatch(second.output, /old epoch|fenced/i, 'the second instance was never fenced');
   await Promise.all(apps.map((app) => app.stop()));
 });
+
+// A task revoked by one assignment and handed back by the next, before the
+// member applied the first: the member used to keep the task it still held —
+// with the state and positions of before the revocation — and process again
+// what the other member had committed meanwhile (counts went back and
+// counted up again). Applying an assignment is slowed down on the first
+// instance (EDDY_FAULT_RECONCILE_DELAY_MS) so that the second instance joins,
+// processes and leaves before the first applied the assignment that took
+// tasks away from it.
+test('a task revoked and handed back before the revocation was applied restarts from what the other member committed (exactly-once)', { timeout: 300_000 }, async () => {
+  const applicationId = uniqueName('handback');
+  const input = `${applicationId}-lines`;
+  const output = `${applicationId}-counts`;
+  const twoPartitions = 2;
+  await createTopics([{ topic: input, partitions: twoPartitions }, { topic: output, partitions: twoPartitions }]);
+  const lines = sampleLines(900, 7);
+  const produce = (from: number, to: number) => brokers().then((bootstrap) => produceRecords(bootstrap, input, lines.slice(from, to).map((line, index) => ({ key: String(from + index), value: line }))));
+  const counted = (upTo: number) =>
+    waitFor(`the first ${upTo} lines counted`, async () => {
+      const counts = finalCounts(await readAll(output));
+      return [...expectedCounts(lines.slice(0, upTo))].every(([word, count]) => (counts.get(word) ?? 0) >= count) ? true : undefined;
+    }, 120_000, 500);
+  const app = (name: string, env: Record<string, string> = {}) =>
+    startApp(name, wordCountApp({ applicationId, input, output, guarantee: 'exactly_once_v2', stateDir: temporaryDirectory(), commitIntervalMs: 100 }), { env });
+  const allTasks = ['0_0', '0_1', '1_0', '1_1'];
+  const first = await app('first', { EDDY_FAULT_RECONCILE_DELAY_MS: '30000' });
+  await waitFor('the first instance running every task', async () => (JSON.stringify((await first.activeTasks()).sort()) === JSON.stringify(allTasks) ? true : undefined), 60_000, 200);
+  await produce(0, 300);
+  await counted(300);
+  // The second instance takes half the tasks; the first does not apply that
+  // for 30 s, but must stop running the revoked tasks at once.
+  const second = await app('second');
+  await waitFor('the second instance running its tasks', async () => ((await second.activeTasks()).length > 0 ? true : undefined), 60_000, 200);
+  await produce(300, 600);
+  await counted(600);
+  // The second leaves: the first gets every task back, before it applied the revocation.
+  await second.stop();
+  await waitFor('the first instance running every task again', async () => (JSON.stringify((await first.activeTasks()).sort()) === JSON.stringify(allTasks) ? true : undefined), 120_000, 200);
+  await produce(600, 900);
+  const expected = expectedCounts(lines);
+  const records = await waitFor('every word counted', async () => {
+    const read = await readAll(output);
+    const counts = finalCounts(read);
+    return [...expected].every(([word, count]) => (counts.get(word) ?? 0) >= count) ? read : undefined;
+  }, 120_000, 1000);
+  // The race took place: the first instance never applied the half assignment.
+  const applied = [...first.output.matchAll(/thread 0 assigned active \[([^\]]*)\]/g)].map((match) => match[1]);
+  assert.ok(applied.length >= 1, 'the first instance applied assignments');
+  assert.deepEqual(applied.filter((tasks) => tasks !== allTasks.join(', ')), [], 'the assignment without the revoked tasks was superseded before the first instance applied it');
+  for (const [word, sequence] of countSequences(records)) {
+    assert.deepEqual(sequence, Array.from({ length: expected.get(word)! }, (_, index) => index + 1), `committed updates of '${word}' are 1..n`);
+  }
+  await first.stop();
+});
