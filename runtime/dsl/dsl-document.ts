@@ -31,10 +31,10 @@ import { FieldReader, type DocumentOrigin } from '../topology/document-fields.ts
 import { FunctionTimestampExtractor } from './function-timestamp-extractor.ts';
 import { resolvePlugin } from '../topology/plugin-reference.ts';
 import type { Topology } from '../topology/topology.ts';
-import { CogroupedKStream, GlobalKTable, TimeWindowedCogroupedKStream, KGroupedStream, KGroupedTable, KStream, KTable, SessionWindowedKStream, SlidingWindowedKStream, StreamsBuilder, TimeWindowedKStream } from './streams-builder.ts';
+import { CogroupedKStream, GlobalKTable, WindowedCogroupedKStream, KGroupedStream, KGroupedTable, KStream, KTable, SessionWindowedKStream, SlidingWindowedKStream, StreamsBuilder, TimeWindowedKStream } from './streams-builder.ts';
 
 type Windowed = TimeWindowedKStream | SlidingWindowedKStream;
-type Current = KStream | KGroupedStream | CogroupedKStream | TimeWindowedCogroupedKStream | Windowed | SessionWindowedKStream | KTable | KGroupedTable | GlobalKTable | undefined;
+type Current = KStream | KGroupedStream | CogroupedKStream | WindowedCogroupedKStream | Windowed | SessionWindowedKStream | KTable | KGroupedTable | GlobalKTable | undefined;
 
 type Kind = 'stream' | 'grouped' | 'cogrouped' | 'windowed-cogrouped' | 'windowed' | 'session' | 'table' | 'grouped-table';
 type FieldKind = FunctionKind | 'topic' | 'stream' | 'table' | 'milliseconds' | 'count' | 'name' | 'branches' | 'plugin' | 'config' | 'stores' | 'cogroups';
@@ -96,7 +96,7 @@ export const dslSteps: Record<string, Partial<Record<Kind, StepForm>>> = {
   cogroup: { grouped: { fields: { aggregator: 'aggregator', with: 'cogroups' }, required: ['aggregator'] } },
   windowedBy: {
     grouped: { fields: { size: 'milliseconds', advance: 'milliseconds', grace: 'milliseconds', gap: 'milliseconds', sliding: 'milliseconds' }, required: [] },
-    cogrouped: { fields: { size: 'milliseconds', advance: 'milliseconds', grace: 'milliseconds' }, required: ['size'] },
+    cogrouped: { fields: { size: 'milliseconds', advance: 'milliseconds', grace: 'milliseconds', gap: 'milliseconds', sliding: 'milliseconds' }, required: [] },
   },
   count: { grouped: named, windowed: windowedAggregation({}, []), session: windowedAggregation({}, []), 'grouped-table': named },
   reduce: {
@@ -111,7 +111,7 @@ export const dslSteps: Record<string, Partial<Record<Kind, StepForm>>> = {
     session: windowedAggregation({ initializer: 'initializer', aggregator: 'aggregator', merger: 'merger' }, ['initializer', 'aggregator', 'merger']),
     'grouped-table': { fields: { initializer: 'initializer', adder: 'aggregator', subtractor: 'aggregator', name: 'name' }, required: ['initializer', 'adder', 'subtractor'] },
     cogrouped: { fields: { initializer: 'initializer', name: 'name' }, required: ['initializer'] },
-    'windowed-cogrouped': { fields: { initializer: 'initializer', name: 'name', retention: 'milliseconds' }, required: ['initializer'] },
+    'windowed-cogrouped': { fields: { initializer: 'initializer', merger: 'merger', name: 'name', retention: 'milliseconds' }, required: ['initializer'] },
   },
   suppress: { table: { fields: { until: 'name', limit: 'milliseconds', maxRecords: 'count', maxBytes: 'count', whenFull: 'name', name: 'name' }, required: ['until'] } },
   toStream: { table: named },
@@ -213,7 +213,7 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
       current instanceof KStream ? 'stream'
       : current instanceof KGroupedStream ? 'grouped'
       : current instanceof CogroupedKStream ? 'cogrouped'
-      : current instanceof TimeWindowedCogroupedKStream ? 'windowed-cogrouped'
+      : current instanceof WindowedCogroupedKStream ? 'windowed-cogrouped'
       : current instanceof TimeWindowedKStream || current instanceof SlidingWindowedKStream ? 'windowed'
       : current instanceof SessionWindowedKStream ? 'session'
       : current instanceof KTable ? 'table'
@@ -243,6 +243,23 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
     };
     // Each function field's kind comes from the step's form.
     const f = <K extends FunctionKind>(key: string): FunctionRef<K> => get(key, schema!.fields[key] as K);
+    // Grouped and cogrouped streams take the same three kinds of windows.
+    const windowedBy = (grouped: KGroupedStream | CogroupedKStream) => {
+      const size = ms('size');
+      const gap = ms('gap');
+      const sliding = ms('sliding');
+      if ([size, gap, sliding].filter((entry) => entry !== undefined).length !== 1) {
+        fail(field, 'needs one of size (time windows: size, advance, grace), gap (session windows: gap, grace) or sliding (sliding windows: the time difference, grace)');
+      }
+      if (size === undefined && args.advance !== undefined) fail(`${field}.advance`, 'only time windows (size) have an advance');
+      try {
+        if (gap !== undefined) return grouped.windowedBySession({ gapMs: gap, graceMs: ms('grace') ?? 0 });
+        if (sliding !== undefined) return grouped.windowedBySliding({ differenceMs: sliding, graceMs: ms('grace') ?? 0 });
+        return grouped.windowedBy({ sizeMs: size!, advanceMs: ms('advance') ?? size!, graceMs: ms('grace') ?? 0 });
+      } catch (error) {
+        return fail(field, (error as Error).message);
+      }
+    };
     if (current instanceof KTable) {
       const table = current;
       switch (stepName) {
@@ -370,22 +387,7 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
       }
     } else if (current instanceof KGroupedStream) {
       switch (stepName) {
-        case 'windowedBy': {
-          const size = ms('size');
-          const gap = ms('gap');
-          const sliding = ms('sliding');
-          if ([size, gap, sliding].filter((entry) => entry !== undefined).length !== 1) {
-            fail(field, 'needs one of size (time windows: size, advance, grace), gap (session windows: gap, grace) or sliding (sliding windows: the time difference, grace)');
-          }
-          if (size === undefined && args.advance !== undefined) fail(`${field}.advance`, 'only time windows (size) have an advance');
-          try {
-            if (gap !== undefined) return current.windowedBySession({ gapMs: gap, graceMs: ms('grace') ?? 0 });
-            if (sliding !== undefined) return current.windowedBySliding({ differenceMs: sliding, graceMs: ms('grace') ?? 0 });
-            return current.windowedBy({ sizeMs: size!, advanceMs: ms('advance') ?? size!, graceMs: ms('grace') ?? 0 });
-          } catch (error) {
-            return fail(field, (error as Error).message);
-          }
-        }
+        case 'windowedBy': return windowedBy(current);
         case 'count': return current.count(named$);
         case 'reduce': return current.reduce(f('reducer'), named$);
         case 'aggregate': return current.aggregate(f('initializer'), f('aggregator'), named$);
@@ -404,16 +406,17 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
       }
     } else if (current instanceof CogroupedKStream) {
       if (stepName === 'aggregate') return current.aggregate(f('initializer'), named$);
-      if (stepName === 'windowedBy') {
-        const size = ms('size')!;
+      if (stepName === 'windowedBy') return windowedBy(current);
+    } else if (current instanceof WindowedCogroupedKStream) {
+      if (stepName === 'aggregate') {
+        if (current.needsMerger && args.merger === undefined) fail(`${field}.merger`, 'a session-windowed cogroup aggregates with a merger (required)');
+        if (!current.needsMerger && args.merger !== undefined) fail(`${field}.merger`, 'only session windows merge (this cogroup is not session-windowed)');
         try {
-          return current.windowedBy({ sizeMs: size, advanceMs: ms('advance') ?? size, graceMs: ms('grace') ?? 0 });
+          return current.aggregate(f('initializer'), { ...store, merger: args.merger === undefined ? undefined : f('merger') });
         } catch (error) {
           return fail(field, (error as Error).message);
         }
       }
-    } else if (current instanceof TimeWindowedCogroupedKStream) {
-      if (stepName === 'aggregate') return current.aggregate(f('initializer'), store);
     } else if (current instanceof SessionWindowedKStream) {
       switch (stepName) {
         case 'count': return current.count(store);

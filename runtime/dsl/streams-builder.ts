@@ -25,6 +25,7 @@ import { slidingAggregateSupplier, type SlidingWindowsSpec } from './sliding-agg
 import { sessionAggregateSupplier, type SessionAggregationSpec, type SessionWindowsSpec } from './session-aggregate-operator.ts';
 import type { AggregationSpec } from './aggregations.ts';
 import { FixedKeySupplier } from './fixed-key-processor.ts';
+import type { OperatorSupplier } from './operator-supplier.ts';
 import { foreignTableJoinSupplier, responseJoinSupplier, subscriptionJoinSupplier, subscriptionSendSupplier } from './foreign-key-join.ts';
 import {
   branchSupplier,
@@ -472,11 +473,46 @@ export class CogroupedKStream {
   }
 
   /** Time windows over the cogrouped streams (each input keeps its own observed stream time, as Kafka Streams). */
-  windowedBy(windows: TimeWindowsSpec): TimeWindowedCogroupedKStream {
+  windowedBy(windows: TimeWindowsSpec): WindowedCogroupedKStream {
     if (!(windows.sizeMs > 0) || !(windows.advanceMs > 0) || windows.advanceMs > windows.sizeMs || !(windows.graceMs >= 0)) {
       throw new ConfigError(`time windows need size > 0, 0 < advance ≤ size and grace ≥ 0 (got size ${windows.sizeMs}, advance ${windows.advanceMs}, grace ${windows.graceMs})`);
     }
-    return new TimeWindowedCogroupedKStream(this.builder, this.inputs, windows);
+    return new WindowedCogroupedKStream(this.builder, this.inputs, {
+      minimumRetentionMs: windows.sizeMs + windows.graceMs,
+      minimum: 'window size + grace',
+      store: (store, retentionMs) => ({ name: store, kind: 'window', retentionMs, windowSizeMs: windows.sizeMs, retainDuplicates: false }),
+      aggregator: (store, initializer, aggregator) => windowAggregateSupplier(store, windows, { kind: 'aggregate', initializer, aggregator }),
+      table: { endOf: (key) => windowStartOf(key) + windows.sizeMs, suppressMs: windows.graceMs },
+    });
+  }
+
+  /** Sliding windows over the cogrouped streams (Kafka Streams' SlidingWindowedCogroupedKStream). */
+  windowedBySliding(windows: SlidingWindowsSpec): WindowedCogroupedKStream {
+    if (!(windows.differenceMs > 0) || !(windows.graceMs >= 0)) throw new ConfigError(`sliding windows need a time difference > 0 and grace ≥ 0 (got ${windows.differenceMs}, grace ${windows.graceMs})`);
+    return new WindowedCogroupedKStream(this.builder, this.inputs, {
+      // Windows back to t − 2d are read to build new ones.
+      minimumRetentionMs: 2 * windows.differenceMs + windows.graceMs,
+      minimum: '2 × time difference + grace',
+      store: (store, retentionMs) => ({ name: store, kind: 'window', retentionMs, windowSizeMs: windows.differenceMs, retainDuplicates: false }),
+      aggregator: (store, initializer, aggregator) => slidingAggregateSupplier(store, windows, { kind: 'aggregate', initializer, aggregator }),
+      table: { endOf: (key) => windowStartOf(key) + windows.differenceMs, suppressMs: windows.graceMs },
+    });
+  }
+
+  /** Session windows over the cogrouped streams (Kafka Streams' SessionWindowedCogroupedKStream): aggregate needs a merger. */
+  windowedBySession(windows: SessionWindowsSpec): WindowedCogroupedKStream {
+    if (!(windows.gapMs > 0) || !(windows.graceMs >= 0)) throw new ConfigError(`session windows need an inactivity gap > 0 and grace ≥ 0 (got gap ${windows.gapMs}, grace ${windows.graceMs})`);
+    return new WindowedCogroupedKStream(this.builder, this.inputs, {
+      minimumRetentionMs: windows.gapMs + windows.graceMs,
+      minimum: 'gap + grace',
+      store: (store, retentionMs) => ({ name: store, kind: 'session', retentionMs }),
+      aggregator: (store, initializer, aggregator, merger) => {
+        if (!merger) throw new ConfigError('a session-windowed cogroup aggregates with an initializer and a merger');
+        return sessionAggregateSupplier(store, windows, { kind: 'aggregate', initializer, aggregator, merger });
+      },
+      sessions: true,
+      table: { endOf: (key) => readLong(key, key.length - 16), suppressMs: windows.graceMs + windows.gapMs },
+    });
   }
 
   /**
@@ -499,30 +535,51 @@ export class CogroupedKStream {
   }
 }
 
-/** Cogrouped streams in time windows: one window store, a windowed aggregate per input, merged. */
-export class TimeWindowedCogroupedKStream {
+/** How a windowed cogroup keeps and computes its windows: time, sliding or session windows. */
+interface CogroupWindowing {
+  minimumRetentionMs: number;
+  /** How the minimum retention is made up (for the error). */
+  minimum: string;
+  store(store: string, retentionMs: number): StoreSpec;
+  /** One input's aggregate processor (Kafka Streams' KStreamWindowAggregate, KStreamSlidingWindowAggregate or KStreamSessionWindowAggregate). */
+  aggregator(store: string, initializer: FunctionRef<'initializer'>, aggregator: FunctionRef<'aggregator'>, merger: FunctionRef<'merger'> | undefined): OperatorSupplier;
+  /** Session windows: aggregate takes a merger. */
+  sessions?: boolean;
+  table: { endOf: (key: Uint8Array) => number; suppressMs: number };
+}
+
+/** Cogrouped streams in windows: one window (or session) store, a windowed aggregate per input, merged. */
+export class WindowedCogroupedKStream {
   constructor(
     private readonly builder: StreamsBuilder,
     private readonly inputs: ReadonlyArray<{ grouped: KGroupedStream; aggregator: FunctionRef<'aggregator'> }>,
-    private readonly windows: TimeWindowsSpec,
+    private readonly windowing: CogroupWindowing,
   ) {}
 
-  aggregate(initializer: FunctionRef<'initializer'>, options: Named & { retentionMs?: number } = {}): KTable {
-    const minimum = this.windows.sizeMs + this.windows.graceMs;
-    const retentionMs = options.retentionMs ?? minimum;
-    if (retentionMs < minimum) throw new ConfigError(`window store '${options.name ?? 'cogroup'}': retention ${retentionMs} ms is less than window size + grace (${minimum} ms)`);
+  /** Session windows: the aggregate needs a merger. */
+  get needsMerger(): boolean {
+    return this.windowing.sessions === true;
+  }
+
+  aggregate(initializer: FunctionRef<'initializer'>, options: Named & { retentionMs?: number; merger?: FunctionRef<'merger'> | undefined } = {}): KTable {
+    const windowing = this.windowing;
+    const retentionMs = options.retentionMs ?? windowing.minimumRetentionMs;
+    if (retentionMs < windowing.minimumRetentionMs) {
+      throw new ConfigError(`${windowing.sessions ? 'session' : 'window'} store '${options.name ?? 'cogroup'}': retention ${retentionMs} ms is less than ${windowing.minimum} (${windowing.minimumRetentionMs} ms)`);
+    }
+    if (windowing.sessions && !options.merger) throw new ConfigError('a session-windowed cogroup aggregates with an initializer and a merger');
     const store = this.builder.storeName('COGROUPKSTREAM-AGGREGATE-', options.name);
-    const spec: StoreSpec = { name: store, kind: 'window', retentionMs, windowSizeMs: this.windows.sizeMs, retainDuplicates: false };
+    const spec = windowing.store(store, retentionMs);
     const flags = new TableFlags();
     const parents = this.inputs.map(({ grouped, aggregator }, index) => {
       const input = grouped.inputFor(this.inputs.length === 1 ? store : `${store}-${index}`);
       const name = this.builder.nextName('COGROUPKSTREAM-AGGREGATE-', options.name ? `${options.name}-cogroup-agg-${index}` : undefined);
-      this.builder.addProcessor(name, windowAggregateSupplier(store, this.windows, { kind: 'aggregate', initializer, aggregator }), [input.node], [spec]);
+      this.builder.addProcessor(name, windowing.aggregator(store, initializer, aggregator, options.merger), [input.node], [spec]);
       return name;
     });
     const merge = this.builder.nextName('COGROUPKSTREAM-MERGE-', options.name ? `${options.name}-cogroup-merge` : undefined);
     this.builder.addProcessor(merge, passThroughSupplier('COGROUPKSTREAM-MERGE'), parents);
-    return new KTable(this.builder, merge, { store, steps: [] }, flags, { endOf: (key) => windowStartOf(key) + this.windows.sizeMs, suppressMs: this.windows.graceMs });
+    return new KTable(this.builder, merge, { store, steps: [] }, flags, windowing.table);
   }
 }
 

@@ -326,6 +326,39 @@ const scenarios: Scenario[] = [
     outputTopics: ['windowed', 'suppressed'],
   },
   {
+    name: 'session- and sliding-windowed cogroup: two grouped streams (one after a key change), sessions merged, then suppressed',
+    dsl: {
+      functions,
+      streams: [
+        { stream: 'a', steps: ['groupByKey'], as: 'grouped-a' },
+        { stream: 'b', steps: [{ groupBy: 'f.first-letter' }], as: 'grouped-b' },
+        {
+          from: 'grouped-a',
+          steps: [
+            { cogroup: { aggregator: 'f.add-length', with: [{ grouped: 'grouped-b', aggregator: 'f.add-length' }] } },
+            { windowedBy: { gap: 1_200, grace: 400 } },
+            { aggregate: { initializer: 'f.zero', merger: 'f.merge-lengths', name: 'sessions' } },
+            'toStream',
+            { to: 'sessions' },
+          ],
+        },
+        {
+          from: 'grouped-a',
+          steps: [
+            { cogroup: { aggregator: 'f.append', with: [{ grouped: 'grouped-b', aggregator: 'f.append' }] } },
+            { windowedBy: { sliding: 1_500, grace: 800 } },
+            { aggregate: { initializer: 'f.empty-string' } },
+            'toStream',
+            { to: 'sliding' },
+          ],
+        },
+        { from: 'grouped-b', steps: [{ cogroup: { aggregator: 'f.add-length' } }, { windowedBy: { gap: 800 } }, { aggregate: { initializer: 'f.zero', merger: 'f.merge-lengths', name: 'solo' } }, { suppress: 'window-closes' }, 'toStream', { to: 'suppressed' }] },
+      ],
+    },
+    inputs: interleave(generate(36, 'a', 100, { nullKeys: true, nullValues: true }), generate(37, 'b', 100, { nullValues: true })),
+    outputTopics: ['sessions', 'sliding', 'suppressed'],
+  },
+  {
     name: 'stream-table join and left join (table updates and tombstones)',
     dsl: {
       functions,

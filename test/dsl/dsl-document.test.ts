@@ -84,3 +84,14 @@ test('repartition with a partition count declares it for the repartition topic (
   assert.deepEqual(topology.repartitionTopics, ['app-by-letter-repartition']);
   refused([{ stream: 'in', steps: [{ repartition: { partitions: 0 } }] }], 'dsl.streams[0].steps[0].repartition.partitions', /whole number ≥ 1/);
 });
+
+test('windowed cogroup: one kind of windows, a merger exactly when the windows are sessions, retention at least what the windows need', () => {
+  const cogrouped = (windowedBy: unknown, aggregate: unknown) => [{ stream: 'in', steps: ['groupByKey', { cogroup: { aggregator: 'f.append' } }, { windowedBy }, { aggregate }] }];
+  refused(cogrouped({ size: 1000, gap: 500 }, { initializer: 'f.empty-string' }), 'dsl.streams[0].steps[2].windowedBy', /needs one of size.*gap.*sliding/);
+  refused(cogrouped({ sliding: 1000, advance: 100 }, { initializer: 'f.empty-string' }), 'dsl.streams[0].steps[2].windowedBy.advance', /only time windows/);
+  refused(cogrouped({ gap: 500 }, { initializer: 'f.empty-string' }), 'dsl.streams[0].steps[3].aggregate.merger', /merger \(required\)/);
+  refused(cogrouped({ size: 1000 }, { initializer: 'f.empty-string', merger: 'f.merge-lengths' }), 'dsl.streams[0].steps[3].aggregate.merger', /only session windows merge/);
+  refused(cogrouped({ sliding: 1000, grace: 200 }, { initializer: 'f.empty-string', retention: 1500 }), 'dsl.streams[0].steps[3].aggregate', /retention 1500 ms is less than 2 × time difference \+ grace \(2200 ms\)/);
+  refused(cogrouped({ gap: 1000 }, { initializer: 'f.zero', merger: 'f.merge-lengths', retention: 10 }), 'dsl.streams[0].steps[3].aggregate', /session store .* retention 10 ms is less than gap \+ grace/);
+  assert.ok(compile(cogrouped({ gap: 1000 }, { initializer: 'f.zero', merger: 'f.merge-lengths' })));
+});

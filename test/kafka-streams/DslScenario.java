@@ -146,6 +146,16 @@ public class DslScenario {
             }
             return new Current(cogrouped, false, null);
         }
+        if (h instanceof CogroupedKStream && name.equals("windowedBy") && arg.has("gap")) {
+            long gap = ms(arg, "gap", 0), grace = ms(arg, "grace", 0);
+            SessionWindows sessions = grace == 0 ? SessionWindows.ofInactivityGapWithNoGrace(Duration.ofMillis(gap)) : SessionWindows.ofInactivityGapAndGrace(Duration.ofMillis(gap), Duration.ofMillis(grace));
+            return new Current(((CogroupedKStream<byte[], byte[]>) h).windowedBy(sessions), false, -1L);
+        }
+        if (h instanceof CogroupedKStream && name.equals("windowedBy") && arg.has("sliding")) {
+            long difference = ms(arg, "sliding", 0), grace = ms(arg, "grace", 0);
+            SlidingWindows sliding = grace == 0 ? SlidingWindows.ofTimeDifferenceWithNoGrace(Duration.ofMillis(difference)) : SlidingWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(difference), Duration.ofMillis(grace));
+            return new Current(((CogroupedKStream<byte[], byte[]>) h).windowedBy(sliding), false, difference);
+        }
         if (h instanceof CogroupedKStream && name.equals("windowedBy")) {
             long size = ms(arg, "size", 0), advance = ms(arg, "advance", size), grace = ms(arg, "grace", 0);
             TimeWindows windows = (grace == 0 ? TimeWindows.ofSizeWithNoGrace(Duration.ofMillis(size)) : TimeWindows.ofSizeAndGrace(Duration.ofMillis(size), Duration.ofMillis(grace))).advanceBy(Duration.ofMillis(advance));
@@ -154,6 +164,10 @@ public class DslScenario {
         if (h instanceof CogroupedKStream) {
             String i = fn(arg, "initializer");
             return new Current(((CogroupedKStream<byte[], byte[]>) h).aggregate(() -> initialize(i)), false, null);
+        }
+        if (h instanceof SessionWindowedCogroupedKStream) {
+            String i = fn(arg, "initializer"), m = fn(arg, "merger");
+            return new Current(((SessionWindowedCogroupedKStream<byte[], byte[]>) h).aggregate(() -> initialize(i), (k, a1, a2) -> merge(m, k, a1, a2), Materialized.with(Serdes.ByteArray(), Serdes.ByteArray())), false, current.windowSize);
         }
         if (h instanceof TimeWindowedCogroupedKStream) {
             String i = fn(arg, "initializer");
