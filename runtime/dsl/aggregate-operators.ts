@@ -10,6 +10,7 @@
 // written downstream (key ‖ window start, Kafka Streams' TimeWindowedSerializer).
 // Must never: forward a record that changed nothing, or drop one silently.
 
+import { writeLong } from '../bytes.ts';
 import { encodeValueAndTimestamp, decodeValueAndTimestamp } from '../state/value-and-timestamp.ts';
 import type { WindowStore } from '../state/window-store.ts';
 import type { KeyValueStore } from '../state/key-value-store.ts';
@@ -68,7 +69,7 @@ export function timeWindowsFor(timestamp: number, windows: TimeWindowsSpec): num
 export function windowedKey(key: Uint8Array, start: number): Uint8Array {
   const bytes = new Uint8Array(key.length + 8);
   bytes.set(key, 0);
-  new DataView(bytes.buffer).setBigInt64(key.length, BigInt(start));
+  writeLong(bytes, key.length, start);
   return bytes;
 }
 

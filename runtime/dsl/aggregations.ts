@@ -7,6 +7,7 @@
 // aggregation is windowed — as KStreamAggregate and KStreamWindowAggregate).
 // Must never: touch a store.
 
+import { readLong, writeLong } from '../bytes.ts';
 import type { Bytes, FunctionRef } from '../processor/functions.ts';
 import type { Bind } from './operator-supplier.ts';
 
@@ -37,7 +38,7 @@ export function aggregationFunctions(spec: AggregationSpec): FunctionRef[] {
 export function bindAggregation(spec: AggregationSpec, bind: Bind): Aggregation {
   switch (spec.kind) {
     case 'count':
-      return { initial: () => encodeLong(0n), add: (_key, _value, aggregate) => encodeLong(decodeLong(aggregate) + 1n) };
+      return { initial: () => encodeLong(0n), add: (_key, _value, aggregate) => incrementLong(aggregate) };
     case 'reduce': {
       const reduce = bind(spec.reducer);
       // Kafka Streams' reduce: the first value is the aggregate as it is.
@@ -61,4 +62,18 @@ export function encodeLong(value: bigint): Uint8Array {
 export function decodeLong(bytes: Bytes): bigint {
   if (bytes === undefined || bytes.length !== 8) throw new Error(`a count is 8 bytes (a Long), found ${bytes === undefined ? 'none' : bytes.length}`);
   return new DataView(bytes.buffer, bytes.byteOffset, 8).getBigInt64(0);
+}
+
+/**
+ * The Long `bytes` + 1 (a count's update). Counts stay far below 2^53, so
+ * this adds in doubles, byte by byte — no BigInt, no DataView per record —
+ * and falls back to BigInt beyond that.
+ */
+export function incrementLong(bytes: Bytes): Uint8Array {
+  if (bytes === undefined || bytes.length !== 8) throw new Error(`a count is 8 bytes (a Long), found ${bytes === undefined ? 'none' : bytes.length}`);
+  const next = readLong(bytes, 0) + 1;
+  if (!Number.isSafeInteger(next)) return encodeLong(decodeLong(bytes) + 1n);
+  const result = new Uint8Array(8);
+  writeLong(result, 0, next);
+  return result;
 }

@@ -12,6 +12,7 @@
 // Must never: build a topology other than through TopologyBuilder, or run
 // anything (functions are referenced, not called).
 
+import { readLong } from '../bytes.ts';
 import { ConfigError } from '../errors.ts';
 import type { FunctionRef } from '../processor/functions.ts';
 import type { ProcessorSupplier, TimestampExtractorSupplier } from '../processor/processor.ts';
@@ -638,10 +639,6 @@ export class SessionWindowedKStream {
   }
 }
 
-/** Reads the 8-byte big-endian number at `offset`. */
-function readLong(bytes: Uint8Array, offset: number): number {
-  return Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigInt64(offset));
-}
 
 /** The window start of a time-windowed key (key ‖ start). */
 function windowStartOf(key: Uint8Array): number {

@@ -4,20 +4,22 @@
 //
 // Owns: that encoding. Must never: interpret the value.
 
+import { readLong, writeLong } from '../bytes.ts';
+
 export interface ValueAndTimestamp {
   value: Uint8Array;
   timestamp: number;
 }
 
+// Timestamps go through writeLong/readLong: no DataView, no BigInt per record.
 export function encodeValueAndTimestamp(value: Uint8Array, timestamp: number): Uint8Array {
   const bytes = new Uint8Array(8 + value.length);
-  new DataView(bytes.buffer).setBigInt64(0, BigInt(timestamp));
+  writeLong(bytes, 0, timestamp);
   bytes.set(value, 8);
   return bytes;
 }
 
 export function decodeValueAndTimestamp(bytes: Uint8Array | undefined): ValueAndTimestamp | undefined {
   if (bytes === undefined) return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { timestamp: Number(view.getBigInt64(0)), value: bytes.subarray(8) };
+  return { timestamp: readLong(bytes, 0), value: bytes.subarray(8) };
 }

@@ -12,6 +12,8 @@
 // all big-endian. Implementations live beside it.
 // Must never: depend on where the data is kept.
 
+import { readLong, writeLong } from '../bytes.ts';
+
 export interface WindowStoreOptions {
   retentionMs: number;
   windowSizeMs: number;
@@ -82,29 +84,31 @@ export function segmentId(timestamp: number, segmentIntervalMs: number): number 
 export function windowChangelogKey(key: Uint8Array, start: number, sequence: number): Uint8Array {
   const bytes = new Uint8Array(key.length + 12);
   bytes.set(key);
-  const view = new DataView(bytes.buffer);
-  view.setBigInt64(key.length, BigInt(start));
-  view.setInt32(key.length + 8, sequence);
+  writeLong(bytes, key.length, start);
+  const at = key.length + 8;
+  bytes[at] = sequence >>> 24;
+  bytes[at + 1] = sequence >>> 16;
+  bytes[at + 2] = sequence >>> 8;
+  bytes[at + 3] = sequence;
   return bytes;
 }
 
 export function parseWindowChangelogKey(bytes: Uint8Array): { key: Uint8Array; start: number; sequence: number } {
   if (bytes.length < 12) throw new RangeError(`a window store changelog key has at least 12 bytes, got ${bytes.length}`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { key: bytes.slice(0, bytes.length - 12), start: Number(view.getBigInt64(bytes.length - 12)), sequence: view.getInt32(bytes.length - 4) };
+  const at = bytes.length - 4;
+  const sequence = (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
+  return { key: bytes.slice(0, bytes.length - 12), start: readLong(bytes, bytes.length - 12), sequence };
 }
 
 export function sessionChangelogKey(key: Uint8Array, start: number, end: number): Uint8Array {
   const bytes = new Uint8Array(key.length + 16);
   bytes.set(key);
-  const view = new DataView(bytes.buffer);
-  view.setBigInt64(key.length, BigInt(end));
-  view.setBigInt64(key.length + 8, BigInt(start));
+  writeLong(bytes, key.length, end);
+  writeLong(bytes, key.length + 8, start);
   return bytes;
 }
 
 export function parseSessionChangelogKey(bytes: Uint8Array): { key: Uint8Array; start: number; end: number } {
   if (bytes.length < 16) throw new RangeError(`a session store changelog key has at least 16 bytes, got ${bytes.length}`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { key: bytes.slice(0, bytes.length - 16), end: Number(view.getBigInt64(bytes.length - 16)), start: Number(view.getBigInt64(bytes.length - 8)) };
+  return { key: bytes.slice(0, bytes.length - 16), end: readLong(bytes, bytes.length - 16), start: readLong(bytes, bytes.length - 8) };
 }

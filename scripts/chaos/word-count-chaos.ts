@@ -370,6 +370,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // Records a consumer delivered again before a task's position (dropped by the task).
     const redeliveries = instances.reduce((total, instance) => total + (instance.output.match(/delivered again; dropped/g)?.length ?? 0), 0);
     if (redeliveries > 0) log(`  ${redeliveries} time(s) a consumer delivered records again before a task's position (dropped)`);
+    // Members whose group membership was interrupted (a consumer crashed and
+    // rejoined as a new member, or missed a generation): they closed every
+    // task and reopened the assigned ones from Kafka.
+    const interruptions = instances.reduce((total, instance) => total + (instance.output.match(/(rejoined as a new member|missed a rebalance|after losing its membership)[^\n]*closing its tasks/g)?.length ?? 0), 0);
+    if (interruptions > 0) log(`  ${interruptions} time(s) a member's membership was interrupted: it closed its tasks and reopened the assigned ones from Kafka`);
     // Where an exactly-once run went wrong: stage 1's output (the repartition
     // topic) against the input, word by word.
     if (problems.length > 0 && options.guarantee === 'exactly_once_v2') {

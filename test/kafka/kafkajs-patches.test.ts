@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { test } from 'node:test';
-import { encodeRecord } from '../../runtime/kafka/kafkajs-patches.ts';
+import { decodeRecord, encodeRecord, murmur2 } from '../../runtime/kafka/kafkajs-patches.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -79,4 +79,56 @@ test('the produce request encodes the same bytes as kafkajs', async () => {
   assert.equal(ours.apiKey, theirs.apiKey);
   assert.equal(ours.apiVersion, theirs.apiVersion);
   assert.deepEqual((await ours.encode()).buffer, (await theirs.encode()).buffer);
+});
+
+test('the record decoder reads what kafkajs reads: offsets and timestamps as decimals (also past 2^53), headers with repeated keys', () => {
+  const kafkajsDecode = original<(decoder: unknown, context: unknown) => unknown>('kafkajs/src/protocol/recordBatch/record/v0/decoder.js');
+  const kafkajsEncode = original<(input: unknown) => { buffer: Buffer }>('kafkajs/src/protocol/recordBatch/record/v0/index.js');
+  const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => { readVarIntBytes(): Buffer };
+  const Long = require('kafkajs/src/utils/long.js') as { fromString(text: string): unknown };
+  assert.equal(require.cache[require.resolve('kafkajs/src/protocol/recordBatch/record/v0/decoder.js')]?.exports, decodeRecord, 'the patched decoder is the one kafkajs loads');
+  const records = [
+    { offsetDelta: 0, timestampDelta: 0, key: null, value: null },
+    { offsetDelta: 1, timestampDelta: -1, key: Buffer.from('k'), value: Buffer.from('v'), headers: { a: Buffer.from('1') } },
+    { offsetDelta: 2 ** 31 - 1, timestampDelta: 2 ** 47, key: Buffer.from('ключ'), value: Buffer.alloc(300, 7) },
+    { offsetDelta: 77, timestampDelta: -(2 ** 48) + 3, value: Buffer.from('x'), headers: { dup: [Buffer.from('a'), Buffer.from('b'), Buffer.from('c')], other: Buffer.from('o') } },
+    { offsetDelta: 5, timestampDelta: Long.fromString('4611686018427387903'), value: Buffer.from('long delta') },
+    { offsetDelta: 6, timestampDelta: Long.fromString('-4611686018427387904'), value: Buffer.from('negative long delta') },
+    { offsetDelta: 7, timestampDelta: 12, value: Buffer.from('p'), headers: { ['__proto__']: Buffer.from('own property') } },
+  ];
+  const contexts = [
+    { firstOffset: '0', firstTimestamp: '1700000000000', magicByte: 2, timestampType: 0 },
+    { firstOffset: '123456789012', firstTimestamp: '-1', magicByte: 2, isControlBatch: true, timestampType: 0 },
+    { firstOffset: '9007199254740990', firstTimestamp: '9007199254740000', magicByte: 2, timestampType: 0 },
+    { firstOffset: '9223372036854775000', firstTimestamp: '-9223372036854775000', magicByte: 2, timestampType: 0 },
+    { firstOffset: '42', firstTimestamp: '1000', maxTimestamp: '2000', magicByte: 2, timestampType: 1 },
+  ];
+  let compared = 0;
+  for (const record of records) {
+    const bytes = new Decoder(kafkajsEncode(record).buffer).readVarIntBytes();
+    for (const context of contexts) {
+      const expected = kafkajsDecode(new Decoder(bytes), context);
+      const actual = decodeRecord(new Decoder(bytes) as never, context);
+      assert.deepEqual(actual, expected, `record ${JSON.stringify({ offsetDelta: record.offsetDelta, timestampDelta: String(record.timestampDelta) })} in ${JSON.stringify(context)}`);
+      assert.deepEqual(Object.getOwnPropertyNames(actual.headers), Object.getOwnPropertyNames((expected as { headers: object }).headers));
+      compared++;
+    }
+  }
+  assert.equal(compared, records.length * contexts.length);
+});
+
+test("the key hash is Kafka's murmur2, as kafkajs computes it, for every tail length and for text keys", () => {
+  const kafkajsMurmur2 = original<(key: unknown) => number>('kafkajs/src/producer/partitioners/default/murmur2.js');
+  assert.equal(require.cache[require.resolve('kafkajs/src/producer/partitioners/default/murmur2.js')]?.exports, murmur2, 'the patched hash is the one kafkajs loads');
+  // Java's Utils.murmur2 on these bytes (the values Kafka's own tests pin).
+  assert.equal(murmur2(Buffer.from('21')), -973932308);
+  assert.equal(murmur2(Buffer.from('foobar')), -790332482);
+  assert.equal(murmur2(Buffer.from('a-little-bit-long-string')), -985981536);
+  let state = 12345;
+  const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0);
+  for (let length = 0; length < 300; length++) {
+    const key = Buffer.from(Array.from({ length }, () => next() & 0xff));
+    assert.equal(murmur2(key), kafkajsMurmur2(key), `bytes of length ${length}`);
+  }
+  for (const key of ['', 'a', 'straße', '東京', 'ΟΔΥΣΣΕΥΣ 🦊', 42]) assert.equal(murmur2(key), kafkajsMurmur2(key), String(key));
 });
