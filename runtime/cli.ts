@@ -270,8 +270,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`eddy: ${error.message}\n\n${usage}`);
+    // node:util's parseArgs refuses unknown options and missing values: a usage error too.
+    const badArguments = error instanceof TypeError && /^ERR_PARSE_ARGS_/.test(String((error as { code?: unknown }).code));
+    if (error instanceof UsageError || badArguments) {
+      process.stderr.write(`eddy: ${(error as Error).message}\n\n${usage}`);
       process.exitCode = 2;
     } else if (error instanceof EddyError) {
       process.stderr.write(`eddy: ${error.name}: ${error.message}\n`);

@@ -31,7 +31,9 @@ const keys = ['k1', 'k2', 'k3', 'apple', 'banana'];
 
 /** Records with keys (some null), sentences (some null), timestamps that mostly rise, sometimes fall back past a grace period, sometimes repeat. */
 export function generate(seed: number, topic: string, count: number, options: { nullKeys?: boolean; nullValues?: boolean; start?: number } = {}): InputRecord[] {
-  const next = random(seed);
+  // EDDY_DSL_SEED_OFFSET runs every scenario on other random inputs
+  // (scripts/dsl-seeds.sh): the suite pins offset 0.
+  const next = random(seed + Number(process.env.EDDY_DSL_SEED_OFFSET ?? 0));
   const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)]!;
   const out: InputRecord[] = [];
   let time = options.start ?? 1_000;

@@ -153,6 +153,13 @@ test('usage errors exit with 2 and print the usage', () => {
   assert.equal(result.code, 2);
   assert.match(result.stderr, /dry-run takes one component/);
   assert.match(result.stderr, /Usage:/);
+  // An unknown option or a missing value: the same, not a stack trace.
+  for (const args of [['dry-run', '--help'], ['dry-run', 'x.yaml', '--state'], ['swap', '--node']]) {
+    const refused = eddy(args, '');
+    assert.equal(refused.code, 2, args.join(' '));
+    assert.match(refused.stderr, /^eddy: .*(Unknown option|argument missing)/, args.join(' '));
+    assert.doesNotMatch(refused.stderr, /unexpected error|    at /, args.join(' '));
+  }
 });
 
 test('a file that is not a component is refused with a clear error', () => {
