@@ -30,6 +30,9 @@ export interface ThreadHandle {
   status(): Promise<ThreadStatus>;
 }
 
+/** How long an instance waits, while starting, for a broker it cannot reach. */
+const startupWaitMs = 300_000;
+
 export interface ApplicationOptions {
   log?: (level: LogLevel, message: string) => void;
   onPluginLog?: (entry: LogEntry) => void;
@@ -59,15 +62,29 @@ export class Application {
         if (entry.level !== 'trace' && entry.level !== 'debug') log(entry.level === 'error' ? 'error' : entry.level === 'warn' ? 'warn' : 'info', `task ${entry.taskId} node ${entry.node}: ${entry.message}`);
       });
     const application = new Application(config, log, onPluginLog);
-    await application.prepareKafkaWhenReachable();
+    const deadline = Date.now() + startupWaitMs;
+    await application.prepareKafkaWhenReachable(deadline);
     application.lockStateDirectory();
     try {
       // Global tables first: every instance reads them whole before its stream threads start (as Kafka Streams).
-      application.globalStores = await GlobalStores.start(config, config.topology, application.globalConnection(), application.processId, log, onPluginLog);
-      application.threads = Array.from({ length: config.numStreamThreads }, (_, index) =>
-        config.numStreamThreads === 1 ? application.localThread(index) : application.workerThread(index),
+      application.globalStores = await application.whenReachable('reading the global tables', deadline, () =>
+        GlobalStores.start(config, config.topology, application.globalConnection(), application.processId, log, onPluginLog),
       );
-      await Promise.all(application.threads.map((thread) => thread.start()));
+      application.threads = await Promise.all(
+        Array.from({ length: config.numStreamThreads }, (_, index) =>
+          application.whenReachable(`starting stream thread ${index}`, deadline, async () => {
+            const thread = config.numStreamThreads === 1 ? application.localThread(index) : application.workerThread(index);
+            try {
+              await thread.start();
+              return thread;
+            } catch (error) {
+              // Half started: release what it opened (bounded: the broker may be gone).
+              await Promise.race([thread.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+              throw error;
+            }
+          }),
+        ),
+      );
       if (config.adminListener) {
         application.admin = await AdminServer.start(config.adminListener, application);
         log('info', `admin endpoint at ${application.admin.url}`);
@@ -86,12 +103,11 @@ export class Application {
 
   /**
    * Checks and prepares the Kafka side, waiting for a broker that cannot be
-   * reached yet (a restart, a bounce) with backoff for up to
-   * `startupWaitMs`, as Kafka Streams' clients keep retrying; a configuration
-   * problem (a missing topic, partition counts) fails at once.
+   * reached yet (a restart, a bounce) with backoff until `deadline`, as Kafka
+   * Streams' clients keep retrying; a configuration problem (a missing topic,
+   * partition counts) fails at once.
    */
-  private async prepareKafkaWhenReachable(startupWaitMs = 300_000): Promise<void> {
-    const deadline = Date.now() + startupWaitMs;
+  private async prepareKafkaWhenReachable(deadline: number): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.prepareKafka();
@@ -100,6 +116,26 @@ export class Application {
         if (error instanceof ConfigError || Date.now() >= deadline) throw error;
         const delay = Math.min(10_000, 500 * 2 ** (attempt - 1));
         this.log('warn', `Kafka at ${this.config.bootstrapServers} cannot be reached yet (${messageOf(error)}); trying again in ${delay} ms`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  /**
+   * Runs a startup step that talks to the broker — reading the global
+   * tables, starting a stream thread — again with backoff when the broker
+   * goes away while it runs (a bounce during startup used to end the process
+   * with the client's connection error); `attempt` cleans up after itself
+   * when it fails. A configuration problem, or the deadline, ends it.
+   */
+  private async whenReachable<T>(what: string, deadline: number, attempt: () => Promise<T>): Promise<T> {
+    for (let round = 1; ; round++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (error instanceof ConfigError || Date.now() >= deadline) throw error;
+        const delay = Math.min(10_000, 500 * 2 ** (round - 1));
+        this.log('warn', `${what} failed (${messageOf(error)}); Kafka at ${this.config.bootstrapServers} may be restarting: trying again in ${delay} ms`);
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }

@@ -89,6 +89,21 @@ export interface TaskStatus {
 }
 
 const maxRetryDelayMs = 30_000;
+
+/** Thread starts failed on purpose so far (fault injection). */
+let injectedStartFailures = 0;
+
+/**
+ * Fault injection for tests: EDDY_FAULT_THREAD_START_FAILURES=N makes the
+ * first N stream-thread starts (of this module instance: a worker thread counts its own) fail half-way (producer and
+ * changelog reader open, consumer not yet), as a broker that goes away
+ * during startup does.
+ */
+function injectedStartFailure(threadIndex: number): void {
+  if (injectedStartFailures >= Number(process.env.EDDY_FAULT_THREAD_START_FAILURES ?? 0)) return;
+  injectedStartFailures++;
+  throw new EddyError(`injected fault: stream thread ${threadIndex} lost the broker while starting (Connection error)`);
+}
 /** A reconcile running longer than this is reported. */
 const slowReconcileMs = 60_000;
 
@@ -192,6 +207,7 @@ export class StreamThread {
       this.transaction = new ThreadTransaction(this.connection, `${config.applicationId}-${this.processId}-${this.threadIndex}`, group, this.log, config.transactionTimeoutMs);
       await this.transaction.open();
     }
+    injectedStartFailure(this.threadIndex);
     await this.startConsumer();
     // A quarter of the commit interval: a commit is due at most a quarter
     // interval late (exactly-once outputs wait for it, 100 ms by default).

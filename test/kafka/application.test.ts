@@ -12,7 +12,7 @@ import { produceRecords } from '../../runtime/kafka/kafka-client.ts';
 import { pluginPath, repositoryRoot } from '../support/plugins.ts';
 import { appHeader, brokers, createTopics, readAll, startApp, uniqueName, waitFor } from '../support/kafka.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
-import { expectedCounts, finalCounts, sampleLines, wordCountApp } from '../support/wordcount-app.ts';
+import { countSequences, expectedCounts, finalCounts, sampleLines, wordCountApp } from '../support/wordcount-app.ts';
 
 const header = (record: { headers: Array<{ key: string; value: Uint8Array }> }, name: string) => {
   const found = record.headers.find((entry) => entry.key === name);
@@ -158,6 +158,35 @@ test('num.stream.threads: 2 runs tasks on two worker threads with the same resul
     const counts = finalCounts(await readAll(output));
     return [...expected].every(([word, count]) => counts.get(word) === count);
   }, 120_000, 1000);
+  assert.equal(await app.stop(), 0);
+});
+
+test('a stream thread that loses the broker half-way through starting is started again: the instance runs, exactly once', { timeout: 180_000 }, async () => {
+  // EDDY_FAULT_THREAD_START_FAILURES: the stream thread's first start fails
+  // after its producer and changelog reader opened, as a broker bounce during
+  // startup did — which used to end the process with the client's error.
+  const applicationId = uniqueName('startfail');
+  const input = `${applicationId}-lines`;
+  const output = `${applicationId}-counts`;
+  await createTopics([{ topic: input, partitions: 2 }, { topic: output, partitions: 2 }]);
+  const lines = sampleLines(300, 23);
+  await produceRecords(await brokers(), input, lines.map((line, index) => ({ key: String(index), value: line })));
+  const app = await startApp(applicationId, wordCountApp({ applicationId, input, output, stateDir: temporaryDirectory(), guarantee: 'exactly_once_v2' }), {
+    env: { EDDY_FAULT_THREAD_START_FAILURES: '1' },
+  });
+  assert.match(app.output, /starting stream thread 0 failed \(injected fault.*trying again in \d+ ms/);
+  const status = await waitFor('the thread running the four tasks', async () => {
+    const current = await app.status();
+    return current.threads.flatMap((thread) => thread.activeTasks).filter((task) => task.state === 'running').length === 4 ? current : undefined;
+  });
+  assert.equal(status.threads.length, 1, 'one thread: the half-started one was stopped, not kept beside the new one');
+  const expected = expectedCounts(lines);
+  const records = await waitFor('exact counts', async () => {
+    const read = await readAll(output);
+    const counts = finalCounts(read);
+    return [...expected].every(([word, count]) => counts.get(word) === count) ? read : undefined;
+  }, 120_000, 1000);
+  for (const [word, sequence] of countSequences(records)) assert.deepEqual(sequence, Array.from({ length: expected.get(word)! }, (_, index) => index + 1), `'${word}' counted 1..n`);
   assert.equal(await app.stop(), 0);
 });
 
