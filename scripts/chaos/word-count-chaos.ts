@@ -7,7 +7,8 @@
 // (read_committed), against the input as it actually landed in Kafka:
 //   exactly_once_v2: every word's committed updates are exactly 1, 2, …, n;
 //   at_least_once:   every word reaches at least its count (nothing lost).
-// It also checks that no task is left failed.
+// It also checks that no task is left failed and that no instance exited by
+// itself.
 //
 //   npx tsx scripts/chaos/word-count-chaos.ts --seed 7 [--instances 3] [--kills 10] [--wipes 3]
 //     [--bounces 2] [--bounce-down-ms 20000] [--duration-s 60] [--partitions 6]
@@ -93,6 +94,9 @@ class Instance {
   child: ChildProcess | undefined;
   admin: string | undefined;
   output = '';
+  /** Exits the chaos did not cause (an instance must ride through kills of others and broker bounces). */
+  readonly unexpectedExits: string[] = [];
+  private stopping = false;
   constructor(readonly name: string, readonly appFile: string, readonly stateDir: string, private readonly bootstrap: string, private readonly log: (line: string) => void) {}
 
   private restartTimer: NodeJS.Timeout | undefined;
@@ -123,6 +127,13 @@ class Instance {
     };
     child.stdout!.on('data', collect);
     child.stderr!.on('data', collect);
+    this.stopping = false;
+    child.once('exit', (code, signal) => {
+      if (this.stopping || this.child !== child) return;
+      const last = this.output.trim().split('\n').slice(-2).join(' | ').slice(0, 300);
+      this.unexpectedExits.push(`${this.name} exited by itself (${signal ?? `code ${code}`}): ${last}`);
+      this.log(`  ${this.name} exited by itself (${signal ?? `code ${code}`})`);
+    });
     this.child = child;
   }
 
@@ -136,6 +147,7 @@ class Instance {
     const child = this.child;
     if (!child || !this.running) return;
     const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+    this.stopping = true;
     child.kill(signal);
     // A graceful stop gets 30 s, then it is killed.
     const force = signal === 'SIGKILL' ? undefined : setTimeout(() => child.kill('SIGKILL'), 30_000);
@@ -367,6 +379,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         problems.push(`'${word}': lost updates, final ${Math.max(0, ...sequence)} < ${count}`);
       }
     }
+    // An instance that died by itself (say, of a broker bounce) was only
+    // masked by the restart at the end of the chaos: it is a failure.
+    for (const instance of instances) problems.push(...instance.unexpectedExits);
     // Records a consumer delivered again before a task's position (dropped by the task).
     const redeliveries = instances.reduce((total, instance) => total + (instance.output.match(/delivered again; dropped/g)?.length ?? 0), 0);
     if (redeliveries > 0) log(`  ${redeliveries} time(s) a consumer delivered records again before a task's position (dropped)`);
