@@ -10,7 +10,6 @@
 // Prints a table with ratios against Kafka Streams and the raw pipe.
 //   npx tsx bench/kafka/run.ts [--lines 100000] [--ts-lines 10000] [--rate 1000] [--seconds 15] [--restore-keys 1000000]
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,8 +18,9 @@ import { referenceWords } from '../wordcount-reference.ts';
 import { benchmarkLines, formatRate, plugin, printTable, repositoryRoot } from '../support.ts';
 import { createKafka, ensureTopics, produceRecords } from '../../runtime/kafka/kafka-client.ts';
 import { startLocalBroker } from '../../scripts/kafka/local-broker.ts';
-import { percentile, watchOutput } from './measure.ts';
-import { benchSystems, buildKafkaStreams, type BenchSystem } from './systems.ts';
+import { countWords, measureLatency, watchOutput, type LatencyResult } from './measure.ts';
+import { benchSystems, buildKafkaStreams, startEddy, type BenchSystem } from './systems.ts';
+import { restoreReader } from './window-restore.ts';
 
 const { values } = parseArgs({
   options: {
@@ -64,11 +64,6 @@ async function topics(specs: string[]): Promise<void> {
 }
 
 const lines = benchmarkLines(lineCount);
-function countWords(list: string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const line of list) for (const word of referenceWords(line)) counts.set(word, (counts.get(word) ?? 0) + 1);
-  return counts;
-}
 const wordsOf = (list: string[]) => list.reduce((total, line) => total + referenceWords(line).length, 0);
 const inputTopic = `bench-lines-${run}`;
 const tsInputTopic = `bench-lines-ts-${run}`;
@@ -111,37 +106,23 @@ async function throughput(system: System, input: string, inputLines: number, ext
 
 // ---- latency --------------------------------------------------------------------
 
-async function latency(system: System): Promise<{ p50: number; p99: number; records: number }> {
+async function latency(system: System): Promise<LatencyResult> {
   const id = `bench-latency-${run}-${Math.random().toString(36).slice(2, 7)}`;
   const input = `${id}-in`;
   const output = `${id}-out`;
   await topics([input, output]);
-  const child = await system.start(input, output, id);
-  await new Promise((resolve) => setTimeout(resolve, 3000));
-  const watch = await watchOutput(bootstrap, output, { latency: true });
-  const producer = createKafka(bootstrap, 'bench-rate').producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  const tickMs = 20;
-  const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
-  const sentLines: string[] = [];
-  const started = Date.now();
-  let tick = 0;
-  while (Date.now() - started < seconds * 1000) {
-    const batch = Array.from({ length: perTick }, (_, index) => lines[(tick * perTick + index) % lines.length]!);
-    sentLines.push(...batch);
-    const now = String(Date.now());
-    await producer.send({ topic: input, acks: -1, messages: batch.map((value, index) => ({ key: String(tick * perTick + index), value, timestamp: now })) });
-    tick++;
-    const wait = started + tick * tickMs - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  }
-  await producer.disconnect();
-  const expected = system.kind === 'pipe' ? sentLines.length : wordsOf(sentLines);
-  await watch.until((current) => current.count >= expected, 120_000);
-  await stop(child);
-  await watch.stop();
-  const result = { p50: percentile(watch.latencies, 0.5), p99: percentile(watch.latencies, 0.99), records: watch.latencies.length };
-  log(`  ${system.name} ${system.guarantee} at ${rate} lines/s: p50 ${result.p50} ms, p99 ${result.p99} ms over ${result.records} records`);
+  let expected: number | undefined;
+  const result = await measureLatency({
+    bootstrap,
+    input,
+    output,
+    lines,
+    rate,
+    seconds,
+    start: () => system.start(input, output, id),
+    done: (watch, sent) => watch.count >= (expected ??= system.kind === 'pipe' ? sent.length : wordsOf(sent.map((line) => line.value))),
+  });
+  log(`  ${system.name} ${system.guarantee} at ${rate} lines/s: p50 ${result.p50} ms, p99 ${result.p99} ms over ${result.records} records (${formatRate(result.sentPerSecond)} lines/s sent)`);
   return result;
 }
 
@@ -177,19 +158,14 @@ topology:
 `;
   const file = join(scratch, `${id}.yaml`);
   writeFileSync(file, yaml);
-  const child = spawn(process.execPath, [join(repositoryRoot, 'runtime/bin/eddy.js'), 'run', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  const restored = await new Promise<{ records: number; milliseconds: number }>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString();
-      const match = /restored (\d+) changelog records in (\d+) ms/.exec(text);
-      if (match) resolve({ records: Number(match[1]), milliseconds: Number(match[2]) });
-    };
-    child.stderr!.on('data', onData);
-    child.stdout!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`restore app exited with ${code}:\n${text}`)));
-  });
-  await stop(child);
+  const reader = restoreReader('eddy');
+  const child = await startEddy(file, 'restore app', (text) => reader.onText(text));
+  try {
+    await reader.until(1, 900_000, child);
+  } finally {
+    await stop(child);
+  }
+  const restored = reader.timing();
   log(`  restored ${restored.records} records in ${restored.milliseconds} ms`);
   return restored;
 }

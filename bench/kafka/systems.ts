@@ -1,12 +1,14 @@
 // The systems the Kafka benchmarks run, each started as its own process on
 // one broker: Eddy applications (pass-through or the two-stage word count,
-// Rust or TS plugins), Kafka Streams 4.4's WordCount (bench/kafka-streams,
-// built with Maven), and a raw kafkajs consume → produce pipe.
+// Rust or TS plugins; the DSL word count and tumbling-window word count with
+// the Rust functions of plugins/dsl-functions-rust), Kafka Streams 4.4's
+// WordCount and WindowedCount (bench/kafka-streams, built with Maven), and a
+// raw kafkajs consume → produce pipe.
 // Owns: writing their configuration, starting them, knowing when they run,
-// stopping them.
+// stopping them. Must never: measure or produce data.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { plugin, repositoryRoot } from '../support.ts';
 
@@ -49,13 +51,53 @@ export async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Builds bench/kafka-streams with Maven unless it is built. */
+const kafkaStreamsProject = join(repositoryRoot, 'bench/kafka-streams');
+const kafkaStreamsTarget = join(kafkaStreamsProject, 'target');
+
+/** Builds bench/kafka-streams with Maven unless it is built from its current sources. */
 export function buildKafkaStreams(log: (line: string) => void): void {
-  const built = join(repositoryRoot, 'bench/kafka-streams/target/kafka-streams-wordcount-1.jar');
-  if (existsSync(built) && existsSync(join(repositoryRoot, 'bench/kafka-streams/target/lib'))) return;
-  log('building the Kafka Streams WordCount with Maven…');
-  const result = spawnSync('mvn', ['-q', '-B', '-f', join(repositoryRoot, 'bench/kafka-streams/pom.xml'), 'package', 'dependency:copy-dependencies', '-DoutputDirectory=target/lib', '-DincludeScope=runtime'], { stdio: 'inherit' });
+  const built = join(kafkaStreamsTarget, 'kafka-streams-wordcount-1.jar');
+  const sources = join(kafkaStreamsProject, 'src/main/java/dev/eddy/bench');
+  const newestSource = Math.max(statSync(join(kafkaStreamsProject, 'pom.xml')).mtimeMs, ...readdirSync(sources).map((name) => statSync(join(sources, name)).mtimeMs));
+  if (existsSync(built) && existsSync(join(kafkaStreamsTarget, 'lib')) && statSync(built).mtimeMs >= newestSource) return;
+  log('building the Kafka Streams benchmark programs with Maven…');
+  const result = spawnSync('mvn', ['-q', '-B', '-f', join(kafkaStreamsProject, 'pom.xml'), 'package', 'dependency:copy-dependencies', '-DoutputDirectory=target/lib', '-DincludeScope=runtime'], { stdio: 'inherit' });
   if (result.status !== 0) throw new Error('building the Kafka Streams benchmark failed');
+}
+
+/** Runs `eddy run <file>`; resolves once it has its tasks. `onText` sees all its output from the start. */
+export async function startEddy(file: string, what: string, onText?: (text: string) => void): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', join(repositoryRoot, 'runtime/bin/eddy.js'), 'run', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  listen(child, onText);
+  return readyOrStopped(child, waitForText(child, /assigned active \[[0-9_, ]*\]/, what));
+}
+
+/** Runs a main class of bench/kafka-streams; resolves once Kafka Streams is RUNNING. `onText` sees all its output from the start. */
+export async function startKafkaStreams(mainClass: string, args: string[], what: string, onText?: (text: string) => void): Promise<ChildProcess> {
+  const child = spawn(
+    'java',
+    ['-Xmx1g', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-cp', `${kafkaStreamsTarget}/kafka-streams-wordcount-1.jar:${kafkaStreamsTarget}/lib/*`, `dev.eddy.bench.${mainClass}`, ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  listen(child, onText);
+  return readyOrStopped(child, waitForText(child, /-> RUNNING/, what));
+}
+
+/** The child once `ready` resolves; stopped (not left running) if it fails. */
+async function readyOrStopped(child: ChildProcess, ready: Promise<void>): Promise<ChildProcess> {
+  try {
+    await ready;
+    return child;
+  } catch (error) {
+    await stop(child);
+    throw error;
+  }
+}
+
+function listen(child: ChildProcess, onText: ((text: string) => void) | undefined): void {
+  if (!onText) return;
+  child.stdout?.on('data', (chunk: Buffer) => onText(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => onText(chunk.toString()));
 }
 
 export function benchSystems({ bootstrap, scratch }: { bootstrap: string; scratch: string }) {
@@ -91,9 +133,7 @@ ${kind === 'wordcount' ? `    - { name: to-words, topic: ${id}-words-repartition
 `;
         const file = join(scratch, `${id}-${instance}.yaml`);
         writeFileSync(file, yaml);
-        const child = spawn(process.execPath, ['--max-semi-space-size=64', join(repositoryRoot, 'runtime/bin/eddy.js'), 'run', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-        await waitForText(child, /assigned active \[[0-9_, ]*\]/, name);
-        return child;
+        return startEddy(file, name);
       },
     };
   }
@@ -103,16 +143,7 @@ ${kind === 'wordcount' ? `    - { name: to-words, topic: ${id}-words-repartition
       name: `Kafka Streams 4.4 WordCount (Java)`,
       guarantee,
       kind: 'wordcount',
-      start: async (input, output, id, instance = 0) => {
-        const directory = join(repositoryRoot, 'bench/kafka-streams/target');
-        const child = spawn(
-          'java',
-          ['-Xmx1g', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-cp', `${directory}/kafka-streams-wordcount-1.jar:${directory}/lib/*`, 'dev.eddy.bench.WordCount', bootstrap, id, input, output, guarantee, '0', stateDir(id, instance)],
-          { stdio: ['ignore', 'pipe', 'pipe'] },
-        );
-        await waitForText(child, /-> RUNNING/, 'Kafka Streams');
-        return child;
-      },
+      start: (input, output, id, instance = 0) => startKafkaStreams('WordCount', [bootstrap, id, input, output, guarantee, '0', stateDir(id, instance)], 'Kafka Streams'),
     };
   }
 
@@ -128,4 +159,89 @@ ${kind === 'wordcount' ? `    - { name: to-words, topic: ${id}-words-repartition
   };
 
   return { eddySystem, kafkaStreamsSystem, rawPipe, stop };
+}
+
+// ---- the DSL benchmark's applications ------------------------------------------------
+
+/** The word count, or the word count per tumbling window of `sizeMs` with `graceMs` of grace. */
+export type DslTopology = { kind: 'wordcount' } | { kind: 'windowed'; sizeMs: number; graceMs: number };
+
+export interface DslSystem {
+  engine: 'eddy' | 'kafka-streams';
+  name: string;
+  cacheBytes: number;
+  /** Starts the application on `input` → `output`; resolves once it processes. `onText` sees all its output from the start. */
+  start(input: string, output: string, id: string, onText?: (text: string) => void): Promise<ChildProcess>;
+}
+
+/**
+ * The DSL topologies, each in Eddy (a `dsl:` document with the Rust
+ * functions of plugins/dsl-functions-rust) and in Kafka Streams 4.4
+ * (bench/kafka-streams: WordCount, WindowedCount): lines →
+ * flatMapValues(words) → groupBy(word, repartition "words") →
+ * [windowedBy(size, grace) →] count(store "counts") → toStream →
+ * [mapValues(Long → decimal) →] to. The windowed count writes Kafka Streams'
+ * time-windowed key (word ‖ 8-byte window start) and a Long value.
+ */
+export function dslSystems({ bootstrap, scratch, guarantee }: { bootstrap: string; scratch: string; guarantee: Guarantee }) {
+  const functions = join(repositoryRoot, 'plugins/dsl-functions-rust');
+  const label = (topology: DslTopology) => (topology.kind === 'wordcount' ? 'word count' : 'windowed count');
+
+  function eddy(topology: DslTopology, cacheBytes: number): DslSystem {
+    const name = `Eddy DSL ${label(topology)} (Rust functions)`;
+    return {
+      engine: 'eddy',
+      name,
+      cacheBytes,
+      start: (input, output, id, onText) => {
+        const steps =
+          topology.kind === 'wordcount'
+            ? ['flatMapValues: f.unicode-words', 'groupBy: { selector: f.value-as-key, name: words }', 'count: { name: counts }', 'toStream', 'mapValues: f.long-to-decimal', `to: ${output}`]
+            : [
+                'flatMapValues: f.unicode-words',
+                'groupBy: { selector: f.value-as-key, name: words }',
+                `windowedBy: { size: ${topology.sizeMs}, grace: ${topology.graceMs} }`,
+                'count: { name: counts }',
+                'toStream',
+                `to: ${output}`,
+              ];
+        const file = join(scratch, `${id}.yaml`);
+        writeFileSync(
+          file,
+          `application.id: ${id}
+bootstrap.servers: ${bootstrap}
+processing.guarantee: ${guarantee}
+statestore.cache.max.bytes: ${cacheBytes}
+state.dir: ${join(scratch, id)}
+topology:
+  dsl:
+    functions:
+      f: { plugin: ${functions} }
+    streams:
+      - stream: ${input}
+        steps:
+${steps.map((step) => `          - ${step}`).join('\n')}
+`,
+        );
+        return startEddy(file, name, onText);
+      },
+    };
+  }
+
+  function kafkaStreams(topology: DslTopology, cacheBytes: number): DslSystem {
+    const name = `Kafka Streams 4.4 ${topology.kind === 'wordcount' ? 'WordCount' : 'WindowedCount'} (Java, DSL)`;
+    return {
+      engine: 'kafka-streams',
+      name,
+      cacheBytes,
+      start: (input, output, id, onText) => {
+        const args = [bootstrap, id, input, output, guarantee, String(cacheBytes), join(scratch, id)];
+        return topology.kind === 'wordcount'
+          ? startKafkaStreams('WordCount', args, name, onText)
+          : startKafkaStreams('WindowedCount', [...args, String(topology.sizeMs), String(topology.graceMs)], name, onText);
+      },
+    };
+  }
+
+  return { eddy, kafkaStreams };
 }
