@@ -29,14 +29,11 @@
 // (window-restore.ts) before the application starts with an empty state
 // directory (cache off); the time from the first partition's restore start
 // to the last one's end, then probe lines check the restored counts. The
-// changelog values are in each system's own format (--changelog-format
-// native; the two differ, see window-restore.ts) or in Kafka Streams' for
-// both (--changelog-format kafka-streams: can Eddy restore Kafka Streams'
-// changelog?).
+// changelog is in Kafka Streams' format, which both systems write and read.
 //   npx tsx bench/kafka/dsl.ts [--lines 100000] [--guarantee exactly_once_v2|at_least_once]
 //     [--only wordcount,windowed,latency,restore] [--cache both|on|off]
 //     [--window-size 60000] [--window-span 300000] [--rate 1000] [--seconds 15]
-//     [--restore-records 1000000] [--changelog-format native|kafka-streams]
+//     [--restore-records 1000000]
 
 import { appendFileSync, mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -60,7 +57,6 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '15' },
     'restore-records': { type: 'string', default: '1000000' },
-    'changelog-format': { type: 'string', default: 'native' },
   },
 });
 const lineCount = Number(values.lines);
@@ -86,8 +82,6 @@ const windowSpanMs = Math.max(windowSizeMs, Math.floor(Number(values['window-spa
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const restoreRecords = Number(values['restore-records']);
-const changelogFormat = values['changelog-format'];
-if (changelogFormat !== 'native' && changelogFormat !== 'kafka-streams') throw new Error(`--changelog-format: native or kafka-streams, not ${changelogFormat}`);
 const partitions = 4;
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -196,7 +190,7 @@ async function restore(): Promise<void> {
   const windowStarts = Array.from({ length: windows }, (_, index) => latestStart - (windows - 1 - index) * windowSizeMs);
   const retentionMs = windowSizeMs + windowSpanMs;
   for (const system of [kafkaStreams(windowed, 0), eddy(windowed, 0)]) {
-    const plan: WindowChangelogPlan = { records: restoreRecords, windowStarts, partitions, format: changelogFormat === 'native' ? system.engine : 'kafka-streams' };
+    const plan: WindowChangelogPlan = { records: restoreRecords, windowStarts, partitions };
     const id = newId('restore');
     const input = `${id}-in`;
     const output = `${id}-out`;
@@ -207,7 +201,7 @@ async function restore(): Promise<void> {
       // As both systems create a window store's changelog: compacted and deleted after retention + 1 day.
       { topic: changelog, partitions, config: { 'cleanup.policy': 'compact,delete', 'retention.ms': String(retentionMs + 86_400_000) } },
     ]);
-    log(`restore: writing ${restoreRecords} window-store records (${windows} windows, ${plan.format} values) to ${changelog}…`);
+    log(`restore: writing ${restoreRecords} window-store records (${windows} windows) to ${changelog}…`);
     await writeWindowChangelog(bootstrap, changelog, plan);
     const reader = restoreReader(system.engine);
     log(`restore: ${system.name}, empty state directory…`);
@@ -232,7 +226,7 @@ async function restore(): Promise<void> {
     const perSecond = timing.records / (timing.milliseconds / 1000);
     rates.set(`${system.engine}|${system.cacheBytes}`, perSecond);
     log(`  restored ${timing.records} records (${timing.restores} restores) in ${timing.milliseconds} ms = ${formatRate(perSecond)} records/s; probed counts ${exact ? 'exact' : `DIFFERENT (its output: ${logFile})`}`);
-    restoreRows.push([system.name, plan.format, formatRate(timing.records), String(timing.restores), (timing.milliseconds / 1000).toFixed(2), formatRate(perSecond), ratio(rates, system, perSecond), exact ? 'exact' : 'DIFFERENT']);
+    restoreRows.push([system.name, formatRate(timing.records), String(timing.restores), (timing.milliseconds / 1000).toFixed(2), formatRate(perSecond), ratio(rates, system, perSecond), exact ? 'exact' : 'DIFFERENT']);
   }
 }
 
@@ -272,7 +266,7 @@ if (latencyRows.length > 0) {
 if (restoreRows.length > 0) {
   printTable(
     `Window-store restore: ${formatRate(restoreRecords)} changelog records over ${partitions} partitions, empty state directory (first restore start → last restore end)`,
-    ['system', 'changelog values', 'records', 'restores', 'seconds', 'records/s', 'vs Kafka Streams', 'restored counts (probes)'],
+    ['system', 'records', 'restores', 'seconds', 'records/s', 'vs Kafka Streams', 'restored counts (probes)'],
     restoreRows,
   );
 }

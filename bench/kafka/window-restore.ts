@@ -8,21 +8,16 @@
 // system's restore timings, read from its log (Eddy: "task X: restored N
 // changelog records in M ms"; bench/kafka-streams: "restore <store>
 // <partition> <records> <startMs> <endMs>").
-// The values come in two formats, because the two systems differ:
-//   kafka-streams  the 8-byte Long count, with the aggregate's timestamp as
-//                  the record timestamp — what Kafka Streams 4.4 logs for a
-//                  timestamped store (ChangeLoggingTimestampedWindowBytesStore
-//                  strips the timestamp; the restore puts it back from the
-//                  record timestamp);
-//   eddy           8-byte timestamp ‖ 8-byte Long count (ValueAndTimestamp),
-//                  what Eddy logs and expects today.
+// The values are what Kafka Streams 4.4 logs for a timestamped store, and
+// Eddy too: the 8-byte Long count, with the aggregate's timestamp as the
+// record timestamp (ChangeLoggingTimestampedWindowBytesStore strips the
+// timestamp; the restore puts it back from the record timestamp).
 // Owns: that data and those readings. Must never: start or stop a system or
 // a broker, or create topics.
 
 import type { ChildProcess } from 'node:child_process';
 import { createKafka } from '../../runtime/kafka/kafka-client.ts';
 import { murmur2 } from '../../runtime/kafka/kafkajs-patches.ts';
-import { encodeValueAndTimestamp } from '../../runtime/state/value-and-timestamp.ts';
 import { windowChangelogKey } from '../../runtime/state/window-store.ts';
 import type { TimedLine } from './measure.ts';
 
@@ -32,7 +27,6 @@ export interface WindowChangelogPlan {
   /** Window starts, ms since the epoch; all within the store's retention of the latest. */
   windowStarts: number[];
   partitions: number;
-  format: 'kafka-streams' | 'eddy';
 }
 
 const keyOf = (index: number) => `k${index}`;
@@ -62,7 +56,7 @@ export async function writeWindowChangelog(bootstrap: string, topic: string, pla
         const timestamp = start + 1;
         messages.push({
           key: Buffer.from(windowChangelogKey(Buffer.from(key), start, 0)),
-          value: plan.format === 'kafka-streams' ? count : Buffer.from(encodeValueAndTimestamp(count, timestamp)),
+          value: count,
           timestamp: String(timestamp),
           partition: partitionOf(key, plan.partitions),
         });

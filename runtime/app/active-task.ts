@@ -23,6 +23,7 @@ import type { PreparedProcessor } from '../processor/processor.ts';
 import type { KeyValueStore } from '../state/key-value-store.ts';
 import type { StoreChange } from '../state/sqlite-key-value-store.ts';
 import { TaskDatabase, checkpointName } from '../state/task-database.ts';
+import { toChangelogValue } from '../state/value-and-timestamp.ts';
 import { AtLeastOnceCommit, ExactlyOnceCommit, type CommitProtocol } from '../task/commit-protocol.ts';
 import { RecordCollector } from '../task/record-collector.ts';
 import type { ThreadTransaction, TransactionParticipant } from '../task/thread-transaction.ts';
@@ -483,9 +484,11 @@ export class ActiveTask {
   }
 
   private queueChangelog(change: StoreChange): void {
-    const topic = this.dependencies.stores.find((store) => store.store === change.store)?.topic;
-    if (!topic) return;
-    this.collector.addChangelog(change.store, { topic, partition: this.partition, record: { key: change.key, value: change.value, timestamp: Date.now(), headers: [] } });
+    const store = this.dependencies.stores.find((entry) => entry.store === change.store);
+    if (!store) return;
+    // A timestamped store logs the plain value at its timestamp (Kafka Streams' format).
+    const logged = store.timestamped && change.value !== undefined ? toChangelogValue(change.value) : { value: change.value, timestamp: Date.now() };
+    this.collector.addChangelog(change.store, { topic: store.topic, partition: this.partition, record: { key: change.key, value: logged.value, timestamp: logged.timestamp, headers: [] } });
   }
 
   private sendPending(): Promise<void> {

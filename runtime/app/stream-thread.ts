@@ -27,6 +27,7 @@ import type { ChangelogReader, ChangelogStore, FetchedBatch, GroupAssignment, Gr
 import { PluginProcessorSupplier } from '../plugin/plugin-processor.ts';
 import { defaultProcessorLimits } from '../processor/processor.ts';
 import { GlobalStoreReader } from '../state/global-store-reader.ts';
+import { isTimestamped } from '../state/store-spec.ts';
 import { TaskDatabase, changelogOffsetSum, checkpointName } from '../state/task-database.ts';
 import type { LogEntry } from '../task/stream-task.ts';
 import { TaskId } from '../task/task-id.ts';
@@ -165,7 +166,7 @@ export class StreamThread {
     private readonly onPluginLog: (entry: LogEntry) => void,
   ) {
     this.connection = connectKafka(config.bootstrapServers, `${config.applicationId}-${processId}-StreamThread-${threadIndex}`);
-    this.stores = topology.stores.map((store) => ({ store, topic: changelogTopic(config.applicationId, store) }));
+    this.stores = topology.stores.map((store) => ({ store, topic: changelogTopic(config.applicationId, store), timestamped: isTimestamped(topology.storeSpec(store)) }));
     this.globalReader = topology.globalStores.length > 0 ? new GlobalStoreReader(globalStateFile(config)) : undefined;
   }
 

@@ -16,7 +16,7 @@ import { readLong } from '../bytes.ts';
 import { ConfigError } from '../errors.ts';
 import type { FunctionRef } from '../processor/functions.ts';
 import type { ProcessorSupplier, TimestampExtractorSupplier } from '../processor/processor.ts';
-import { keyValueSpec, type StoreSpec } from '../state/store-spec.ts';
+import { timestampedKeyValueSpec, type StoreSpec } from '../state/store-spec.ts';
 import type { TimestampExtractorName } from '../time/timestamp-extractor.ts';
 import { Topology, TopologyBuilder } from '../topology/topology.ts';
 import { aggregateSupplier, windowAggregateSupplier, type TimeWindowsSpec } from './aggregate-operators.ts';
@@ -105,7 +105,7 @@ export class StreamsBuilder {
     this.topology.addSourceWith(source, options.timestampExtractor ? { timestampExtractor: options.timestampExtractor } : {}, topic);
     this.usedTopics.add(topic);
     const flags = new TableFlags();
-    this.addProcessor(processor, tableSourceSupplier(store, flags), [source], [store]);
+    this.addProcessor(processor, tableSourceSupplier(store, flags), [source], [timestampedKeyValueSpec(store)]);
     return new KTable(this, processor, { store, steps: [] }, flags);
   }
 
@@ -119,7 +119,7 @@ export class StreamsBuilder {
     const store = this.storeName(`${topic}-`, options.store);
     const source = this.nextName('KSTREAM-SOURCE-', options.name ? `${options.name}-source` : undefined);
     const processor = this.nextName('KTABLE-SOURCE-', options.name);
-    this.topology.addGlobalStore(keyValueSpec(store), source, options.timestampExtractor ? { timestampExtractor: options.timestampExtractor } : {}, topic, processor, tableSourceSupplier(store, new TableFlags()));
+    this.topology.addGlobalStore(timestampedKeyValueSpec(store), source, options.timestampExtractor ? { timestampExtractor: options.timestampExtractor } : {}, topic, processor, tableSourceSupplier(store, new TableFlags()));
     this.usedTopics.add(topic);
     return new GlobalKTable(store);
   }
@@ -280,7 +280,7 @@ export class KStream {
     const store = this.builder.storeName('KSTREAM-TOTABLE-', options.store);
     const input = this.keyChanged ? this.throughRepartition(name) : this;
     const flags = new TableFlags();
-    this.builder.addProcessor(name, tableSourceSupplier(store, flags, 'KSTREAM-TOTABLE'), [input.node], [store]);
+    this.builder.addProcessor(name, tableSourceSupplier(store, flags, 'KSTREAM-TOTABLE'), [input.node], [timestampedKeyValueSpec(store)]);
     return new KTable(this.builder, name, { store, steps: [] }, flags);
   }
 
@@ -419,7 +419,7 @@ export class KGroupedStream {
   }
 
   private aggregateWith(spec: AggregationSpec, prefix: string, options: Named): KTable {
-    return this.aggregateNode(prefix, options.name, (store) => store, (store, flags) => aggregateSupplier(store, spec, flags));
+    return this.aggregateNode(prefix, options.name, (store) => timestampedKeyValueSpec(store), (store, flags) => aggregateSupplier(store, spec, flags));
   }
 }
 
@@ -455,7 +455,7 @@ export class TimeWindowedKStream extends WindowedAggregations {
     return this.grouped.aggregateNode(
       prefix,
       options.name,
-      (store) => ({ name: store, kind: 'window', retentionMs, windowSizeMs: this.windows.sizeMs, retainDuplicates: false }),
+      (store) => ({ name: store, kind: 'window', retentionMs, windowSizeMs: this.windows.sizeMs, retainDuplicates: false, timestamped: true }),
       (store) => windowAggregateSupplier(store, this.windows, spec),
       { endOf: (key) => windowStartOf(key) + this.windows.sizeMs, suppressMs: this.windows.graceMs },
     );
@@ -481,7 +481,7 @@ export class CogroupedKStream {
     return new WindowedCogroupedKStream(this.builder, this.inputs, {
       minimumRetentionMs: windows.sizeMs + windows.graceMs,
       minimum: 'window size + grace',
-      store: (store, retentionMs) => ({ name: store, kind: 'window', retentionMs, windowSizeMs: windows.sizeMs, retainDuplicates: false }),
+      store: (store, retentionMs) => ({ name: store, kind: 'window', retentionMs, windowSizeMs: windows.sizeMs, retainDuplicates: false, timestamped: true }),
       aggregator: (store, initializer, aggregator) => windowAggregateSupplier(store, windows, { kind: 'aggregate', initializer, aggregator }),
       table: { endOf: (key) => windowStartOf(key) + windows.sizeMs, suppressMs: windows.graceMs },
     });
@@ -494,7 +494,7 @@ export class CogroupedKStream {
       // Windows back to t − 2d are read to build new ones.
       minimumRetentionMs: 2 * windows.differenceMs + windows.graceMs,
       minimum: '2 × time difference + grace',
-      store: (store, retentionMs) => ({ name: store, kind: 'window', retentionMs, windowSizeMs: windows.differenceMs, retainDuplicates: false }),
+      store: (store, retentionMs) => ({ name: store, kind: 'window', retentionMs, windowSizeMs: windows.differenceMs, retainDuplicates: false, timestamped: true }),
       aggregator: (store, initializer, aggregator) => slidingAggregateSupplier(store, windows, { kind: 'aggregate', initializer, aggregator }),
       table: { endOf: (key) => windowStartOf(key) + windows.differenceMs, suppressMs: windows.graceMs },
     });
@@ -527,7 +527,7 @@ export class CogroupedKStream {
     const parents = this.inputs.map(({ grouped, aggregator }, index) => {
       const input = grouped.inputFor(this.inputs.length === 1 ? store : `${store}-${index}`);
       const name = this.builder.nextName('COGROUPKSTREAM-AGGREGATE-', options.name ? `${options.name}-cogroup-agg-${index}` : undefined);
-      this.builder.addProcessor(name, aggregateSupplier(store, { kind: 'aggregate', initializer, aggregator }, flags), [input.node], [store]);
+      this.builder.addProcessor(name, aggregateSupplier(store, { kind: 'aggregate', initializer, aggregator }, flags), [input.node], [timestampedKeyValueSpec(store)]);
       return name;
     });
     const merge = this.builder.nextName('COGROUPKSTREAM-MERGE-', options.name ? `${options.name}-cogroup-merge` : undefined);
@@ -600,7 +600,7 @@ export class SlidingWindowedKStream extends WindowedAggregations {
     return this.grouped.aggregateNode(
       prefix,
       options.name,
-      (store) => ({ name: store, kind: 'window', retentionMs, windowSizeMs: this.windows.differenceMs, retainDuplicates: false }),
+      (store) => ({ name: store, kind: 'window', retentionMs, windowSizeMs: this.windows.differenceMs, retainDuplicates: false, timestamped: true }),
       (store) => slidingAggregateSupplier(store, this.windows, spec),
       { endOf: (key) => windowStartOf(key) + this.windows.differenceMs, suppressMs: this.windows.graceMs },
     );
@@ -751,7 +751,7 @@ export class KTable {
     this.builder.addProcessor(joinThis, tableJoinSupplier(kind, 'this', other.view, joiner, flags), [this.node], [other.view.store]);
     this.builder.addProcessor(joinOther, tableJoinSupplier(kind, 'other', this.view, joiner, flags), [other.node], [this.view.store]);
     const store = `${merge}-store`;
-    this.builder.addProcessor(merge, tableSourceSupplier(store, flags, 'KTABLE-MERGE'), [joinThis, joinOther], [store]);
+    this.builder.addProcessor(merge, tableSourceSupplier(store, flags, 'KTABLE-MERGE'), [joinThis, joinOther], [timestampedKeyValueSpec(store)]);
     return new KTable(this.builder, merge, { store, steps: [] }, flags);
   }
 
@@ -781,14 +781,14 @@ export class KTable {
     this.builder.addProcessor(send, subscriptionSendSupplier(extractor, left), [this.node]);
     this.builder.topology.addSink(subscriptionSink, subscriptionTopic, send);
     this.builder.topology.addSource(subscriptionSource, subscriptionTopic);
-    this.builder.addProcessor(receive, subscriptionJoinSupplier(subscriptionStore, other.view), [subscriptionSource], [subscriptionStore, other.view.store]);
+    this.builder.addProcessor(receive, subscriptionJoinSupplier(subscriptionStore, other.view), [subscriptionSource], [timestampedKeyValueSpec(subscriptionStore), other.view.store]);
     this.builder.addProcessor(foreignJoin, foreignTableJoinSupplier(subscriptionStore), [other.node], [subscriptionStore]);
     this.builder.topology.addSink(responseSink, responseTopic, receive, foreignJoin);
     this.builder.topology.addSource(responseSource, responseTopic);
     this.builder.addProcessor(resolver, responseJoinSupplier(this.view, joiner, left), [responseSource], [this.view.store]);
     const store = `${output}-store`;
     const flags = new TableFlags();
-    this.builder.addProcessor(output, tableSourceSupplier(store, flags, 'KTABLE-FK-JOIN-OUTPUT'), [resolver], [store]);
+    this.builder.addProcessor(output, tableSourceSupplier(store, flags, 'KTABLE-FK-JOIN-OUTPUT'), [resolver], [timestampedKeyValueSpec(store)]);
     return new KTable(this.builder, output, { store, steps: [] }, flags);
   }
 
@@ -833,7 +833,7 @@ export class KGroupedTable {
     this.builder.topology.addSource(source, topic);
     const name = this.builder.nextName(prefix);
     const flags = new TableFlags();
-    this.builder.addProcessor(name, tableAggregateSupplier(store, spec, flags), [source], [store]);
+    this.builder.addProcessor(name, tableAggregateSupplier(store, spec, flags), [source], [timestampedKeyValueSpec(store)]);
     return new KTable(this.builder, name, { store, steps: [] }, flags);
   }
 }

@@ -15,11 +15,14 @@ import type { Admin, Consumer, KafkaClient } from './kafka-client.ts';
 import { highWatermarks } from './kafka-client.ts';
 import type { ChangelogReader, ChangelogStore, RestoreResult } from './ports.ts';
 import { checkpointName, type TaskDatabase } from '../state/task-database.ts';
+import { fromChangelogValue } from '../state/value-and-timestamp.ts';
 
 interface Tracked {
   taskId: string;
   partition: number;
   store: string;
+  /** The store's values carry their timestamp; its changelog has it as the record timestamp. */
+  timestamped: boolean;
   topic: string;
   database: TaskDatabase;
   /** Next offset to apply. */
@@ -102,7 +105,8 @@ export class KafkajsChangelogReader implements ChangelogReader {
         for (const message of batch.messages) {
           const offset = Number(message.offset);
           if (offset < entry.position || !message.key) continue;
-          changes.push({ key: message.key, value: message.value ?? undefined });
+          const value = message.value ?? undefined;
+          changes.push({ key: message.key, value: entry.timestamped && value !== undefined ? fromChangelogValue(value, Number(message.timestamp)) : value });
           last = offset;
         }
         const next = Math.max(entry.position, last + 1);
@@ -126,7 +130,7 @@ export class KafkajsChangelogReader implements ChangelogReader {
     const started = Date.now();
     await this.start();
     const waits: Array<Promise<number>> = [];
-    for (const { store, topic } of stores) {
+    for (const { store, topic, timestamped = false } of stores) {
       // Up to the end of the log, not the last stable offset: a transaction
       // left open by a killed owner holds the stable offset back while later
       // owners' committed records lie past it. Read committed, the restore
@@ -143,7 +147,7 @@ export class KafkajsChangelogReader implements ChangelogReader {
       if (from >= end) continue;
       waits.push(
         new Promise<number>((resolve) => {
-          const entry: Tracked = { taskId, partition, store, topic, database, position: from, target: end, restoredRecords: 0, done: () => resolve(entry.restoredRecords) };
+          const entry: Tracked = { taskId, partition, store, timestamped, topic, database, position: from, target: end, restoredRecords: 0, done: () => resolve(entry.restoredRecords) };
           this.follow(entry);
         }),
       );
@@ -155,8 +159,8 @@ export class KafkajsChangelogReader implements ChangelogReader {
   /** Keeps the stores of a standby task following their changelogs until `unfollow`. */
   async followStandby(taskId: string, partition: number, stores: ChangelogStore[], database: TaskDatabase): Promise<void> {
     await this.start();
-    for (const { store, topic } of stores) {
-      this.follow({ taskId, partition, store, topic, database, position: checkpointOf(database, store), restoredRecords: 0 });
+    for (const { store, topic, timestamped = false } of stores) {
+      this.follow({ taskId, partition, store, timestamped, topic, database, position: checkpointOf(database, store), restoredRecords: 0 });
     }
   }
 

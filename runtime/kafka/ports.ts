@@ -192,6 +192,12 @@ export interface KafkaAdmin {
 export interface ChangelogStore {
   store: string;
   topic: string;
+  /**
+   * The store's values are ValueAndTimestamp bytes: its changelog records
+   * carry the plain value with the timestamp as the record timestamp (as
+   * Kafka Streams logs timestamped stores), and a restore joins them again.
+   */
+  timestamped?: boolean;
 }
 
 export interface RestoreResult {

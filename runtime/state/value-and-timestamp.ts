@@ -2,7 +2,8 @@
 // stores keep it (ValueAndTimestampSerializer: 8-byte big-endian timestamp,
 // then the raw value), so changelogs carry the same bytes.
 //
-// Owns: that encoding. Must never: interpret the value.
+// Owns: that encoding, and how it maps to a changelog record (plain value,
+// timestamp as the record timestamp). Must never: interpret the value.
 
 import { readLong, writeLong } from '../bytes.ts';
 
@@ -22,4 +23,19 @@ export function encodeValueAndTimestamp(value: Uint8Array, timestamp: number): U
 export function decodeValueAndTimestamp(bytes: Uint8Array | undefined): ValueAndTimestamp | undefined {
   if (bytes === undefined) return undefined;
   return { timestamp: readLong(bytes, 0), value: bytes.subarray(8) };
+}
+
+/**
+ * What a timestamped store's changelog record holds for `stored` (Kafka
+ * Streams' ChangeLoggingTimestamped*BytesStore): the plain value, with the
+ * timestamp as the record timestamp.
+ */
+export function toChangelogValue(stored: Uint8Array): { value: Uint8Array; timestamp: number } {
+  if (stored.length < 8) throw new RangeError(`a timestamped value has at least 8 bytes, got ${stored.length}`);
+  return { value: stored.subarray(8), timestamp: readLong(stored, 0) };
+}
+
+/** The stored bytes for a timestamped store's changelog record (Kafka Streams' RecordConverters.rawValueToTimestampedValue). */
+export function fromChangelogValue(value: Uint8Array, recordTimestamp: number): Uint8Array {
+  return encodeValueAndTimestamp(value, recordTimestamp);
 }

@@ -349,6 +349,28 @@ topology:
         const start = Number(record.key!.readBigInt64BE(record.key!.length - 8));
         assert.ok(record.timestamp >= start && record.timestamp < start + windowSizeMs, `window-counts record at ${record.partition}/${record.offset}: timestamp ${record.timestamp} outside [${start}, ${start + windowSizeMs})`);
       }
+      // ---- the changelogs, as Kafka Streams 4.4 writes a timestamped store's ------
+      // The plain Long count, with the aggregate's timestamp as the record
+      // timestamp (not timestamp ‖ value); window keys: key ‖ start ‖ 4-byte sequence number.
+      const [letterLog, windowLog] = await Promise.all([`${applicationId}-letter-counts-changelog`, `${applicationId}-window-counts-changelog`].map((topic) => readCommittedBytes(bootstrap, topic)));
+      const inputTimes = { first: clicks[0]!.timestamp!, last: clicks[clicks.length - 1]!.timestamp! };
+      const finalLetters = new Map<string, number>();
+      for (const record of letterLog!) {
+        const letter = letterOf(record);
+        finalLetters.set(letter, long(record.value, `letter-counts changelog of '${letter}'`));
+        assert.ok(record.timestamp >= inputTimes.first && record.timestamp <= inputTimes.last, `letter-counts changelog record at ${record.partition}/${record.offset}: timestamp ${record.timestamp} is not an input's`);
+      }
+      assert.deepEqual(finalLetters, expectedLetters, 'the letter-counts changelog ends at the counts');
+      const finalWindows = new Map<string, number>();
+      for (const record of windowLog!) {
+        const key = record.key!;
+        assert.equal(key.readInt32BE(key.length - 4), 0, 'a window changelog key ends with sequence number 0');
+        const start = Number(key.readBigInt64BE(key.length - 12));
+        const window = `${key.subarray(0, key.length - 12).toString('utf8')}@${start}`;
+        finalWindows.set(window, long(record.value, `window-counts changelog of ${window}`));
+        assert.ok(record.timestamp >= start && record.timestamp < start + windowSizeMs, `window-counts changelog record at ${record.partition}/${record.offset}: timestamp ${record.timestamp} outside its window`);
+      }
+      assert.deepEqual(finalWindows, expectedWindows, 'the window-counts changelog ends at the counts');
       log(`done: ${expectedLetters.size} letters, ${expectedWindows.size} windows, ${clickCount} clicks; ${letterCounts.length} letter and ${windowCounts.length} window updates committed`);
       if (process.env.EDDY_TEST_VERBOSE) {
         // Records of aborted transactions (the kill's open ones), seen only read_uncommitted.
