@@ -18,7 +18,7 @@ const header = '// Generated from wit/ by scripts/generate-wit-types.ts with jco
 export async function generatedFiles(): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const target of targets) {
-    for (const worldName of ['processor', 'functions', 'source-connector', 'sink-connector']) {
+    for (const worldName of ['processor', 'functions', 'source-connector', 'sink-connector', 'transform']) {
       const files = await types(join(root, 'wit'), { worldName, instantiation: 'sync', guest: target.guest } as Parameters<typeof types>[1]);
       for (const [name, bytes] of Object.entries(files)) {
         const path = join(target.directory, name);

@@ -5,8 +5,9 @@
 // Owns: the declared schema of the keys the worker reads itself (name,
 // connector.class, tasks.max, topics, converter overrides), resolving
 // `connector.class` to a WASM component (Kafka's class names of the
-// connectors Eddy ships, or a path to any component or plugin folder), and
-// handing every key, read or not, to the plugin (it validates its own).
+// connectors Eddy ships, or a path to any component or plugin folder), the
+// transforms and predicates (transform-config.ts), and handing every key,
+// read or not, to the plugin (it validates its own).
 // Must never: load the component (the worker does).
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { ConnectConfigError, messageOf } from '../errors.ts';
 import { atLeast, ConfigDefinition, key, type ConfigSource } from './config-definition.ts';
 import { converterSettings, type ConverterSettings } from './converter.ts';
 import { readPropertiesFile } from './properties-file.ts';
+import { parseTransforms, type TransformStage } from './transform-config.ts';
 
 const pluginsDirectory = fileURLToPath(new URL('../../plugins/', import.meta.url));
 
@@ -55,6 +57,8 @@ export interface ConnectorConfig {
   topics: string[] | undefined;
   keyConverter: ConverterSettings | undefined;
   valueConverter: ConverterSettings | undefined;
+  /** The `transforms` chain, in order. */
+  transforms: TransformStage[];
   /** Every key, in order, as the plugin receives it. */
   entries: Array<[string, string]>;
 }
@@ -95,6 +99,7 @@ export function parseConnectorConfig(source: ConfigSource, baseDirectory: string
     topics: values.topics,
     keyConverter: values['key.converter'] === undefined ? undefined : converterSettings(source, 'key.converter', values['key.converter'], true),
     valueConverter: values['value.converter'] === undefined ? undefined : converterSettings(source, 'value.converter', values['value.converter'], false),
+    transforms: parseTransforms(source, baseDirectory, pluginPath),
     entries,
   };
 }

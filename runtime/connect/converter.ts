@@ -10,16 +10,16 @@
 
 import { ConnectConfigError } from '../errors.ts';
 import type { ConfigSource } from './config-definition.ts';
-import type { ConnectValue } from './connect-data.ts';
+import type { SchemaAndValue } from './connect-data.ts';
 import { ByteArrayConverter } from './byte-array-converter.ts';
 import { JsonConverter } from './json-converter.ts';
 import { StringConverter } from './string-converter.ts';
 
 export interface Converter {
   /** Connect data → bytes for Kafka (`undefined`: a null key or value). */
-  fromConnectData(topic: string, value: ConnectValue | undefined): Uint8Array | undefined;
-  /** Bytes from Kafka → Connect data (`undefined`: null). */
-  toConnectData(topic: string, bytes: Uint8Array | undefined): ConnectValue | undefined;
+  fromConnectData(topic: string, data: SchemaAndValue): Uint8Array | undefined;
+  /** Bytes from Kafka → Connect data (a null key or value: value `null`). */
+  toConnectData(topic: string, bytes: Uint8Array | undefined): SchemaAndValue;
 }
 
 export interface ConverterSettings {

@@ -5,8 +5,10 @@
 // Owns: reading the worker and connector files, refusing a name given
 // twice, loading each connector's plugin (building a shipped one that has no
 // build yet), validating its configuration through the plugin (refusals name
-// the key and its line), splitting it into at most tasks.max tasks, granting
-// each task the file its connector's `file` key names, starting and stopping
+// the key and its line), preparing its transforms (each stage's
+// configuration checked by its plugin; refusals name the key and its line),
+// splitting it into at most tasks.max tasks, granting each task the file its
+// connector's `file` key names, starting and stopping
 // the tasks, flushing source offsets every offset.flush.interval.ms and at
 // stop, and reporting each connector's and task's status.
 // Must never: let one connector's failure stop another, or talk to Kafka
@@ -22,9 +24,11 @@ import type { LogLevel } from '../processor/processor.ts';
 import { builtComponentOf } from '../topology/plugin-reference.ts';
 import { readConnectorFile, type ConnectorConfig } from './connector-config.ts';
 import { createConverter } from './converter.ts';
+import { SimpleHeaderConverter } from './header-converter.ts';
 import { FileOffsetStore } from './offset-store.ts';
 import { readPropertiesFile } from './properties-file.ts';
 import type { TaskStatus } from './task-state.ts';
+import { TransformationChain } from './transformation-chain.ts';
 import { parseWorkerConfig, type WorkerConfig } from './worker-config.ts';
 import { WorkerSinkTask } from './worker-sink-task.ts';
 import { WorkerSourceTask } from './worker-source-task.ts';
@@ -111,20 +115,24 @@ export class StandaloneWorker {
     } finally {
       half.close();
     }
+    const transforms = await TransformationChain.prepare(connector.transforms, connector.name, builtComponent, this.log);
     const keyConverter = createConverter(connector.keyConverter ?? this.config.keyConverter);
     const valueConverter = createConverter(connector.valueConverter ?? this.config.valueConverter);
+    const headerConverter = new SimpleHeaderConverter();
     const file = connector.entries.find(([name]) => name === 'file')?.[1];
     const grant = file ? { file, mode: plugin.kind === 'source' ? ('read' as const) : ('append' as const) } : undefined;
     const running: RunningConnector = { config: connector, type: plugin.kind, tasks: [] };
     this.connectors.push(running);
-    this.log('info', connector.name, `starting ${taskConfigs.length} ${plugin.kind} task(s) of ${plugin.name}`);
+    this.log('info', connector.name, `starting ${taskConfigs.length} ${plugin.kind} task(s) of ${plugin.name}${transforms.length > 0 ? ` with ${transforms.length} transform(s)` : ''}`);
     for (const [index, taskConfig] of taskConfigs.entries()) {
+      const taskTransforms = () => transforms.forTask({ connector: connector.name, task: `${connector.name}-${index}`, log: this.log });
       if (plugin.kind === 'source') {
         this.producer ??= await this.connection.producer();
         this.admin ??= await this.connection.admin();
         const task = new WorkerSourceTask({
           connector: connector.name, task: index, instance: plugin.sourceTask(host, index, grant), config: taskConfig,
-          keyConverter, valueConverter, producer: this.producer, admin: this.admin, offsets: this.offsets, idleMs: sourceIdleMs, log: this.log,
+          keyConverter, valueConverter, headerConverter, transforms: taskTransforms,
+          producer: this.producer, admin: this.admin, offsets: this.offsets, idleMs: sourceIdleMs, log: this.log,
         });
         running.tasks.push(task);
         task.start();
@@ -133,7 +141,8 @@ export class StandaloneWorker {
         await this.admin.ensureTopics(connector.topics!.map((topic) => ({ topic, partitions: 1 })));
         const task = new WorkerSinkTask({
           connector: connector.name, task: index, instance: plugin.sinkTask(host, index, grant), config: taskConfig, topics: connector.topics!,
-          keyConverter, valueConverter, connection: this.connection, commitIntervalMs: this.config.offsetFlushIntervalMs, log: this.log,
+          keyConverter, valueConverter, headerConverter, transforms: taskTransforms,
+          connection: this.connection, commitIntervalMs: this.config.offsetFlushIntervalMs, log: this.log,
         });
         running.tasks.push(task);
         await task.start();
@@ -169,7 +178,7 @@ export class StandaloneWorker {
 }
 
 /** The component of a plugin folder, built first when it has no build (the connectors Eddy ships are built on first use). */
-async function builtComponent(folder: string): Promise<string> {
+export async function builtComponent(folder: string): Promise<string> {
   try {
     return builtComponentOf(folder);
   } catch (error) {

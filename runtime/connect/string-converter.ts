@@ -1,20 +1,24 @@
 // Kafka Connect's StringConverter: a value's `toString()` as UTF-8, and
-// bytes back as a string.
+// bytes back as a string with Kafka's optional string schema.
 //
 // Owns: those two directions, null kept null.
-// Must never: look at schemas (StringConverter has none).
+// Must never: look at schemas when writing (StringConverter has none).
 
-import { connectValueToString, type ConnectValue } from './connect-data.ts';
+import { javaToString, primitiveSchema, type SchemaAndValue } from './connect-data.ts';
 import type { Converter } from './converter.ts';
 
+const optionalString = primitiveSchema('string', true);
+
 export class StringConverter implements Converter {
-  fromConnectData(_topic: string, value: ConnectValue | undefined): Uint8Array | undefined {
-    if (value === undefined) return undefined;
-    if (value.tag === 'bytes') return value.val;
-    return Buffer.from(connectValueToString(value), 'utf8');
+  fromConnectData(_topic: string, data: SchemaAndValue): Uint8Array | undefined {
+    const value = data.value;
+    if (value === null) return undefined;
+    // Java would print a byte[] as `[B@…`; Eddy writes the bytes.
+    if (value.type === 'bytes') return value.value;
+    return Buffer.from(javaToString(value), 'utf8');
   }
 
-  toConnectData(_topic: string, bytes: Uint8Array | undefined): ConnectValue | undefined {
-    return bytes === undefined ? undefined : { tag: 'text', val: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') };
+  toConnectData(_topic: string, bytes: Uint8Array | undefined): SchemaAndValue {
+    return { schema: optionalString, value: bytes === undefined ? null : { type: 'string', value: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') } };
   }
 }

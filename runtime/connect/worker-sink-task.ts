@@ -1,18 +1,23 @@
 // One sink task on Kafka (Kafka Connect's WorkerSinkTask): a member of the
-// connector's consumer group `connect-<name>` that converts each fetched
-// batch and puts it into its plugin, and commits the group's offsets only
-// after the plugin has flushed what it was given.
+// connector's consumer group `connect-<name>` that converts and transforms
+// each fetched batch and puts it into its plugin, and commits the group's
+// offsets only after the plugin has flushed what it was given.
 //
-// Owns: the group consumer (through the Kafka ports), converting keys and
-// values, put → flush → commit every offset.flush.interval.ms, before a
-// rebalance and at stop, and the task's state.
+// Owns: the group consumer (through the Kafka ports), converting keys,
+// values and headers, the connector's transforms (after the converters, as
+// Kafka's; a dropped record is not put, its offset still committed), put →
+// flush → commit every offset.flush.interval.ms, before a rebalance and at
+// stop, and the task's state.
 // Must never: commit an offset the plugin has not flushed, or let a failure
-// of its plugin stop another task.
+// of its plugin or of a transform stop another task.
 
 import type { FetchedBatch, GroupConsumer, GroupConsumerListener, KafkaConnection } from '../kafka/ports.ts';
 import type { Config, SinkRecord, SinkTaskInstance } from '../plugin/plugin-connector.ts';
+import { toConnectorValue } from './connector-data.ts';
 import type { Converter } from './converter.ts';
+import type { SimpleHeaderConverter } from './header-converter.ts';
 import { TaskState, type TaskLog } from './task-state.ts';
+import type { TaskTransformationChain } from './transformation-chain.ts';
 
 export interface SinkTaskOptions {
   connector: string;
@@ -22,6 +27,9 @@ export interface SinkTaskOptions {
   topics: string[];
   keyConverter: Converter;
   valueConverter: Converter;
+  headerConverter: SimpleHeaderConverter;
+  /** Creates this task's transforms (in instances of its own) when the task starts. */
+  transforms: () => TaskTransformationChain;
   connection: KafkaConnection;
   commitIntervalMs: number;
   log: TaskLog;
@@ -36,8 +44,11 @@ export class WorkerSinkTask {
   private readonly consumed = new Map<string, { topic: string; partition: number; offset: number }>();
   private committed = new Map<string, number>();
   private committing: Promise<void> = Promise.resolve();
+  private transforms: TaskTransformationChain | undefined;
   /** Records put since the task started. */
   put = 0;
+  /** Records a transform dropped since the task started. */
+  dropped = 0;
 
   constructor(private readonly options: SinkTaskOptions) {
     this.state = new TaskState(options.connector, options.task, options.log);
@@ -45,6 +56,7 @@ export class WorkerSinkTask {
 
   async start(): Promise<void> {
     try {
+      this.transforms = this.options.transforms();
       this.options.instance.start(this.options.config);
       await this.startConsumer();
       this.state.running();
@@ -98,21 +110,37 @@ export class WorkerSinkTask {
 
   private onBatch(batch: FetchedBatch): boolean {
     if (this.stopping || this.state.status === 'FAILED') return false;
-    const { keyConverter, valueConverter, instance } = this.options;
+    const { keyConverter, valueConverter, headerConverter, instance } = this.options;
     if (batch.records.length > 0) {
       try {
-        const records: SinkRecord[] = batch.records.map(({ offset, record }) => ({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: BigInt(offset),
-          key: keyConverter.toConnectData(batch.topic, record.key),
-          value: valueConverter.toConnectData(batch.topic, record.value),
-          timestamp: BigInt(record.timestamp),
-        }));
-        instance.put(records);
+        const records: SinkRecord[] = [];
+        for (const { offset, record } of batch.records) {
+          const transformed = this.transforms!.apply({
+            topic: batch.topic,
+            partition: batch.partition,
+            key: keyConverter.toConnectData(batch.topic, record.key),
+            value: valueConverter.toConnectData(batch.topic, record.value),
+            timestamp: record.timestamp,
+            headers: headerConverter.toConnectHeaders(record.headers),
+            kafkaOffset: offset,
+          });
+          if (transformed === undefined) {
+            this.dropped++;
+            continue;
+          }
+          records.push({
+            topic: transformed.topic,
+            partition: transformed.partition ?? batch.partition,
+            offset: BigInt(offset),
+            key: toConnectorValue(transformed.key),
+            value: toConnectorValue(transformed.value),
+            timestamp: BigInt(transformed.timestamp ?? record.timestamp),
+          });
+        }
+        if (records.length > 0) instance.put(records);
         this.put += records.length;
       } catch (error) {
-        // A record the converters cannot read, or a plugin that refuses it: the task fails (errors.tolerance=none).
+        // A record the converters cannot read, a transform that fails, or a plugin that refuses it: the task fails (errors.tolerance=none).
         this.state.fail(error);
         return false;
       }

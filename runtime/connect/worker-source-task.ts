@@ -1,23 +1,30 @@
 // One source task on Kafka (Kafka Connect's WorkerSourceTask): polls its
-// plugin, converts what it returns, produces it, and records the source
-// offsets once Kafka has acknowledged the records.
+// plugin, transforms and converts what it returns, produces it, and records
+// the source offsets once Kafka has acknowledged the records.
 //
 // Owns: the poll loop (waiting a little when a poll returns nothing — the
-// plugin never blocks), converting keys and values with the connector's
-// converters, creating a missing target topic (one partition, as a broker's
-// auto-creation would), sending through the shared record collector and the
-// at-least-once commit protocol, handing acknowledged offsets to the offset
-// store, and the task's state (RUNNING, FAILED with its error, STOPPED).
+// plugin never blocks), stamping a record without a timestamp with the time
+// of its poll, the connector's transforms (before the converters, as Kafka's;
+// a dropped record's offset is still stored), converting keys, values and
+// headers with the connector's converters, creating a missing target topic
+// (one partition, as a broker's auto-creation would), sending through the
+// shared record collector and the at-least-once commit protocol, handing
+// acknowledged offsets to the offset store, and the task's state (RUNNING,
+// FAILED with its error, STOPPED).
 // Must never: record an offset before its record is acknowledged, or let a
-// failure of its plugin stop another task.
+// failure of its plugin or of a transform stop another task.
 
 import type { KafkaAdmin, OutgoingRecord, Producer } from '../kafka/ports.ts';
 import { AtLeastOnceCommit } from '../task/commit-protocol.ts';
 import { RecordCollector } from '../task/record-collector.ts';
-import type { Config, SourceTaskInstance } from '../plugin/plugin-connector.ts';
+import type { Config, SourceRecord, SourceTaskInstance } from '../plugin/plugin-connector.ts';
+import type { ConnectRecordData } from './connect-data.ts';
+import { fromConnectorValue } from './connector-data.ts';
 import type { Converter } from './converter.ts';
+import type { SimpleHeaderConverter } from './header-converter.ts';
 import type { FileOffsetStore } from './offset-store.ts';
 import { TaskState, type TaskLog } from './task-state.ts';
+import type { TaskTransformationChain } from './transformation-chain.ts';
 
 export interface SourceTaskOptions {
   connector: string;
@@ -26,6 +33,9 @@ export interface SourceTaskOptions {
   config: Config;
   keyConverter: Converter;
   valueConverter: Converter;
+  headerConverter: SimpleHeaderConverter;
+  /** Creates this task's transforms (in instances of its own) when the task starts. */
+  transforms: () => TaskTransformationChain;
   producer: Producer;
   admin: KafkaAdmin;
   offsets: FileOffsetStore;
@@ -42,8 +52,11 @@ export class WorkerSourceTask {
   private readonly collector = new RecordCollector();
   private readonly protocol: AtLeastOnceCommit;
   private readonly knownTopics = new Set<string>();
+  private transforms: TaskTransformationChain | undefined;
   /** Records produced since the task started. */
   produced = 0;
+  /** Records a transform dropped since the task started. */
+  dropped = 0;
 
   constructor(private readonly options: SourceTaskOptions) {
     this.state = new TaskState(options.connector, options.task, options.log);
@@ -57,6 +70,7 @@ export class WorkerSourceTask {
 
   private async run(): Promise<void> {
     const { instance, connector, offsets } = this.options;
+    this.transforms = this.options.transforms();
     instance.start(this.options.config, offsets.offsetsOf(connector));
     this.state.running();
     while (!this.stopping) {
@@ -65,27 +79,61 @@ export class WorkerSourceTask {
         await this.idle();
         continue;
       }
-      await this.ensureTopics(records.map((record) => record.topic));
-      for (const record of records) this.collector.add(this.outgoing(record));
+      const polledAt = Date.now();
+      const transformed: ConnectRecordData[] = [];
+      // As Kafka's: the records before one that fails to transform or convert are still sent (and their offsets stored), then the task fails.
+      let processed = 0;
+      let failure: unknown;
+      const outgoing: OutgoingRecord[] = [];
+      for (const record of records) {
+        try {
+          const result = this.transforms.apply(this.connectRecord(record, polledAt));
+          if (result === undefined) this.dropped++;
+          else {
+            outgoing.push(this.outgoing(result));
+            transformed.push(result);
+          }
+        } catch (error) {
+          failure = error;
+          break;
+        }
+        processed++;
+      }
+      await this.ensureTopics(transformed.map((record) => record.topic));
+      for (const record of outgoing) this.collector.add(record);
       await this.collector.flush((batch) => this.protocol.send(batch));
       // Acknowledged: now their offsets may be stored.
       await this.protocol.commit([], () => {
-        for (const record of records) offsets.set(connector, record.sourcePartition, record.sourceOffset);
+        for (const record of records.slice(0, processed)) offsets.set(connector, record.sourcePartition, record.sourceOffset);
       });
-      this.produced += records.length;
+      this.produced += transformed.length;
+      if (failure !== undefined) throw failure;
     }
   }
 
-  private outgoing(record: ReturnType<SourceTaskInstance['poll']>[number]): OutgoingRecord {
-    const { keyConverter, valueConverter } = this.options;
+  /** What the plugin returned as Connect data (Kafka's SourceRecord), stamped with the poll's time when it has no timestamp. */
+  private connectRecord(record: SourceRecord, polledAt: number): ConnectRecordData {
+    return {
+      topic: record.topic,
+      partition: record.partition,
+      key: fromConnectorValue(record.key),
+      value: fromConnectorValue(record.value),
+      timestamp: record.timestamp === undefined ? polledAt : Number(record.timestamp),
+      headers: [],
+      kafkaOffset: undefined,
+    };
+  }
+
+  private outgoing(record: ConnectRecordData): OutgoingRecord {
+    const { keyConverter, valueConverter, headerConverter } = this.options;
     return {
       topic: record.topic,
       ...(record.partition === undefined ? {} : { partition: record.partition }),
       record: {
         key: keyConverter.fromConnectData(record.topic, record.key),
         value: valueConverter.fromConnectData(record.topic, record.value),
-        timestamp: record.timestamp === undefined ? Date.now() : Number(record.timestamp),
-        headers: [],
+        timestamp: record.timestamp ?? Date.now(),
+        headers: headerConverter.fromConnectHeaders(record.headers),
       },
     };
   }

@@ -16,7 +16,7 @@ import { providedWasiInterface } from './wasi/interfaces.ts';
 export const witFile = fileURLToPath(new URL('../../wit/eddy-plugin.wit', import.meta.url));
 
 /** The worlds of `wit/` that the host runs. */
-export const knownWorlds = ['processor', 'functions', 'source-connector', 'sink-connector'] as const;
+export const knownWorlds = ['processor', 'functions', 'source-connector', 'sink-connector', 'transform'] as const;
 export type WorldName = (typeof knownWorlds)[number];
 
 /** The component-level shape of a component: what it imports and exports. */

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ConnectValue } from '../../runtime/connect/connect-data.ts';
+import { fromConnectorValue, toConnectorValue } from '../../runtime/connect/connector-data.ts';
 import { createConverter, converterSettings } from '../../runtime/connect/converter.ts';
 import { JsonConverter } from '../../runtime/connect/json-converter.ts';
 import { parseProperties } from '../../runtime/connect/properties-file.ts';
@@ -41,37 +42,38 @@ test('JsonConverter writes the bytes Kafka Connect 4.4 writes, with and without 
   for (const [index, entry] of values.entries()) {
     const [expectedWith, expectedWithout] = reference[index]!.split('\t');
     const decode = (base64: string) => (base64 === 'null' ? 'null' : Buffer.from(base64, 'base64').toString('utf8'));
-    assert.equal(decode(encode(withSchemas.fromConnectData('t', entry.value))), decode(expectedWith!), `schemas.enable=true: ${entry.line}`);
-    assert.equal(encode(withSchemas.fromConnectData('t', entry.value)), expectedWith, `schemas.enable=true bytes: ${entry.line}`);
-    assert.equal(encode(withoutSchemas.fromConnectData('t', entry.value)), expectedWithout, `schemas.enable=false bytes: ${entry.line}`);
+    const data = fromConnectorValue(entry.value);
+    assert.equal(decode(encode(withSchemas.fromConnectData('t', data))), decode(expectedWith!), `schemas.enable=true: ${entry.line}`);
+    assert.equal(encode(withSchemas.fromConnectData('t', data)), expectedWith, `schemas.enable=true bytes: ${entry.line}`);
+    assert.equal(encode(withoutSchemas.fromConnectData('t', data)), expectedWithout, `schemas.enable=false bytes: ${entry.line}`);
   }
 });
 
 test('the schema envelope of a string, as in Kafka\'s quickstart', () => {
-  const bytes = new JsonConverter(true).fromConnectData('connect-test', { tag: 'text', val: 'foo' });
+  const bytes = new JsonConverter(true).fromConnectData('connect-test', fromConnectorValue({ tag: 'text', val: 'foo' }));
   assert.equal(Buffer.from(bytes!).toString(), '{"schema":{"type":"string","optional":false},"payload":"foo"}');
 });
 
 test('JsonConverter reads back what it wrote, and refuses plain JSON with schemas enabled with Kafka\'s message', () => {
   const converter = new JsonConverter(true);
   for (const entry of values) {
-    assert.deepEqual(converter.toConnectData('t', converter.fromConnectData('t', entry.value)), entry.value, entry.line);
+    assert.deepEqual(toConnectorValue(converter.toConnectData('t', converter.fromConnectData('t', fromConnectorValue(entry.value)))), entry.value, entry.line);
   }
   assert.throws(() => converter.toConnectData('t', Buffer.from('"plain"')), /JsonConverter with schemas.enable requires "schema" and "payload" fields/);
-  assert.deepEqual(new JsonConverter(false).toConnectData('t', Buffer.from('{"a":1}')), { tag: 'json', val: '{"a":1}' });
-  assert.deepEqual(new JsonConverter(false).toConnectData('t', Buffer.from('"x"')), { tag: 'text', val: 'x' });
+  assert.deepEqual(toConnectorValue(new JsonConverter(false).toConnectData('t', Buffer.from('{"a":1}'))), { tag: 'json', val: '{"a":1}' });
+  assert.deepEqual(toConnectorValue(new JsonConverter(false).toConnectData('t', Buffer.from('"x"'))), { tag: 'text', val: 'x' });
 });
 
 test('StringConverter and converter settings from worker properties', () => {
   const properties = parseProperties('value.converter=org.apache.kafka.connect.storage.StringConverter\nkey.converter=JsonConverter\nkey.converter.schemas.enable=false\nvalue.converter.schemas.enable=maybe\n', 'worker.properties');
   const key = converterSettings(properties, 'key.converter', 'JsonConverter', true);
   assert.deepEqual(key, { className: 'org.apache.kafka.connect.json.JsonConverter', schemasEnable: false, isKey: true });
-  assert.equal(Buffer.from(createConverter(key).fromConnectData('t', { tag: 'text', val: 'x' })!).toString(), '"x"');
+  assert.equal(Buffer.from(createConverter(key).fromConnectData('t', fromConnectorValue({ tag: 'text', val: 'x' }))!).toString(), '"x"');
   assert.throws(() => converterSettings(properties, 'value.converter', 'StringConverter', false), (error: Error) => /value\.converter\.schemas\.enable/.test(error.message) && /line=4/.test(error.message));
   const string = createConverter({ className: 'org.apache.kafka.connect.storage.StringConverter', schemasEnable: true, isKey: false });
-  assert.equal(Buffer.from(string.fromConnectData('t', { tag: 'text', val: 'é😀' })!).toString(), 'é😀');
-  assert.equal(Buffer.from(string.fromConnectData('t', { tag: 'float64', val: 1 })!).toString(), '1.0');
-  assert.deepEqual(string.toConnectData('t', Buffer.from('é')), { tag: 'text', val: 'é' });
-  assert.equal(string.fromConnectData('t', undefined), undefined);
+  assert.equal(Buffer.from(string.fromConnectData('t', fromConnectorValue({ tag: 'text', val: 'é😀' }))!).toString(), 'é😀');
+  assert.equal(Buffer.from(string.fromConnectData('t', fromConnectorValue({ tag: 'float64', val: 1 }))!).toString(), '1.0');
+  assert.deepEqual(toConnectorValue(string.toConnectData('t', Buffer.from('é'))), { tag: 'text', val: 'é' });
+  assert.equal(string.fromConnectData('t', fromConnectorValue(undefined)), undefined);
   assert.throws(() => converterSettings(properties, 'value.converter', 'com.example.AvroConverter', false), /unknown-converter/);
 });

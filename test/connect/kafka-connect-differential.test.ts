@@ -6,6 +6,12 @@
 // Then both restart after more lines: Eddy resumes at the exact byte; what
 // Kafka's FileStreamSource does there (it stores UTF-16 positions but seeks
 // in bytes) is reported, not asserted.
+// Second: the same Single Message Transform chains (every built-in class
+// Kafka ships but Cast and TimestampConverter's number forms, with
+// predicates and negate) in the same properties files, on a source and two
+// sinks, run by Kafka Connect 4.4 (connect-runtime and connect-transforms
+// 4.4.0, connect-file 4.3.1) and by Eddy: byte-identical keys, values and
+// headers in Kafka, byte-identical sink files.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -13,7 +19,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { AppProcess, brokers, createTopics, readAll, uniqueName, waitFor } from '../support/kafka.ts';
-import { connectStandaloneCommand, kafkaConnectStandaloneLibraries } from '../support/kafka-connect.ts';
+import { connectStandalone44Command, connectStandaloneCommand, kafkaConnect44StandaloneClasspath, kafkaConnectStandaloneLibraries } from '../support/kafka-connect.ts';
 import { repositoryRoot } from '../support/plugins.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
 
@@ -109,4 +115,166 @@ test('Kafka Connect and Eddy write byte-identical records and sink files from th
     for (const { process } of restarted) await process.stop();
   }
   assert.deepEqual((await readAll(eddy.topic)).slice(lines.length).map((record) => JSON.parse(record.value!).payload), ['after restart ✓']);
+});
+
+/** The source's chain: every value becomes a struct, renamed, nested, flattened, named; headers added; the topic routed twice. */
+const sourceTransforms = [
+  'transforms=hoist,insert,era,key,extractKey,castKey,mask,rename,nest,flatten,meta,origin,count,list,dropList,copy,route,stamp,keep',
+  'transforms.hoist.type=org.apache.kafka.connect.transforms.HoistField$Value',
+  'transforms.hoist.field=line',
+  'transforms.insert.type=org.apache.kafka.connect.transforms.InsertField$Value',
+  'transforms.insert.static.field=source',
+  'transforms.insert.static.value=file',
+  'transforms.insert.timestamp.field=ts',
+  // The era of the record's time: a TimestampConverter whose output does not depend on when the test runs.
+  'transforms.era.type=org.apache.kafka.connect.transforms.TimestampConverter$Value',
+  'transforms.era.field=ts',
+  'transforms.era.target.type=string',
+  'transforms.era.format=G',
+  'transforms.key.type=org.apache.kafka.connect.transforms.ValueToKey',
+  'transforms.key.fields=line,ts',
+  'transforms.extractKey.type=org.apache.kafka.connect.transforms.ExtractField$Key',
+  'transforms.extractKey.field=line',
+  'transforms.castKey.type=org.apache.kafka.connect.transforms.Cast$Key',
+  'transforms.castKey.spec=string',
+  'transforms.mask.type=org.apache.kafka.connect.transforms.MaskField$Value',
+  'transforms.mask.fields=source',
+  'transforms.mask.replacement=***',
+  'transforms.rename.type=org.apache.kafka.connect.transforms.ReplaceField$Value',
+  'transforms.rename.renames=line:text,ts:era',
+  'transforms.nest.type=org.apache.kafka.connect.transforms.HoistField$Value',
+  'transforms.nest.field=record',
+  'transforms.flatten.type=org.apache.kafka.connect.transforms.Flatten$Value',
+  'transforms.flatten.delimiter=_',
+  'transforms.meta.type=org.apache.kafka.connect.transforms.SetSchemaMetadata$Value',
+  'transforms.meta.schema.name=com.example.Line',
+  'transforms.meta.schema.version=3',
+  'transforms.origin.type=org.apache.kafka.connect.transforms.InsertHeader',
+  'transforms.origin.header=origin',
+  'transforms.origin.value.literal=file-source',
+  'transforms.count.type=org.apache.kafka.connect.transforms.InsertHeader',
+  'transforms.count.header=count',
+  'transforms.count.value.literal=42',
+  'transforms.list.type=org.apache.kafka.connect.transforms.InsertHeader',
+  'transforms.list.header=list',
+  'transforms.list.value.literal=[1, 2.5]',
+  'transforms.dropList.type=org.apache.kafka.connect.transforms.DropHeaders',
+  'transforms.dropList.headers=list',
+  'transforms.copy.type=org.apache.kafka.connect.transforms.HeaderFrom$Value',
+  'transforms.copy.fields=record_source,record_era',
+  'transforms.copy.headers=source,era',
+  'transforms.copy.operation=copy',
+  'transforms.route.type=org.apache.kafka.connect.transforms.RegexRouter',
+  'transforms.route.regex=(.*)-(kafka|eddy)',
+  'transforms.route.replacement=$1-$2-routed',
+  'transforms.route.predicate=isSmt',
+  'transforms.stamp.type=org.apache.kafka.connect.transforms.TimestampRouter',
+  'transforms.stamp.topic.format=${topic}-${timestamp}',
+  'transforms.stamp.timestamp.format=G',
+  // Drops what the predicate does not match: nothing here, but the path is taken.
+  'transforms.keep.type=org.apache.kafka.connect.transforms.Filter',
+  'transforms.keep.predicate=isSmt',
+  'transforms.keep.negate=true',
+  'predicates=isSmt',
+  'predicates.isSmt.type=org.apache.kafka.connect.transforms.predicates.TopicNameMatches',
+  'predicates.isSmt.pattern=connect-smt.*',
+].join('\n');
+
+/** The first sink keeps the records with an `origin` header and writes their text. */
+const textSinkTransforms = [
+  'transforms=onlyOrigin,text',
+  'transforms.onlyOrigin.type=org.apache.kafka.connect.transforms.Filter',
+  'transforms.onlyOrigin.predicate=hasOrigin',
+  'transforms.onlyOrigin.negate=true',
+  'transforms.text.type=org.apache.kafka.connect.transforms.ExtractField$Value',
+  'transforms.text.field=record_text',
+  'predicates=hasOrigin',
+  'predicates.hasOrigin.type=org.apache.kafka.connect.transforms.predicates.HasHeaderKey',
+  'predicates.hasOrigin.name=origin',
+].join('\n');
+
+/** The second sink writes each record's partition and offset (InsertField of a sink record), dropping tombstones. */
+const offsetSinkTransforms = [
+  'transforms=dropTombstones,where,pick',
+  'transforms.dropTombstones.type=org.apache.kafka.connect.transforms.Filter',
+  'transforms.dropTombstones.predicate=isTombstone',
+  'transforms.where.type=org.apache.kafka.connect.transforms.InsertField$Value',
+  'transforms.where.offset.field=offset',
+  'transforms.where.partition.field=partition',
+  'transforms.pick.type=org.apache.kafka.connect.transforms.ExtractField$Value',
+  'transforms.pick.field=offset',
+  'predicates=isTombstone',
+  'predicates.isTombstone.type=org.apache.kafka.connect.transforms.predicates.RecordIsTombstone',
+].join('\n');
+
+const smtLines = ['plain ascii', 'Café crème brûlée', 'emoji 😀', 'quotes " and \\ backslash', '', '中文 Ελληνικά'];
+
+test('Kafka Connect 4.4 and Eddy apply the same SMT chains from the same files: byte-identical records, headers and sink files', { timeout: 300_000 }, async () => {
+  kafkaConnect44StandaloneClasspath();
+  const suffix = uniqueName('');
+  const runs = await Promise.all((['kafka', 'eddy'] as const).map(async (kind) => {
+    const directory = temporaryDirectory(`connect-smt-${kind}`);
+    const topic = `connect-smt${suffix}-${kind}`;
+    const routed = `${topic}-routed-AD`;
+    let worker = readFileSync(join(fixtures, 'connect-standalone.properties'), 'utf8')
+      .replace(/^bootstrap\.servers=.*$/m, `bootstrap.servers=${await brokers()}`)
+      .replace(/^offset\.storage\.file\.filename=.*$/m, `offset.storage.file.filename=${join(directory, 'connect.offsets')}`)
+      .replace(/^offset\.flush\.interval\.ms=.*$/m, 'offset.flush.interval.ms=1000');
+    worker += '\nlisteners=http://127.0.0.1:0\n';
+    writeFileSync(join(directory, 'worker.properties'), worker);
+    writeFileSync(join(directory, 'source.properties'), `name=smt-source${suffix}-${kind}\nconnector.class=FileStreamSource\ntasks.max=1\nfile=test.txt\ntopic=${topic}\n${sourceTransforms}\n`);
+    writeFileSync(join(directory, 'text-sink.properties'), `name=smt-text${suffix}-${kind}\nconnector.class=FileStreamSink\ntasks.max=1\nfile=text.sink.txt\ntopics=${routed}\n${textSinkTransforms}\n`);
+    writeFileSync(join(directory, 'offset-sink.properties'), `name=smt-offset${suffix}-${kind}\nconnector.class=FileStreamSink\ntasks.max=1\nfile=offset.sink.txt\ntopics=${routed}\n${offsetSinkTransforms}\n`);
+    writeFileSync(join(directory, 'test.txt'), `${smtLines.join('\n')}\n`);
+    return { kind, directory, topic, routed };
+  }));
+  // The test broker does not auto-create topics; Kafka Connect's producer and consumers would wait for them.
+  await createTopics(runs.flatMap((run) => [{ topic: run.topic, partitions: 1 }, { topic: run.routed, partitions: 1 }]));
+  const files = ['worker.properties', 'source.properties', 'text-sink.properties', 'offset-sink.properties'];
+  const processes = runs.map((run) => {
+    const { command, args } = run.kind === 'kafka'
+      ? connectStandalone44Command(files)
+      : { command: process.execPath, args: [join(repositoryRoot, 'runtime/bin/eddy.js'), 'connect-standalone', ...files] };
+    return new AppProcess(spawn(command, args, { cwd: run.directory, stdio: ['ignore', 'pipe', 'pipe'] }), `smt-${run.kind}`);
+  });
+  const lines = (run: (typeof runs)[number], file: string) => (existsSync(join(run.directory, file)) ? readFileSync(join(run.directory, file), 'utf8').split('\n').slice(0, -1) : []);
+  try {
+    for (const [index, run] of runs.entries()) {
+      const child = processes[index]!;
+      await waitFor(`${smtLines.length} records in ${run.routed}`, async () => (await readAll(run.routed)).length >= smtLines.length || (child.child.exitCode !== null && assert.fail(child.output)), 120_000);
+      await waitFor(`${smtLines.length} lines in ${run.directory}/text.sink.txt and offset.sink.txt`, async () => lines(run, 'text.sink.txt').length >= smtLines.length && lines(run, 'offset.sink.txt').length >= smtLines.length, 120_000);
+    }
+  } finally {
+    for (const child of processes) await child.stop();
+  }
+  const [kafka, eddy] = runs as [(typeof runs)[number], (typeof runs)[number]];
+  const kafkaRecords = await readAll(kafka.routed);
+  const eddyRecords = await readAll(eddy.routed);
+  assert.equal((await readAll(kafka.topic)).length, 0, 'every record was routed away from the source topic');
+  assert.equal((await readAll(eddy.topic)).length, 0);
+  assert.equal(eddyRecords.length, kafkaRecords.length);
+  const text = (bytes: Uint8Array | null) => (bytes === null ? null : Buffer.from(bytes).toString('utf8'));
+  assert.deepEqual(eddyRecords.map((record) => hex(record.keyBytes)), kafkaRecords.map((record) => hex(record.keyBytes)));
+  assert.deepEqual(eddyRecords.map((record) => text(record.valueBytes)), kafkaRecords.map((record) => text(record.valueBytes)));
+  assert.deepEqual(eddyRecords.map((record) => hex(record.valueBytes)), kafkaRecords.map((record) => hex(record.valueBytes)));
+  const headers = (records: typeof kafkaRecords) => records.map((record) => record.headers.map((header) => [header.key, text(header.value)]));
+  assert.deepEqual(headers(eddyRecords), headers(kafkaRecords));
+  // What the chain makes of the first line, as Kafka wrote it.
+  assert.deepEqual(JSON.parse(text(kafkaRecords[0]!.valueBytes)!), {
+    schema: {
+      type: 'struct',
+      fields: [{ type: 'string', optional: false, field: 'record_text' }, { type: 'string', optional: true, field: 'record_era' }, { type: 'string', optional: true, field: 'record_source' }],
+      optional: false,
+      name: 'com.example.Line',
+      version: 3,
+    },
+    payload: { record_text: 'plain ascii', record_era: 'AD', record_source: '***' },
+  });
+  assert.deepEqual(headers(kafkaRecords)[0], [['origin', 'file-source'], ['count', '42'], ['source', '***'], ['era', 'AD']]);
+  assert.equal(text(kafkaRecords[0]!.keyBytes), '{"schema":{"type":"string","optional":false},"payload":"plain ascii"}');
+  for (const file of ['text.sink.txt', 'offset.sink.txt']) {
+    assert.equal(readFileSync(join(eddy.directory, file)).toString('hex'), readFileSync(join(kafka.directory, file)).toString('hex'), file);
+  }
+  assert.deepEqual(lines(eddy, 'text.sink.txt'), smtLines);
+  assert.deepEqual(lines(eddy, 'offset.sink.txt'), smtLines.map((_, index) => String(index)));
 });

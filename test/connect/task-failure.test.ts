@@ -1,13 +1,15 @@
 // A task that fails stops alone: a sink whose converter cannot read the
 // topic (JsonConverter over plain strings, written by a source
 // whose value.converter override is StringConverter) is FAILED with Kafka's
-// message and its trace, while the source keeps running and producing.
+// message and its trace, while the source keeps running and producing; a
+// source whose transform fails is FAILED naming the transform, alone.
 
 import assert from 'node:assert/strict';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { StandaloneWorker } from '../../runtime/connect/standalone-worker.ts';
+import type { ConnectConfigError } from '../../runtime/errors.ts';
 import { brokers, readAll, uniqueName, waitFor } from '../support/kafka.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
 
@@ -38,4 +40,43 @@ test('a failing sink task fails alone; the per-connector converter override appl
     await worker.stop();
   }
   assert.deepEqual(worker.status().map((connector) => connector.tasks[0]!.state), ['STOPPED', 'FAILED']);
+});
+
+test('a failing transform fails its task alone, naming the transform, after sending the records before it; a bad transform configuration is refused at start naming the key', { timeout: 120_000 }, async () => {
+  const directory = temporaryDirectory('connect-transform-failure');
+  const topic = uniqueName('connect-transform-failure');
+  const numbers = join(directory, 'numbers.txt');
+  const words = join(directory, 'words.txt');
+  writeFileSync(numbers, '1\n2\nthree\n4\n');
+  writeFileSync(words, 'a\n');
+  writeFileSync(join(directory, 'worker.properties'), `bootstrap.servers=${await brokers()}\noffset.storage.file.filename=${join(directory, 'offsets')}\noffset.flush.interval.ms=500\nvalue.converter.schemas.enable=false\n`);
+  writeFileSync(join(directory, 'numbers.properties'), [
+    `name=${topic}-numbers`, 'connector.class=FileStreamSource', `file=${numbers}`, `topic=${topic}-numbers`,
+    'transforms=hoist,num', 'transforms.hoist.type=HoistField$Value', 'transforms.hoist.field=n',
+    'transforms.num.type=org.apache.kafka.connect.transforms.Cast$Value', 'transforms.num.spec=n:int32', '',
+  ].join('\n'));
+  writeFileSync(join(directory, 'words.properties'), `name=${topic}-words\nconnector.class=FileStreamSource\nfile=${words}\ntopic=${topic}-words\n`);
+  const logs: string[] = [];
+  const worker = await StandaloneWorker.start(join(directory, 'worker.properties'), [join(directory, 'numbers.properties'), join(directory, 'words.properties')], {
+    log: (level, where, message) => void logs.push(`${level} [${where}] ${message}`),
+    sourceIdleMs: 100,
+  });
+  try {
+    await waitFor('the numbers task to fail', async () => worker.status()[0]!.tasks[0]!.state === 'FAILED', 60_000);
+    assert.match(worker.status()[0]!.tasks[0]!.trace!, /transform 'num' \(org\.apache\.kafka\.connect\.transforms\.Cast\$Value\) failed: Value \(three\) was out of range for requested data type/);
+    await waitFor('the records before the failing one', async () => (await readAll(`${topic}-numbers`)).length === 2);
+    assert.deepEqual((await readAll(`${topic}-numbers`)).map((record) => record.value), ['{"n":1}', '{"n":2}']);
+    appendFileSync(words, 'b\n');
+    await waitFor('the other connector to go on', async () => (await readAll(`${topic}-words`)).length === 2);
+    assert.equal(worker.status()[1]!.tasks[0]!.state, 'RUNNING');
+  } finally {
+    await worker.stop();
+  }
+
+  writeFileSync(join(directory, 'bad.properties'), `name=${topic}-bad\nconnector.class=FileStreamSource\nfile=${words}\ntopic=${topic}-bad\ntransforms=x\ntransforms.x.type=org.example.NoSuchTransform\n`);
+  await assert.rejects(StandaloneWorker.start(join(directory, 'worker.properties'), [join(directory, 'bad.properties')]), (error: ConnectConfigError) => {
+    assert.equal(error.code, 'unknown-transform-class');
+    assert.deepEqual([error.context.field, error.context.line, error.context.file], ['transforms.x.type', 6, join(directory, 'bad.properties')]);
+    return true;
+  });
 });

@@ -1,0 +1,174 @@
+// A Connect record ⇄ the WIT `connect-record` a transform plugin takes: its
+// schemas and values flattened into two arenas, every nested schema or value
+// an index into them.
+//
+// Owns: that encoding (each distinct schema object once) and its decoding,
+// refusing an index out of range or a schema that contains itself.
+// Must never: change what a record means on the way through.
+
+import { ConnectorError } from '../errors.ts';
+import type * as Wit from '../plugin/host/wit/interfaces/eddy-plugin-connect-data.js';
+import { unscaledBytes, unscaledValue } from './json-converter.ts';
+import type { ConnectData, ConnectField, ConnectHeader, ConnectRecordData, ConnectSchema, SchemaAndValue } from './connect-data.ts';
+
+class Encoder {
+  readonly schemas: Wit.Schema[] = [];
+  readonly values: Wit.Value[] = [];
+  private readonly seen = new Map<ConnectSchema, number>();
+
+  schema(schema: ConnectSchema): number {
+    const known = this.seen.get(schema);
+    if (known !== undefined) return known;
+    const fields = (schema.fields ?? []).map((field) => ({ name: field.name, schema: this.schema(field.schema) }));
+    const keySchema = schema.keySchema && this.schema(schema.keySchema);
+    const valueSchema = schema.valueSchema && this.schema(schema.valueSchema);
+    const defaultValue = schema.defaultValue === undefined ? undefined : this.value(schema.defaultValue);
+    const index = this.schemas.length;
+    this.schemas.push({
+      type: schema.type,
+      optional: schema.optional,
+      ...(defaultValue === undefined ? {} : { defaultValue }),
+      ...(schema.name === undefined ? {} : { name: schema.name }),
+      ...(schema.version === undefined ? {} : { version: schema.version }),
+      ...(schema.doc === undefined ? {} : { doc: schema.doc }),
+      ...(schema.parameters === undefined ? {} : { parameters: schema.parameters.map(([k, v]) => [k, v] as [string, string]) }),
+      fields,
+      ...(keySchema === undefined ? {} : { keySchema }),
+      ...(valueSchema === undefined ? {} : { valueSchema }),
+    });
+    this.seen.set(schema, index);
+    return index;
+  }
+
+  value(value: ConnectData | null): number {
+    let encoded: Wit.Value;
+    if (value === null) {
+      encoded = { tag: 'null' };
+    } else {
+      switch (value.type) {
+        case 'array': encoded = { tag: 'array', val: Uint32Array.from(value.value.map((item) => this.value(item))) }; break;
+        case 'map': encoded = { tag: 'map', val: value.value.map(([k, v]) => [this.value(k), this.value(v)] as [number, number]) }; break;
+        case 'struct': {
+          const schema = this.schema(value.schema);
+          encoded = { tag: 'struct', val: { schema, fields: Uint32Array.from(value.value.map((item) => this.value(item))) } };
+          break;
+        }
+        case 'decimal': encoded = { tag: 'decimal', val: { unscaled: unscaledBytes(value.unscaled), scale: value.scale } }; break;
+        default: encoded = { tag: value.type, val: value.value } as Wit.Value;
+      }
+    }
+    this.values.push(encoded);
+    return this.values.length - 1;
+  }
+
+  data(data: SchemaAndValue): Wit.SchemaAndValue {
+    const value = this.value(data.value);
+    return data.schema === undefined ? { value } : { schema: this.schema(data.schema), value };
+  }
+}
+
+/** A record as a transform plugin takes it. */
+export function encodeRecord(record: ConnectRecordData): Wit.ConnectRecord {
+  const encoder = new Encoder();
+  const key = encoder.data(record.key);
+  const value = encoder.data(record.value);
+  const headers = record.headers.map((header) => ({ key: header.key, data: encoder.data({ schema: header.schema, value: header.value }) }));
+  return {
+    topic: record.topic,
+    ...(record.partition === undefined ? {} : { partition: record.partition }),
+    key,
+    value,
+    ...(record.timestamp === undefined ? {} : { timestamp: BigInt(record.timestamp) }),
+    headers,
+    ...(record.kafkaOffset === undefined ? {} : { kafkaOffset: BigInt(record.kafkaOffset) }),
+    schemas: encoder.schemas,
+    values: encoder.values,
+  };
+}
+
+const maxDepth = 500;
+
+class Decoder {
+  private readonly decoded: Array<ConnectSchema | undefined>;
+  private readonly inProgress = new Set<number>();
+
+  constructor(private readonly record: Wit.ConnectRecord, private readonly plugin: string) {
+    this.decoded = new Array<ConnectSchema | undefined>(record.schemas.length);
+  }
+
+  private fail(message: string): never {
+    throw new ConnectorError(`the transform plugin returned a malformed record: ${message}`, { plugin: this.plugin });
+  }
+
+  schema(index: number): ConnectSchema {
+    const known = this.decoded[index];
+    if (known) return known;
+    const source = this.record.schemas[index];
+    if (source === undefined) return this.fail(`schema index ${index} out of range`);
+    if (this.inProgress.has(index)) return this.fail(`schema ${index} contains itself`);
+    this.inProgress.add(index);
+    const fields: ConnectField[] = source.fields.map((field) => ({ name: field.name, schema: this.schema(field.schema) }));
+    const schema: ConnectSchema = {
+      type: source.type,
+      optional: source.optional,
+      ...(source.defaultValue === undefined ? {} : { defaultValue: this.nonNull(this.value(source.defaultValue, 0)) }),
+      ...(source.name === undefined ? {} : { name: source.name }),
+      ...(source.version === undefined ? {} : { version: source.version }),
+      ...(source.doc === undefined ? {} : { doc: source.doc }),
+      ...(source.parameters === undefined ? {} : { parameters: source.parameters }),
+      ...(source.type === 'struct' ? { fields } : {}),
+      ...(source.keySchema === undefined ? {} : { keySchema: this.schema(source.keySchema) }),
+      ...(source.valueSchema === undefined ? {} : { valueSchema: this.schema(source.valueSchema) }),
+    };
+    this.inProgress.delete(index);
+    this.decoded[index] = schema;
+    return schema;
+  }
+
+  private nonNull(value: ConnectData | null): ConnectData {
+    return value ?? this.fail('a schema default is null');
+  }
+
+  value(index: number, depth: number): ConnectData | null {
+    if (depth > maxDepth) return this.fail(`values nested more than ${maxDepth} deep`);
+    const source = this.record.values[index];
+    if (source === undefined) return this.fail(`value index ${index} out of range`);
+    switch (source.tag) {
+      case 'null': return null;
+      case 'array': return { type: 'array', value: [...source.val].map((item) => this.value(item, depth + 1)) };
+      case 'map': return { type: 'map', value: source.val.map(([k, v]) => [this.value(k, depth + 1), this.value(v, depth + 1)] as const) };
+      case 'struct': {
+        const schema = this.schema(source.val.schema);
+        const values = [...source.val.fields].map((item) => this.value(item, depth + 1));
+        if (values.length !== (schema.fields ?? []).length) return this.fail(`a struct has ${values.length} values for ${(schema.fields ?? []).length} fields`);
+        return { type: 'struct', schema, value: values };
+      }
+      case 'decimal': return { type: 'decimal', unscaled: unscaledValue(source.val.unscaled), scale: source.val.scale };
+      case 'int64': return { type: 'int64', value: source.val };
+      case 'date': return { type: 'date', value: source.val };
+      default: return { type: source.tag, value: source.val } as ConnectData;
+    }
+  }
+
+  data(data: Wit.SchemaAndValue): SchemaAndValue {
+    return { schema: data.schema === undefined ? undefined : this.schema(data.schema), value: this.value(data.value, 0) };
+  }
+}
+
+/** A record a transform plugin returned; `plugin` names it in errors. */
+export function decodeRecord(record: Wit.ConnectRecord, plugin: string): ConnectRecordData {
+  const decoder = new Decoder(record, plugin);
+  const headers: ConnectHeader[] = record.headers.map((header) => {
+    const data = decoder.data(header.data);
+    return { key: header.key, schema: data.schema, value: data.value };
+  });
+  return {
+    topic: record.topic,
+    partition: record.partition,
+    key: decoder.data(record.key),
+    value: decoder.data(record.value),
+    timestamp: record.timestamp === undefined ? undefined : Number(record.timestamp),
+    headers,
+    kafkaOffset: record.kafkaOffset === undefined ? undefined : Number(record.kafkaOffset),
+  };
+}
