@@ -23,12 +23,12 @@ function find(directory, accept, skip = new Set(['node_modules', 'dist', 'target
   return out.sort();
 }
 
-// From a clean clone: the Rust WASM toolchain and the npm packages.
+// From a clean clone: the Rust WASM and Python (componentize-py) toolchains and the npm packages.
 run('bash', ['scripts/install-toolchain.sh']);
 if (!existsSync('node_modules/.package-lock.json')) run('npm', ['ci', '--no-audit', '--no-fund']);
 
-const pluginFolders = find('plugins', (path) => /(Cargo\.toml|package\.json)$/.test(path))
-  .map((manifest) => manifest.replace(/\/(Cargo\.toml|package\.json)$/, ''))
+const pluginFolders = find('plugins', (path) => /(Cargo\.toml|package\.json|pyproject\.toml)$/.test(path))
+  .map((manifest) => manifest.replace(/\/(Cargo\.toml|package\.json|pyproject\.toml)$/, ''))
   .filter((folder) => folder !== 'plugins');
 run(process.execPath, ['runtime/bin/eddy.js', 'build', ...pluginFolders]);
 

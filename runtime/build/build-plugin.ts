@@ -1,7 +1,8 @@
 // `eddy build <plugin-dir>`: source → WebAssembly component.
 //
 // Owns: recognising a plugin folder's language (Cargo.toml → Rust,
-// package.json → TypeScript/JavaScript), running that language's toolchain
+// package.json → TypeScript/JavaScript, pyproject.toml → Python — its build
+// is build-python.ts), running that language's toolchain
 // with the verified recipe (docs/plugin-authoring.md), turning the result into
 // a component of the plugin's world, writing `<dir>/dist/<name>.wasm`, and
 // skipping the build when nothing it depends on changed.
@@ -10,7 +11,8 @@
 // that would import WASI; Rust builds target wasm32-unknown-unknown, which
 // imports nothing, unless the crate asks for wasm32-wasip1 — then std's WASI
 // calls go through jco's preview1 reactor adapter to the WASI 0.2 interfaces
-// the host provides, see plugin/wasi/).
+// the host provides, see plugin/wasi/; Python components import WASI 0.2
+// directly, served the same way).
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -19,10 +21,11 @@ import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, EddyError } from '../errors.ts';
 import { transpilerVersion } from '../plugin/transpile-cache.ts';
+import { buildPython, pythonBuildFingerprint, pythonSdkDirectory, readPythonProject } from './build-python.ts';
 
 export class BuildError extends EddyError {}
 
-export type PluginLanguage = 'rust' | 'typescript';
+export type PluginLanguage = 'rust' | 'typescript' | 'python';
 
 export interface BuildResult {
   language: PluginLanguage;
@@ -48,7 +51,8 @@ const typescriptSdkDirectory = join(repositoryRoot, 'sdk/typescript');
 export function detectLanguage(directory: string): PluginLanguage {
   if (existsSync(join(directory, 'Cargo.toml'))) return 'rust';
   if (existsSync(join(directory, 'package.json'))) return 'typescript';
-  throw new ConfigError(`${directory} is not a plugin folder: it has neither Cargo.toml (Rust) nor package.json (TypeScript/JavaScript)`, { file: directory });
+  if (existsSync(join(directory, 'pyproject.toml'))) return 'python';
+  throw new ConfigError(`${directory} is not a plugin folder: it has no Cargo.toml (Rust), package.json (TypeScript/JavaScript) or pyproject.toml (Python)`, { file: directory });
 }
 
 export async function buildPlugin(directory: string, options: BuildOptions = {}): Promise<BuildResult> {
@@ -56,14 +60,15 @@ export async function buildPlugin(directory: string, options: BuildOptions = {})
   const root = resolve(directory);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new ConfigError(`plugin folder ${directory} does not exist`, { file: directory });
   const language = detectLanguage(root);
-  const name = language === 'rust' ? rustPackageName(root) : typescriptPackageName(root);
+  const name = language === 'rust' ? rustPackageName(root) : language === 'python' ? readPythonProject(root).name : typescriptPackageName(root);
   const output = join(root, 'dist', `${name}.wasm`);
   const stamp = join(root, 'dist', '.build-stamp');
   const fingerprint = sourceFingerprint(root, language);
   if (!options.force && existsSync(output) && existsSync(stamp) && readFileSync(stamp, 'utf8') === fingerprint) {
     return { language, name, output, built: false, milliseconds: Date.now() - started };
   }
-  const component = language === 'rust' ? await buildRust(root, name, options) : await buildTypescript(root, name);
+  const component =
+    language === 'rust' ? await buildRust(root, name, options) : language === 'python' ? await buildPython(root, options) : await buildTypescript(root, name);
   mkdirSync(join(root, 'dist'), { recursive: true });
   writeFileSync(output, component);
   writeFileSync(stamp, fingerprint);
@@ -120,7 +125,9 @@ function readPackageJson(root: string): { name?: unknown; eddy?: { entry?: unkno
 function sourceFingerprint(root: string, language: PluginLanguage): string {
   const hash = createHash('sha256');
   hash.update(`jco ${transpilerVersion}\n`);
-  const folders = [root, witDirectory, language === 'rust' ? rustSdkDirectory : typescriptSdkDirectory];
+  if (language === 'python') hash.update(pythonBuildFingerprint());
+  const sdkDirectory = language === 'rust' ? rustSdkDirectory : language === 'python' ? pythonSdkDirectory : typescriptSdkDirectory;
+  const folders = [root, witDirectory, sdkDirectory];
   for (const folder of folders) {
     for (const file of listSourceFiles(folder)) {
       hash.update(`${relative(repositoryRoot, file)}\n`);
@@ -131,7 +138,7 @@ function sourceFingerprint(root: string, language: PluginLanguage): string {
 }
 
 function listSourceFiles(folder: string): string[] {
-  const skip = new Set(['dist', 'target', 'node_modules', '.git']);
+  const skip = new Set(['dist', 'target', 'node_modules', '.git', '__pycache__', '.venv']);
   const out: string[] = [];
   const walk = (directory: string): void => {
     for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {

@@ -1,5 +1,6 @@
-// `eddy init --lang ts|rust [--world processor|functions] <dir>`: a new
-// plugin project that builds and passes its own tests.
+// `eddy init --lang ts|rust|python [--world processor|functions] <dir>`: a new
+// plugin project that builds and passes its own tests (Python: the processor
+// world).
 //
 // Owns: the project templates — a processor that counts records per key in a
 // store and forwards (key, count), a golden dry-run test (tests/*.input.jsonl
@@ -13,7 +14,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.ts';
 
-export type InitLanguage = 'ts' | 'rust';
+export type InitLanguage = 'ts' | 'rust' | 'python';
 export type InitWorld = 'processor' | 'functions';
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
@@ -60,7 +61,15 @@ export function initPlugin(directory: string, language: InitLanguage, world: Ini
     throw new ConfigError(`${directory} exists and is not empty: choose a new folder`, { file: directory });
   }
   const name = basename(root).toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '') || 'my-plugin';
-  const files = world === 'functions' ? (language === 'rust' ? rustFunctionFiles(name) : typescriptFunctionFiles(name)) : language === 'rust' ? rustFiles(name) : typescriptFiles(name);
+  if (language === 'python' && world !== 'processor') {
+    throw new ConfigError(`Python plugins are built for the processor world (--world ${world} is not supported for Python yet)`, { field: '--world' });
+  }
+  const files =
+    language === 'python'
+      ? pythonFiles(name)
+      : world === 'functions'
+        ? language === 'rust' ? rustFunctionFiles(name) : typescriptFunctionFiles(name)
+        : language === 'rust' ? rustFiles(name) : typescriptFiles(name);
   if (world === 'functions') {
     files['tests/word-count.pipeline.yaml'] = functionsPipeline;
     files['tests/word-count.input.jsonl'] = functionsGoldenInput;
@@ -288,5 +297,50 @@ fn register(_config: &Config, f: &mut Registry) -> Result<(), String> {
 export_functions!(register);
 `,
     '.gitignore': 'target/\ndist/\nCargo.lock\n',
+  };
+}
+
+function pythonFiles(name: string): Record<string, string> {
+  const module = /^[0-9]/.test(name) ? `plugin_${name.replace(/-/g, '_')}` : name.replace(/-/g, '_');
+  return {
+    'pyproject.toml': `[project]
+name = "${name}"
+version = "0.1.0"
+description = "An Eddy processor: counts records per key"
+
+[tool.eddy]
+world = "processor"
+module = "${module}"
+
+# For editors and type checkers: the SDK and its generated typing stubs.
+[tool.pyright]
+extraPaths = ["${repositoryRoot}/sdk/python", "${repositoryRoot}/sdk/python/bindings"]
+`,
+    [`src/${module}.py`]: `# ${name}: counts records per key in the store \`counts\` and forwards
+# (key, count) with the input's timestamp. Records without a key are skipped.
+#
+# Import every module at the top: \`eddy build\` runs this module once and
+# snapshots it, and nothing can be imported while the plugin runs.
+
+from eddy_plugin import Config, Processor, Record, Store, export_processor, forward, record
+
+
+class CountPerKey(Processor):
+    def __init__(self, config: Config) -> None:
+        self.counts = Store.open("counts")
+
+    def process(self, input: Record) -> None:
+        if input.key is None:
+            return
+        previous = self.counts.get(input.key)
+        count = 1 if previous is None else int(previous) + 1
+        value = str(count).encode()
+        self.counts.put(input.key, value)
+        forward(record(input.key, value, input.timestamp))
+
+
+export_processor(CountPerKey)
+`,
+    '.gitignore': 'dist/\n__pycache__/\n',
   };
 }

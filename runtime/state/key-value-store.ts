@@ -31,7 +31,9 @@ export function prefixUpperBound(prefix: Uint8Array): Uint8Array | undefined {
   let end = prefix.length;
   while (end > 0 && prefix[end - 1] === 0xff) end--;
   if (end === 0) return undefined;
-  const bound = prefix.slice(0, end);
+  // A copy even when `prefix` is a Buffer (whose `slice` is a view: the
+  // increment below would change the caller's prefix).
+  const bound = new Uint8Array(prefix.subarray(0, end));
   bound[end - 1]! += 1;
   return bound;
 }

@@ -1,5 +1,6 @@
-// The word-count plugins in Rust and TypeScript give identical outputs, equal
-// to the plain-JS reference, on text with Unicode, punctuation and empty lines.
+// The word-count plugins in Rust, TypeScript and Python give identical
+// outputs, equal to the plain-JS reference, on text with accents, CJK, emoji,
+// final sigma, punctuation and empty lines.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { test } from 'node:test';
 import { ReferenceWordCount } from '../../bench/wordcount-reference.ts';
 import { TopologyTestDriver } from '../../runtime/testing/test-driver.ts';
 import { TopologyBuilder } from '../../runtime/topology/topology.ts';
-import { plugins } from '../support/plugins.ts';
+import { pluginPath, plugins } from '../support/plugins.ts';
 
 const fixture = readFileSync(new URL('../fixtures/unicode-text.txt', import.meta.url), 'utf8');
 // Add a decomposed accent (e + COMBINING ACUTE) and a lone final sigma case.
@@ -40,17 +41,22 @@ function runReference() {
   return { outputs, store };
 }
 
-test('wordcount-rust, wordcount-ts and the JS reference agree record for record', async () => {
+test('wordcount-rust, wordcount-ts, wordcount-python and the JS reference agree record for record', async () => {
   const reference = runReference();
   assert.ok(reference.outputs.length > 80, 'the fixture has enough words to be meaningful');
   assert.ok(reference.outputs.some(([word]) => word === 'οδυσσευς'), 'final sigma is exercised');
   assert.ok(reference.outputs.some(([word]) => word === 'straße'), 'non-ASCII letters are exercised');
+  assert.ok(reference.outputs.some(([word]) => word === '中文字符测试'), 'CJK is exercised');
+  assert.ok(lines.some((line) => /\p{Extended_Pictographic}/u.test(line)) && lines.includes(''), 'emoji and empty lines are exercised');
   const rust = await runPlugin(plugins.wordcountRust());
   const typescript = await runPlugin(plugins.wordcountTs());
+  const python = await runPlugin(pluginPath('wordcount-python'));
   assert.deepEqual(rust.outputs, reference.outputs);
   assert.deepEqual(typescript.outputs, reference.outputs);
+  assert.deepEqual(python.outputs, reference.outputs);
   assert.deepEqual(rust.store, reference.store);
   assert.deepEqual(typescript.store, reference.store);
+  assert.deepEqual(python.store, reference.store);
 });
 
 test('a null value yields no words and a non-UTF-8 value is reported with its offset', async () => {
