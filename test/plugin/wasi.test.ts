@@ -130,7 +130,8 @@ test('the file system is refused: reading, writing and listing get a permission 
   const target = join(tmpdir(), `eddy-wasi-escape-${process.pid}.txt`);
   rmSync(target, { force: true });
   const driver = await wasiDriver();
-  const refused = /^error: Capabilities insufficient \(os error 76\)/;
+  // The preopened root refuses everything: std sees PermissionDenied ("not permitted"), for absolute and relative paths alike.
+  const refused = /^error: Operation not permitted \(os error 63\) \(PermissionDenied\)/;
   for (const command of ['read /etc/passwd', 'read relative.txt', `write ${target}`, 'list /', `list ${tmpdir()}`]) {
     const [answer] = ask(driver, command);
     assert.match(answer ?? '', refused, command);
@@ -234,14 +235,20 @@ function refusal(call: () => unknown): unknown {
   return 'no refusal';
 }
 
-test('what no Rust std guest calls yet: sockets are denied, preopens empty, poll waits on the clock, insecure random is random', () => {
+test('what no Rust std guest calls yet: sockets are denied, the one preopen refuses everything, poll waits on the clock, insecure random is random', () => {
   const imports = wasiImports({ log: () => undefined, wallClockTime: () => 1_234_567 }) as unknown as Record<string, Record<string, (...args: unknown[]) => unknown>>;
   const member = (name: string, member: string) => imports[name]![member]!;
   assert.equal(refusal(() => member('wasi:sockets/tcp-create-socket', 'createTcpSocket')('ipv4')), 'access-denied');
   assert.equal(refusal(() => member('wasi:sockets/udp-create-socket', 'createUdpSocket')('ipv6')), 'access-denied');
   const network = member('wasi:sockets/instance-network', 'instanceNetwork')();
   assert.equal(refusal(() => member('wasi:sockets/ip-name-lookup', 'resolveAddresses')(network, 'example.com')), 'access-denied');
-  assert.deepEqual(member('wasi:filesystem/preopens', 'getDirectories')(), []);
+  const preopens = member('wasi:filesystem/preopens', 'getDirectories')() as Array<[Record<string, (...args: unknown[]) => unknown>, string]>;
+  assert.deepEqual(preopens.map(([, path]) => path), ['/']);
+  const [root] = preopens[0]!;
+  assert.equal(root.getType!(), 'directory');
+  for (const operation of ['openAt', 'statAt', 'readDirectory', 'createDirectoryAt', 'unlinkFileAt', 'stat', 'readViaStream']) {
+    assert.equal(refusal(() => root[operation]!({}, 'etc/passwd')), 'not-permitted', operation);
+  }
   assert.deepEqual(member('wasi:clocks/wall-clock', 'now')(), { seconds: 1234n, nanoseconds: 567_000_000 });
   const subscribe = member('wasi:clocks/monotonic-clock', 'subscribeDuration');
   const poll = member('wasi:io/poll', 'poll');

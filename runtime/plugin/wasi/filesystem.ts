@@ -1,9 +1,12 @@
 // Host side of `wasi:filesystem/types` and `wasi:filesystem/preopens`.
 //
-// Owns: the file system a plugin sees: none. There are no preopened
-// directories, so a guest holds no descriptor and its libc refuses every path
-// itself (wasi-libc: "Capabilities insufficient"); should a descriptor ever
-// reach a guest, every operation on it reports `not-permitted`.
+// Owns: the file system a plugin sees: none. One directory is preopened, `/`,
+// and every operation on it — open, stat, list, create, remove — reports
+// `not-permitted` (it only says it is a directory): so a guest's libc sends
+// every path to the host and the guest gets "Operation not permitted"
+// (Python: PermissionError; Rust: PermissionDenied), not "No such file or
+// directory", which a guest with no preopen at all answers itself without
+// asking (wasi-libc resolves paths against its preopens).
 // Must never: touch the host's file system. Granting a directory (connectors)
 // is a capability of its own, with its own module, not a switch in this one.
 
@@ -15,7 +18,7 @@ function denied(): never {
   throw { payload: 'not-permitted' satisfies Types.ErrorCode };
 }
 
-/** A descriptor no plugin can obtain; every operation is refused. */
+/** A descriptor on which every operation is refused (the preopened root's type aside). */
 class Descriptor {
   readViaStream(): never { return denied(); }
   writeViaStream(): never { return denied(); }
@@ -23,7 +26,7 @@ class Descriptor {
   advise(): never { return denied(); }
   syncData(): never { return denied(); }
   getFlags(): never { return denied(); }
-  getType(): never { return denied(); }
+  getType(): Types.DescriptorType { return 'directory'; }
   setSize(): never { return denied(); }
   setTimes(): never { return denied(); }
   read(): never { return denied(); }
@@ -59,4 +62,7 @@ export const filesystemTypesImports = {
   filesystemErrorCode: () => undefined,
 } as unknown as typeof Types;
 
-export const preopensImports: typeof Preopens = { getDirectories: () => [] };
+/** The preopened root: a directory in which nothing may be done. */
+const root = new Descriptor();
+
+export const preopensImports: typeof Preopens = { getDirectories: () => [[root as unknown as Types.Descriptor, '/']] };
