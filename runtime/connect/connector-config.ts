@@ -3,7 +3,8 @@
 // and friends, in a properties file or a JSON document.
 //
 // Owns: the declared schema of the keys the worker reads itself (name,
-// connector.class, tasks.max, topics, converter overrides), resolving
+// connector.class, tasks.max, topics, converter overrides, the `errors.*`
+// keys of KIP-298 into ErrorHandlingSettings), resolving
 // `connector.class` to a WASM component (Kafka's class names of the
 // connectors Eddy ships, or a path to any component or plugin folder), the
 // transforms and predicates (transform-config.ts), and handing every key,
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { ConnectConfigError, messageOf } from '../errors.ts';
 import { atLeast, ConfigDefinition, key, type ConfigSource } from './config-definition.ts';
 import { converterSettings, type ConverterSettings } from './converter.ts';
+import type { ErrorHandlingSettings } from './error-handling.ts';
 import { readPropertiesFile } from './properties-file.ts';
 import { parseTransforms, type TransformStage } from './transform-config.ts';
 
@@ -40,6 +42,16 @@ export const connectorConfigDefinition = new ConfigDefinition('connector', [
   key({ name: 'topics.regex', type: 'string', default: null, documentation: 'a pattern of topics a sink reads (not supported yet)' }),
   key({ name: 'key.converter', type: 'class', default: null, documentation: "overrides the worker's key converter" }),
   key({ name: 'value.converter', type: 'class', default: null, documentation: "overrides the worker's value converter" }),
+  // Error handling (KIP-298), as Kafka's ConnectorConfig and SinkConnectorConfig declare it.
+  key({ name: 'errors.retry.timeout', type: 'long', default: 0, documentation: 'how long a failed operation is retried (only retriable errors; -1: forever)' }),
+  key({ name: 'errors.retry.delay.max.ms', type: 'long', default: 60_000, validate: atLeast(1), documentation: 'the longest wait between retries' }),
+  key({ name: 'errors.tolerance', type: 'string', default: 'none', documentation: "'none' fails the task at the first failing conversion or transform, 'all' skips the record",
+    validate: (value) => (['none', 'all'].includes(value.toLowerCase()) ? undefined : 'String must be one of (case insensitive): none, all') }),
+  key({ name: 'errors.log.enable', type: 'boolean', default: false, documentation: 'log every failure and the failed operation' }),
+  key({ name: 'errors.log.include.messages', type: 'boolean', default: false, documentation: "include the failed record's coordinates in the log" }),
+  key({ name: 'errors.deadletterqueue.topic.name', type: 'string', default: '', documentation: 'sinks: the topic failed records are copied to (blank: none)' }),
+  key({ name: 'errors.deadletterqueue.topic.replication.factor', type: 'int', default: 3, validate: atLeast(-1), documentation: 'sinks: the replication factor of a dead-letter queue topic created by the worker' }),
+  key({ name: 'errors.deadletterqueue.context.headers.enable', type: 'boolean', default: false, documentation: 'sinks: add the __connect.errors.* context headers to dead-letter records' }),
 ] as const);
 
 /** Where a connector's component is. */
@@ -59,6 +71,8 @@ export interface ConnectorConfig {
   valueConverter: ConverterSettings | undefined;
   /** The `transforms` chain, in order. */
   transforms: TransformStage[];
+  /** The `errors.*` keys. */
+  errors: ErrorHandlingSettings;
   /** Every key, in order, as the plugin receives it. */
   entries: Array<[string, string]>;
 }
@@ -100,6 +114,16 @@ export function parseConnectorConfig(source: ConfigSource, baseDirectory: string
     keyConverter: values['key.converter'] === undefined ? undefined : converterSettings(source, 'key.converter', values['key.converter'], true),
     valueConverter: values['value.converter'] === undefined ? undefined : converterSettings(source, 'value.converter', values['value.converter'], false),
     transforms: parseTransforms(source, baseDirectory, pluginPath),
+    errors: {
+      tolerance: values['errors.tolerance'].toLowerCase() === 'all' ? 'all' : 'none',
+      retryTimeoutMs: values['errors.retry.timeout'],
+      retryDelayMaxMs: values['errors.retry.delay.max.ms'],
+      logEnable: values['errors.log.enable'],
+      logIncludeMessages: values['errors.log.include.messages'],
+      deadLetterQueueTopic: values['errors.deadletterqueue.topic.name'] === '' ? undefined : values['errors.deadletterqueue.topic.name'],
+      deadLetterQueueReplicationFactor: values['errors.deadletterqueue.topic.replication.factor'],
+      deadLetterQueueContextHeaders: values['errors.deadletterqueue.context.headers.enable'],
+    },
     entries,
   };
 }

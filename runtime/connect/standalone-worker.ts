@@ -43,7 +43,8 @@ export interface StandaloneOptions {
 export interface ConnectorStatus {
   name: string;
   type: 'source' | 'sink';
-  tasks: Array<{ id: number; state: TaskStatus; trace?: string }>;
+  /** Per task: its state, its trace when FAILED, and the records skipped by errors.tolerance=all. */
+  tasks: Array<{ id: number; state: TaskStatus; trace?: string; skipped: number }>;
 }
 
 interface RunningConnector {
@@ -111,6 +112,12 @@ export class StandaloneWorker {
       if (plugin.kind === 'sink' && (connector.topics === undefined || connector.topics.length === 0)) {
         throw new ConnectConfigError('missing-key', 'Must configure one of topics or topics.regex (topics.regex is not supported yet)', { file: connector.file, field: 'topics' });
       }
+      const deadLetterQueue = connector.errors.deadLetterQueueTopic?.trim();
+      if (plugin.kind === 'sink' && deadLetterQueue && connector.topics!.includes(deadLetterQueue)) {
+        throw new ConnectConfigError('invalid-value', `The DLQ topic '${deadLetterQueue}' may not be included in the list of topics ('topics=${connector.topics!.join(',')}') consumed by the connector`, {
+          file: connector.file, field: 'errors.deadletterqueue.topic.name',
+        });
+      }
       taskConfigs = half.taskConfigs(connector.entries, connector.tasksMax).slice(0, connector.tasksMax);
     } finally {
       half.close();
@@ -119,6 +126,11 @@ export class StandaloneWorker {
     const keyConverter = createConverter(connector.keyConverter ?? this.config.keyConverter);
     const valueConverter = createConverter(connector.valueConverter ?? this.config.valueConverter);
     const headerConverter = new SimpleHeaderConverter();
+    const converterClasses = {
+      key: (connector.keyConverter ?? this.config.keyConverter).className,
+      value: (connector.valueConverter ?? this.config.valueConverter).className,
+      header: 'org.apache.kafka.connect.storage.SimpleHeaderConverter',
+    };
     const file = connector.entries.find(([name]) => name === 'file')?.[1];
     const grant = file ? { file, mode: plugin.kind === 'source' ? ('read' as const) : ('append' as const) } : undefined;
     const running: RunningConnector = { config: connector, type: plugin.kind, tasks: [] };
@@ -133,6 +145,7 @@ export class StandaloneWorker {
           connector: connector.name, task: index, instance: plugin.sourceTask(host, index, grant), config: taskConfig,
           keyConverter, valueConverter, headerConverter, transforms: taskTransforms,
           producer: this.producer, admin: this.admin, offsets: this.offsets, idleMs: sourceIdleMs, log: this.log,
+          errors: connector.errors, converterClasses,
         });
         running.tasks.push(task);
         task.start();
@@ -143,6 +156,7 @@ export class StandaloneWorker {
           connector: connector.name, task: index, instance: plugin.sinkTask(host, index, grant), config: taskConfig, topics: connector.topics!,
           keyConverter, valueConverter, headerConverter, transforms: taskTransforms,
           connection: this.connection, commitIntervalMs: this.config.offsetFlushIntervalMs, log: this.log,
+          errors: connector.errors, converterClasses, admin: async () => (this.admin ??= await this.connection.admin()),
         });
         running.tasks.push(task);
         await task.start();
@@ -162,7 +176,7 @@ export class StandaloneWorker {
     return this.connectors.map((connector) => ({
       name: connector.config.name,
       type: connector.type,
-      tasks: connector.tasks.map((task) => ({ id: task.state.task, state: task.state.status, ...(task.state.trace ? { trace: task.state.trace } : {}) })),
+      tasks: connector.tasks.map((task) => ({ id: task.state.task, state: task.state.status, ...(task.state.trace ? { trace: task.state.trace } : {}), skipped: task.errors.skipped })),
     }));
   }
 

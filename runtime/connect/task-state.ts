@@ -1,10 +1,11 @@
 // The state of one connector task as Kafka Connect reports it: UNASSIGNED →
-// RUNNING → FAILED (with the error's trace) or STOPPED.
+// RUNNING → FAILED (with the error's trace and its causes) or STOPPED.
 //
 // Owns: the transitions and logging each one.
 // Must never: restart anything (the worker decides).
 
 import { messageOf } from '../errors.ts';
+import { traceOf } from './error-handling.ts';
 import type { LogLevel } from '../processor/processor.ts';
 
 export type TaskLog = (level: LogLevel, task: string, message: string) => void;
@@ -26,7 +27,7 @@ export class TaskState {
 
   fail(error: unknown): void {
     this.status = 'FAILED';
-    this.trace = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    this.trace = traceOf(error);
     this.log('error', this.id, `task failed: ${messageOf(error)}`);
   }
 

@@ -8,7 +8,8 @@
 // `InsertField$Value`), validating every stage's configuration through its
 // plugin at connector start (refusals name the key and its line), and per
 // task one instance per plugin, the record encoded once for the whole chain.
-// A failing stage fails the task with an error naming the transform.
+// A failing stage throws a TransformationError naming the transform and its
+// class (the task's error handler decides whether the task fails).
 // Must never: let a task share a plugin instance with another task.
 
 import { ConnectConfigError, ConnectorError, EddyError, messageOf } from '../errors.ts';
@@ -17,6 +18,13 @@ import { TransformPlugin, type ConfiguredPredicate, type ConfiguredTransform, ty
 import type { ConnectRecordData } from './connect-data.ts';
 import type { ClassConfig, TransformPluginLocation, TransformStage } from './transform-config.ts';
 import { decodeRecord, encodeRecord } from './transform-record.ts';
+
+/** A stage of the chain failed; `transformClass` is its class (for the error handler's reports). */
+export class TransformationError extends ConnectorError {
+  constructor(detail: string, readonly transformClass: string, cause: unknown) {
+    super(detail, {}, { cause });
+  }
+}
 
 /** Builds a plugin folder (or finds its build) and returns its component file. */
 export type ComponentOf = (folder: string) => Promise<string>;
@@ -164,8 +172,8 @@ export class TaskTransformationChain {
         current = next;
         plugin = resolved.plugin.name;
       } catch (error) {
-        if (error instanceof EddyError && error.detail.includes(`'${resolved.config.alias}'`)) throw error;
-        throw new ConnectorError(`${what(resolved, 'transform')} failed: ${messageOf(error)}`, {}, { cause: error });
+        if (error instanceof EddyError && error.detail.includes(`'${resolved.config.alias}'`)) throw new TransformationError(error.detail, resolved.className, error);
+        throw new TransformationError(`${what(resolved, 'transform')} failed: ${messageOf(error)}`, resolved.className, error);
       }
     }
     return decodeRecord(current, plugin);

@@ -8,16 +8,22 @@
 // Kafka's; a dropped record is not put, its offset still committed), put →
 // flush → commit every offset.flush.interval.ms, before a rebalance and at
 // stop, and the task's state.
-// Must never: commit an offset the plugin has not flushed, or let a failure
-// of its plugin or of a transform stop another task.
+// Conversions and transforms run under the task's error handler
+// (error-handling.ts: errors.tolerance, the log and the dead-letter queue);
+// a failure of the plugin's put is never tolerated, as Kafka's.
+// Must never: commit an offset the plugin has not flushed nor one whose
+// failed record's dead-letter copy is unacknowledged, or let a failure of its
+// plugin or of a transform stop another task.
 
-import type { FetchedBatch, GroupConsumer, GroupConsumerListener, KafkaConnection } from '../kafka/ports.ts';
+import type { FetchedBatch, GroupConsumer, GroupConsumerListener, KafkaAdmin, KafkaConnection } from '../kafka/ports.ts';
 import type { Config, SinkRecord, SinkTaskInstance } from '../plugin/plugin-connector.ts';
+import { messageOf } from '../errors.ts';
 import { toConnectorValue } from './connector-data.ts';
 import type { Converter } from './converter.ts';
+import { defaultErrorHandling, ErrorHandler, type ErrorHandlingSettings } from './error-handling.ts';
 import type { SimpleHeaderConverter } from './header-converter.ts';
 import { TaskState, type TaskLog } from './task-state.ts';
-import type { TaskTransformationChain } from './transformation-chain.ts';
+import { TransformationError, type TaskTransformationChain } from './transformation-chain.ts';
 
 export interface SinkTaskOptions {
   connector: string;
@@ -33,6 +39,12 @@ export interface SinkTaskOptions {
   connection: KafkaConnection;
   commitIntervalMs: number;
   log: TaskLog;
+  /** The connector's `errors.*` keys (default: tolerance none, no log, no dead-letter queue). */
+  errors?: ErrorHandlingSettings;
+  /** Kafka's class names of the converters, for error reports. */
+  converterClasses?: { key: string; value: string; header: string };
+  /** The worker's admin (creating a missing dead-letter queue topic). */
+  admin?: () => Promise<KafkaAdmin>;
 }
 
 export class WorkerSinkTask {
@@ -49,15 +61,19 @@ export class WorkerSinkTask {
   put = 0;
   /** Records a transform dropped since the task started. */
   dropped = 0;
+  readonly errors: ErrorHandler;
 
   constructor(private readonly options: SinkTaskOptions) {
     this.state = new TaskState(options.connector, options.task, options.log);
+    this.errors = new ErrorHandler(options.errors ?? defaultErrorHandling, { connector: options.connector, task: options.task, id: this.state.id }, options.log,
+      options.connection, options.admin ?? (() => options.connection.admin()));
   }
 
   async start(): Promise<void> {
     try {
       this.transforms = this.options.transforms();
       this.options.instance.start(this.options.config);
+      await this.errors.prepare();
       await this.startConsumer();
       this.state.running();
       this.timer = setInterval(() => void this.commit().catch((error: unknown) => this.state.fail(error)), Math.max(this.options.commitIntervalMs, 1));
@@ -108,22 +124,38 @@ export class WorkerSinkTask {
     };
   }
 
-  private onBatch(batch: FetchedBatch): boolean {
+  private async onBatch(batch: FetchedBatch): Promise<boolean> {
     if (this.stopping || this.state.status === 'FAILED') return false;
     const { keyConverter, valueConverter, headerConverter, instance } = this.options;
+    const classes = this.options.converterClasses ?? { key: 'Converter', value: 'Converter', header: 'org.apache.kafka.connect.storage.SimpleHeaderConverter' };
     if (batch.records.length > 0) {
       try {
         const records: SinkRecord[] = [];
+        const errors = this.errors;
         for (const { offset, record } of batch.records) {
-          const transformed = this.transforms!.apply({
-            topic: batch.topic,
-            partition: batch.partition,
-            key: keyConverter.toConnectData(batch.topic, record.key),
-            value: valueConverter.toConnectData(batch.topic, record.value),
-            timestamp: record.timestamp,
-            headers: headerConverter.toConnectHeaders(record.headers),
-            kafkaOffset: offset,
-          });
+          // Kafka's convertAndTransformRecord: key, value, headers, then the transforms; a failed stage skips the record (tolerance all).
+          const original = { topic: batch.topic, partition: batch.partition, offset, record };
+          const key = errors.attempt(original, 'KEY_CONVERTER', classes.key, () => keyConverter.toConnectData(batch.topic, record.key));
+          if (!key.ok) continue;
+          const value = errors.attempt(original, 'VALUE_CONVERTER', classes.value, () => valueConverter.toConnectData(batch.topic, record.value));
+          if (!value.ok) continue;
+          const headers = errors.attempt(original, 'HEADER_CONVERTER', classes.header, () => headerConverter.toConnectHeaders(record.headers));
+          if (!headers.ok) continue;
+          let transformed;
+          try {
+            transformed = this.transforms!.apply({
+              topic: batch.topic,
+              partition: batch.partition,
+              key: key.value,
+              value: value.value,
+              timestamp: record.timestamp,
+              headers: headers.value,
+              kafkaOffset: offset,
+            });
+          } catch (error) {
+            errors.failed(original, { stage: 'TRANSFORMATION', executingClass: error instanceof TransformationError ? error.transformClass : 'Transformation', error });
+            continue;
+          }
           if (transformed === undefined) {
             this.dropped++;
             continue;
@@ -137,10 +169,13 @@ export class WorkerSinkTask {
             timestamp: BigInt(transformed.timestamp ?? record.timestamp),
           });
         }
+        // The dead-letter copies are acknowledged before the batch counts as consumed.
+        await errors.flush();
         if (records.length > 0) instance.put(records);
         this.put += records.length;
       } catch (error) {
-        // A record the converters cannot read, a transform that fails, or a plugin that refuses it: the task fails (errors.tolerance=none).
+        // With errors.tolerance=none: a record the converters cannot read or a transform that fails; and always: a plugin that refuses the batch.
+        await this.errors.flush().catch((flushError: unknown) => this.options.log('error', this.state.id, messageOf(flushError)));
         this.state.fail(error);
         return false;
       }
@@ -180,6 +215,7 @@ export class WorkerSinkTask {
     } catch (error) {
       this.options.log('warn', this.state.id, `stop failed: ${(error as Error).message}`);
     }
+    await this.errors.close();
     this.state.stopped();
   }
 }

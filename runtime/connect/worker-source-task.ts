@@ -11,6 +11,9 @@
 // shared record collector and the at-least-once commit protocol, handing
 // acknowledged offsets to the offset store, and the task's state (RUNNING,
 // FAILED with its error, STOPPED).
+// Transforms and conversions run under the task's error handler
+// (error-handling.ts: errors.tolerance and the log; a skipped record's
+// offset is still stored, as Kafka's); a failing poll is never tolerated.
 // Must never: record an offset before its record is acknowledged, or let a
 // failure of its plugin or of a transform stop another task.
 
@@ -21,10 +24,11 @@ import type { Config, SourceRecord, SourceTaskInstance } from '../plugin/plugin-
 import type { ConnectRecordData } from './connect-data.ts';
 import { fromConnectorValue } from './connector-data.ts';
 import type { Converter } from './converter.ts';
+import { defaultErrorHandling, ErrorHandler, type ErrorHandlingSettings } from './error-handling.ts';
 import type { SimpleHeaderConverter } from './header-converter.ts';
 import type { FileOffsetStore } from './offset-store.ts';
 import { TaskState, type TaskLog } from './task-state.ts';
-import type { TaskTransformationChain } from './transformation-chain.ts';
+import { TransformationError, type TaskTransformationChain } from './transformation-chain.ts';
 
 export interface SourceTaskOptions {
   connector: string;
@@ -42,6 +46,10 @@ export interface SourceTaskOptions {
   /** How long to wait after a poll that returned nothing. */
   idleMs: number;
   log: TaskLog;
+  /** The connector's `errors.*` keys (a dead-letter queue is for sinks only, as Kafka's). */
+  errors?: ErrorHandlingSettings;
+  /** Kafka's class names of the converters, for error reports. */
+  converterClasses?: { key: string; value: string; header: string };
 }
 
 export class WorkerSourceTask {
@@ -57,9 +65,11 @@ export class WorkerSourceTask {
   produced = 0;
   /** Records a transform dropped since the task started. */
   dropped = 0;
+  readonly errors: ErrorHandler;
 
   constructor(private readonly options: SourceTaskOptions) {
     this.state = new TaskState(options.connector, options.task, options.log);
+    this.errors = new ErrorHandler({ ...(options.errors ?? defaultErrorHandling), deadLetterQueueTopic: undefined }, { connector: options.connector, task: options.task, id: this.state.id }, options.log);
     // Source tasks commit no consumer offsets: their offsets go to the offset store.
     this.protocol = new AtLeastOnceCommit(options.producer, async () => undefined);
   }
@@ -87,11 +97,21 @@ export class WorkerSourceTask {
       const outgoing: OutgoingRecord[] = [];
       for (const record of records) {
         try {
-          const result = this.transforms.apply(this.connectRecord(record, polledAt));
+          let result: ConnectRecordData | undefined;
+          try {
+            result = this.transforms.apply(this.connectRecord(record, polledAt));
+          } catch (error) {
+            this.errors.failed(undefined, { stage: 'TRANSFORMATION', executingClass: error instanceof TransformationError ? error.transformClass : 'Transformation', error });
+            processed++;
+            continue;
+          }
           if (result === undefined) this.dropped++;
           else {
-            outgoing.push(this.outgoing(result));
-            transformed.push(result);
+            const converted = this.outgoing(result);
+            if (converted !== undefined) {
+              outgoing.push(converted);
+              transformed.push(result);
+            }
           }
         } catch (error) {
           failure = error;
@@ -124,17 +144,20 @@ export class WorkerSourceTask {
     };
   }
 
-  private outgoing(record: ConnectRecordData): OutgoingRecord {
+  /** The record converted (Kafka's convertTransformedRecord); undefined when a converter failed and the failure is tolerated. */
+  private outgoing(record: ConnectRecordData): OutgoingRecord | undefined {
     const { keyConverter, valueConverter, headerConverter } = this.options;
+    const classes = this.options.converterClasses ?? { key: 'Converter', value: 'Converter', header: 'org.apache.kafka.connect.storage.SimpleHeaderConverter' };
+    const key = this.errors.attempt(undefined, 'KEY_CONVERTER', classes.key, () => keyConverter.fromConnectData(record.topic, record.key));
+    if (!key.ok) return undefined;
+    const value = this.errors.attempt(undefined, 'VALUE_CONVERTER', classes.value, () => valueConverter.fromConnectData(record.topic, record.value));
+    if (!value.ok) return undefined;
+    const headers = this.errors.attempt(undefined, 'HEADER_CONVERTER', classes.header, () => headerConverter.fromConnectHeaders(record.headers));
+    if (!headers.ok) return undefined;
     return {
       topic: record.topic,
       ...(record.partition === undefined ? {} : { partition: record.partition }),
-      record: {
-        key: keyConverter.fromConnectData(record.topic, record.key),
-        value: valueConverter.fromConnectData(record.topic, record.value),
-        timestamp: record.timestamp ?? Date.now(),
-        headers: headerConverter.fromConnectHeaders(record.headers),
-      },
+      record: { key: key.value, value: value.value, timestamp: record.timestamp ?? Date.now(), headers: headers.value },
     };
   }
 

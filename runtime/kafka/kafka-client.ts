@@ -54,6 +54,8 @@ export function createKafka(bootstrap: string, clientId: string): KafkaClient {
 export interface TopicSpec {
   topic: string;
   partitions: number;
+  /** Default (-1): the broker's default.replication.factor. */
+  replicationFactor?: number;
   config?: Record<string, string>;
 }
 
@@ -68,7 +70,7 @@ export async function ensureTopics(admin: Admin, topics: TopicSpec[]): Promise<v
       topics: missing.map((spec) => ({
         topic: spec.topic,
         numPartitions: spec.partitions,
-        replicationFactor: -1,
+        replicationFactor: spec.replicationFactor ?? -1,
         configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
       })),
     });

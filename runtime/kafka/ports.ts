@@ -168,6 +168,8 @@ export interface TransactionalProducer {
 export interface TopicSpec {
   topic: string;
   partitions: number;
+  /** Default (-1): the broker's default.replication.factor. */
+  replicationFactor?: number;
   config?: Record<string, string>;
 }
 

@@ -12,6 +12,12 @@
 // sinks, run by Kafka Connect 4.4 (connect-runtime and connect-transforms
 // 4.4.0, connect-file 4.3.1) and by Eddy: byte-identical keys, values and
 // headers in Kafka, byte-identical sink files.
+// Third: error handling (KIP-298) — the same sink properties with
+// errors.tolerance=all and a dead-letter queue with context headers, over
+// the same records (some malformed JSON, one a transform cannot cast), in
+// Kafka Connect 4.4 and in Eddy: the same sink file, the same dead letters
+// (key, value, timestamp, header keys and values; the exception's class,
+// message and trace compared for presence only, since Java's differ).
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -22,6 +28,7 @@ import { AppProcess, brokers, createTopics, readAll, uniqueName, waitFor } from 
 import { connectStandalone44Command, connectStandaloneCommand, kafkaConnect44StandaloneClasspath, kafkaConnectStandaloneLibraries } from '../support/kafka-connect.ts';
 import { repositoryRoot } from '../support/plugins.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
+import { errorInput, errorSinkProperties, produceErrorInput } from './error-cases.ts';
 
 const fixtures = join(repositoryRoot, 'test/connect/fixtures/kafka-4.4');
 
@@ -277,4 +284,65 @@ test('Kafka Connect 4.4 and Eddy apply the same SMT chains from the same files: 
   }
   assert.deepEqual(lines(eddy, 'text.sink.txt'), smtLines);
   assert.deepEqual(lines(eddy, 'offset.sink.txt'), smtLines.map((_, index) => String(index)));
+});
+
+test('Kafka Connect 4.4 and Eddy tolerate the same bad records: the same sink file and the same dead-letter records with context headers', { timeout: 600_000 }, async () => {
+  kafkaConnect44StandaloneClasspath();
+  const suffix = uniqueName('');
+  const runs = await Promise.all((['kafka', 'eddy'] as const).map(async (kind) => {
+    const directory = temporaryDirectory(`connect-errors-${kind}`);
+    const topic = `connect-errors${suffix}-${kind}`;
+    const dlq = `${topic}-dlq`;
+    let worker = readFileSync(join(fixtures, 'connect-standalone.properties'), 'utf8')
+      .replace(/^bootstrap\.servers=.*$/m, `bootstrap.servers=${await brokers()}`)
+      .replace(/^offset\.storage\.file\.filename=.*$/m, `offset.storage.file.filename=${join(directory, 'connect.offsets')}`)
+      .replace(/^offset\.flush\.interval\.ms=.*$/m, 'offset.flush.interval.ms=1000');
+    worker += '\nlisteners=http://127.0.0.1:0\n';
+    writeFileSync(join(directory, 'worker.properties'), worker);
+    writeFileSync(join(directory, 'sink.properties'), `name=errors${suffix}-${kind}\nfile=sink.txt\n${errorSinkProperties(topic, dlq)}`);
+    return { kind, directory, topic, dlq };
+  }));
+  // The DLQ topics are left for each worker to create.
+  await createTopics(runs.map((run) => ({ topic: run.topic, partitions: 1 })));
+  for (const run of runs) await produceErrorInput(run.topic);
+  const processes = runs.map((run) => {
+    const { command, args } = run.kind === 'kafka'
+      ? connectStandalone44Command(['worker.properties', 'sink.properties'])
+      : { command: process.execPath, args: [join(repositoryRoot, 'runtime/bin/eddy.js'), 'connect-standalone', 'worker.properties', 'sink.properties'] };
+    return new AppProcess(spawn(command, args, { cwd: run.directory, stdio: ['ignore', 'pipe', 'pipe'] }), `errors-${run.kind}`);
+  });
+  const sinkFile = (run: (typeof runs)[number]) => (existsSync(join(run.directory, 'sink.txt')) ? readFileSync(join(run.directory, 'sink.txt'), 'utf8') : '');
+  const good = errorInput.length - 3;
+  try {
+    for (const [index, run] of runs.entries()) {
+      const child = processes[index]!;
+      try {
+        // Generous: a Kafka Connect worker starting on a loaded 2-core machine took over two minutes once.
+        await waitFor(`3 dead letters in ${run.dlq}`, async () => (await readAll(run.dlq)).length >= 3 || (child.child.exitCode !== null && assert.fail(child.output)), 240_000);
+        await waitFor(`${good} lines in ${run.directory}/sink.txt`, async () => sinkFile(run).split('\n').length > good, 240_000);
+      } catch (error) {
+        throw new Error(`${(error as Error).message}\n${run.kind}'s output:\n${child.output.slice(-6000)}`);
+      }
+    }
+  } finally {
+    for (const child of processes) await child.stop();
+  }
+  const [kafka, eddy] = runs as [(typeof runs)[number], (typeof runs)[number]];
+  assert.equal(sinkFile(eddy), sinkFile(kafka));
+  assert.equal(sinkFile(eddy), '12\n34\n56\n');
+  const text = (bytes: Uint8Array | null) => (bytes === null ? null : Buffer.from(bytes).toString('utf8'));
+  const presenceOnly = new Set(['__connect.errors.exception.class.name', '__connect.errors.exception.message', '__connect.errors.exception.stacktrace']);
+  const letters = async (run: (typeof runs)[number]) => (await readAll(run.dlq)).map((record) => ({
+    key: text(record.keyBytes),
+    value: text(record.valueBytes),
+    timestamp: record.timestamp,
+    headers: record.headers.map((header) => {
+      const value = text(header.value);
+      if (presenceOnly.has(header.key)) return [header.key, value !== null && value !== '' ? 'present' : 'absent'];
+      return [header.key, value?.replace(`-${run.kind}`, '-<kind>') ?? null];
+    }),
+  }));
+  const kafkaLetters = await letters(kafka);
+  assert.equal(kafkaLetters.length, 3);
+  assert.deepEqual(await letters(eddy), kafkaLetters);
 });

@@ -1,0 +1,204 @@
+// Kafka Connect's error handling (KIP-298: RetryWithToleranceOperator,
+// ProcessingContext, LogReporter and DeadLetterQueueReporter) for the
+// stages a worker runs around a connector's plugin: key, value and header
+// conversion and the transforms.
+//
+// Owns: the `errors.*` settings of a connector, one record's processing
+// context (the original record, the stage that failed, its class and the
+// error), tolerance (none: the first failure fails the task with Kafka's
+// "Tolerance exceeded in error handler" and the cause; all: the record is
+// skipped and counted), the log reporter (Kafka's message), and, for sinks,
+// the dead-letter queue: the ORIGINAL consumed record (key, value, headers
+// and timestamp as consumed) with Kafka's `__connect.errors.*` context
+// headers when enabled, the topic created (one partition) when missing.
+// Must never: tolerate a failure of the plugin itself (put/poll), import a
+// Kafka client (the DLQ goes through the Kafka ports), or let a record be
+// committed before its dead-letter copy is acknowledged.
+
+import { ConnectorError, EddyError, messageOf } from '../errors.ts';
+import type { KafkaAdmin, KafkaConnection, OutgoingRecord, Producer } from '../kafka/ports.ts';
+import type { Header, StreamRecord } from '../record.ts';
+import type { LogLevel } from '../processor/processor.ts';
+import { DataError } from './json-converter.ts';
+
+/** Kafka's ErrorHandlingMetrics stages a worker tolerates failures in. */
+export type Stage = 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER' | 'TRANSFORMATION';
+
+export type ToleranceType = 'none' | 'all';
+
+export interface ErrorHandlingSettings {
+  tolerance: ToleranceType;
+  /** errors.retry.timeout: only retriable errors are retried, as Kafka's (none of Eddy's converters or transforms raises one). */
+  retryTimeoutMs: number;
+  retryDelayMaxMs: number;
+  logEnable: boolean;
+  logIncludeMessages: boolean;
+  /** Sinks only: the dead-letter queue topic ('' or undefined: none). */
+  deadLetterQueueTopic: string | undefined;
+  deadLetterQueueReplicationFactor: number;
+  deadLetterQueueContextHeaders: boolean;
+}
+
+export const defaultErrorHandling: ErrorHandlingSettings = {
+  tolerance: 'none', retryTimeoutMs: 0, retryDelayMaxMs: 60_000, logEnable: false, logIncludeMessages: false,
+  deadLetterQueueTopic: undefined, deadLetterQueueReplicationFactor: 3, deadLetterQueueContextHeaders: false,
+};
+
+/** The header prefix of Kafka's DeadLetterQueueReporter. */
+export const errorHeaderPrefix = '__connect.errors.';
+
+/** A failure Kafka's RetryWithToleranceOperator does not tolerate (errors.tolerance=none): the task fails with it. */
+export class ToleranceExceededError extends ConnectorError {
+  constructor(readonly stage: Stage, readonly executingClass: string, cause: unknown) {
+    super(`Tolerance exceeded in error handler (stage ${stage}, class ${executingClass}): ${messageOf(cause)}`, {}, { cause });
+  }
+}
+
+/** A consumed record as Kafka's ProcessingContext keeps it (its original, for the reporters). */
+export interface ConsumedOriginal {
+  topic: string;
+  partition: number;
+  offset: number;
+  record: StreamRecord;
+}
+
+/** What failed for one record. */
+export interface Failure {
+  stage: Stage;
+  executingClass: string;
+  error: unknown;
+}
+
+/** Java's class of an error, when Kafka has one for it; the JavaScript class otherwise. */
+function exceptionClassName(error: unknown): string {
+  if (error instanceof DataError) return 'org.apache.kafka.connect.errors.DataException';
+  if (error instanceof Error) return error.name || error.constructor.name;
+  return typeof error;
+}
+
+function exceptionMessage(error: unknown): string {
+  return error instanceof EddyError ? error.detail : messageOf(error);
+}
+
+/** The trace with its causes, as Java's printStackTrace prints them ("Caused by: …"). */
+export function traceOf(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 8; depth++) {
+    const text = current instanceof Error ? (current.stack ?? `${current.name}: ${current.message}`) : String(current);
+    parts.push(depth === 0 ? text : `Caused by: ${text}`);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join('\n');
+}
+
+const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
+
+/**
+ * One task's error handler. `attempt` runs one stage of one record: its
+ * value, or `undefined` when the record failed (then the record is skipped:
+ * its offset still moves on); with tolerance none it throws
+ * ToleranceExceededError. The sink hands the failed records to `flush`
+ * before it puts the batch.
+ */
+export class ErrorHandler {
+  /** Records skipped since the task started (Kafka's total-records-skipped). */
+  skipped = 0;
+  /** Failures seen since the task started (Kafka's total-record-failures). */
+  failures = 0;
+  private readonly pending: OutgoingRecord[] = [];
+  private producer: Producer | undefined;
+  private topicReady = false;
+
+  constructor(
+    private readonly settings: ErrorHandlingSettings,
+    private readonly task: { connector: string; task: number; id: string },
+    private readonly log: (level: LogLevel, where: string, message: string) => void,
+    /** For a sink's dead-letter queue. */
+    private readonly connection?: KafkaConnection,
+    private readonly admin?: () => Promise<KafkaAdmin>,
+  ) {}
+
+  get deadLetterQueue(): string | undefined {
+    const topic = this.settings.deadLetterQueueTopic?.trim();
+    return topic === undefined || topic === '' ? undefined : topic;
+  }
+
+  /** Runs `operation` as `stage` of `executingClass` for a consumed record (sink). */
+  attempt<T>(original: ConsumedOriginal | undefined, stage: Stage, executingClass: string, operation: () => T): { ok: true; value: T } | { ok: false } {
+    try {
+      return { ok: true, value: operation() };
+    } catch (error) {
+      this.failed(original, { stage, executingClass, error });
+      return { ok: false };
+    }
+  }
+
+  /** Reports a failure (log, dead-letter queue), then throws unless tolerated. */
+  failed(original: ConsumedOriginal | undefined, failure: Failure): void {
+    this.failures++;
+    this.report(original, failure);
+    if (this.settings.tolerance === 'none') throw new ToleranceExceededError(failure.stage, failure.executingClass, failure.error);
+    this.skipped++;
+  }
+
+  private report(original: ConsumedOriginal | undefined, failure: Failure): void {
+    if (this.settings.logEnable) {
+      let message = `Error encountered in task ${this.task.id}. Executing stage '${failure.stage}' with class '${failure.executingClass}'`;
+      if (this.settings.logIncludeMessages && original) {
+        message += `, where consumed record is {topic='${original.topic}', partition=${original.partition}, offset=${original.offset}, timestamp=${original.record.timestamp}, timestampType=CreateTime}`;
+      }
+      this.log('error', this.task.id, `${message}.\n${traceOf(failure.error)}`);
+    }
+    const topic = this.deadLetterQueue;
+    if (topic === undefined || original === undefined) return;
+    const headers: Header[] = [...original.record.headers];
+    if (this.settings.deadLetterQueueContextHeaders) {
+      const add = (name: string, value: string) => headers.push({ key: `${errorHeaderPrefix}${name}`, value: utf8(value) });
+      add('topic', original.topic);
+      add('partition', String(original.partition));
+      add('offset', String(original.offset));
+      add('connector.name', this.task.connector);
+      add('task.id', String(this.task.task));
+      add('stage', failure.stage);
+      add('class.name', failure.executingClass);
+      add('exception.class.name', exceptionClassName(failure.error));
+      add('exception.message', exceptionMessage(failure.error));
+      add('exception.stacktrace', traceOf(failure.error));
+    }
+    // No partition: the default partitioner picks one, as Kafka's reporter's ProducerRecord.
+    this.pending.push({ topic, record: { key: original.record.key, value: original.record.value, timestamp: original.record.timestamp, headers } });
+  }
+
+  /** Creates the dead-letter queue topic when it is missing (one partition), as Kafka's reporter does at task start. */
+  async prepare(): Promise<void> {
+    const topic = this.deadLetterQueue;
+    if (topic === undefined || this.topicReady) return;
+    const admin = await this.admin!();
+    const counts = await admin.partitionCounts([topic]);
+    if (counts.get(topic) === undefined) {
+      this.log('error', this.task.id, `Topic ${topic} doesn't exist. Will attempt to create topic.`);
+      await admin.ensureTopics([{ topic, partitions: 1, replicationFactor: this.settings.deadLetterQueueReplicationFactor }]);
+    }
+    this.topicReady = true;
+  }
+
+  /** Produces the dead-letter records of the records handled so far and waits for their acknowledgement. */
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const topic = this.deadLetterQueue!;
+    await this.prepare();
+    this.producer ??= await this.connection!.producer();
+    const records = this.pending.splice(0);
+    try {
+      await this.producer.send(records);
+    } catch (error) {
+      throw new ConnectorError(`Could not produce message to dead letter queue. topic=${topic}: ${messageOf(error)}`, {}, { cause: error });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.producer?.disconnect().catch(() => undefined);
+    this.producer = undefined;
+  }
+}
