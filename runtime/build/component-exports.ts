@@ -8,8 +8,11 @@
 // export.
 
 import { EddyError } from '../errors.ts';
+import { encodeUnsigned, readUnsigned } from '../plugin/leb128.ts';
 
 export class ComponentRewriteError extends EddyError {}
+
+const fail = (message: string) => new ComponentRewriteError(`malformed component: ${message}`);
 
 const componentExportSectionId = 11;
 const componentHeader = [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
@@ -27,7 +30,7 @@ export function renameComponentExport(component: Uint8Array, from: string, to: s
   let position = 8;
   while (position < component.length) {
     const id = component[position]!;
-    const size = readUnsigned(component, position + 1);
+    const size = readUnsigned(component, position + 1, fail);
     const payloadEnd = size.next + size.value;
     if (payloadEnd > component.length) throw new ComponentRewriteError('truncated component section');
     let payload = component.subarray(size.next, payloadEnd);
@@ -64,28 +67,3 @@ function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
   return Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).indexOf(Buffer.from(needle));
 }
 
-function readUnsigned(bytes: Uint8Array, start: number): { value: number; next: number } {
-  let value = 0;
-  let multiplier = 1;
-  let position = start;
-  for (;;) {
-    if (position >= bytes.length) throw new ComponentRewriteError('truncated component');
-    const byte = bytes[position++]!;
-    value += (byte & 0x7f) * multiplier;
-    if ((byte & 0x80) === 0) return { value, next: position };
-    multiplier *= 128;
-    if (multiplier > 2 ** 35) throw new ComponentRewriteError('malformed LEB128 number');
-  }
-}
-
-function encodeUnsigned(value: number): number[] {
-  const out: number[] = [];
-  let rest = value;
-  do {
-    let byte = rest % 128;
-    rest = Math.floor(rest / 128);
-    if (rest !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (rest !== 0);
-  return out;
-}

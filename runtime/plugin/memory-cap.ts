@@ -7,6 +7,8 @@
 // Must never: touch any section but the memory section, or accept a module
 // whose initial memory is already above the cap.
 
+import { encodeUnsigned, readUnsigned } from './leb128.ts';
+
 const pageSize = 65536;
 const memorySectionId = 5;
 
@@ -21,6 +23,8 @@ export interface MemoryCapResult {
 
 export class MemoryCapError extends Error {}
 
+const fail = (message: string) => new MemoryCapError(`malformed module: ${message}`);
+
 export function bytesToPages(bytes: number): number {
   return Math.floor(bytes / pageSize);
 }
@@ -34,7 +38,7 @@ export function capMemory(module: Uint8Array, maxPages: number): MemoryCapResult
   while (position < module.length) {
     const sectionStart = position;
     const id = module[position++]!;
-    const size = readUnsigned(module, position);
+    const size = readUnsigned(module, position, fail);
     position = size.next;
     const payloadStart = position;
     const payloadEnd = payloadStart + size.value;
@@ -54,18 +58,18 @@ export function capMemory(module: Uint8Array, maxPages: number): MemoryCapResult
 }
 
 function rewriteMemorySection(payload: Uint8Array, maxPages: number): { payload: Uint8Array; initialPages: number[] } {
-  const count = readUnsigned(payload, 0);
+  const count = readUnsigned(payload, 0, fail);
   let position = count.next;
   const out: number[] = [...encodeUnsigned(count.value)];
   const initialPages: number[] = [];
   for (let index = 0; index < count.value; index++) {
     const flags = payload[position++]!;
     if (flags & 0x04) throw new MemoryCapError('64-bit memories are not supported');
-    const minimum = readUnsigned(payload, position);
+    const minimum = readUnsigned(payload, position, fail);
     position = minimum.next;
     let maximum = Number.POSITIVE_INFINITY;
     if (flags & 0x01) {
-      const declared = readUnsigned(payload, position);
+      const declared = readUnsigned(payload, position, fail);
       position = declared.next;
       maximum = declared.value;
     }
@@ -81,31 +85,6 @@ function rewriteMemorySection(payload: Uint8Array, maxPages: number): { payload:
   return { payload: Uint8Array.from(out), initialPages };
 }
 
-function readUnsigned(bytes: Uint8Array, start: number): { value: number; next: number } {
-  let value = 0;
-  let multiplier = 1;
-  let position = start;
-  for (;;) {
-    if (position >= bytes.length) throw new MemoryCapError('truncated module');
-    const byte = bytes[position++]!;
-    value += (byte & 0x7f) * multiplier;
-    if ((byte & 0x80) === 0) return { value, next: position };
-    multiplier *= 128;
-    if (multiplier > 2 ** 63) throw new MemoryCapError('malformed LEB128 number');
-  }
-}
-
-function encodeUnsigned(value: number): number[] {
-  const out: number[] = [];
-  let rest = value;
-  do {
-    let byte = rest % 128;
-    rest = Math.floor(rest / 128);
-    if (rest !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (rest !== 0);
-  return out;
-}
 
 export function formatMiB(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
