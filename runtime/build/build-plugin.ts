@@ -14,13 +14,13 @@
 // the host provides, see plugin/wasi/; Python components import WASI 0.2
 // directly, served the same way).
 
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, EddyError } from '../errors.ts';
 import { transpilerVersion } from '../plugin/transpile-cache.ts';
+import { runTool } from './run-tool.ts';
 import { buildPython, pythonBuildFingerprint, pythonSdkDirectory, readPythonProject } from './build-python.ts';
 
 export class BuildError extends EddyError {}
@@ -191,7 +191,7 @@ async function buildRust(root: string, name: string, options: BuildOptions): Pro
     CARGO_PROFILE_RELEASE_CODEGEN_UNITS: '1',
     CARGO_PROFILE_RELEASE_STRIP: 'true',
   };
-  const { stdout, stderr, code } = await run(rustToolchain.cargo, args, { cwd: root, env }, options.onProgress);
+  const { stdout, stderr, code } = await runTool(rustToolchain.cargo, args, { cwd: root, env }, options.onProgress);
   if (code !== 0) throw new BuildError(`cargo build failed (exit ${code}):\n${tail(stderr, 40)}`, { file: root });
   let artifact: string | undefined;
   for (const line of stdout.split('\n')) {
@@ -262,26 +262,6 @@ async function buildTypescript(root: string, name: string): Promise<Uint8Array> 
 
 // ---- helpers --------------------------------------------------------------
 
-function run(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-  onProgress?: (line: string) => void,
-): Promise<{ stdout: string; stderr: string; code: number }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => {
-      const text = chunk.toString();
-      stderr += text;
-      if (onProgress) for (const line of text.split('\n')) if (line.trim()) onProgress(line);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ stdout, stderr, code: code ?? 1 }));
-  });
-}
 
 function tail(text: string, lines: number): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');

@@ -13,7 +13,6 @@
 // refused inside the guest, not at build time), or use another
 // componentize-py than the pinned one.
 
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -21,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { cacheDirectory } from '../cache-directory.ts';
 import { ConfigError, EddyError } from '../errors.ts';
 import { renameComponentExport } from './component-exports.ts';
+import { runTool, type ToolResult } from './run-tool.ts';
 
 export class PythonBuildError extends EddyError {}
 
@@ -217,24 +217,10 @@ export async function generatePythonBindings(directory: string, world: PythonWor
   }
 }
 
-function run(command: string, args: string[], cwd: string, onProgress?: (line: string) => void): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    // No VIRTUAL_ENV: componentize-py would add that environment's packages to the
-    // plugin's path. No Rust backtraces: the Python error is what the author needs.
-    const { VIRTUAL_ENV: _ignored, ...inherited } = process.env;
-    const env = { ...inherited, RUST_BACKTRACE: '0', RUST_LIB_BACKTRACE: '0' };
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => {
-      const text = chunk.toString();
-      stderr += text;
-      if (onProgress) for (const line of text.split('\n')) if (line.trim()) onProgress(line);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code: code ?? 1, stdout, stderr }));
-  });
+/** Runs componentize-py: without VIRTUAL_ENV (it would add that environment's packages to the plugin's path) and without Rust backtraces (the Python error is what the author needs). */
+function run(command: string, args: string[], cwd: string, onProgress?: (line: string) => void): Promise<ToolResult> {
+  const { VIRTUAL_ENV: _ignored, ...inherited } = process.env;
+  return runTool(command, args, { cwd, env: { ...inherited, RUST_BACKTRACE: '0', RUST_LIB_BACKTRACE: '0' } }, onProgress);
 }
 
 /** componentize-py's report without its own frames: from the plugin's error on (it wraps it in an AssertionError). */
