@@ -4,36 +4,22 @@
 // Plain JS so it runs before anything is compiled.
 
 import { spawnSync } from 'node:child_process';
-import { readdirSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { findFiles, pluginFolders } from './plugin-folders.js';
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', ...options });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-function find(directory, accept, skip = new Set(['node_modules', 'dist', 'target'])) {
-  const out = [];
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    if (skip.has(entry.name)) continue;
-    const path = join(directory, entry.name);
-    if (entry.isDirectory()) out.push(...find(path, accept, skip));
-    else if (accept(path)) out.push(path);
-  }
-  return out.sort();
-}
-
 // From a clean clone: the Rust WASM and Python (componentize-py) toolchains and the npm packages.
 run('bash', ['scripts/install-toolchain.sh']);
 if (!existsSync('node_modules/.package-lock.json')) run('npm', ['ci', '--no-audit', '--no-fund']);
 
-const pluginFolders = find('plugins', (path) => /(Cargo\.toml|package\.json|pyproject\.toml)$/.test(path))
-  .map((manifest) => manifest.replace(/\/(Cargo\.toml|package\.json|pyproject\.toml)$/, ''))
-  .filter((folder) => folder !== 'plugins');
-run(process.execPath, ['runtime/bin/eddy.js', 'build', ...pluginFolders]);
+run(process.execPath, ['runtime/bin/eddy.js', 'build', ...pluginFolders()]);
 
 const only = process.argv.slice(2);
-const testFiles = only.length > 0 ? only : find('test', (path) => path.endsWith('.test.ts'));
+const testFiles = only.length > 0 ? only : findFiles('test', (path) => path.endsWith('.test.ts'));
 if (testFiles.length === 0 || !testFiles.every((file) => existsSync(file))) {
   console.error('no test files found');
   process.exit(1);
