@@ -13,7 +13,7 @@
 // Must never: drop a record silently.
 
 import type { Bytes, FunctionRef } from '../processor/functions.ts';
-import type { SessionStore } from '../state/window-store.ts';
+import { sessionChangelogKey, type SessionStore } from '../state/window-store.ts';
 import { aggregationFunctions, bindAggregation, decodeLong, encodeLong, type AggregationSpec } from './aggregations.ts';
 import { OperatorSupplier, requireStore, type Bind } from './operator-supplier.ts';
 import { RecordCache } from './record-cache.ts';
@@ -26,14 +26,8 @@ export interface SessionWindowsSpec {
 /** The merger of a session aggregation: given for `aggregate`, implied for count and reduce. */
 export type SessionAggregationSpec = AggregationSpec & { merger?: FunctionRef<'merger'> };
 
-export function sessionKey(key: Uint8Array, start: number, end: number): Uint8Array {
-  const bytes = new Uint8Array(key.length + 16);
-  bytes.set(key, 0);
-  const view = new DataView(bytes.buffer);
-  view.setBigInt64(key.length, BigInt(end));
-  view.setBigInt64(key.length + 8, BigInt(start));
-  return bytes;
-}
+/** A session-windowed key (key ‖ end ‖ start): the bytes of a session store's changelog key. */
+export const sessionKey = sessionChangelogKey;
 
 function bindMerger(spec: SessionAggregationSpec, bind: Bind): (key: Uint8Array, first: Bytes, second: Bytes) => Bytes {
   switch (spec.kind) {

@@ -16,6 +16,7 @@
 // results do not depend on the wall clock.
 // Must never: emit a null-joined result for a record that can still match.
 
+import { readLong, writeLong } from '../bytes.ts';
 import type { Bytes, FunctionRef } from '../processor/functions.ts';
 import type { ProcessorContext } from '../processor/processor.ts';
 import type { StreamRecord } from '../record.ts';
@@ -73,14 +74,14 @@ export function joinWindowSupplier(store: string): OperatorSupplier {
 // Outer store keys: time (8 bytes, big-endian) ‖ side (1: left, 0: right) ‖ key; values: the list of unmatched values.
 function outerKey(timestamp: number, left: boolean, key: Uint8Array): Uint8Array {
   const bytes = new Uint8Array(9 + key.length);
-  new DataView(bytes.buffer).setBigInt64(0, BigInt(timestamp));
+  writeLong(bytes, 0, timestamp);
   bytes[8] = left ? 1 : 0;
   bytes.set(key, 9);
   return bytes;
 }
 
 function parseOuterKey(bytes: Uint8Array): { timestamp: number; left: boolean; key: Uint8Array } {
-  return { timestamp: Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigInt64(0)), left: bytes[8] === 1, key: bytes.slice(9) };
+  return { timestamp: readLong(bytes, 0), left: bytes[8] === 1, key: bytes.slice(9) };
 }
 
 function encodeList(values: Uint8Array[]): Uint8Array {

@@ -20,6 +20,7 @@
 // are forwarded under a time limit, never as final window results.
 // Must never: emit a window before it closes, or an entry twice.
 
+import { readLong, writeLong } from '../bytes.ts';
 import type { Header } from '../record.ts';
 import type { KeyValueStore } from '../state/key-value-store.ts';
 import { oldValueOf } from './change.ts';
@@ -183,7 +184,7 @@ export function suppressSupplier(store: string, suppression: Suppression, limits
         const index = indexKey(record.key);
         const bufferedAt = buffer.get(index);
         const time = bufferedAt
-          ? Number(new DataView(bufferedAt.buffer, bufferedAt.byteOffset, 8).getBigInt64(0))
+          ? readLong(bufferedAt, 0)
           : suppression.kind === 'window-closes' ? suppression.closing.endOf(record.key) : record.timestamp;
         const key = entryKey(time, record.key);
         const previousBytes = bufferedAt ? buffer.get(key) : undefined;
@@ -200,7 +201,7 @@ export function suppressSupplier(store: string, suppression: Suppression, limits
         } else {
           records++;
           const encodedTime = new Uint8Array(8);
-          new DataView(encodedTime.buffer).setBigInt64(0, BigInt(time));
+          writeLong(encodedTime, 0, time);
           buffer.put(index, encodedTime);
         }
         bytes += size;
