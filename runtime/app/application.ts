@@ -63,7 +63,9 @@ export class Application {
       });
     const application = new Application(config, log, onPluginLog);
     const deadline = Date.now() + startupWaitMs;
-    await application.prepareKafkaWhenReachable(deadline);
+    // Checks and prepares the Kafka side (a configuration problem — a missing
+    // topic, partition counts — fails at once).
+    await application.whenReachable(undefined, deadline, () => application.prepareKafka());
     application.lockStateDirectory();
     try {
       // Global tables first: every instance reads them whole before its stream threads start (as Kafka Streams).
@@ -102,40 +104,27 @@ export class Application {
   }
 
   /**
-   * Checks and prepares the Kafka side, waiting for a broker that cannot be
-   * reached yet (a restart, a bounce) with backoff until `deadline`, as Kafka
-   * Streams' clients keep retrying; a configuration problem (a missing topic,
-   * partition counts) fails at once.
+   * Runs a startup step that talks to the broker — preparing the Kafka side,
+   * reading the global tables, starting a stream thread — again with backoff
+   * while the broker cannot be reached (not yet, or it goes away while the
+   * step runs: a bounce during startup used to end the process with the
+   * client's connection error), as Kafka Streams' clients keep retrying;
+   * `attempt` cleans up after itself when it fails. A configuration problem,
+   * or the deadline, ends it. `what` names a step after the first contact.
    */
-  private async prepareKafkaWhenReachable(deadline: number): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.prepareKafka();
-        return;
-      } catch (error) {
-        if (error instanceof ConfigError || Date.now() >= deadline) throw error;
-        const delay = Math.min(10_000, 500 * 2 ** (attempt - 1));
-        this.log('warn', `Kafka at ${this.config.bootstrapServers} cannot be reached yet (${messageOf(error)}); trying again in ${delay} ms`);
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
-  }
-
-  /**
-   * Runs a startup step that talks to the broker — reading the global
-   * tables, starting a stream thread — again with backoff when the broker
-   * goes away while it runs (a bounce during startup used to end the process
-   * with the client's connection error); `attempt` cleans up after itself
-   * when it fails. A configuration problem, or the deadline, ends it.
-   */
-  private async whenReachable<T>(what: string, deadline: number, attempt: () => Promise<T>): Promise<T> {
+  private async whenReachable<T>(what: string | undefined, deadline: number, attempt: () => Promise<T>): Promise<T> {
     for (let round = 1; ; round++) {
       try {
         return await attempt();
       } catch (error) {
         if (error instanceof ConfigError || Date.now() >= deadline) throw error;
         const delay = Math.min(10_000, 500 * 2 ** (round - 1));
-        this.log('warn', `${what} failed (${messageOf(error)}); Kafka at ${this.config.bootstrapServers} may be restarting: trying again in ${delay} ms`);
+        this.log(
+          'warn',
+          what === undefined
+            ? `Kafka at ${this.config.bootstrapServers} cannot be reached yet (${messageOf(error)}); trying again in ${delay} ms`
+            : `${what} failed (${messageOf(error)}); Kafka at ${this.config.bootstrapServers} may be restarting: trying again in ${delay} ms`,
+        );
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
