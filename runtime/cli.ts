@@ -35,8 +35,9 @@ Usage:
   eddy test [plugin-dir]                 build, then run the project's tests
   eddy describe <pipeline.yaml|app.yaml> print the topology (its sub-topologies)
   eddy run <app.yaml>                    run an application on Kafka until SIGTERM/SIGINT
-  eddy connect-standalone <worker.properties> <connector.properties|connector.json>...
-                                         run Kafka Connect connectors (Kafka's own files) until SIGTERM/SIGINT
+  eddy connect-standalone <worker.properties> [<connector.properties|connector.json>...]
+                                         run Kafka Connect connectors (Kafka's own files) until SIGTERM/SIGINT;
+                                         Kafka Connect's REST API on the worker's listeners (default http://:8083)
   eddy swap --admin <url> --node <name> --plugin <component.wasm> [--config key=value]…
                                          hot-swap a processor's plugin in a running application
 
@@ -220,7 +221,7 @@ async function runUntilSignal(doing: string, stop: () => Promise<void>): Promise
 }
 
 async function connectStandalone(args: string[]): Promise<number> {
-  if (args.length < 2) throw new UsageError('connect-standalone takes a worker properties file and at least one connector file');
+  if (args.length < 1) throw new UsageError('connect-standalone takes a worker properties file and any number of connector files');
   const { StandaloneWorker } = await import('./connect/standalone-worker.ts');
   let worker: Awaited<ReturnType<typeof StandaloneWorker.start>>;
   try {
@@ -230,7 +231,7 @@ async function connectStandalone(args: string[]): Promise<number> {
     setTimeout(() => process.exit(), 200).unref();
     throw error;
   }
-  process.stdout.write(`${JSON.stringify({ connectors: worker.status().map((connector) => ({ name: connector.name, type: connector.type, tasks: connector.tasks.length })) })}\n`);
+  process.stdout.write(`${JSON.stringify({ connectors: worker.status().map((connector) => ({ name: connector.name, type: connector.type, tasks: connector.tasks.length })), rest: worker.restUrl })}\n`);
   return runUntilSignal('stopping connectors and storing offsets', () => worker.stop());
 }
 

@@ -65,6 +65,31 @@ export class ConfigDefinition<const Keys extends readonly ConfigKey[]> {
     readonly keys: Keys,
   ) {}
 
+  /**
+   * Every declared key that is missing or refused, in declaration order, with
+   * Kafka's wording (what Kafka Connect's REST API lists when it refuses a
+   * configuration); empty when `parse` would succeed for the declared keys.
+   */
+  problems(source: ConfigSource): Array<{ key: string; message: string }> {
+    const out: Array<{ key: string; message: string }> = [];
+    for (const definition of this.keys) {
+      const found = lookup(source, definition.name);
+      if (found === undefined) {
+        if (!('default' in definition)) out.push({ key: definition.name, message: `Missing required configuration "${definition.name}" which has no default value.` });
+        continue;
+      }
+      try {
+        const value = convert(definition, found.value, {});
+        const problem = definition.validate?.(value as never);
+        if (problem !== undefined) out.push({ key: definition.name, message: `Invalid value ${found.value} for configuration ${definition.name}: ${problem}` });
+      } catch (error) {
+        if (!(error instanceof ConnectConfigError)) throw error;
+        out.push({ key: definition.name, message: error.detail.replace(/ \([\w-]+\)$/, '') });
+      }
+    }
+    return out;
+  }
+
   /** The typed values of the declared keys; throws ConnectConfigError naming the first bad key. */
   parse(source: ConfigSource): Values<Keys> {
     const out: Record<string, unknown> = {};

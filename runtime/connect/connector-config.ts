@@ -35,7 +35,7 @@ export const builtInConnectors: ReadonlyMap<string, string> = new Map([
 
 export const connectorConfigDefinition = new ConfigDefinition('connector', [
   key({ name: 'name', type: 'string', documentation: 'the unique name of the connector',
-    validate: (name) => (name === '' ? 'String must be non-empty' : /[\u0000-\u001f\u007f]/.test(name) ? 'String may not contain control characters' : undefined) }),
+    validate: (name) => (name === '' ? 'String may not be empty' : /[\u0000-\u001f\u007f]/.test(name) ? 'String may not contain control characters' : undefined) }),
   key({ name: 'connector.class', type: 'class', documentation: "Kafka's class name of a connector Eddy ships, or the path of a WASM connector component or plugin folder" }),
   key({ name: 'tasks.max', type: 'int', default: 1, validate: atLeast(1), documentation: 'the most tasks the connector may run' }),
   key({ name: 'topics', type: 'list', default: null, documentation: 'the topics a sink connector reads' }),
@@ -128,7 +128,7 @@ export function parseConnectorConfig(source: ConfigSource, baseDirectory: string
   };
 }
 
-function resolvePlugin(connectorClass: string, baseDirectory: string, pluginPath: string[], where: { file?: string; line?: number; field: string }): ConnectorPluginLocation {
+export function resolvePlugin(connectorClass: string, baseDirectory: string, pluginPath: string[], where: { file?: string; line?: number; field: string }): ConnectorPluginLocation {
   const builtIn = builtInConnectors.get(connectorClass);
   if (builtIn) return { path: join(pluginsDirectory, builtIn), kind: 'folder' };
   const candidates = isAbsolute(connectorClass) ? [connectorClass] : [resolve(baseDirectory, connectorClass), ...pluginPath.map((folder) => resolve(folder, connectorClass))];

@@ -71,6 +71,11 @@ export class FileOffsetStore {
     this.dirty = true;
   }
 
+  /** Forgets the offset of one source partition (kept in memory until `flush`). */
+  delete(connector: string, partition: StringMap): void {
+    if (this.offsets.delete(offsetKey(connector, partition))) this.dirty = true;
+  }
+
   /** Writes the offsets if any changed since the last flush. */
   flush(): void {
     if (!this.dirty) return;

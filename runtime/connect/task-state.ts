@@ -1,5 +1,6 @@
 // The state of one connector task as Kafka Connect reports it: UNASSIGNED →
-// RUNNING → FAILED (with the error's trace and its causes) or STOPPED.
+// RUNNING ⇄ PAUSED → FAILED (with the error's trace and its causes) or
+// STOPPED.
 //
 // Owns: the transitions and logging each one.
 // Must never: restart anything (the worker decides).
@@ -9,7 +10,7 @@ import { traceOf } from './error-handling.ts';
 import type { LogLevel } from '../processor/processor.ts';
 
 export type TaskLog = (level: LogLevel, task: string, message: string) => void;
-export type TaskStatus = 'UNASSIGNED' | 'RUNNING' | 'FAILED' | 'STOPPED';
+export type TaskStatus = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'FAILED' | 'STOPPED';
 
 export class TaskState {
   status: TaskStatus = 'UNASSIGNED';
@@ -23,6 +24,18 @@ export class TaskState {
   running(): void {
     this.status = 'RUNNING';
     this.log('info', this.id, 'task started');
+  }
+
+  paused(): void {
+    if (this.status !== 'RUNNING') return;
+    this.status = 'PAUSED';
+    this.log('info', this.id, 'task paused');
+  }
+
+  resumed(): void {
+    if (this.status !== 'PAUSED') return;
+    this.status = 'RUNNING';
+    this.log('info', this.id, 'task resumed');
   }
 
   fail(error: unknown): void {

@@ -20,7 +20,7 @@ export const workerConfigDefinition = new ConfigDefinition('worker', [
     validate: (file) => (file === '' ? 'String must be non-empty' : undefined) }),
   key({ name: 'offset.flush.interval.ms', type: 'long', default: 60000, validate: atLeast(0), documentation: 'how often source offsets are stored and sink offsets committed' }),
   key({ name: 'plugin.path', type: 'list', default: null, documentation: 'folders of connector plugins (Eddy looks for WASM components there)' }),
-  key({ name: 'listeners', type: 'list', default: ['http://:8083'], documentation: 'REST listeners (not served by the standalone worker yet)',
+  key({ name: 'listeners', type: 'list', default: ['http://:8083'], documentation: "where Kafka Connect's REST API is served (the first listener)",
     validate: (listeners) => (listeners.some((listener) => !listenerPattern.test(listener)) ? 'Expected listeners like http://host:port' : undefined) }),
 ] as const);
 

@@ -15,7 +15,7 @@
 // failed record's dead-letter copy is unacknowledged, or let a failure of its
 // plugin or of a transform stop another task.
 
-import type { FetchedBatch, GroupConsumer, GroupConsumerListener, KafkaAdmin, KafkaConnection } from '../kafka/ports.ts';
+import type { FetchedBatch, GroupConsumer, GroupConsumerListener, KafkaAdmin, KafkaConnection, TopicPartition } from '../kafka/ports.ts';
 import type { Config, SinkRecord, SinkTaskInstance } from '../plugin/plugin-connector.ts';
 import { messageOf } from '../errors.ts';
 import { toConnectorValue } from './connector-data.ts';
@@ -45,6 +45,10 @@ export interface SinkTaskOptions {
   converterClasses?: { key: string; value: string; header: string };
   /** The worker's admin (creating a missing dead-letter queue topic). */
   admin?: () => Promise<KafkaAdmin>;
+  /** Hears each topic the task receives records of (Kafka's active topics). */
+  onTopic?: (topic: string) => void;
+  /** Start paused (the connector's target state is PAUSED). */
+  paused?: boolean;
 }
 
 export class WorkerSinkTask {
@@ -56,6 +60,9 @@ export class WorkerSinkTask {
   private readonly consumed = new Map<string, { topic: string; partition: number; offset: number }>();
   private committed = new Map<string, number>();
   private committing: Promise<void> = Promise.resolve();
+  /** The partitions of the last assignment (paused and resumed as a whole). */
+  private assigned: TopicPartition[] = [];
+  private pausing = false;
   private transforms: TaskTransformationChain | undefined;
   /** Records put since the task started. */
   put = 0;
@@ -74,8 +81,10 @@ export class WorkerSinkTask {
       this.transforms = this.options.transforms();
       this.options.instance.start(this.options.config);
       await this.errors.prepare();
+      this.pausing = this.options.paused ?? false;
       await this.startConsumer();
       this.state.running();
+      if (this.pausing) this.state.paused();
       this.timer = setInterval(() => void this.commit().catch((error: unknown) => this.state.fail(error)), Math.max(this.options.commitIntervalMs, 1));
     } catch (error) {
       this.state.fail(error);
@@ -113,7 +122,9 @@ export class WorkerSinkTask {
         for (const [key, entry] of this.consumed) {
           if (!assignment.partitions[entry.topic]?.includes(entry.partition)) this.consumed.delete(key);
         }
+        this.assigned = Object.entries(assignment.partitions).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })));
         this.options.log('info', this.state.id, `assigned ${JSON.stringify(assignment.partitions)}`);
+        if (this.pausing) queueMicrotask(() => this.consumer?.pause(this.assigned));
       },
       beforeRejoin: () => this.commit(),
       onBatch: async (batch) => this.onBatch(batch),
@@ -126,6 +137,8 @@ export class WorkerSinkTask {
 
   private async onBatch(batch: FetchedBatch): Promise<boolean> {
     if (this.stopping || this.state.status === 'FAILED') return false;
+    // Paused: not consumed, so fetched again from here on resume.
+    if (this.pausing) return false;
     const { keyConverter, valueConverter, headerConverter, instance } = this.options;
     const classes = this.options.converterClasses ?? { key: 'Converter', value: 'Converter', header: 'org.apache.kafka.connect.storage.SimpleHeaderConverter' };
     if (batch.records.length > 0) {
@@ -180,6 +193,7 @@ export class WorkerSinkTask {
         return false;
       }
     }
+    if (batch.records.length > 0) this.options.onTopic?.(batch.topic);
     this.consumed.set(`${batch.topic}\0${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: batch.lastOffset + 1 });
     return true;
   }
@@ -196,6 +210,21 @@ export class WorkerSinkTask {
       for (const [key, entry] of offsets) this.committed.set(key, entry.offset);
     });
     return this.committing;
+  }
+
+  /** Stops consuming (Kafka's PAUSED): the assigned partitions are paused until `resume`; offsets still commit. */
+  pause(): void {
+    if (this.pausing || this.state.status !== 'RUNNING') return;
+    this.pausing = true;
+    this.consumer?.pause(this.assigned);
+    this.state.paused();
+  }
+
+  resume(): void {
+    if (!this.pausing) return;
+    this.pausing = false;
+    this.consumer?.resume(this.assigned);
+    this.state.resumed();
   }
 
   async stop(): Promise<void> {

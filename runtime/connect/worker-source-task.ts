@@ -50,6 +50,10 @@ export interface SourceTaskOptions {
   errors?: ErrorHandlingSettings;
   /** Kafka's class names of the converters, for error reports. */
   converterClasses?: { key: string; value: string; header: string };
+  /** Hears each topic the task produces to (Kafka's active topics). */
+  onTopic?: (topic: string) => void;
+  /** Start paused (the connector's target state is PAUSED). */
+  paused?: boolean;
 }
 
 export class WorkerSourceTask {
@@ -57,6 +61,7 @@ export class WorkerSourceTask {
   private stopping = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
+  private pausedUntil: { promise: Promise<void>; resume: () => void } | undefined;
   private readonly collector = new RecordCollector();
   private readonly protocol: AtLeastOnceCommit;
   private readonly knownTopics = new Set<string>();
@@ -83,7 +88,12 @@ export class WorkerSourceTask {
     this.transforms = this.options.transforms();
     instance.start(this.options.config, offsets.offsetsOf(connector));
     this.state.running();
+    if (this.options.paused) this.pause();
     while (!this.stopping) {
+      if (this.pausedUntil) {
+        await this.pausedUntil.promise;
+        continue;
+      }
       const records = instance.poll();
       if (records.length === 0) {
         await this.idle();
@@ -120,6 +130,7 @@ export class WorkerSourceTask {
         processed++;
       }
       await this.ensureTopics(transformed.map((record) => record.topic));
+      for (const record of transformed) this.options.onTopic?.(record.topic);
       for (const record of outgoing) this.collector.add(record);
       await this.collector.flush((batch) => this.protocol.send(batch));
       // Acknowledged: now their offsets may be stored.
@@ -183,9 +194,27 @@ export class WorkerSourceTask {
     });
   }
 
+  /** Stops polling (Kafka's PAUSED) until `resume`; the batch in flight still completes. */
+  pause(): void {
+    if (this.pausedUntil || this.state.status !== 'RUNNING') return;
+    let resume = (): void => undefined;
+    const promise = new Promise<void>((resolve) => (resume = resolve));
+    this.pausedUntil = { promise, resume };
+    this.state.paused();
+  }
+
+  resume(): void {
+    const paused = this.pausedUntil;
+    if (!paused) return;
+    this.pausedUntil = undefined;
+    this.state.resumed();
+    paused.resume();
+  }
+
   /** Stops polling, lets the records in flight be acknowledged, stops the plugin. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.pausedUntil?.resume();
     this.wake?.();
     await this.loop;
     try {

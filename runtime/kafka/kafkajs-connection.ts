@@ -135,6 +135,27 @@ class KafkajsAdmin implements KafkaAdmin {
     for (const [topic, partitions] of byTopic) await this.admin.deleteTopicRecords({ topic, partitions });
   }
 
+  async clusterId(): Promise<string> {
+    return (await this.admin.describeCluster()).clusterId;
+  }
+
+  async setGroupOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void> {
+    const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
+    for (const { topic, partition, offset } of offsets) byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset: String(offset) }]);
+    for (const [topic, partitions] of byTopic) await retryCoordinatorErrors(() => this.admin.setOffsets({ groupId, topic, partitions }), 30_000);
+  }
+
+  async deleteGroup(groupId: string): Promise<void> {
+    try {
+      await retryCoordinatorErrors(() => this.admin.deleteGroups([groupId]), 30_000);
+    } catch (error) {
+      // GROUP_ID_NOT_FOUND: nothing to delete.
+      const groups = (error as { groups?: Array<{ error?: { type?: string } }> }).groups;
+      if (groups?.every((group) => group.error?.type === 'GROUP_ID_NOT_FOUND')) return;
+      throw error;
+    }
+  }
+
   disconnect(): Promise<void> {
     return this.admin.disconnect();
   }

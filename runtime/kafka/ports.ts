@@ -186,6 +186,12 @@ export interface KafkaAdmin {
   committedOffsets(groupId: string, topics: string[]): Promise<TopicPartitionOffset[]>;
   /** Deletes the records of each partition before its offset (Kafka's DeleteRecords). */
   deleteRecordsBefore(offsets: TopicPartitionOffset[]): Promise<void>;
+  /** The cluster's id. */
+  clusterId(): Promise<string>;
+  /** Sets a group's committed offsets (the group must have no active member). */
+  setGroupOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void>;
+  /** Deletes a group and its committed offsets (it must have no active member); a group that does not exist is no error. */
+  deleteGroup(groupId: string): Promise<void>;
   disconnect(): Promise<void>;
 }
 

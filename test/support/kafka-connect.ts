@@ -71,3 +71,8 @@ export function kafkaConnect44StandaloneClasspath(): string {
 export function connectStandalone44Command(files: string[]): { command: string; args: string[] } {
   return { command: javaCommand(), args: ['-Xmx256m', '-Duser.timezone=UTC', '-cp', kafkaConnect44StandaloneClasspath(), 'org.apache.kafka.connect.cli.ConnectStandalone', ...files] };
 }
+
+/** Java's command line for Kafka Connect 4.4's ConnectDistributed with this worker file. */
+export function connectDistributed44Command(workerFile: string): { command: string; args: string[] } {
+  return { command: javaCommand(), args: ['-Xmx512m', '-Duser.timezone=UTC', '-cp', kafkaConnect44StandaloneClasspath(), 'org.apache.kafka.connect.cli.ConnectDistributed', workerFile] };
+}

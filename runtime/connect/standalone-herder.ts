@@ -1,0 +1,406 @@
+// The standalone herder (Kafka Connect's StandaloneHerder): one worker owns
+// every connector; configurations live in memory (the files given on the
+// command line, and what the REST API adds), source offsets in the worker's
+// offsets file.
+//
+// Owns: each connector's configuration, target state (STARTED, PAUSED,
+// STOPPED) and status — the connector's and each task's, as Kafka Connect
+// reports them (RUNNING, PAUSED, STOPPED, FAILED with its trace,
+// RESTARTING, UNASSIGNED) — creating, replacing, patching and deleting
+// connectors, pausing, resuming, stopping and restarting them (with
+// includeTasks/onlyFailed), the active topics each connector used, and the
+// offsets API of KIP-875 (a connector must be STOPPED to change them).
+// Operations run one at a time, in the order they arrive, as Kafka's
+// synchronized standalone herder does.
+// Must never: let one connector's failure stop another; answer a request
+// with a state it has not reached (a restart answers with RESTARTING).
+
+import { readFileSync } from 'node:fs';
+import { ConnectConfigError, messageOf } from '../errors.ts';
+import { traceOf } from './error-handling.ts';
+import type { Config } from '../plugin/plugin-connector.ts';
+import { builtInConnectors } from './connector-config.ts';
+import {
+  HerderError, notFound,
+  type ConfigMap, type ConnectorInfo, type ConnectorOffset, type ConnectorStateInfo, type ConnectorType, type ConnectState, type Herder,
+  type PluginInfo, type RestartRequest, type ServerInfo, type TargetState, type TaskInfo, type TaskStateEntry,
+} from './herder.ts';
+import { ConnectorConfigInvalidError, type ConnectWorker, type LoadedConnector, type WorkerTask } from './worker.ts';
+
+const eddyVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** The Kafka Connect REST API version this worker speaks. */
+export const connectApiVersion = '4.4.0';
+
+interface ConnectorEntry {
+  name: string;
+  config: ConfigMap;
+  type: ConnectorType;
+  target: TargetState;
+  loaded: LoadedConnector;
+  state: ConnectState;
+  trace: string | undefined;
+  taskConfigs: Config[];
+  tasks: WorkerTask[];
+  /** Tasks being restarted (their status says RESTARTING meanwhile). */
+  restarting: Set<number>;
+  topics: Set<string>;
+}
+
+export class StandaloneHerder implements Herder {
+  private readonly entries = new Map<string, ConnectorEntry>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** host:port of this worker's REST listener (Kafka's worker_id), set once it listens. */
+  workerId = '';
+
+  constructor(
+    private readonly worker: ConnectWorker,
+    /** Where relative plugin references of REST-created connectors are resolved. */
+    private readonly baseDirectory: string = process.cwd(),
+  ) {}
+
+  /** Runs operations one at a time, in arrival order. */
+  private serial<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(operation);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private entry(name: string): ConnectorEntry {
+    const entry = this.entries.get(name);
+    if (!entry) throw notFound(name);
+    return entry;
+  }
+
+  async serverInfo(): Promise<ServerInfo> {
+    return { version: connectApiVersion, commit: `eddy-${eddyVersion}`, kafka_cluster_id: await (await this.worker.admin()).clusterId() };
+  }
+
+  connectors(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  connectorInfo(name: string): ConnectorInfo {
+    const entry = this.entry(name);
+    return { name, config: { ...entry.config }, tasks: entry.taskConfigs.map((_, task) => ({ connector: name, task })), type: entry.type };
+  }
+
+  connectorConfig(name: string): ConfigMap {
+    return { ...this.entry(name).config };
+  }
+
+  /** Adds a connector already loaded from a file given on the command line (it starts before the call returns). */
+  async addLoaded(loaded: LoadedConnector): Promise<void> {
+    await this.serial(async () => {
+      const entry = this.newEntry(loaded.config.name, Object.fromEntries(loaded.config.entries), loaded, 'STARTED');
+      this.entries.set(entry.name, entry);
+      await this.start(entry);
+    });
+  }
+
+  putConnectorConfig(name: string, config: ConfigMap, allowReplace: boolean, initialState?: TargetState): Promise<{ created: boolean; info: ConnectorInfo }> {
+    return this.serial(async () => {
+      if (config.name !== undefined && config.name !== name) {
+        throw new HerderError(400, `Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`, { field: 'name' });
+      }
+      const full: ConfigMap = { ...config, name };
+      const loaded = await this.check(full);
+      const existing = this.entries.get(name);
+      if (existing && !allowReplace) throw new HerderError(409, `Connector ${name} already exists`);
+      if (existing) {
+        await this.stopTasks(existing);
+        existing.config = full;
+        existing.loaded = loaded;
+        existing.type = loaded.type;
+        existing.trace = undefined;
+        void this.serial(() => this.start(existing));
+        return { created: false, info: { name, config: { ...full }, tasks: [], type: loaded.type } };
+      }
+      const entry = this.newEntry(name, full, loaded, initialState ?? 'STARTED');
+      this.entries.set(name, entry);
+      void this.serial(() => this.start(entry));
+      return { created: true, info: { name, config: { ...full }, tasks: [], type: loaded.type } };
+    });
+  }
+
+  async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
+    const current = this.connectorConfig(name);
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === null) delete current[key];
+      else current[key] = value;
+    }
+    return (await this.putConnectorConfig(name, current, true)).info;
+  }
+
+  deleteConnector(name: string): Promise<void> {
+    return this.serial(async () => {
+      const entry = this.entry(name);
+      this.entries.delete(name);
+      await this.stopTasks(entry);
+      this.worker.flushOffsets();
+      this.worker.log('info', name, 'connector deleted');
+    });
+  }
+
+  connectorStatus(name: string): ConnectorStateInfo {
+    const entry = this.entries.get(name);
+    if (!entry) throw new HerderError(404, `No status found for connector ${name}`, { field: 'connector' });
+    return {
+      name,
+      connector: { state: entry.state, worker_id: this.workerId, version: eddyVersion, ...(entry.trace ? { trace: entry.trace } : {}) },
+      tasks: entry.tasks.map((_, task) => this.taskEntry(entry, task)),
+      type: entry.type,
+    };
+  }
+
+  taskStatus(connector: string, task: number): TaskStateEntry {
+    const entry = this.entries.get(connector);
+    if (!entry || entry.tasks[task] === undefined) throw new HerderError(404, `No status found for task ${connector}-${task}`);
+    return this.taskEntry(entry, task);
+  }
+
+  private taskEntry(entry: ConnectorEntry, task: number): TaskStateEntry {
+    const state = entry.tasks[task]!.state;
+    const status: ConnectState = entry.restarting.has(task) ? 'RESTARTING' : state.status;
+    return { id: task, state: status, worker_id: this.workerId, version: eddyVersion, ...(status === 'FAILED' && state.trace ? { trace: state.trace } : {}) };
+  }
+
+  taskConfigs(name: string): TaskInfo[] {
+    const entry = this.entry(name);
+    return entry.taskConfigs.map((config, task) => ({ id: { connector: name, task }, config: Object.fromEntries(config) }));
+  }
+
+  pauseConnector(name: string): Promise<void> {
+    return this.serial(async () => {
+      const entry = this.entry(name);
+      const wasStopped = entry.target === 'STOPPED';
+      entry.target = 'PAUSED';
+      if (wasStopped) return this.start(entry);
+      if (entry.state !== 'FAILED') entry.state = 'PAUSED';
+      for (const task of entry.tasks) task.pause();
+    });
+  }
+
+  resumeConnector(name: string): Promise<void> {
+    return this.serial(async () => {
+      const entry = this.entry(name);
+      const wasStopped = entry.target === 'STOPPED';
+      entry.target = 'STARTED';
+      if (wasStopped) return this.start(entry);
+      if (entry.state !== 'FAILED') entry.state = 'RUNNING';
+      for (const task of entry.tasks) task.resume();
+    });
+  }
+
+  stopConnector(name: string): Promise<void> {
+    return this.serial(async () => {
+      const entry = this.entry(name);
+      entry.target = 'STOPPED';
+      await this.stopTasks(entry);
+      entry.taskConfigs = [];
+      entry.state = 'STOPPED';
+      entry.trace = undefined;
+      this.worker.flushOffsets();
+    });
+  }
+
+  async restartConnector(request: RestartRequest): Promise<ConnectorStateInfo | undefined> {
+    const entry = this.entry(request.connector);
+    if (!request.includeTasks && !request.onlyFailed) {
+      // Kafka's plain restart: the connector only (here: its task configurations are taken again, and the tasks restarted if they changed).
+      await this.serial(() => this.restart(entry, true, []));
+      return undefined;
+    }
+    const connector = !request.onlyFailed || entry.state === 'FAILED';
+    const tasks = request.includeTasks ? entry.tasks.flatMap((task, id) => (!request.onlyFailed || task.state.status === 'FAILED' ? [id] : [])) : [];
+    for (const id of tasks) entry.restarting.add(id);
+    const status = this.connectorStatus(request.connector);
+    if (connector) status.connector.state = 'RESTARTING';
+    void this.serial(() => this.restart(entry, connector, tasks)).catch((error: unknown) => this.worker.log('error', entry.name, `restart failed: ${messageOf(error)}`));
+    return status;
+  }
+
+  restartTask(connector: string, task: number): Promise<void> {
+    const entry = this.entry(connector);
+    if (entry.tasks[task] === undefined) return Promise.reject(new HerderError(404, `Unknown task: ${connector}-${task}`));
+    entry.restarting.add(task);
+    return this.serial(() => this.restart(entry, false, [task]));
+  }
+
+  activeTopics(name: string): string[] {
+    return [...this.entry(name).topics];
+  }
+
+  resetActiveTopics(name: string): void {
+    this.entry(name).topics.clear();
+  }
+
+  async connectorOffsets(name: string): Promise<ConnectorOffset[]> {
+    const entry = this.entry(name);
+    if (entry.type === 'source') {
+      return this.worker.offsets.offsetsOf(name).map((stored) => ({ partition: Object.fromEntries(stored.sourcePartition), offset: Object.fromEntries(stored.sourceOffset) }));
+    }
+    const topics = entry.loaded.config.topics ?? [];
+    const committed = topics.length === 0 ? [] : await (await this.worker.admin()).committedOffsets(`connect-${name}`, topics);
+    return committed.map(({ topic, partition, offset }) => ({ partition: { kafka_topic: topic, kafka_partition: partition }, offset: { kafka_offset: offset } }));
+  }
+
+  alterConnectorOffsets(name: string, offsets: ConnectorOffset[] | undefined): Promise<string> {
+    return this.serial(async () => {
+      const entry = this.entry(name);
+      if (entry.target !== 'STOPPED') {
+        throw new HerderError(400, `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`);
+      }
+      if (entry.type === 'source') {
+        const store = this.worker.offsets;
+        if (offsets === undefined) for (const stored of store.offsetsOf(name)) store.delete(name, stored.sourcePartition);
+        for (const { partition, offset } of offsets ?? []) {
+          const key = stringMap(partition, 'partition');
+          if (offset === null) store.delete(name, key);
+          else store.set(name, key, stringMap(offset, 'offset'));
+        }
+        store.flush();
+      } else {
+        const admin = await this.worker.admin();
+        if (offsets === undefined) await admin.deleteGroup(`connect-${name}`);
+        else await admin.setGroupOffsets(`connect-${name}`, offsets.map(sinkOffset));
+      }
+      return offsets === undefined ? 'The offsets for this connector have been reset successfully' : 'The offsets for this connector have been altered successfully';
+    });
+  }
+
+  connectorPlugins(connectorsOnly: boolean): PluginInfo[] {
+    const connectors = [...builtInConnectors.entries()]
+      .filter(([name]) => name.includes('.'))
+      .map(([name, folder]) => ({ class: name, type: folder.includes('source') ? 'source' : 'sink', version: eddyVersion }))
+      .sort((a, b) => a.class.localeCompare(b.class));
+    if (connectorsOnly) return connectors;
+    const converters = ['org.apache.kafka.connect.converters.ByteArrayConverter', 'org.apache.kafka.connect.json.JsonConverter', 'org.apache.kafka.connect.storage.StringConverter']
+      .map((name) => ({ class: name, type: 'converter', version: eddyVersion }));
+    return [...connectors, ...converters, { class: 'org.apache.kafka.connect.storage.SimpleHeaderConverter', type: 'header_converter', version: eddyVersion }];
+  }
+
+  /** Stops every connector's tasks (their last states stay readable). */
+  stopAll(): Promise<void> {
+    return this.serial(async () => {
+      await Promise.all([...this.entries.values()].flatMap((entry) => entry.tasks.map((task) => task.stop())));
+    });
+  }
+
+  /** The running tasks of a connector (the worker's own status report reads their counters). */
+  workerTasks(name: string): readonly WorkerTask[] {
+    return this.entry(name).tasks;
+  }
+
+  private newEntry(name: string, config: ConfigMap, loaded: LoadedConnector, target: TargetState): ConnectorEntry {
+    return { name, config, type: loaded.type, target, loaded, state: 'UNASSIGNED', trace: undefined, taskConfigs: [], tasks: [], restarting: new Set(), topics: new Set() };
+  }
+
+  /** The whole check Kafka runs before accepting a configuration: a 400 listing every problem. */
+  private async check(config: ConfigMap): Promise<LoadedConnector> {
+    if (config['connector.class'] === undefined) {
+      throw new HerderError(400, `Connector config ${javaMap(config)} contains no connector type`, { field: 'connector.class' });
+    }
+    try {
+      return await this.worker.check(new Map(Object.entries(config)), this.baseDirectory);
+    } catch (error) {
+      if (error instanceof ConnectorConfigInvalidError) {
+        throw new HerderError(400, `${error.detail.replace(/ \([\w-]+\)$/, '')}\nYou can also find the above list of errors at the endpoint \`/connector-plugins/{connectorType}/config/validate\``, error.context, { cause: error });
+      }
+      if (error instanceof ConnectConfigError) throw new HerderError(400, error.detail.replace(/ \([\w-]+\)$/, ''), error.context, { cause: error });
+      throw error;
+    }
+  }
+
+  /** Starts a connector as its target state says; a failure marks it FAILED with its trace. */
+  private async start(entry: ConnectorEntry): Promise<void> {
+    if (this.entries.get(entry.name) !== entry) return;
+    if (entry.target === 'STOPPED') {
+      entry.state = 'STOPPED';
+      entry.taskConfigs = [];
+      return;
+    }
+    try {
+      entry.taskConfigs = this.worker.taskConfigs(entry.loaded);
+    } catch (error) {
+      entry.state = 'FAILED';
+      entry.trace = traceOf(error);
+      this.worker.log('error', entry.name, `connector failed: ${messageOf(error)}`);
+      return;
+    }
+    entry.state = entry.target === 'PAUSED' ? 'PAUSED' : 'RUNNING';
+    entry.trace = undefined;
+    this.worker.log('info', entry.name, `starting ${entry.taskConfigs.length} ${entry.type} task(s) of ${entry.loaded.plugin.name}${entry.loaded.transforms.length > 0 ? ` with ${entry.loaded.transforms.length} transform(s)` : ''}`);
+    for (const [index, config] of entry.taskConfigs.entries()) entry.tasks[index] = await this.startTask(entry, index, config);
+  }
+
+  private startTask(entry: ConnectorEntry, index: number, config: Config): Promise<WorkerTask> {
+    return this.worker.startTask(entry.loaded, index, config, { paused: entry.target === 'PAUSED', onTopic: (topic) => entry.topics.add(topic) });
+  }
+
+  private async stopTasks(entry: ConnectorEntry): Promise<void> {
+    const tasks = entry.tasks;
+    entry.tasks = [];
+    await Promise.all(tasks.map((task) => task.stop()));
+  }
+
+  /** Restarts the connector (its task configurations taken again; the tasks restarted if they changed) and the listed tasks. */
+  private async restart(entry: ConnectorEntry, connector: boolean, tasks: number[]): Promise<void> {
+    try {
+      if (this.entries.get(entry.name) !== entry || entry.target === 'STOPPED') return;
+      if (connector) {
+        let configs: Config[];
+        try {
+          configs = this.worker.taskConfigs(entry.loaded);
+        } catch (error) {
+          entry.state = 'FAILED';
+          entry.trace = traceOf(error);
+          return;
+        }
+        entry.state = entry.target === 'PAUSED' ? 'PAUSED' : 'RUNNING';
+        entry.trace = undefined;
+        if (JSON.stringify(configs) !== JSON.stringify(entry.taskConfigs)) {
+          await this.stopTasks(entry);
+          entry.taskConfigs = configs;
+          for (const [index, config] of configs.entries()) entry.tasks[index] = await this.startTask(entry, index, config);
+          return;
+        }
+      }
+      for (const id of tasks) {
+        const task = entry.tasks[id];
+        if (!task) continue;
+        await task.stop();
+        entry.tasks[id] = await this.startTask(entry, id, entry.taskConfigs[id]!);
+      }
+    } finally {
+      for (const id of tasks) entry.restarting.delete(id);
+    }
+  }
+}
+
+/** A string map of the offsets store from a REST body's map (values kept as their text). */
+function stringMap(value: Record<string, unknown>, what: string): Array<[string, string]> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HerderError(400, `The ${what} of each offset must be a JSON object`);
+  return Object.entries(value).map(([key, entry]) => {
+    if (entry === null || typeof entry === 'object') throw new HerderError(400, `The ${what} key '${key}' must be a string, number or boolean`, { field: key });
+    return [key, String(entry)];
+  });
+}
+
+/** A sink connector's offset in a REST body (Kafka's kafka_topic, kafka_partition, kafka_offset). */
+function sinkOffset({ partition, offset }: ConnectorOffset): { topic: string; partition: number; offset: number } {
+  const topic = partition.kafka_topic;
+  const number = partition.kafka_partition;
+  if (typeof topic !== 'string' || typeof number !== 'number' || !Number.isInteger(number)) {
+    throw new HerderError(400, "Sink connector offsets need a partition with 'kafka_topic' (a string) and 'kafka_partition' (an integer)");
+  }
+  if (offset === null) throw new HerderError(400, "Removing one partition's committed offset of a sink connector is not supported yet: reset all of them with DELETE");
+  const value = offset.kafka_offset;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new HerderError(400, "Sink connector offsets need 'kafka_offset' (a non-negative integer)");
+  return { topic, partition: number, offset: value };
+}
+
+/** A map as Java's AbstractMap.toString prints it ({a=b, c=d}). */
+function javaMap(config: ConfigMap): string {
+  return `{${Object.entries(config).map(([key, value]) => `${key}=${value}`).join(', ')}}`;
+}

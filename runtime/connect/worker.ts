@@ -1,0 +1,220 @@
+// The Connect worker's runtime (Kafka Connect's Worker): turns a connector
+// configuration into running tasks, for whichever herder owns the
+// connector's lifecycle (standalone-herder.ts today).
+//
+// Owns: loading a connector's plugin (built first if it is a folder without
+// a build; each component compiled once per worker), checking a
+// configuration completely (the declared keys, the plugin's own validation,
+// the sink-only rules) into one list of problems, splitting a connector into
+// task configurations through its plugin, preparing its transforms and
+// converters, starting source and sink tasks with the file capability its
+// `file` key names, the worker's Kafka clients (one producer and one admin,
+// shared by the tasks, through the ports), and the source offsets store.
+// Must never: decide when a connector starts, stops, pauses or restarts (the
+// herder does), or talk to Kafka except through the ports.
+
+import { resolve } from 'node:path';
+import { buildPlugin } from '../build/build-plugin.ts';
+import { ConfigError, ConnectConfigError, messageOf, type ErrorContext } from '../errors.ts';
+import type { KafkaAdmin, KafkaConnection, Producer } from '../kafka/ports.ts';
+import { ConnectorPlugin, type Config } from '../plugin/plugin-connector.ts';
+import type { LogLevel } from '../processor/processor.ts';
+import { builtComponentOf } from '../topology/plugin-reference.ts';
+import { connectorConfigDefinition, parseConnectorConfig, resolvePlugin, type ConnectorConfig, type ConnectorPluginLocation } from './connector-config.ts';
+import { createConverter, type Converter } from './converter.ts';
+import { SimpleHeaderConverter } from './header-converter.ts';
+import type { FileOffsetStore } from './offset-store.ts';
+import { readPropertiesFile } from './properties-file.ts';
+import { TransformationChain } from './transformation-chain.ts';
+import type { WorkerConfig } from './worker-config.ts';
+import { WorkerSinkTask } from './worker-sink-task.ts';
+import { WorkerSourceTask } from './worker-source-task.ts';
+
+export type WorkerLog = (level: LogLevel, where: string, message: string) => void;
+export type WorkerTask = WorkerSourceTask | WorkerSinkTask;
+
+/** A configuration refused for one or more reasons (Kafka lists them all). */
+export class ConnectorConfigInvalidError extends ConnectConfigError {
+  constructor(readonly problems: string[], context: ErrorContext = {}) {
+    super('connector-config-invalid', `Connector configuration is invalid and contains the following ${problems.length} error(s):\n${problems.join('\n')}`, context);
+  }
+}
+
+/** A connector's configuration with its plugin loaded and its transforms and converters prepared. */
+export interface LoadedConnector {
+  config: ConnectorConfig;
+  plugin: ConnectorPlugin;
+  type: 'source' | 'sink';
+  transforms: TransformationChain;
+  keyConverter: Converter;
+  valueConverter: Converter;
+  converterClasses: { key: string; value: string; header: string };
+}
+
+export interface TaskOptions {
+  paused: boolean;
+  onTopic: (topic: string) => void;
+}
+
+export class ConnectWorker {
+  private readonly plugins = new Map<string, Promise<ConnectorPlugin>>();
+  private producer: Promise<Producer> | undefined;
+  private adminClient: Promise<KafkaAdmin> | undefined;
+
+  constructor(
+    readonly config: WorkerConfig,
+    readonly connection: KafkaConnection,
+    readonly offsets: FileOffsetStore,
+    readonly log: WorkerLog,
+    private readonly sourceIdleMs: number,
+  ) {}
+
+  admin(): Promise<KafkaAdmin> {
+    return (this.adminClient ??= this.connection.admin());
+  }
+
+  /**
+   * Parses and checks a configuration given as a plain map (a REST body):
+   * every declared key, then the plugin's own validation and the sink rules.
+   * Throws ConnectorConfigInvalidError listing every problem, or a
+   * ConnectConfigError when the configuration names no usable connector.
+   */
+  async check(values: ReadonlyMap<string, string>, baseDirectory: string): Promise<LoadedConnector> {
+    const problems = connectorConfigDefinition.problems({ values }).filter((problem) => problem.key !== 'connector.class').map((problem) => problem.message);
+    if (problems.length > 0) {
+      // As Kafka's: the plugin's own problems are listed too.
+      const location = resolvePlugin(values.get('connector.class') ?? '', baseDirectory, this.config.pluginPath, { field: 'connector.class' });
+      const half = (await this.plugin(location)).connector({ connector: values.get('name') ?? '', log: this.log });
+      try {
+        for (const issue of half.validate([...values])) problems.push(issueMessage(issue));
+      } finally {
+        half.close();
+      }
+      throw new ConnectorConfigInvalidError(problems, { field: 'config' });
+    }
+    return this.load(parseConnectorConfig({ values }, baseDirectory, this.config.pluginPath));
+  }
+
+  /** Loads a parsed configuration's plugin, transforms and converters; throws ConnectorConfigInvalidError when the plugin or the sink rules refuse it. */
+  async load(config: ConnectorConfig): Promise<LoadedConnector> {
+    const plugin = await this.plugin(config.plugin);
+    const half = plugin.connector({ connector: config.name, log: this.log });
+    const problems: Array<{ key: string; message: string }> = [];
+    try {
+      for (const issue of half.validate(config.entries)) problems.push({ key: issue.key, message: issueMessage(issue) });
+    } finally {
+      half.close();
+    }
+    const lineOf = (key: string) => (config.file && !config.file.endsWith('.json') ? readPropertiesFile(config.file).entries.get(key)?.line : undefined);
+    if (problems.length > 0) {
+      const first = problems[0]!;
+      throw new ConnectorConfigInvalidError(problems.map((problem) => problem.message), { file: config.file, line: lineOf(first.key), field: first.key, plugin: plugin.name });
+    }
+    if (plugin.kind === 'sink' && (config.topics === undefined || config.topics.length === 0)) {
+      throw new ConnectConfigError('missing-key', 'Must configure one of topics or topics.regex (topics.regex is not supported yet)', { file: config.file, field: 'topics' });
+    }
+    const deadLetterQueue = config.errors.deadLetterQueueTopic?.trim();
+    if (plugin.kind === 'sink' && deadLetterQueue && config.topics?.includes(deadLetterQueue)) {
+      throw new ConnectConfigError('invalid-value', `The DLQ topic '${deadLetterQueue}' may not be included in the list of topics ('topics=${config.topics.join(',')}') consumed by the connector`, {
+        file: config.file, line: lineOf('errors.deadletterqueue.topic.name'), field: 'errors.deadletterqueue.topic.name',
+      });
+    }
+    const transforms = await TransformationChain.prepare(config.transforms, config.name, builtComponent, this.log);
+    return {
+      config,
+      plugin,
+      type: plugin.kind,
+      transforms,
+      keyConverter: createConverter(config.keyConverter ?? this.config.keyConverter),
+      valueConverter: createConverter(config.valueConverter ?? this.config.valueConverter),
+      converterClasses: {
+        key: (config.keyConverter ?? this.config.keyConverter).className,
+        value: (config.valueConverter ?? this.config.valueConverter).className,
+        header: 'org.apache.kafka.connect.storage.SimpleHeaderConverter',
+      },
+    };
+  }
+
+  /** The connector's task configurations (at most tasks.max), from its plugin. */
+  taskConfigs(loaded: LoadedConnector): Config[] {
+    const half = loaded.plugin.connector({ connector: loaded.config.name, log: this.log });
+    try {
+      return half.taskConfigs(loaded.config.entries, loaded.config.tasksMax).slice(0, loaded.config.tasksMax);
+    } finally {
+      half.close();
+    }
+  }
+
+  /** Starts task `index` of a loaded connector; a task that cannot start reports FAILED in its state. */
+  async startTask(loaded: LoadedConnector, index: number, taskConfig: Config, options: TaskOptions): Promise<WorkerTask> {
+    const { config, plugin } = loaded;
+    const host = { connector: config.name, log: this.log };
+    const file = config.entries.find(([name]) => name === 'file')?.[1];
+    const grant = file ? { file, mode: plugin.kind === 'source' ? ('read' as const) : ('append' as const) } : undefined;
+    const transforms = () => loaded.transforms.forTask({ connector: config.name, task: `${config.name}-${index}`, log: this.log });
+    const common = {
+      connector: config.name, task: index, config: taskConfig,
+      keyConverter: loaded.keyConverter, valueConverter: loaded.valueConverter, headerConverter: new SimpleHeaderConverter(),
+      transforms, log: this.log, errors: config.errors, converterClasses: loaded.converterClasses,
+      paused: options.paused, onTopic: options.onTopic,
+    };
+    if (plugin.kind === 'source') {
+      const task = new WorkerSourceTask({
+        ...common, instance: plugin.sourceTask(host, index, grant),
+        producer: await (this.producer ??= this.connection.producer()), admin: await this.admin(), offsets: this.offsets, idleMs: this.sourceIdleMs,
+      });
+      task.start();
+      return task;
+    }
+    await (await this.admin()).ensureTopics(config.topics!.map((topic) => ({ topic, partitions: 1 })));
+    const task = new WorkerSinkTask({
+      ...common, instance: plugin.sinkTask(host, index, grant), topics: config.topics!,
+      connection: this.connection, commitIntervalMs: this.config.offsetFlushIntervalMs, admin: () => this.admin(),
+    });
+    await task.start();
+    return task;
+  }
+
+  flushOffsets(): void {
+    try {
+      this.offsets.flush();
+    } catch (error) {
+      this.log('error', 'worker', `cannot write the offsets file ${this.offsets.file}: ${messageOf(error)}`);
+    }
+  }
+
+  /** Stores the offsets and closes the worker's Kafka clients (the tasks are stopped by then). */
+  async close(): Promise<void> {
+    this.flushOffsets();
+    await (await this.producer?.catch(() => undefined))?.disconnect().catch(() => undefined);
+    await (await this.adminClient?.catch(() => undefined))?.disconnect().catch(() => undefined);
+    await this.connection.close().catch(() => undefined);
+  }
+
+  private plugin(location: ConnectorPluginLocation): Promise<ConnectorPlugin> {
+    const key = `${location.kind}:${location.path}`;
+    let plugin = this.plugins.get(key);
+    if (!plugin) {
+      plugin = (async () => ConnectorPlugin.load(location.kind === 'component' ? location.path : await builtComponent(location.path)))();
+      // A failed load is not remembered: the next attempt tries again.
+      plugin.catch(() => this.plugins.delete(key));
+      this.plugins.set(key, plugin);
+    }
+    return plugin;
+  }
+}
+
+/** Kafka lists ConfigValue messages as they are (they name their key); a plugin message that does not is prefixed with it. */
+function issueMessage(issue: { key: string; message: string }): string {
+  return issue.message.includes(issue.key) ? issue.message : `${issue.key}: ${issue.message}`;
+}
+
+/** The component of a plugin folder, built first when it has no build (the connectors Eddy ships are built on first use). */
+export async function builtComponent(folder: string): Promise<string> {
+  try {
+    return builtComponentOf(folder);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return (await buildPlugin(resolve(folder))).output;
+  }
+}
