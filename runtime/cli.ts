@@ -38,6 +38,9 @@ Usage:
   eddy connect-standalone <worker.properties> [<connector.properties|connector.json>...]
                                          run Kafka Connect connectors (Kafka's own files) until SIGTERM/SIGINT;
                                          Kafka Connect's REST API on the worker's listeners (default http://:8083)
+  eddy connect-distributed <worker.properties>
+                                         join a Kafka Connect cluster (group.id, config/offset/status topics)
+                                         and serve its REST API until SIGTERM/SIGINT
   eddy swap --admin <url> --node <name> --plugin <component.wasm> [--config key=value]…
                                          hot-swap a processor's plugin in a running application
 
@@ -68,6 +71,8 @@ async function main(argv: string[]): Promise<number> {
       return swap(rest);
     case 'connect-standalone':
       return connectStandalone(rest);
+    case 'connect-distributed':
+      return connectDistributed(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -233,6 +238,20 @@ async function connectStandalone(args: string[]): Promise<number> {
   }
   process.stdout.write(`${JSON.stringify({ connectors: worker.status().map((connector) => ({ name: connector.name, type: connector.type, tasks: connector.tasks.length })), rest: worker.restUrl })}\n`);
   return runUntilSignal('stopping connectors and storing offsets', () => worker.stop());
+}
+
+async function connectDistributed(args: string[]): Promise<number> {
+  if (args.length !== 1) throw new UsageError('connect-distributed takes one worker properties file');
+  const { DistributedWorker } = await import('./connect/distributed-worker.ts');
+  let worker: Awaited<ReturnType<typeof DistributedWorker.start>>;
+  try {
+    worker = await DistributedWorker.start(args[0]!);
+  } catch (error) {
+    setTimeout(() => process.exit(), 200).unref();
+    throw error;
+  }
+  process.stdout.write(`${JSON.stringify({ group: worker.config.distributed!.groupId, rest: worker.restUrl })}\n`);
+  return runUntilSignal('leaving the group, stopping connectors and storing offsets', () => worker.stop());
 }
 
 async function swap(args: string[]): Promise<number> {

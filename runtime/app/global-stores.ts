@@ -17,7 +17,8 @@
 
 import { join } from 'node:path';
 import { EddyError, messageOf } from '../errors.ts';
-import type { FetchedBatch, GroupAssignor, GroupConsumer, KafkaAdmin, KafkaConnection } from '../kafka/ports.ts';
+import type { FetchedBatch, GroupConsumer, KafkaAdmin, KafkaConnection } from '../kafka/ports.ts';
+import { wholeTopicsAssignor } from '../kafka/whole-topics-assignor.ts';
 import { TaskDatabase } from '../state/task-database.ts';
 import { StreamTask, type LogEntry } from '../task/stream-task.ts';
 import type { Topology } from '../topology/topology.ts';
@@ -29,21 +30,8 @@ export function globalStateFile(config: AppConfig): string {
 
 const checkpointOf = (topic: string, partition: number) => `global:${topic}:${partition}`;
 
-/**
- * Every partition of every subscribed topic to every member. The group is
- * this instance alone, but after a restart its killed predecessor may still
- * be a member until its session times out: both get everything (the
- * coordinator does not mind, and nobody commits offsets), so the restarted
- * instance need not wait for that.
- */
-const wholeTopicsAssignor: GroupAssignor = {
-  name: 'EddyGlobalStoresAssignor',
-  subscriptionUserData: () => new Uint8Array(),
-  assign: (members, partitionCounts) => {
-    const partitions = Object.fromEntries([...partitionCounts].map(([topic, count]) => [topic, Array.from({ length: count }, (_, partition) => partition)]));
-    return new Map(members.map((member) => [member.memberId, { partitions, userData: new Uint8Array() }]));
-  },
-};
+/** Every partition of every global topic to this instance's group (whole-topics-assignor.ts). */
+const globalStoresAssignor = wholeTopicsAssignor('EddyGlobalStoresAssignor');
 
 export class GlobalStores {
   private consumer: GroupConsumer | undefined;
@@ -140,7 +128,7 @@ export class GlobalStores {
     const consumer = this.connection!.groupConsumer({
       groupId: this.groupId!,
       topics: [...this.tasks.keys()],
-      assignor: wholeTopicsAssignor,
+      assignor: globalStoresAssignor,
       sessionTimeoutMs: Math.max(6000, Math.min(this.config.sessionTimeoutMs, 30_000)),
       heartbeatIntervalMs: 1000,
       rebalanceTimeoutMs: 30_000,

@@ -79,24 +79,24 @@ export interface ServerInfo {
 
 export interface Herder {
   serverInfo(): Promise<ServerInfo>;
-  connectors(): string[];
-  connectorInfo(name: string): ConnectorInfo;
-  connectorConfig(name: string): ConfigMap;
+  connectors(): string[] | Promise<string[]>;
+  connectorInfo(name: string): ConnectorInfo | Promise<ConnectorInfo>;
+  connectorConfig(name: string): ConfigMap | Promise<ConfigMap>;
   /** Creates or replaces a connector; refuses an invalid configuration with every problem listed. */
   putConnectorConfig(name: string, config: ConfigMap, allowReplace: boolean, initialState?: TargetState): Promise<{ created: boolean; info: ConnectorInfo }>;
   patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo>;
   deleteConnector(name: string): Promise<void>;
-  connectorStatus(name: string): ConnectorStateInfo;
-  taskStatus(connector: string, task: number): TaskStateEntry;
-  taskConfigs(name: string): TaskInfo[];
+  connectorStatus(name: string): ConnectorStateInfo | Promise<ConnectorStateInfo>;
+  taskStatus(connector: string, task: number): TaskStateEntry | Promise<TaskStateEntry>;
+  taskConfigs(name: string): TaskInfo[] | Promise<TaskInfo[]>;
   pauseConnector(name: string): Promise<void>;
   resumeConnector(name: string): Promise<void>;
   stopConnector(name: string): Promise<void>;
   /** Restarts the connector (and, as asked, its tasks); the states as the restart begins. */
   restartConnector(request: RestartRequest): Promise<ConnectorStateInfo | undefined>;
   restartTask(connector: string, task: number): Promise<void>;
-  activeTopics(name: string): string[];
-  resetActiveTopics(name: string): void;
+  activeTopics(name: string): string[] | Promise<string[]>;
+  resetActiveTopics(name: string): void | Promise<void>;
   connectorOffsets(name: string): Promise<ConnectorOffset[]>;
   /** Changes (or, with `undefined`, resets) a stopped connector's offsets; Kafka's success message. */
   alterConnectorOffsets(name: string, offsets: ConnectorOffset[] | undefined): Promise<string>;

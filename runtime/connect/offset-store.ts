@@ -29,11 +29,29 @@ interface FileFormat {
   offsets: Array<{ key: string; offset: Record<string, string> }>;
 }
 
-export class FileOffsetStore {
+/** Where a worker keeps its source offsets: a local file (standalone) or the offsets topic (distributed). */
+export interface SourceOffsetStore {
+  /** What the store is, for messages ("the offsets file /x", "the offsets topic t"). */
+  readonly description: string;
+  /** Every stored offset of `connector`. */
+  offsetsOf(connector: string): StoredOffset[];
+  /** Records an acknowledged offset (kept until `flush`). */
+  set(connector: string, partition: StringMap, offset: StringMap): void;
+  /** Forgets the offset of one source partition (kept until `flush`). */
+  delete(connector: string, partition: StringMap): void;
+  /** Stores what changed since the last flush. */
+  flush(): void | Promise<void>;
+}
+
+export class FileOffsetStore implements SourceOffsetStore {
   private readonly offsets = new Map<string, { connector: string; partition: StringMap; offset: StringMap }>();
   private dirty = false;
 
   private constructor(readonly file: string) {}
+
+  get description(): string {
+    return `the offsets file ${this.file}`;
+  }
 
   static open(file: string): FileOffsetStore {
     const store = new FileOffsetStore(file);

@@ -43,23 +43,23 @@ export class ConnectRestServer {
     const h = herder;
     this.routes = [
       route('GET', '', async () => ok(await h.serverInfo())),
-      route('GET', '/connectors', (_, query) => ok(listConnectors(h, query))),
+      route('GET', '/connectors', async (_, query) => ok(await listConnectors(h, query))),
       route('POST', '/connectors', async (_, __, body) => {
         const request = createRequest(await body());
         const { info } = await h.putConnectorConfig(request.name, request.config, false, request.initialState);
         return { status: 201, body: info, headers: { location: `/connectors/${encodeURIComponent(request.name)}` } };
       }),
-      route('GET', `/connectors/${name}`, ([connector]) => ok(h.connectorInfo(connector!))),
+      route('GET', `/connectors/${name}`, async ([connector]) => ok(await h.connectorInfo(connector!))),
       route('DELETE', `/connectors/${name}`, async ([connector]) => (await h.deleteConnector(connector!), noContent)),
-      route('GET', `/connectors/${name}/config`, ([connector]) => ok(h.connectorConfig(connector!))),
+      route('GET', `/connectors/${name}/config`, async ([connector]) => ok(await h.connectorConfig(connector!))),
       route('PUT', `/connectors/${name}/config`, async ([connector], _, body) => {
         const { created, info } = await h.putConnectorConfig(connector!, configMap(await body(), 'the body'), true);
         return created ? { status: 201, body: info, headers: { location: `/connectors/${encodeURIComponent(connector!)}` } } : ok(info);
       }),
       route('PATCH', `/connectors/${name}/config`, async ([connector], _, body) => ok(await h.patchConnectorConfig(connector!, patchMap(await body())))),
-      route('GET', `/connectors/${name}/status`, ([connector]) => ok(h.connectorStatus(connector!))),
-      route('GET', `/connectors/${name}/tasks`, ([connector]) => ok(h.taskConfigs(connector!))),
-      route('GET', `/connectors/${name}/tasks/([^/]+)/status`, ([connector, task]) => ok(h.taskStatus(connector!, taskNumber(task!)))),
+      route('GET', `/connectors/${name}/status`, async ([connector]) => ok(await h.connectorStatus(connector!))),
+      route('GET', `/connectors/${name}/tasks`, async ([connector]) => ok(await h.taskConfigs(connector!))),
+      route('GET', `/connectors/${name}/tasks/([^/]+)/status`, async ([connector, task]) => ok(await h.taskStatus(connector!, taskNumber(task!)))),
       route('POST', `/connectors/${name}/tasks/([^/]+)/restart`, async ([connector, task]) => (await h.restartTask(connector!, taskNumber(task!)), noContent)),
       route('PUT', `/connectors/${name}/pause`, async ([connector]) => (await h.pauseConnector(connector!), accepted)),
       route('PUT', `/connectors/${name}/resume`, async ([connector]) => (await h.resumeConnector(connector!), accepted)),
@@ -68,8 +68,8 @@ export class ConnectRestServer {
         const status = await h.restartConnector({ connector: connector!, includeTasks: flag(query, 'includeTasks'), onlyFailed: flag(query, 'onlyFailed') });
         return status === undefined ? noContent : { status: 202, body: status };
       }),
-      route('GET', `/connectors/${name}/topics`, ([connector]) => ok({ [connector!]: { topics: h.activeTopics(connector!) } })),
-      route('PUT', `/connectors/${name}/topics/reset`, ([connector]) => (h.resetActiveTopics(connector!), accepted)),
+      route('GET', `/connectors/${name}/topics`, async ([connector]) => ok({ [connector!]: { topics: await h.activeTopics(connector!) } })),
+      route('PUT', `/connectors/${name}/topics/reset`, async ([connector]) => (await h.resetActiveTopics(connector!), accepted)),
       route('GET', `/connectors/${name}/offsets`, async ([connector]) => ok({ offsets: await h.connectorOffsets(connector!) })),
       route('PATCH', `/connectors/${name}/offsets`, async ([connector], _, body) => ok({ message: await h.alterConnectorOffsets(connector!, offsetsBody(await body())) })),
       route('DELETE', `/connectors/${name}/offsets`, async ([connector]) => ok({ message: await h.alterConnectorOffsets(connector!, undefined) })),
@@ -150,16 +150,16 @@ const ok = (body: unknown): Reply => ({ status: 200, body });
 const noContent: Reply = { status: 204 };
 const accepted: Reply = { status: 202 };
 
-function listConnectors(herder: Herder, query: Query): unknown {
+async function listConnectors(herder: Herder, query: Query): Promise<unknown> {
   if (!query.has('expand')) return herder.connectors();
   const expansions = query.getAll('expand');
   const out: Record<string, Record<string, unknown>> = {};
-  for (const connector of herder.connectors()) {
+  for (const connector of await herder.connectors()) {
     try {
       const entry: Record<string, unknown> = {};
       for (const expansion of expansions) {
-        if (expansion === 'status') entry.status = herder.connectorStatus(connector);
-        else if (expansion === 'info') entry.info = herder.connectorInfo(connector);
+        if (expansion === 'status') entry.status = await herder.connectorStatus(connector);
+        else if (expansion === 'info') entry.info = await herder.connectorInfo(connector);
       }
       out[connector] = entry;
     } catch (error) {

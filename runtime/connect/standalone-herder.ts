@@ -15,21 +15,17 @@
 // Must never: let one connector's failure stop another; answer a request
 // with a state it has not reached (a restart answers with RESTARTING).
 
-import { readFileSync } from 'node:fs';
-import { ConnectConfigError, messageOf } from '../errors.ts';
+import { messageOf } from '../errors.ts';
 import { traceOf } from './error-handling.ts';
 import type { Config } from '../plugin/plugin-connector.ts';
-import { builtInConnectors } from './connector-config.ts';
 import {
   HerderError, notFound,
   type ConfigMap, type ConnectorInfo, type ConnectorOffset, type ConnectorStateInfo, type ConnectorType, type ConnectState, type Herder,
   type PluginInfo, type RestartRequest, type ServerInfo, type TargetState, type TaskInfo, type TaskStateEntry,
 } from './herder.ts';
-import { ConnectorConfigInvalidError, type ConnectWorker, type LoadedConnector, type WorkerTask } from './worker.ts';
+import { checkConnectorConfig, connectorPlugins, eddyVersion, serverInfo, sinkOffset, stringMap } from './herder-common.ts';
+import type { ConnectWorker, LoadedConnector, WorkerTask } from './worker.ts';
 
-const eddyVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-/** The Kafka Connect REST API version this worker speaks. */
-export const connectApiVersion = '4.4.0';
 
 interface ConnectorEntry {
   name: string;
@@ -72,8 +68,8 @@ export class StandaloneHerder implements Herder {
     return entry;
   }
 
-  async serverInfo(): Promise<ServerInfo> {
-    return { version: connectApiVersion, commit: `eddy-${eddyVersion}`, kafka_cluster_id: await (await this.worker.admin()).clusterId() };
+  serverInfo(): Promise<ServerInfo> {
+    return serverInfo(this.worker);
   }
 
   connectors(): string[] {
@@ -137,7 +133,7 @@ export class StandaloneHerder implements Herder {
       const entry = this.entry(name);
       this.entries.delete(name);
       await this.stopTasks(entry);
-      this.worker.flushOffsets();
+      await this.worker.flushOffsets();
       this.worker.log('info', name, 'connector deleted');
     });
   }
@@ -200,7 +196,7 @@ export class StandaloneHerder implements Herder {
       entry.taskConfigs = [];
       entry.state = 'STOPPED';
       entry.trace = undefined;
-      this.worker.flushOffsets();
+      await this.worker.flushOffsets();
     });
   }
 
@@ -259,7 +255,7 @@ export class StandaloneHerder implements Herder {
           if (offset === null) store.delete(name, key);
           else store.set(name, key, stringMap(offset, 'offset'));
         }
-        store.flush();
+        await store.flush();
       } else {
         const admin = await this.worker.admin();
         if (offsets === undefined) await admin.deleteGroup(`connect-${name}`);
@@ -270,14 +266,7 @@ export class StandaloneHerder implements Herder {
   }
 
   connectorPlugins(connectorsOnly: boolean): PluginInfo[] {
-    const connectors = [...builtInConnectors.entries()]
-      .filter(([name]) => name.includes('.'))
-      .map(([name, folder]) => ({ class: name, type: folder.includes('source') ? 'source' : 'sink', version: eddyVersion }))
-      .sort((a, b) => a.class.localeCompare(b.class));
-    if (connectorsOnly) return connectors;
-    const converters = ['org.apache.kafka.connect.converters.ByteArrayConverter', 'org.apache.kafka.connect.json.JsonConverter', 'org.apache.kafka.connect.storage.StringConverter']
-      .map((name) => ({ class: name, type: 'converter', version: eddyVersion }));
-    return [...connectors, ...converters, { class: 'org.apache.kafka.connect.storage.SimpleHeaderConverter', type: 'header_converter', version: eddyVersion }];
+    return connectorPlugins(connectorsOnly);
   }
 
   /** Stops every connector's tasks (their last states stay readable). */
@@ -296,20 +285,8 @@ export class StandaloneHerder implements Herder {
     return { name, config, type: loaded.type, target, loaded, state: 'UNASSIGNED', trace: undefined, taskConfigs: [], tasks: [], restarting: new Set(), topics: new Set() };
   }
 
-  /** The whole check Kafka runs before accepting a configuration: a 400 listing every problem. */
-  private async check(config: ConfigMap): Promise<LoadedConnector> {
-    if (config['connector.class'] === undefined) {
-      throw new HerderError(400, `Connector config ${javaMap(config)} contains no connector type`, { field: 'connector.class' });
-    }
-    try {
-      return await this.worker.check(new Map(Object.entries(config)), this.baseDirectory);
-    } catch (error) {
-      if (error instanceof ConnectorConfigInvalidError) {
-        throw new HerderError(400, `${error.detail.replace(/ \([\w-]+\)$/, '')}\nYou can also find the above list of errors at the endpoint \`/connector-plugins/{connectorType}/config/validate\``, error.context, { cause: error });
-      }
-      if (error instanceof ConnectConfigError) throw new HerderError(400, error.detail.replace(/ \([\w-]+\)$/, ''), error.context, { cause: error });
-      throw error;
-    }
+  private check(config: ConfigMap): Promise<LoadedConnector> {
+    return checkConnectorConfig(this.worker, config, this.baseDirectory);
   }
 
   /** Starts a connector as its target state says; a failure marks it FAILED with its trace. */
@@ -376,31 +353,4 @@ export class StandaloneHerder implements Herder {
       for (const id of tasks) entry.restarting.delete(id);
     }
   }
-}
-
-/** A string map of the offsets store from a REST body's map (values kept as their text). */
-function stringMap(value: Record<string, unknown>, what: string): Array<[string, string]> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HerderError(400, `The ${what} of each offset must be a JSON object`);
-  return Object.entries(value).map(([key, entry]) => {
-    if (entry === null || typeof entry === 'object') throw new HerderError(400, `The ${what} key '${key}' must be a string, number or boolean`, { field: key });
-    return [key, String(entry)];
-  });
-}
-
-/** A sink connector's offset in a REST body (Kafka's kafka_topic, kafka_partition, kafka_offset). */
-function sinkOffset({ partition, offset }: ConnectorOffset): { topic: string; partition: number; offset: number } {
-  const topic = partition.kafka_topic;
-  const number = partition.kafka_partition;
-  if (typeof topic !== 'string' || typeof number !== 'number' || !Number.isInteger(number)) {
-    throw new HerderError(400, "Sink connector offsets need a partition with 'kafka_topic' (a string) and 'kafka_partition' (an integer)");
-  }
-  if (offset === null) throw new HerderError(400, "Removing one partition's committed offset of a sink connector is not supported yet: reset all of them with DELETE");
-  const value = offset.kafka_offset;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new HerderError(400, "Sink connector offsets need 'kafka_offset' (a non-negative integer)");
-  return { topic, partition: number, offset: value };
-}
-
-/** A map as Java's AbstractMap.toString prints it ({a=b, c=d}). */
-function javaMap(config: ConfigMap): string {
-  return `{${Object.entries(config).map(([key, value]) => `${key}=${value}`).join(', ')}}`;
 }

@@ -69,7 +69,7 @@ export class StandaloneWorker {
       seen.set(connector.name, connector.file);
     }
     const log = options.log ?? defaultLog;
-    const worker = new ConnectWorker(config, connectKafka(config.bootstrapServers.join(','), 'connect-standalone'), FileOffsetStore.open(config.offsetStorageFile), log, options.sourceIdleMs ?? 1000);
+    const worker = new ConnectWorker(config, connectKafka(config.bootstrapServers.join(','), 'connect-standalone'), FileOffsetStore.open(config.offsetStorageFile!), log, options.sourceIdleMs ?? 1000);
     let herder: StandaloneHerder | undefined;
     let rest: ConnectRestServer | undefined;
     try {
@@ -84,7 +84,7 @@ export class StandaloneWorker {
       log('info', 'worker', `Kafka Connect REST API at ${address.url}`);
       for (const connector of loaded) await herder.addLoaded(connector);
       const standalone = new StandaloneWorker(config, worker, herder, rest, address.url);
-      standalone.flushTimer = setInterval(() => worker.flushOffsets(), Math.max(config.offsetFlushIntervalMs, 1));
+      standalone.flushTimer = setInterval(() => void worker.flushOffsets(), Math.max(config.offsetFlushIntervalMs, 1));
       return standalone;
     } catch (error) {
       await herder?.stopAll().catch(() => undefined);

@@ -1,12 +1,15 @@
-// The standalone worker's configuration (Kafka's StandaloneConfig /
-// WorkerConfig): the keys of `config/connect-standalone.properties`.
+// A worker's configuration (Kafka's WorkerConfig with StandaloneConfig or
+// DistributedConfig): the keys of `config/connect-standalone.properties` and
+// `config/connect-distributed.properties`.
 //
-// Owns: the declared schema of the worker keys Eddy reads, their Kafka
-// defaults, and the converter settings (`key.converter.*` /
-// `value.converter.*` prefixes). Unknown keys are ignored, as Kafka does.
+// Owns: the declared schemas of the worker keys Eddy reads (the common ones,
+// the standalone worker's offsets file, the distributed worker's group and
+// storage topics), their Kafka defaults, and the converter settings
+// (`key.converter.*` / `value.converter.*` prefixes). Unknown keys are
+// ignored, as Kafka does.
 // Must never: start anything.
 
-import { atLeast, ConfigDefinition, key, type ConfigSource } from './config-definition.ts';
+import { atLeast, ConfigDefinition, key, nonEmpty, type ConfigSource } from './config-definition.ts';
 import { converterSettings, type ConverterSettings } from './converter.ts';
 
 const listenerPattern = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^:/]*:\d+$/;
@@ -16,33 +19,92 @@ export const workerConfigDefinition = new ConfigDefinition('worker', [
     validate: (servers) => (servers.length === 0 || servers.some((server) => !/^[^:]+:\d+$/.test(server)) ? 'Expected a comma-separated list of host:port' : undefined) }),
   key({ name: 'key.converter', type: 'class', default: 'org.apache.kafka.connect.json.JsonConverter', documentation: 'converter of record keys' }),
   key({ name: 'value.converter', type: 'class', default: 'org.apache.kafka.connect.json.JsonConverter', documentation: 'converter of record values' }),
-  key({ name: 'offset.storage.file.filename', type: 'string', documentation: 'the file source offsets are stored in',
-    validate: (file) => (file === '' ? 'String must be non-empty' : undefined) }),
   key({ name: 'offset.flush.interval.ms', type: 'long', default: 60000, validate: atLeast(0), documentation: 'how often source offsets are stored and sink offsets committed' }),
   key({ name: 'plugin.path', type: 'list', default: null, documentation: 'folders of connector plugins (Eddy looks for WASM components there)' }),
   key({ name: 'listeners', type: 'list', default: ['http://:8083'], documentation: "where Kafka Connect's REST API is served (the first listener)",
     validate: (listeners) => (listeners.some((listener) => !listenerPattern.test(listener)) ? 'Expected listeners like http://host:port' : undefined) }),
 ] as const);
 
+const standaloneConfigDefinition = new ConfigDefinition('standalone worker', [
+  key({ name: 'offset.storage.file.filename', type: 'string', documentation: 'the file source offsets are stored in', validate: nonEmpty }),
+] as const);
+
+const topicName = (topic: string): string | undefined => (topic === '' ? 'String must be non-empty' : /[^a-zA-Z0-9._-]/.test(topic) ? 'Topic names may contain only ASCII letters, digits, ., _ and -' : undefined);
+const replicationFactor = (factor: number): string | undefined => (factor === 0 || factor < -1 ? 'Value must be -1 (the broker default) or at least 1' : undefined);
+
+const distributedConfigDefinition = new ConfigDefinition('distributed worker', [
+  key({ name: 'group.id', type: 'string', documentation: 'the group of workers that share connectors and tasks', validate: nonEmpty }),
+  key({ name: 'config.storage.topic', type: 'string', documentation: 'the compacted topic connector configurations are stored in', validate: topicName }),
+  key({ name: 'offset.storage.topic', type: 'string', documentation: 'the compacted topic source offsets are stored in', validate: topicName }),
+  key({ name: 'status.storage.topic', type: 'string', documentation: 'the compacted topic connector and task statuses are stored in', validate: topicName }),
+  key({ name: 'config.storage.replication.factor', type: 'int', default: 3, validate: replicationFactor, documentation: 'replication factor of the config topic when the worker creates it' }),
+  key({ name: 'offset.storage.replication.factor', type: 'int', default: 3, validate: replicationFactor, documentation: 'replication factor of the offsets topic when the worker creates it' }),
+  key({ name: 'status.storage.replication.factor', type: 'int', default: 3, validate: replicationFactor, documentation: 'replication factor of the status topic when the worker creates it' }),
+  key({ name: 'offset.storage.partitions', type: 'int', default: 25, validate: atLeast(1), documentation: 'partitions of the offsets topic when the worker creates it' }),
+  key({ name: 'status.storage.partitions', type: 'int', default: 5, validate: atLeast(1), documentation: 'partitions of the status topic when the worker creates it' }),
+  key({ name: 'session.timeout.ms', type: 'int', default: 10_000, validate: atLeast(1), documentation: "how long the group waits for a worker's heartbeat before it moves its work" }),
+  key({ name: 'heartbeat.interval.ms', type: 'int', default: 3_000, validate: atLeast(1), documentation: 'how often a worker heartbeats to the group' }),
+  key({ name: 'rebalance.timeout.ms', type: 'int', default: 60_000, validate: atLeast(1), documentation: 'how long a rebalance waits for every worker to rejoin' }),
+] as const);
+
+export interface DistributedSettings {
+  groupId: string;
+  configTopic: string;
+  offsetTopic: string;
+  statusTopic: string;
+  configReplicationFactor: number;
+  offsetReplicationFactor: number;
+  statusReplicationFactor: number;
+  offsetPartitions: number;
+  statusPartitions: number;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  rebalanceTimeoutMs: number;
+}
+
 export interface WorkerConfig {
   file: string | undefined;
   bootstrapServers: string[];
   keyConverter: ConverterSettings;
   valueConverter: ConverterSettings;
-  offsetStorageFile: string;
+  /** Standalone: the offsets file. */
+  offsetStorageFile: string | undefined;
+  /** Distributed: the group and its storage topics. */
+  distributed: DistributedSettings | undefined;
   offsetFlushIntervalMs: number;
   pluginPath: string[];
   listeners: string[];
 }
 
-export function parseWorkerConfig(source: ConfigSource): WorkerConfig {
+export function parseWorkerConfig(source: ConfigSource, mode: 'standalone' | 'distributed' = 'standalone'): WorkerConfig {
   const values = workerConfigDefinition.parse(source);
+  let offsetStorageFile: string | undefined;
+  let distributed: DistributedSettings | undefined;
+  if (mode === 'standalone') offsetStorageFile = standaloneConfigDefinition.parse(source)['offset.storage.file.filename'];
+  else {
+    const keys = distributedConfigDefinition.parse(source);
+    distributed = {
+      groupId: keys['group.id'],
+      configTopic: keys['config.storage.topic'],
+      offsetTopic: keys['offset.storage.topic'],
+      statusTopic: keys['status.storage.topic'],
+      configReplicationFactor: keys['config.storage.replication.factor'],
+      offsetReplicationFactor: keys['offset.storage.replication.factor'],
+      statusReplicationFactor: keys['status.storage.replication.factor'],
+      offsetPartitions: keys['offset.storage.partitions'],
+      statusPartitions: keys['status.storage.partitions'],
+      sessionTimeoutMs: keys['session.timeout.ms'],
+      heartbeatIntervalMs: keys['heartbeat.interval.ms'],
+      rebalanceTimeoutMs: keys['rebalance.timeout.ms'],
+    };
+  }
   return {
     file: source.file,
     bootstrapServers: values['bootstrap.servers'],
     keyConverter: converterSettings(source, 'key.converter', values['key.converter'], true),
     valueConverter: converterSettings(source, 'value.converter', values['value.converter'], false),
-    offsetStorageFile: values['offset.storage.file.filename'],
+    offsetStorageFile,
+    distributed,
     offsetFlushIntervalMs: values['offset.flush.interval.ms'],
     pluginPath: values['plugin.path'] ?? [],
     listeners: values['listeners'],

@@ -26,7 +26,7 @@ import { fromConnectorValue } from './connector-data.ts';
 import type { Converter } from './converter.ts';
 import { defaultErrorHandling, ErrorHandler, type ErrorHandlingSettings } from './error-handling.ts';
 import type { SimpleHeaderConverter } from './header-converter.ts';
-import type { FileOffsetStore } from './offset-store.ts';
+import type { SourceOffsetStore } from './offset-store.ts';
 import { TaskState, type TaskLog } from './task-state.ts';
 import { TransformationError, type TaskTransformationChain } from './transformation-chain.ts';
 
@@ -42,7 +42,7 @@ export interface SourceTaskOptions {
   transforms: () => TaskTransformationChain;
   producer: Producer;
   admin: KafkaAdmin;
-  offsets: FileOffsetStore;
+  offsets: SourceOffsetStore;
   /** How long to wait after a poll that returned nothing. */
   idleMs: number;
   log: TaskLog;

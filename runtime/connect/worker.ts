@@ -23,7 +23,7 @@ import { builtComponentOf } from '../topology/plugin-reference.ts';
 import { connectorConfigDefinition, parseConnectorConfig, resolvePlugin, type ConnectorConfig, type ConnectorPluginLocation } from './connector-config.ts';
 import { createConverter, type Converter } from './converter.ts';
 import { SimpleHeaderConverter } from './header-converter.ts';
-import type { FileOffsetStore } from './offset-store.ts';
+import type { SourceOffsetStore } from './offset-store.ts';
 import { readPropertiesFile } from './properties-file.ts';
 import { TransformationChain } from './transformation-chain.ts';
 import type { WorkerConfig } from './worker-config.ts';
@@ -64,7 +64,7 @@ export class ConnectWorker {
   constructor(
     readonly config: WorkerConfig,
     readonly connection: KafkaConnection,
-    readonly offsets: FileOffsetStore,
+    readonly offsets: SourceOffsetStore,
     readonly log: WorkerLog,
     private readonly sourceIdleMs: number,
   ) {}
@@ -175,17 +175,18 @@ export class ConnectWorker {
     return task;
   }
 
-  flushOffsets(): void {
+  /** Stores the source offsets acknowledged so far; a failure is logged (the next flush tries again). */
+  async flushOffsets(): Promise<void> {
     try {
-      this.offsets.flush();
+      await this.offsets.flush();
     } catch (error) {
-      this.log('error', 'worker', `cannot write the offsets file ${this.offsets.file}: ${messageOf(error)}`);
+      this.log('error', 'worker', `cannot write ${this.offsets.description}: ${messageOf(error)}`);
     }
   }
 
   /** Stores the offsets and closes the worker's Kafka clients (the tasks are stopped by then). */
   async close(): Promise<void> {
-    this.flushOffsets();
+    await this.flushOffsets();
     await (await this.producer?.catch(() => undefined))?.disconnect().catch(() => undefined);
     await (await this.adminClient?.catch(() => undefined))?.disconnect().catch(() => undefined);
     await this.connection.close().catch(() => undefined);

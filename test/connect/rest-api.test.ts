@@ -3,8 +3,10 @@
 // restart with includeTasks, the offsets API of KIP-875, config PUT and
 // PATCH, active topics and their reset, delete, unknown paths and methods,
 // connector plugins — against a real Kafka Connect 4.4 distributed worker
-// and against `eddy connect-standalone`, with Kafka's file connectors on the
-// same broker. Every call must give the same status code and the same JSON,
+// and against `eddy connect-standalone` and `eddy connect-distributed`, with
+// Kafka's file connectors on the same broker (a 409 during a distributed
+// worker's rebalance is retried, as a client of Kafka Connect must). Every
+// call must give the same status code and the same JSON,
 // but for what is naturally different and normalised here: worker ids,
 // versions, commit and cluster ids, traces, the order of keys in config maps
 // (Java returns them in hash order), each run's file paths and topic names.
@@ -43,22 +45,30 @@ interface Step {
   project?: (reply: Reply) => unknown;
 }
 
+type Kind = 'kafka' | 'eddy' | 'eddy-distributed';
+
 interface System {
-  kind: 'kafka' | 'eddy';
+  kind: Kind;
   url: string;
   directory: string;
   topic: string;
   process: AppProcess;
 }
 
+/** One REST call; a 409 during a rebalance (distributed workers) is retried, as a Kafka Connect client must. */
 async function call(url: string, step: { method: string; path: string; body?: unknown }): Promise<Reply> {
-  const response = await fetch(`${url}${step.path}`, {
-    method: step.method,
-    headers: { 'content-type': 'application/json' },
-    ...(step.body === undefined ? {} : { body: typeof step.body === 'string' ? step.body : JSON.stringify(step.body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+  for (let attempt = 0; ; attempt++) {
+    const response = await fetch(`${url}${step.path}`, {
+      method: step.method,
+      headers: { 'content-type': 'application/json' },
+      ...(step.body === undefined ? {} : { body: typeof step.body === 'string' ? step.body : JSON.stringify(step.body) }),
+    });
+    const text = await response.text();
+    const reply = { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+    const rebalancing = reply.status === 409 && /rebalance/.test((reply.body as { message?: string } | undefined)?.message ?? '');
+    if (!rebalancing || attempt > 240) return reply;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 async function run(system: System, steps: Step[]): Promise<unknown[]> {
@@ -185,7 +195,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startSystem(kind: 'kafka' | 'eddy'): Promise<System> {
+async function startSystem(kind: Kind): Promise<System> {
   const directory = temporaryDirectory(`connect-rest-${kind}`);
   const topic = uniqueName(`rest-${kind}`);
   // Kafka's source waits for a topic the broker does not create by itself (Eddy's would create it).
@@ -200,14 +210,18 @@ async function startSystem(kind: 'kafka' | 'eddy'): Promise<System> {
   ];
   writeFileSync(join(directory, 'input.txt'), 'first line\nsecond line\n');
   let child;
+  const id = uniqueName(`rest-${kind}`);
+  const distributed = [
+    ...common, `group.id=${id}`, `config.storage.topic=${id}-configs`, `offset.storage.topic=${id}-offsets`, `status.storage.topic=${id}-status`,
+    'config.storage.replication.factor=1', 'offset.storage.replication.factor=1', 'status.storage.replication.factor=1',
+  ].join('\n');
   if (kind === 'kafka') {
-    const id = uniqueName('rest-kc');
-    writeFileSync(join(directory, 'worker.properties'), [
-      ...common, `group.id=${id}`, `config.storage.topic=${id}-configs`, `offset.storage.topic=${id}-offsets`, `status.storage.topic=${id}-status`,
-      'config.storage.replication.factor=1', 'offset.storage.replication.factor=1', 'status.storage.replication.factor=1',
-    ].join('\n'));
+    writeFileSync(join(directory, 'worker.properties'), distributed);
     const { command, args } = connectDistributed44Command(join(directory, 'worker.properties'));
     child = spawn(command, args, { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'] });
+  } else if (kind === 'eddy-distributed') {
+    writeFileSync(join(directory, 'worker.properties'), distributed);
+    child = spawn(process.execPath, [join(repositoryRoot, 'runtime/bin/eddy.js'), 'connect-distributed', 'worker.properties'], { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'] });
   } else {
     writeFileSync(join(directory, 'worker.properties'), [...common, `offset.storage.file.filename=${join(directory, 'connect.offsets')}`].join('\n'));
     child = spawn(process.execPath, [join(repositoryRoot, 'runtime/bin/eddy.js'), 'connect-standalone', 'worker.properties'], { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -223,13 +237,16 @@ async function startSystem(kind: 'kafka' | 'eddy'): Promise<System> {
   return system;
 }
 
-test('the same REST calls give the same status codes and JSON from Kafka Connect 4.4 and Eddy', { timeout: 420_000 }, async () => {
+test('the same REST calls give the same status codes and JSON from Kafka Connect 4.4 and Eddy, standalone and distributed', { timeout: 600_000 }, async () => {
   const kafka = await startSystem('kafka');
   const eddy = await startSystem('eddy');
+  const distributed = await startSystem('eddy-distributed');
   try {
     const kafkaReplies = await run(kafka, steps(kafka));
     const eddyReplies = await run(eddy, steps(eddy));
-    for (const [index, expected] of kafkaReplies.entries()) assert.deepEqual(eddyReplies[index], expected, `call ${index + 1}`);
+    for (const [index, expected] of kafkaReplies.entries()) assert.deepEqual(eddyReplies[index], expected, `standalone, call ${index + 1}`);
+    const distributedReplies = await run(distributed, steps(distributed));
+    for (const [index, expected] of kafkaReplies.entries()) assert.deepEqual(distributedReplies[index], expected, `distributed, call ${index + 1}`);
 
     // The known difference: Kafka's FileStreamSource stores its position as a long, Eddy's contract as text.
     const offsets = async (system: System) => (await call(system.url, { method: 'GET', path: '/connectors/source/offsets' })).body as { offsets: Array<{ offset: { position: unknown } }> };
@@ -237,7 +254,7 @@ test('the same REST calls give the same status codes and JSON from Kafka Connect
     assert.equal(typeof (await offsets(kafka)).offsets[0]!.offset.position, 'number');
     assert.equal(typeof (await offsets(eddy)).offsets[0]!.offset.position, 'string');
   } finally {
-    await Promise.all([kafka.process.stop(), eddy.process.stop()]);
+    await Promise.all([kafka.process.stop(), eddy.process.stop(), distributed.process.stop()]);
   }
 });
 
