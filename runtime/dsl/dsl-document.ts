@@ -15,6 +15,12 @@
 //           - to: word-counts
 //         as: counts-stream                               # optional: later streams refer to the result
 //
+// Serdes: `keySerde` / `valueSerde` on a source (Consumed), `to` (Produced),
+// `groupBy` / `groupByKey` (Grouped), `repartition` (Repartitioned),
+// `toTable` and aggregations (Materialized), joins (Joined / StreamJoined, with
+// `otherValueSerde`); `deserialization.exception.handler` beside `streams`.
+// Their errors carry stable codes (step-serdes.ts: dsl-serde-unknown, …).
+//
 // Owns: the document's schema — each step's name (Kafka Streams' method
 // name), its arguments (a function reference, a topic, a stream's name, or a
 // mapping with the step's fields, `name` always allowed), which steps apply
@@ -29,6 +35,8 @@ import { PluginProcessorSupplier } from '../plugin/plugin-processor.ts';
 import { timestampExtractorByName, type TimestampExtractorName } from '../time/timestamp-extractor.ts';
 import { FieldReader, type DocumentOrigin } from '../topology/document-fields.ts';
 import { FunctionTimestampExtractor } from './function-timestamp-extractor.ts';
+import { deserializationHandlerByName, deserializationHandlerNames, SerdeConfigError, stepSerdeByName, stepSerdeNames, type DeserializationHandler, type StepSerdes } from './step-serdes.ts';
+import type { Serde } from '../serde/serdes.ts';
 import { resolvePlugin } from '../topology/plugin-reference.ts';
 import type { Topology } from '../topology/topology.ts';
 import { CogroupedKStream, GlobalKTable, WindowedCogroupedKStream, KGroupedStream, KGroupedTable, KStream, KTable, SessionWindowedKStream, SlidingWindowedKStream, StreamsBuilder, TimeWindowedKStream } from './streams-builder.ts';
@@ -37,7 +45,7 @@ type Windowed = TimeWindowedKStream | SlidingWindowedKStream;
 type Current = KStream | KGroupedStream | CogroupedKStream | WindowedCogroupedKStream | Windowed | SessionWindowedKStream | KTable | KGroupedTable | GlobalKTable | undefined;
 
 type Kind = 'stream' | 'grouped' | 'cogrouped' | 'windowed-cogrouped' | 'windowed' | 'session' | 'table' | 'grouped-table';
-type FieldKind = FunctionKind | 'topic' | 'stream' | 'table' | 'milliseconds' | 'count' | 'name' | 'branches' | 'plugin' | 'config' | 'stores' | 'cogroups';
+type FieldKind = FunctionKind | 'topic' | 'stream' | 'table' | 'milliseconds' | 'count' | 'name' | 'branches' | 'plugin' | 'config' | 'stores' | 'cogroups' | 'serde';
 
 /** One form of a step: its argument fields (the first is what a plain string means) and the required ones. */
 interface StepForm {
@@ -47,7 +55,10 @@ interface StepForm {
 
 const fn = (kind: FunctionKind, field: string): StepForm => ({ fields: { [field]: kind, name: 'name' }, required: [field] });
 const named: StepForm = { fields: { name: 'name' }, required: [] };
-const windowedAggregation = (fields: Record<string, FieldKind>, required: string[]): StepForm => ({ fields: { ...fields, name: 'name', retention: 'milliseconds' }, required });
+/** A step's serdes (Kafka Streams' `<Config>.with(keySerde, valueSerde)`): a serde name each. */
+const serdeFields: Record<string, FieldKind> = { keySerde: 'serde', valueSerde: 'serde' };
+const withSerdes = (form: StepForm): StepForm => ({ fields: { ...form.fields, ...serdeFields }, required: form.required });
+const windowedAggregation = (fields: Record<string, FieldKind>, required: string[]): StepForm => ({ fields: { ...fields, name: 'name', retention: 'milliseconds', ...serdeFields }, required });
 
 /**
  * A stream joins a table (`table`), a global table (`globalTable`, through a
@@ -55,7 +66,7 @@ const windowedAggregation = (fields: Record<string, FieldKind>, required: string
  * (or `before` and `after`) and `grace`, in ms.
  */
 const streamJoin: StepForm = {
-  fields: { table: 'table', globalTable: 'table', keySelector: 'key-selector', stream: 'stream', joiner: 'value-joiner', difference: 'milliseconds', before: 'milliseconds', after: 'milliseconds', grace: 'milliseconds', name: 'name' },
+  fields: { table: 'table', globalTable: 'table', keySelector: 'key-selector', stream: 'stream', joiner: 'value-joiner', difference: 'milliseconds', before: 'milliseconds', after: 'milliseconds', grace: 'milliseconds', name: 'name', ...serdeFields, otherValueSerde: 'serde' },
   required: ['joiner'],
 };
 
@@ -71,14 +82,14 @@ export const dslSteps: Record<string, Partial<Record<Kind, StepForm>>> = {
   peek: { stream: fn('action', 'action') },
   foreach: { stream: fn('action', 'action') },
   merge: { stream: { fields: { with: 'stream', name: 'name' }, required: ['with'] } },
-  to: { stream: { fields: { topic: 'topic', extractor: 'topic-name-extractor', name: 'name' }, required: [] } },
-  repartition: { stream: { fields: { name: 'name', partitions: 'count' }, required: [] } },
+  to: { stream: withSerdes({ fields: { topic: 'topic', extractor: 'topic-name-extractor', name: 'name' }, required: [] }) },
+  repartition: { stream: withSerdes({ fields: { name: 'name', partitions: 'count' }, required: [] }) },
   split: { stream: { fields: { branches: 'branches', default: 'name', name: 'name' }, required: ['branches'] } },
   process: { stream: { fields: { plugin: 'plugin', config: 'config', stores: 'stores', name: 'name' }, required: ['plugin'] } },
   processValues: { stream: { fields: { plugin: 'plugin', config: 'config', stores: 'stores', name: 'name' }, required: ['plugin'] } },
-  toTable: { stream: { fields: { name: 'name', store: 'name' }, required: [] } },
-  groupByKey: { stream: named },
-  groupBy: { stream: fn('key-selector', 'selector'), table: fn('key-value-mapper', 'mapper') },
+  toTable: { stream: withSerdes({ fields: { name: 'name', store: 'name' }, required: [] }) },
+  groupByKey: { stream: withSerdes(named) },
+  groupBy: { stream: withSerdes(fn('key-selector', 'selector')), table: withSerdes(fn('key-value-mapper', 'mapper')) },
   join: {
     stream: streamJoin,
     table: { fields: { table: 'table', joiner: 'value-joiner', name: 'name' }, required: ['table', 'joiner'] },
@@ -98,26 +109,29 @@ export const dslSteps: Record<string, Partial<Record<Kind, StepForm>>> = {
     grouped: { fields: { size: 'milliseconds', advance: 'milliseconds', grace: 'milliseconds', gap: 'milliseconds', sliding: 'milliseconds' }, required: [] },
     cogrouped: { fields: { size: 'milliseconds', advance: 'milliseconds', grace: 'milliseconds', gap: 'milliseconds', sliding: 'milliseconds' }, required: [] },
   },
-  count: { grouped: named, windowed: windowedAggregation({}, []), session: windowedAggregation({}, []), 'grouped-table': named },
+  count: { grouped: withSerdes(named), windowed: windowedAggregation({}, []), session: windowedAggregation({}, []), 'grouped-table': withSerdes(named) },
   reduce: {
-    grouped: fn('reducer', 'reducer'),
+    grouped: withSerdes(fn('reducer', 'reducer')),
     windowed: windowedAggregation({ reducer: 'reducer' }, ['reducer']),
     session: windowedAggregation({ reducer: 'reducer' }, ['reducer']),
-    'grouped-table': { fields: { adder: 'reducer', subtractor: 'reducer', name: 'name' }, required: ['adder', 'subtractor'] },
+    'grouped-table': withSerdes({ fields: { adder: 'reducer', subtractor: 'reducer', name: 'name' }, required: ['adder', 'subtractor'] }),
   },
   aggregate: {
-    grouped: { fields: { initializer: 'initializer', aggregator: 'aggregator', name: 'name' }, required: ['initializer', 'aggregator'] },
+    grouped: withSerdes({ fields: { initializer: 'initializer', aggregator: 'aggregator', name: 'name' }, required: ['initializer', 'aggregator'] }),
     windowed: windowedAggregation({ initializer: 'initializer', aggregator: 'aggregator' }, ['initializer', 'aggregator']),
     session: windowedAggregation({ initializer: 'initializer', aggregator: 'aggregator', merger: 'merger' }, ['initializer', 'aggregator', 'merger']),
-    'grouped-table': { fields: { initializer: 'initializer', adder: 'aggregator', subtractor: 'aggregator', name: 'name' }, required: ['initializer', 'adder', 'subtractor'] },
-    cogrouped: { fields: { initializer: 'initializer', name: 'name' }, required: ['initializer'] },
-    'windowed-cogrouped': { fields: { initializer: 'initializer', merger: 'merger', name: 'name', retention: 'milliseconds' }, required: ['initializer'] },
+    'grouped-table': withSerdes({ fields: { initializer: 'initializer', adder: 'aggregator', subtractor: 'aggregator', name: 'name' }, required: ['initializer', 'adder', 'subtractor'] }),
+    cogrouped: withSerdes({ fields: { initializer: 'initializer', name: 'name' }, required: ['initializer'] }),
+    'windowed-cogrouped': withSerdes({ fields: { initializer: 'initializer', merger: 'merger', name: 'name', retention: 'milliseconds' }, required: ['initializer'] }),
   },
   suppress: { table: { fields: { until: 'name', limit: 'milliseconds', maxRecords: 'count', maxBytes: 'count', whenFull: 'name', name: 'name' }, required: ['until'] } },
   toStream: { table: named },
 };
 
-const sourceFields = ['stream', 'table', 'globalTable', 'from', 'steps', 'as', 'name', 'store', 'timestamp.extractor'];
+const sourceFields = ['stream', 'table', 'globalTable', 'from', 'steps', 'as', 'name', 'store', 'timestamp.extractor', 'keySerde', 'valueSerde'];
+
+/** Fields of the `dsl` section: Kafka Streams' handler name, and its deprecated one. */
+const handlerFields = ['deserialization.exception.handler', 'default.deserialization.exception.handler'];
 
 /** True when a topology document is written in the DSL. */
 export function isDslDocument(root: Record<string, unknown>): boolean {
@@ -131,7 +145,26 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
     throw new ConfigError(message, { file: origin.file, field: fields.path(field) });
   };
   const dsl = fields.object(value, '');
-  for (const key of Object.keys(dsl)) if (key !== 'functions' && key !== 'streams') fail(key, `unknown field (expected functions, streams)`);
+  for (const key of Object.keys(dsl)) if (key !== 'functions' && key !== 'streams' && !handlerFields.includes(key)) fail(key, `unknown field (expected functions, streams, deserialization.exception.handler)`);
+  // A serde by name; an unknown one is an error with a stable code.
+  const serdeAt = (entry: unknown, field: string): Serde<unknown> | undefined => {
+    if (entry === undefined) return undefined;
+    const serde = stepSerdeByName(fields.string(entry, field));
+    if (!serde) throw new SerdeConfigError('dsl-serde-unknown', `unknown serde '${String(entry)}' (expected ${stepSerdeNames.join(', ')}, or Kafka's class name)`, { file: origin.file, field: fields.path(field) });
+    return serde;
+  };
+  const serdesAt = (entries: Record<string, unknown>, at: string): StepSerdes => {
+    const keySerde = serdeAt(entries.keySerde, `${at}.keySerde`);
+    const valueSerde = serdeAt(entries.valueSerde, `${at}.valueSerde`);
+    return { ...(keySerde ? { keySerde } : {}), ...(valueSerde ? { valueSerde } : {}) };
+  };
+  let deserializationExceptionHandler: DeserializationHandler | undefined;
+  for (const key of handlerFields) {
+    if (dsl[key] === undefined) continue;
+    const handler = deserializationHandlerByName(fields.string(dsl[key], key));
+    if (!handler) throw new SerdeConfigError('dsl-deserialization-handler-unknown', `unknown deserialization exception handler '${String(dsl[key])}' (expected ${deserializationHandlerNames.join(', ')}, or Kafka Streams' class name)`, { file: origin.file, field: fields.path(key) });
+    deserializationExceptionHandler ??= handler;
+  }
   const sources = new Map<string, FunctionSource>();
   for (const [name, entry] of Object.entries(fields.object(dsl.functions ?? {}, 'functions'))) {
     const at = `functions.${name}`;
@@ -140,7 +173,7 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
     const plugin = resolvePlugin(fields.string(declaration.plugin, `${at}.plugin`), origin, fields.path(`${at}.plugin`));
     sources.set(name, new PluginFunctionSource(plugin, fields.config(declaration.config, `${at}.config`), fields.limits(declaration.limits, `${at}.limits`)));
   }
-  const builder = new StreamsBuilder(origin.applicationId ? { applicationId: origin.applicationId } : {});
+  const builder = new StreamsBuilder({ ...(origin.applicationId ? { applicationId: origin.applicationId } : {}), ...(deserializationExceptionHandler ? { deserializationExceptionHandler } : {}) });
   const named = new Map<string, Current>();
 
   const functionRef = <K extends FunctionKind>(reference: unknown, kind: K, field: string): FunctionRef<K> => {
@@ -167,18 +200,21 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
       extractor = new FunctionTimestampExtractor(functionRef(extractorName, 'timestamp-extractor', `${at}.timestamp.extractor`));
     }
     const name = pipeline.name === undefined ? undefined : fields.string(pipeline.name, `${at}.name`);
+    // Consumed.with(keySerde, valueSerde): a `from` has no source to read with them.
+    const consumed = serdesAt(pipeline, at);
+    if (pipeline.from !== undefined) for (const key of ['keySerde', 'valueSerde']) if (pipeline[key] !== undefined) fail(`${at}.${key}`, 'serdes belong to the source that reads a topic (stream, table, globalTable), not to from');
     let current: Current;
     if (pipeline.stream !== undefined) {
       const topics = typeof pipeline.stream === 'string' ? [pipeline.stream] : fields.strings(pipeline.stream, `${at}.stream`);
-      current = builder.stream(topics, { ...(name ? { name } : {}), ...(extractor ? { timestampExtractor: extractor } : {}) });
+      current = builder.stream(topics, { ...(name ? { name } : {}), ...(extractor ? { timestampExtractor: extractor } : {}), ...consumed });
     } else if (pipeline.table !== undefined) {
       const store = pipeline.store === undefined ? undefined : fields.string(pipeline.store, `${at}.store`);
-      current = builder.table(fields.string(pipeline.table, `${at}.table`), { ...(name ? { name } : {}), ...(store ? { store } : {}), ...(extractor ? { timestampExtractor: extractor } : {}) });
+      current = builder.table(fields.string(pipeline.table, `${at}.table`), { ...(name ? { name } : {}), ...(store ? { store } : {}), ...(extractor ? { timestampExtractor: extractor } : {}), ...consumed });
     } else if (pipeline.globalTable !== undefined) {
       const store = pipeline.store === undefined ? undefined : fields.string(pipeline.store, `${at}.store`);
       if (pipeline.steps !== undefined) fail(`${at}.steps`, 'a global table has no steps: streams join it (join/leftJoin with globalTable and keySelector)');
       if (pipeline.as === undefined) fail(at, 'a global table needs as: (the name streams join it by)');
-      current = builder.globalTable(fields.string(pipeline.globalTable, `${at}.globalTable`), { ...(name ? { name } : {}), ...(store ? { store } : {}), ...(extractor ? { timestampExtractor: extractor } : {}) });
+      current = builder.globalTable(fields.string(pipeline.globalTable, `${at}.globalTable`), { ...(name ? { name } : {}), ...(store ? { store } : {}), ...(extractor ? { timestampExtractor: extractor } : {}), ...consumed });
     } else {
       const from = fields.string(pipeline.from, `${at}.from`);
       if (!named.has(from)) fail(`${at}.from`, `no earlier stream is named '${from}' (as: …)`);
@@ -195,7 +231,17 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
   });
   return builder.build();
 
+  /** One step; a serde error the builder raises (count with a non-Long value serde) names the step's field. */
   function applyStep(current: Current, step: unknown, at: string): Current {
+    try {
+      return applyStepTo(current, step, at);
+    } catch (error) {
+      if (error instanceof SerdeConfigError && error.context.field === undefined) throw error.withContext({ file: origin.file, field: fields.path(at) });
+      throw error;
+    }
+  }
+
+  function applyStepTo(current: Current, step: unknown, at: string): Current {
     let stepName: string;
     let argument: unknown;
     if (typeof step === 'string') {
@@ -233,8 +279,12 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
       return entry as number;
     };
     const named$ = args.name === undefined ? {} : { name: fields.string(args.name, `${field}.name`) };
+    // The step's serdes (only steps whose form declares them get here with any).
+    const serdes$ = serdesAt(args, field);
+    const withSerdes$ = { ...named$, ...serdes$ };
+    const otherValueSerde = serdeAt(args.otherValueSerde, `${field}.otherValueSerde`);
     const retention = ms('retention');
-    const store = { ...named$, ...(retention !== undefined ? { retentionMs: retention } : {}) };
+    const store = { ...named$, ...(retention !== undefined ? { retentionMs: retention } : {}), ...serdes$ };
     const reference = (key: string, expect: 'stream' | 'table'): KStream | KTable => {
       const target = named.get(fields.string(args[key], `${field}.${key}`));
       if (expect === 'stream' && target instanceof KStream) return target;
@@ -266,7 +316,7 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
         case 'filter': return table.filter(f('predicate'), named$);
         case 'filterNot': return table.filterNot(f('predicate'), named$);
         case 'mapValues': return table.mapValues(f('mapper'), named$);
-        case 'groupBy': return table.groupBy(f('mapper'), named$);
+        case 'groupBy': return table.groupBy(f('mapper'), withSerdes$);
         case 'join': return table.join(reference('table', 'table') as KTable, f('joiner'), named$);
         case 'leftJoin': return table.leftJoin(reference('table', 'table') as KTable, f('joiner'), named$);
         case 'outerJoin': return table.outerJoin(reference('table', 'table') as KTable, f('joiner'), named$);
@@ -296,9 +346,9 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
       }
     } else if (current instanceof KGroupedTable) {
       switch (stepName) {
-        case 'count': return current.count(named$);
-        case 'reduce': return current.reduce(f('adder'), f('subtractor'), named$);
-        case 'aggregate': return current.aggregate(f('initializer'), f('adder'), f('subtractor'), named$);
+        case 'count': return current.count(withSerdes$);
+        case 'reduce': return current.reduce(f('adder'), f('subtractor'), withSerdes$);
+        case 'aggregate': return current.aggregate(f('initializer'), f('adder'), f('subtractor'), withSerdes$);
       }
     } else if (current instanceof KStream) {
       const stream = current;
@@ -315,13 +365,13 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
         case 'merge': return stream.merge(reference('with', 'stream') as KStream, named$);
         case 'to':
           if ((args.topic === undefined) === (args.extractor === undefined)) fail(field, 'needs topic, or extractor (a topic-name-extractor choosing the topic per record)');
-          if (args.topic !== undefined) stream.to(fields.string(args.topic, `${field}.topic`), named$);
-          else stream.toTopicOf(f('extractor'), named$);
+          if (args.topic !== undefined) stream.to(fields.string(args.topic, `${field}.topic`), withSerdes$);
+          else stream.toTopicOf(f('extractor'), withSerdes$);
           return undefined;
         case 'repartition': {
           const partitions = args.partitions;
           if (partitions !== undefined && (typeof partitions !== 'number' || !Number.isInteger(partitions) || partitions < 1)) fail(`${field}.partitions`, 'must be a whole number ≥ 1');
-          return stream.repartition({ ...named$, ...(partitions !== undefined ? { partitions: partitions as number } : {}) });
+          return stream.repartition({ ...withSerdes$, ...(partitions !== undefined ? { partitions: partitions as number } : {}) });
         }
         case 'split': {
           const branches = fields.list(args.branches, `${field}.branches`, true).map((item, index) => {
@@ -350,15 +400,17 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
           const stores = args.stores === undefined ? [] : fields.strings(args.stores, `${field}.stores`);
           return stepName === 'process' ? stream.process(supplier, stores, named$) : stream.processValues(supplier, stores, named$);
         }
-        case 'toTable': return stream.toTable({ ...named$, ...(args.store === undefined ? {} : { store: fields.string(args.store, `${field}.store`) }) });
-        case 'groupByKey': return stream.groupByKey(named$);
-        case 'groupBy': return stream.groupBy(f('selector'), named$);
+        case 'toTable': return stream.toTable({ ...withSerdes$, ...(args.store === undefined ? {} : { store: fields.string(args.store, `${field}.store`) }) });
+        case 'groupByKey': return stream.groupByKey(withSerdes$);
+        case 'groupBy': return stream.groupBy(f('selector'), withSerdes$);
         case 'join':
         case 'leftJoin':
         case 'outerJoin': {
           if ([args.table, args.globalTable, args.stream].filter((entry) => entry !== undefined).length !== 1) fail(field, 'needs table (a stream-table join), globalTable (with keySelector) or stream (a stream-stream join)');
+          const joinSerdes = { ...withSerdes$, ...(otherValueSerde ? { otherValueSerde } : {}) };
           if (args.globalTable !== undefined) {
             for (const key of ['difference', 'before', 'after', 'grace']) if (args[key] !== undefined) fail(`${field}.${key}`, 'a stream-global table join has no window');
+            for (const key of ['keySerde', 'valueSerde', 'otherValueSerde']) if (args[key] !== undefined) fail(`${field}.${key}`, 'a stream-global table join writes nothing: it has no serdes (the global table has its own, beside globalTable:)');
             if (stepName === 'outerJoin') fail(field, 'a stream-global table join is inner or left (join, leftJoin)');
             if (args.keySelector === undefined) fail(field, 'a stream-global table join needs keySelector (the global table key of each record)');
             const target = named.get(fields.string(args.globalTable, `${field}.globalTable`));
@@ -371,7 +423,7 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
             for (const key of ['difference', 'before', 'after', 'grace']) if (args[key] !== undefined) fail(`${field}.${key}`, 'a stream-table join has no window');
             if (stepName === 'outerJoin') fail(field, 'a stream-table join is inner or left (join, leftJoin)');
             const table = reference('table', 'table') as KTable;
-            return stepName === 'join' ? stream.join(table, f('joiner'), named$) : stream.leftJoin(table, f('joiner'), named$);
+            return stepName === 'join' ? stream.join(table, f('joiner'), joinSerdes) : stream.leftJoin(table, f('joiner'), joinSerdes);
           }
           const difference = ms('difference');
           const before = ms('before') ?? difference;
@@ -379,7 +431,7 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
           if (before === undefined || after === undefined) fail(field, 'a stream-stream join needs its window: difference (or before and after), and grace');
           const kind = stepName === 'join' ? 'inner' : stepName === 'leftJoin' ? 'left' : 'outer';
           try {
-            return stream.joinStream(reference('stream', 'stream') as KStream, f('joiner'), { beforeMs: before!, afterMs: after!, graceMs: ms('grace') ?? 0 }, kind, named$);
+            return stream.joinStream(reference('stream', 'stream') as KStream, f('joiner'), { beforeMs: before!, afterMs: after!, graceMs: ms('grace') ?? 0 }, kind, joinSerdes);
           } catch (error) {
             return fail(field, (error as Error).message);
           }
@@ -388,9 +440,9 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
     } else if (current instanceof KGroupedStream) {
       switch (stepName) {
         case 'windowedBy': return windowedBy(current);
-        case 'count': return current.count(named$);
-        case 'reduce': return current.reduce(f('reducer'), named$);
-        case 'aggregate': return current.aggregate(f('initializer'), f('aggregator'), named$);
+        case 'count': return current.count(withSerdes$);
+        case 'reduce': return current.reduce(f('reducer'), withSerdes$);
+        case 'aggregate': return current.aggregate(f('initializer'), f('aggregator'), withSerdes$);
         case 'cogroup': {
           let cogrouped = current.cogroup(f('aggregator'));
           fields.list(args.with ?? [], `${field}.with`, false).forEach((item, index) => {
@@ -405,7 +457,7 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
         }
       }
     } else if (current instanceof CogroupedKStream) {
-      if (stepName === 'aggregate') return current.aggregate(f('initializer'), named$);
+      if (stepName === 'aggregate') return current.aggregate(f('initializer'), withSerdes$);
       if (stepName === 'windowedBy') return windowedBy(current);
     } else if (current instanceof WindowedCogroupedKStream) {
       if (stepName === 'aggregate') {

@@ -8,7 +8,9 @@
 // every step can be named instead), when a key change makes a grouping or a
 // join read through a repartition topic (`<application.id>-<name>-repartition`,
 // written after dropping null keys, read by a new source — the split into
-// sub-topologies follows from it), and the stores each stateful step declares.
+// sub-topologies follows from it), the stores each stateful step declares,
+// and which serdes apply at each step (Consumed, Produced, Grouped,
+// Repartitioned, Materialized, Joined/StreamJoined — checked by step-serdes.ts).
 // Must never: build a topology other than through TopologyBuilder, or run
 // anything (functions are referenced, not called).
 
@@ -27,6 +29,8 @@ import { sessionAggregateSupplier, type SessionAggregationSpec, type SessionWind
 import type { AggregationSpec } from './aggregations.ts';
 import { FixedKeySupplier } from './fixed-key-processor.ts';
 import type { OperatorSupplier } from './operator-supplier.ts';
+import { checkedSupplier, DeserializingTimestampExtractor, hasSerdes, SerdeConfigError, type DeserializationHandler, type StepSerdes } from './step-serdes.ts';
+import { sessionWindowedSerde, timeWindowedSerde, type Serde } from '../serde/serdes.ts';
 import { foreignTableJoinSupplier, responseJoinSupplier, subscriptionJoinSupplier, subscriptionSendSupplier } from './foreign-key-join.ts';
 import {
   branchSupplier,
@@ -65,16 +69,36 @@ export interface Named {
 export interface StreamsBuilderOptions {
   /** Prefixes repartition topics, as Kafka Streams' application.id. */
   applicationId?: string;
+  /** What a source record its serde cannot read does (Kafka Streams' deserialization.exception.handler); default log-and-fail. */
+  deserializationExceptionHandler?: DeserializationHandler;
 }
+
+export type { StepSerdes } from './step-serdes.ts';
+
+/** Serdes of a join (Kafka Streams' Joined / StreamJoined): the key, this stream's values and the other side's. */
+export interface JoinSerdes extends StepSerdes {
+  otherValueSerde?: Serde<unknown>;
+}
+
+/** A source's options: its name, timestamp extractor and serdes (Kafka Streams' Consumed). */
+export type SourceOptions = Named & StepSerdes & { timestampExtractor?: TimestampExtractorName | TimestampExtractorSupplier };
 
 export class StreamsBuilder {
   readonly topology = new TopologyBuilder();
   private index = 0;
   private readonly applicationId: string;
   private readonly usedTopics = new Set<string>();
+  private readonly deserializationHandler: DeserializationHandler;
 
   constructor(options: StreamsBuilderOptions = {}) {
     this.applicationId = options.applicationId ?? 'eddy';
+    this.deserializationHandler = options.deserializationExceptionHandler ?? 'log-and-fail';
+  }
+
+  /** A source's extractor: with serdes, it reads each record with them first (the deserialization exception handler decides on one it cannot read). */
+  private sourceOptions(options: SourceOptions): { timestampExtractor?: TimestampExtractorName | TimestampExtractorSupplier } {
+    if (hasSerdes(options)) return { timestampExtractor: new DeserializingTimestampExtractor(serdesOf(options), this.deserializationHandler, options.timestampExtractor) };
+    return options.timestampExtractor ? { timestampExtractor: options.timestampExtractor } : {};
   }
 
   /** Kafka Streams' generated names: prefix + a counter shared by every step and store. */
@@ -89,20 +113,20 @@ export class StreamsBuilder {
     return given ?? this.nextName(`${prefix}STATE-STORE-`);
   }
 
-  stream(topics: string | string[], options: Named & { timestampExtractor?: TimestampExtractorName | TimestampExtractorSupplier } = {}): KStream {
+  stream(topics: string | string[], options: SourceOptions = {}): KStream {
     const list = typeof topics === 'string' ? [topics] : topics;
     const name = this.nextName('KSTREAM-SOURCE-', options.name);
-    this.topology.addSourceWith(name, options.timestampExtractor ? { timestampExtractor: options.timestampExtractor } : {}, ...list);
+    this.topology.addSourceWith(name, this.sourceOptions(options), ...list);
     for (const topic of list) this.usedTopics.add(topic);
     return new KStream(this, name, false);
   }
 
-  /** A table read from `topic` (materialized in a store, `options.store` or a generated name). */
-  table(topic: string, options: Named & { store?: string; timestampExtractor?: TimestampExtractorName | TimestampExtractorSupplier } = {}): KTable {
+  /** A table read from `topic` (materialized in a store, `options.store` or a generated name; the store holds the bytes its serdes read). */
+  table(topic: string, options: SourceOptions & { store?: string } = {}): KTable {
     const store = this.storeName(`${topic}-`, options.store);
     const source = this.nextName('KSTREAM-SOURCE-', options.name ? `${options.name}-source` : undefined);
     const processor = this.nextName('KTABLE-SOURCE-', options.name);
-    this.topology.addSourceWith(source, options.timestampExtractor ? { timestampExtractor: options.timestampExtractor } : {}, topic);
+    this.topology.addSourceWith(source, this.sourceOptions(options), topic);
     this.usedTopics.add(topic);
     const flags = new TableFlags();
     this.addProcessor(processor, tableSourceSupplier(store, flags), [source], [timestampedKeyValueSpec(store)]);
@@ -115,11 +139,11 @@ export class StreamsBuilder {
    * is the store's changelog). Streams join it through a key selector, with
    * no repartition and no co-partitioning.
    */
-  globalTable(topic: string, options: Named & { store?: string; timestampExtractor?: TimestampExtractorName | TimestampExtractorSupplier } = {}): GlobalKTable {
+  globalTable(topic: string, options: SourceOptions & { store?: string } = {}): GlobalKTable {
     const store = this.storeName(`${topic}-`, options.store);
     const source = this.nextName('KSTREAM-SOURCE-', options.name ? `${options.name}-source` : undefined);
     const processor = this.nextName('KTABLE-SOURCE-', options.name);
-    this.topology.addGlobalStore(timestampedKeyValueSpec(store), source, options.timestampExtractor ? { timestampExtractor: options.timestampExtractor } : {}, topic, processor, tableSourceSupplier(store, new TableFlags()));
+    this.topology.addGlobalStore(timestampedKeyValueSpec(store), source, this.sourceOptions(options), topic, processor, tableSourceSupplier(store, new TableFlags()));
     this.usedTopics.add(topic);
     return new GlobalKTable(store);
   }
@@ -239,28 +263,36 @@ export class KStream {
     return new KStream(this.builder, name, this.keyChanged);
   }
 
-  /** Writes every record to `topic`. */
-  to(topic: string, options: Named = {}): void {
+  /**
+   * Writes every record to `topic`; with serdes (Kafka Streams' Produced), a
+   * node `<sink>-serdes` before the sink checks each record fits them.
+   */
+  to(topic: string, options: Named & StepSerdes = {}): void {
     const name = this.builder.nextName('KSTREAM-SINK-', options.name);
-    this.builder.topology.addSink(name, topic, this.node);
+    let parent = this.node;
+    if (hasSerdes(options)) {
+      parent = `${name}-serdes`;
+      this.builder.addProcessor(parent, checkedSupplier(passThroughSupplier('KSTREAM-SINK (serdes)'), serdesOf(options), 'sink', name), [this.node]);
+    }
+    this.builder.topology.addSink(name, topic, parent);
   }
 
   /** Writes each record to the topic `extractor` names for it (Kafka Streams' to(TopicNameExtractor)); the topics must exist. */
-  toTopicOf(extractor: FunctionRef<'topic-name-extractor'>, options: Named = {}): void {
+  toTopicOf(extractor: FunctionRef<'topic-name-extractor'>, options: Named & StepSerdes = {}): void {
     const name = this.builder.nextName('KSTREAM-SINK-', options.name);
     const chooser = `${name}-topic`;
-    this.builder.addProcessor(chooser, topicExtractorSupplier(extractor), [this.node]);
+    this.builder.addProcessor(chooser, checkedSupplier(topicExtractorSupplier(extractor), serdesOf(options), 'sink', name), [this.node]);
     this.builder.topology.addPerRecordTopicSink(name, chooser);
   }
 
-  /** Reads the stream through a repartition topic of its own (partitioned by the current key). */
-  repartition(options: Named & { partitions?: number } = {}): KStream {
+  /** Reads the stream through a repartition topic of its own (partitioned by the current key; Repartitioned's serdes check what it writes). */
+  repartition(options: Named & StepSerdes & { partitions?: number } = {}): KStream {
     const name = this.builder.nextName('KSTREAM-REPARTITION-', options.name);
-    return this.throughRepartition(name, options.partitions);
+    return this.throughRepartition(name, options.partitions, serdesOf(options));
   }
 
-  /** @internal Writes through `<application.id>-<name>-repartition` and reads it back. */
-  throughRepartition(baseName: string, partitions?: number): KStream {
+  /** @internal Writes through `<application.id>-<name>-repartition` (checked against `serdes`, when given) and reads it back. */
+  throughRepartition(baseName: string, partitions?: number, serdes?: StepSerdes): KStream {
     const topic = this.builder.internalTopic(baseName);
     if (partitions !== undefined) this.builder.topology.setRepartitionPartitions(topic, partitions);
     // Kafka Streams' names: generated ones when the base is, else <base>-repartition-<role>.
@@ -268,38 +300,41 @@ export class KStream {
     const sink = this.builder.nextName('KSTREAM-SINK-', generated ? undefined : `${baseName}-repartition-sink`);
     const filter = this.builder.nextName('KSTREAM-FILTER-', generated ? undefined : `${baseName}-repartition-filter`);
     const source = this.builder.nextName('KSTREAM-SOURCE-', generated ? undefined : `${baseName}-repartition-source`);
-    this.builder.addProcessor(filter, dropNullKeysSupplier(), [this.node]);
+    this.builder.addProcessor(filter, checkedSupplier(dropNullKeysSupplier(), serdes, 'repartition topic', topic), [this.node]);
     this.builder.topology.addSink(sink, topic, filter);
     this.builder.topology.addSource(source, topic);
     return new KStream(this.builder, source, false);
   }
 
   /** The stream as a table: each record an update of its key (null value: delete); through a repartition topic after a key change. */
-  toTable(options: Named & { store?: string } = {}): KTable {
+  toTable(options: Named & StepSerdes & { store?: string } = {}): KTable {
     const name = this.builder.nextName('KSTREAM-TOTABLE-', options.name);
     const store = this.builder.storeName('KSTREAM-TOTABLE-', options.store);
-    const input = this.keyChanged ? this.throughRepartition(name) : this;
+    // Materialized's serdes: the repartition topic's and the store's.
+    const serdes = serdesOf(options);
+    const input = this.keyChanged ? this.throughRepartition(name, undefined, serdes) : this;
     const flags = new TableFlags();
-    this.builder.addProcessor(name, tableSourceSupplier(store, flags, 'KSTREAM-TOTABLE'), [input.node], [timestampedKeyValueSpec(store)]);
+    this.builder.addProcessor(name, checkedSupplier(tableSourceSupplier(store, flags, 'KSTREAM-TOTABLE'), serdes, 'store', store), [input.node], [timestampedKeyValueSpec(store)]);
     return new KTable(this.builder, name, { store, steps: [] }, flags);
   }
 
-  groupByKey(options: Named = {}): KGroupedStream {
-    return new KGroupedStream(this.builder, this, options.name);
+  /** Grouped's serdes: the repartition topic's (after a key change) and the aggregation store's unless Materialized sets others. */
+  groupByKey(options: Named & StepSerdes = {}): KGroupedStream {
+    return new KGroupedStream(this.builder, this, options.name, serdesOf(options));
   }
 
-  groupBy(selector: FunctionRef<'key-selector'>, options: Named = {}): KGroupedStream {
+  groupBy(selector: FunctionRef<'key-selector'>, options: Named & StepSerdes = {}): KGroupedStream {
     const name = this.builder.nextName('KSTREAM-KEY-SELECT-', options.name);
     this.builder.addProcessor(name, selectKeySupplier(selector), [this.node]);
-    return new KGroupedStream(this.builder, new KStream(this.builder, name, true), options.name);
+    return new KGroupedStream(this.builder, new KStream(this.builder, name, true), options.name, serdesOf(options));
   }
 
-  /** Joins each record with the table's current value for its key (inner: only when there is one). */
-  join(table: KTable, joiner: FunctionRef<'value-joiner'>, options: Named = {}): KStream {
+  /** Joins each record with the table's current value for its key (inner: only when there is one). Joined's key and value serdes check a repartition of this stream. */
+  join(table: KTable, joiner: FunctionRef<'value-joiner'>, options: Named & JoinSerdes = {}): KStream {
     return this.joinTable(table, joiner, false, options);
   }
 
-  leftJoin(table: KTable, joiner: FunctionRef<'value-joiner'>, options: Named = {}): KStream {
+  leftJoin(table: KTable, joiner: FunctionRef<'value-joiner'>, options: Named & JoinSerdes = {}): KStream {
     return this.joinTable(table, joiner, true, options);
   }
 
@@ -320,13 +355,19 @@ export class KStream {
     return new KStream(this.builder, name, this.keyChanged);
   }
 
-  /** Stream-stream joins: records of both streams whose times are within the join window. */
-  joinStream(other: KStream, joiner: FunctionRef<'value-joiner'>, windows: JoinWindowsSpec, kind: 'inner' | 'left' | 'outer', options: Named = {}): KStream {
+  /**
+   * Stream-stream joins: records of both streams whose times are within the
+   * join window. StreamJoined's serdes check each side's repartition topic
+   * and window store (key + value for this side, key + otherValue for the other).
+   */
+  joinStream(other: KStream, joiner: FunctionRef<'value-joiner'>, windows: JoinWindowsSpec, kind: 'inner' | 'left' | 'outer', options: Named & JoinSerdes = {}): KStream {
     if (!(windows.beforeMs >= 0) || !(windows.afterMs >= 0) || !(windows.graceMs >= 0)) throw new ConfigError('join windows need before, after and grace ≥ 0');
     const leftOuter = kind !== 'inner';
     const rightOuter = kind === 'outer';
-    const left = this.keyChanged ? this.throughRepartition(this.builder.nextName('KSTREAM-REPARTITION-', options.name ? `${options.name}-left` : undefined)) : this;
-    const right = other.keyChanged ? other.throughRepartition(this.builder.nextName('KSTREAM-REPARTITION-', options.name ? `${options.name}-right` : undefined)) : other;
+    const thisSerdes = serdesOf(options);
+    const otherSerdes = serdesOf({ ...(options.keySerde ? { keySerde: options.keySerde } : {}), ...(options.otherValueSerde ? { valueSerde: options.otherValueSerde } : {}) });
+    const left = this.keyChanged ? this.throughRepartition(this.builder.nextName('KSTREAM-REPARTITION-', options.name ? `${options.name}-left` : undefined), undefined, thisSerdes) : this;
+    const right = other.keyChanged ? other.throughRepartition(this.builder.nextName('KSTREAM-REPARTITION-', options.name ? `${options.name}-right` : undefined), undefined, otherSerdes) : other;
     const thisWindowed = this.builder.nextName('KSTREAM-WINDOWED-', options.name ? `${options.name}-this-windowed` : undefined);
     const otherWindowed = this.builder.nextName('KSTREAM-WINDOWED-', options.name ? `${options.name}-other-windowed` : undefined);
     const joinThis = this.builder.nextName(rightOuter ? 'KSTREAM-OUTERTHIS-' : 'KSTREAM-JOINTHIS-', options.name ? `${options.name}${rightOuter ? '-outer-this-join' : '-this-join'}` : undefined);
@@ -338,8 +379,8 @@ export class KStream {
     const otherStore = `${joinOther}-store`;
     const outerStore = leftOuter ? `${joinThis}-outer-shared-join-store` : undefined;
     const time = new SharedJoinTime();
-    this.builder.addProcessor(thisWindowed, joinWindowSupplier(thisStore), [left.node], [windowStore(thisStore)]);
-    this.builder.addProcessor(otherWindowed, joinWindowSupplier(otherStore), [right.node], [windowStore(otherStore)]);
+    this.builder.addProcessor(thisWindowed, checkedSupplier(joinWindowSupplier(thisStore), thisSerdes, 'store', thisStore), [left.node], [windowStore(thisStore)]);
+    this.builder.addProcessor(otherWindowed, checkedSupplier(joinWindowSupplier(otherStore), otherSerdes, 'store', otherStore), [right.node], [windowStore(otherStore)]);
     const shared = outerStore ? [outerStore] : [];
     this.builder.addProcessor(joinThis, streamJoinSupplier({ left: true, outer: leftOuter, otherStore, ...(outerStore ? { outerStore } : {}) }, windows, joiner, time), [thisWindowed], [otherStore, ...shared]);
     this.builder.addProcessor(joinOther, streamJoinSupplier({ left: false, outer: rightOuter, otherStore: thisStore, ...(outerStore ? { outerStore } : {}) }, windows, joiner, time), [otherWindowed], [thisStore, ...shared]);
@@ -347,8 +388,8 @@ export class KStream {
     return new KStream(this.builder, merge, false);
   }
 
-  private joinTable(table: KTable, joiner: FunctionRef<'value-joiner'>, left: boolean, options: Named): KStream {
-    const stream = this.keyChanged ? this.throughRepartition(options.name ? `${options.name}-left` : this.node) : this;
+  private joinTable(table: KTable, joiner: FunctionRef<'value-joiner'>, left: boolean, options: Named & JoinSerdes): KStream {
+    const stream = this.keyChanged ? this.throughRepartition(options.name ? `${options.name}-left` : this.node, undefined, serdesOf(options)) : this;
     const name = this.builder.nextName(left ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-', options.name);
     this.builder.addProcessor(name, streamTableJoinSupplier(table.view, joiner, left), [stream.node], [table.view.store]);
     return new KStream(this.builder, name, false);
@@ -361,17 +402,20 @@ export class KGroupedStream {
     private readonly stream: KStream,
     /** Grouped.as: names the repartition topic. */
     private readonly groupName: string | undefined,
+    /** Grouped.with: the repartition topic's serdes, and the store's defaults. */
+    readonly serdes: StepSerdes = {},
   ) {}
 
-  count(options: Named = {}): KTable {
+  /** Materialized's serdes (`options.keySerde`, `valueSerde`: a Long serde, as count's values are Longs) check the store. */
+  count(options: Named & StepSerdes = {}): KTable {
     return this.aggregateWith({ kind: 'count' }, 'KSTREAM-AGGREGATE-', options);
   }
 
-  reduce(reducer: FunctionRef<'reducer'>, options: Named = {}): KTable {
+  reduce(reducer: FunctionRef<'reducer'>, options: Named & StepSerdes = {}): KTable {
     return this.aggregateWith({ kind: 'reduce', reducer }, 'KSTREAM-REDUCE-', options);
   }
 
-  aggregate(initializer: FunctionRef<'initializer'>, aggregator: FunctionRef<'aggregator'>, options: Named = {}): KTable {
+  aggregate(initializer: FunctionRef<'initializer'>, aggregator: FunctionRef<'aggregator'>, options: Named & StepSerdes = {}): KTable {
     return this.aggregateWith({ kind: 'aggregate', initializer, aggregator }, 'KSTREAM-AGGREGATE-', options);
   }
 
@@ -401,7 +445,7 @@ export class KGroupedStream {
 
   /** @internal The stream to aggregate, through a repartition topic named after `base` when keys changed. */
   inputFor(base: string): KStream {
-    return this.stream.keyChanged ? this.stream.throughRepartition(this.groupName ?? base) : this.stream;
+    return this.stream.keyChanged ? this.stream.throughRepartition(this.groupName ?? base, undefined, this.serdes) : this.stream;
   }
 
   /**
@@ -409,35 +453,38 @@ export class KGroupedStream {
    * processor, then — when keys changed — the repartition topic it reads
    * through (Kafka Streams numbers them in this order).
    */
-  aggregateNode(prefix: string, storeName: string | undefined, declare: (store: string) => StoreSpec | string, supplier: (store: string, flags: TableFlags) => ProcessorSupplier, closing?: WindowClosing): KTable {
+  aggregateNode(prefix: string, storeName: string | undefined, declare: (store: string) => StoreSpec | string, supplier: (store: string, flags: TableFlags) => ProcessorSupplier, closing?: WindowClosing, storeSerdes?: StepSerdes): KTable {
     const store = this.builder.storeName(prefix, storeName);
     const name = this.builder.nextName(prefix);
-    const input = this.stream.keyChanged ? this.stream.throughRepartition(this.groupName ?? store) : this.stream;
+    const input = this.stream.keyChanged ? this.stream.throughRepartition(this.groupName ?? store, undefined, this.serdes) : this.stream;
     const flags = new TableFlags();
-    this.builder.addProcessor(name, supplier(store, flags), [input.node], [declare(store)]);
+    this.builder.addProcessor(name, checkedSupplier(supplier(store, flags), storeSerdes, 'store', store), [input.node], [declare(store)]);
     return new KTable(this.builder, name, { store, steps: [] }, flags, closing);
   }
 
-  private aggregateWith(spec: AggregationSpec, prefix: string, options: Named): KTable {
-    return this.aggregateNode(prefix, options.name, (store) => timestampedKeyValueSpec(store), (store, flags) => aggregateSupplier(store, spec, flags));
+  private aggregateWith(spec: AggregationSpec, prefix: string, options: Named & StepSerdes): KTable {
+    return this.aggregateNode(prefix, options.name, (store) => timestampedKeyValueSpec(store), (store, flags) => aggregateSupplier(store, spec, flags), undefined, storeSerdesOf(this.serdes, options, spec.kind));
   }
 }
 
 /** count / reduce / aggregate of a windowed grouped stream; each window kind says how its store and processor are made. */
+/** A windowed aggregation's options: its store's name, retention and serdes (Materialized; the key serde is the inner key's). */
+export type WindowedStoreOptions = Named & StepSerdes & { retentionMs?: number };
+
 abstract class WindowedAggregations {
-  count(options: Named & { retentionMs?: number } = {}): KTable {
+  count(options: WindowedStoreOptions = {}): KTable {
     return this.aggregateWith({ kind: 'count' }, 'KSTREAM-AGGREGATE-', options);
   }
 
-  reduce(reducer: FunctionRef<'reducer'>, options: Named & { retentionMs?: number } = {}): KTable {
+  reduce(reducer: FunctionRef<'reducer'>, options: WindowedStoreOptions = {}): KTable {
     return this.aggregateWith({ kind: 'reduce', reducer }, 'KSTREAM-REDUCE-', options);
   }
 
-  aggregate(initializer: FunctionRef<'initializer'>, aggregator: FunctionRef<'aggregator'>, options: Named & { retentionMs?: number } = {}): KTable {
+  aggregate(initializer: FunctionRef<'initializer'>, aggregator: FunctionRef<'aggregator'>, options: WindowedStoreOptions = {}): KTable {
     return this.aggregateWith({ kind: 'aggregate', initializer, aggregator }, 'KSTREAM-AGGREGATE-', options);
   }
 
-  protected abstract aggregateWith(spec: AggregationSpec, prefix: string, options: Named & { retentionMs?: number }): KTable;
+  protected abstract aggregateWith(spec: AggregationSpec, prefix: string, options: WindowedStoreOptions): KTable;
 }
 
 export class TimeWindowedKStream extends WindowedAggregations {
@@ -448,7 +495,7 @@ export class TimeWindowedKStream extends WindowedAggregations {
     super();
   }
 
-  protected aggregateWith(spec: AggregationSpec, prefix: string, options: Named & { retentionMs?: number }): KTable {
+  protected aggregateWith(spec: AggregationSpec, prefix: string, options: WindowedStoreOptions): KTable {
     const minimum = this.windows.sizeMs + this.windows.graceMs;
     const retentionMs = options.retentionMs ?? minimum;
     if (retentionMs < minimum) throw new ConfigError(`window store '${options.name ?? prefix}': retention ${retentionMs} ms is less than window size + grace (${minimum} ms)`);
@@ -458,6 +505,7 @@ export class TimeWindowedKStream extends WindowedAggregations {
       (store) => ({ name: store, kind: 'window', retentionMs, windowSizeMs: this.windows.sizeMs, retainDuplicates: false, timestamped: true }),
       (store) => windowAggregateSupplier(store, this.windows, spec),
       { endOf: (key) => windowStartOf(key) + this.windows.sizeMs, suppressMs: this.windows.graceMs },
+      windowedKeys(storeSerdesOf(this.grouped.serdes, options, spec.kind), 'time'),
     );
   }
 }
@@ -521,13 +569,14 @@ export class CogroupedKStream {
    * `<name>-cogroup-agg-<i>`, each skipping null keys and values), their
    * updates merged into one table.
    */
-  aggregate(initializer: FunctionRef<'initializer'>, options: Named = {}): KTable {
+  aggregate(initializer: FunctionRef<'initializer'>, options: Named & StepSerdes = {}): KTable {
     const store = this.builder.storeName('COGROUPKSTREAM-AGGREGATE-', options.name);
     const flags = new TableFlags();
+    const storeSerdes = storeSerdesOf(this.inputs[0]!.grouped.serdes, options, 'aggregate');
     const parents = this.inputs.map(({ grouped, aggregator }, index) => {
       const input = grouped.inputFor(this.inputs.length === 1 ? store : `${store}-${index}`);
       const name = this.builder.nextName('COGROUPKSTREAM-AGGREGATE-', options.name ? `${options.name}-cogroup-agg-${index}` : undefined);
-      this.builder.addProcessor(name, aggregateSupplier(store, { kind: 'aggregate', initializer, aggregator }, flags), [input.node], [timestampedKeyValueSpec(store)]);
+      this.builder.addProcessor(name, checkedSupplier(aggregateSupplier(store, { kind: 'aggregate', initializer, aggregator }, flags), storeSerdes, 'store', store), [input.node], [timestampedKeyValueSpec(store)]);
       return name;
     });
     const merge = this.builder.nextName('COGROUPKSTREAM-MERGE-', options.name ? `${options.name}-cogroup-merge` : undefined);
@@ -562,7 +611,7 @@ export class WindowedCogroupedKStream {
     return this.windowing.sessions === true;
   }
 
-  aggregate(initializer: FunctionRef<'initializer'>, options: Named & { retentionMs?: number; merger?: FunctionRef<'merger'> | undefined } = {}): KTable {
+  aggregate(initializer: FunctionRef<'initializer'>, options: WindowedStoreOptions & { merger?: FunctionRef<'merger'> | undefined } = {}): KTable {
     const windowing = this.windowing;
     const retentionMs = options.retentionMs ?? windowing.minimumRetentionMs;
     if (retentionMs < windowing.minimumRetentionMs) {
@@ -572,10 +621,11 @@ export class WindowedCogroupedKStream {
     const store = this.builder.storeName('COGROUPKSTREAM-AGGREGATE-', options.name);
     const spec = windowing.store(store, retentionMs);
     const flags = new TableFlags();
+    const storeSerdes = windowedKeys(storeSerdesOf(this.inputs[0]!.grouped.serdes, options, 'aggregate'), windowing.sessions ? 'session' : 'time');
     const parents = this.inputs.map(({ grouped, aggregator }, index) => {
       const input = grouped.inputFor(this.inputs.length === 1 ? store : `${store}-${index}`);
       const name = this.builder.nextName('COGROUPKSTREAM-AGGREGATE-', options.name ? `${options.name}-cogroup-agg-${index}` : undefined);
-      this.builder.addProcessor(name, windowing.aggregator(store, initializer, aggregator, options.merger), [input.node], [spec]);
+      this.builder.addProcessor(name, checkedSupplier(windowing.aggregator(store, initializer, aggregator, options.merger), storeSerdes, 'store', store), [input.node], [spec]);
       return name;
     });
     const merge = this.builder.nextName('COGROUPKSTREAM-MERGE-', options.name ? `${options.name}-cogroup-merge` : undefined);
@@ -592,7 +642,7 @@ export class SlidingWindowedKStream extends WindowedAggregations {
     super();
   }
 
-  protected aggregateWith(spec: AggregationSpec, prefix: string, options: Named & { retentionMs?: number }): KTable {
+  protected aggregateWith(spec: AggregationSpec, prefix: string, options: WindowedStoreOptions): KTable {
     // Windows back to t − 2d are read to build new ones (SlidingWindowedKStreamImpl).
     const minimum = 2 * this.windows.differenceMs + this.windows.graceMs;
     const retentionMs = options.retentionMs ?? minimum;
@@ -603,6 +653,7 @@ export class SlidingWindowedKStream extends WindowedAggregations {
       (store) => ({ name: store, kind: 'window', retentionMs, windowSizeMs: this.windows.differenceMs, retainDuplicates: false, timestamped: true }),
       (store) => slidingAggregateSupplier(store, this.windows, spec),
       { endOf: (key) => windowStartOf(key) + this.windows.differenceMs, suppressMs: this.windows.graceMs },
+      windowedKeys(storeSerdesOf(this.grouped.serdes, options, spec.kind), 'time'),
     );
   }
 }
@@ -613,19 +664,19 @@ export class SessionWindowedKStream {
     private readonly windows: SessionWindowsSpec,
   ) {}
 
-  count(options: Named & { retentionMs?: number } = {}): KTable {
+  count(options: WindowedStoreOptions = {}): KTable {
     return this.aggregateWith({ kind: 'count' }, 'KSTREAM-AGGREGATE-', options);
   }
 
-  reduce(reducer: FunctionRef<'reducer'>, options: Named & { retentionMs?: number } = {}): KTable {
+  reduce(reducer: FunctionRef<'reducer'>, options: WindowedStoreOptions = {}): KTable {
     return this.aggregateWith({ kind: 'reduce', reducer }, 'KSTREAM-REDUCE-', options);
   }
 
-  aggregate(initializer: FunctionRef<'initializer'>, aggregator: FunctionRef<'aggregator'>, merger: FunctionRef<'merger'>, options: Named & { retentionMs?: number } = {}): KTable {
+  aggregate(initializer: FunctionRef<'initializer'>, aggregator: FunctionRef<'aggregator'>, merger: FunctionRef<'merger'>, options: WindowedStoreOptions = {}): KTable {
     return this.aggregateWith({ kind: 'aggregate', initializer, aggregator, merger }, 'KSTREAM-AGGREGATE-', options);
   }
 
-  private aggregateWith(spec: SessionAggregationSpec, prefix: string, options: Named & { retentionMs?: number }): KTable {
+  private aggregateWith(spec: SessionAggregationSpec, prefix: string, options: WindowedStoreOptions): KTable {
     const minimum = this.windows.gapMs + this.windows.graceMs;
     const retentionMs = options.retentionMs ?? minimum;
     if (retentionMs < minimum) throw new ConfigError(`session store '${options.name ?? prefix}': retention ${retentionMs} ms is less than gap + grace (${minimum} ms)`);
@@ -635,6 +686,7 @@ export class SessionWindowedKStream {
       (store) => ({ name: store, kind: 'session', retentionMs }),
       (store) => sessionAggregateSupplier(store, this.windows, spec),
       { endOf: (key) => readLong(key, key.length - 16), suppressMs: this.windows.graceMs + this.windows.gapMs },
+      windowedKeys(storeSerdesOf(this.grouped.serdes, options, spec.kind), 'session'),
     );
   }
 }
@@ -793,11 +845,13 @@ export class KTable {
   }
 
   /** Groups the table by a new key (and value); aggregations subtract a row's old value and add its new one. */
-  groupBy(mapper: FunctionRef<'key-value-mapper'>, options: Named = {}): KGroupedTable {
+  groupBy(mapper: FunctionRef<'key-value-mapper'>, options: Named & StepSerdes = {}): KGroupedTable {
     const name = this.builder.nextName('KTABLE-SELECT-', options.name);
     this.flags.enableSendingOldValues();
-    this.builder.addProcessor(name, tableGroupBySupplier(mapper), [this.node]);
-    return new KGroupedTable(this.builder, name, options.name);
+    const serdes = serdesOf(options);
+    // Grouped's serdes check the updates written to the repartition topic (old and new values).
+    this.builder.addProcessor(name, checkedSupplier(tableGroupBySupplier(mapper), serdes, 'repartition topic', `${options.name ?? 'KTABLE-AGGREGATE'}-repartition`, true), [this.node]);
+    return new KGroupedTable(this.builder, name, options.name, serdes);
   }
 }
 
@@ -807,22 +861,24 @@ export class KGroupedTable {
     /** The KTABLE-SELECT node writing the grouped updates. */
     private readonly node: string,
     private readonly groupName: string | undefined,
+    /** Grouped.with: the repartition topic's serdes, and the store's defaults. */
+    private readonly serdes: StepSerdes = {},
   ) {}
 
-  count(options: Named = {}): KTable {
+  count(options: Named & StepSerdes = {}): KTable {
     return this.aggregateWith({ kind: 'count' }, 'KTABLE-AGGREGATE-', options);
   }
 
-  reduce(adder: FunctionRef<'reducer'>, subtractor: FunctionRef<'reducer'>, options: Named = {}): KTable {
+  reduce(adder: FunctionRef<'reducer'>, subtractor: FunctionRef<'reducer'>, options: Named & StepSerdes = {}): KTable {
     return this.aggregateWith({ kind: 'reduce', adder, subtractor }, 'KTABLE-REDUCE-', options);
   }
 
-  aggregate(initializer: FunctionRef<'initializer'>, adder: FunctionRef<'aggregator'>, subtractor: FunctionRef<'aggregator'>, options: Named = {}): KTable {
+  aggregate(initializer: FunctionRef<'initializer'>, adder: FunctionRef<'aggregator'>, subtractor: FunctionRef<'aggregator'>, options: Named & StepSerdes = {}): KTable {
     return this.aggregateWith({ kind: 'aggregate', initializer, adder, subtractor }, 'KTABLE-AGGREGATE-', options);
   }
 
   /** Store, then the repartition topic (no null-key filter: table updates always have keys), then the aggregate. */
-  private aggregateWith(spec: TableAggregationSpec, prefix: string, options: Named): KTable {
+  private aggregateWith(spec: TableAggregationSpec, prefix: string, options: Named & StepSerdes): KTable {
     const store = this.builder.storeName('KTABLE-AGGREGATE-', options.name);
     const base = this.groupName ?? store;
     const topic = this.builder.internalTopic(base);
@@ -833,7 +889,34 @@ export class KGroupedTable {
     this.builder.topology.addSource(source, topic);
     const name = this.builder.nextName(prefix);
     const flags = new TableFlags();
-    this.builder.addProcessor(name, tableAggregateSupplier(store, spec, flags), [source], [timestampedKeyValueSpec(store)]);
+    this.builder.addProcessor(name, checkedSupplier(tableAggregateSupplier(store, spec, flags), storeSerdesOf(this.serdes, options, spec.kind), 'store', store), [source], [timestampedKeyValueSpec(store)]);
     return new KTable(this.builder, name, { store, steps: [] }, flags);
   }
+}
+
+/** The serdes set in `options` (and only those). */
+function serdesOf(options: StepSerdes): StepSerdes {
+  return { ...(options.keySerde ? { keySerde: options.keySerde } : {}), ...(options.valueSerde ? { valueSerde: options.valueSerde } : {}) };
+}
+
+/**
+ * An aggregation store's serdes, as Kafka Streams picks them: Materialized's,
+ * else the key serde of the grouping (and its value serde for reduce, whose
+ * values are the grouped values); count's values are Longs, so its value
+ * serde can only be a Long serde.
+ */
+function storeSerdesOf(grouped: StepSerdes, materialized: StepSerdes, kind: 'count' | 'reduce' | 'aggregate'): StepSerdes {
+  if (kind === 'count' && materialized.valueSerde && materialized.valueSerde.name !== 'long') {
+    throw new SerdeConfigError('dsl-serde-mismatch', `count() values are Longs: its valueSerde must be long, not ${materialized.valueSerde.name}`);
+  }
+  const keySerde = materialized.keySerde ?? grouped.keySerde;
+  const valueSerde = materialized.valueSerde ?? (kind === 'reduce' ? grouped.valueSerde : undefined);
+  return { ...(keySerde ? { keySerde } : {}), ...(valueSerde ? { valueSerde } : {}) };
+}
+
+/** A windowed store's serdes: its keys are the inner key with the window (TimeWindowedSerde, SessionWindowedSerde). */
+function windowedKeys(serdes: StepSerdes, windows: 'time' | 'session'): StepSerdes {
+  if (!serdes.keySerde) return serdes;
+  const keySerde = (windows === 'time' ? timeWindowedSerde(serdes.keySerde, 0) : sessionWindowedSerde(serdes.keySerde)) as Serde<unknown>;
+  return { ...serdes, keySerde };
 }

@@ -126,7 +126,15 @@ export interface TimestampExtractorSupplier {
   prepare(limits: ProcessorLimits): Promise<PreparedTimestampExtractor>;
 }
 
+/** A record an extractor skips, and why (the task logs it once and counts it). */
+export interface SkippedRecord {
+  skip: string;
+}
+
+/** A record and its partition's time so far (-1 before any) → its time; a negative time (a user function's) or a SkippedRecord skips the record. */
+export type ExtractTimestamp = (record: StreamRecord, partitionTime: number) => number | SkippedRecord;
+
 export interface PreparedTimestampExtractor {
-  /** The extractor: a record and its partition's time so far (-1 before any) → its time (negative: skip the record). */
-  open(context: ProcessorContext): (record: StreamRecord, partitionTime: number) => number;
+  /** The extractor; `fallback` is the application's default extractor, for a supplier that only wraps one (optional for callers). */
+  open(context: ProcessorContext, fallback?: ExtractTimestamp): ExtractTimestamp;
 }

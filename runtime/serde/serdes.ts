@@ -5,7 +5,9 @@
 // bytes, void, boolean, uuid, json), the windowed key serdes (Kafka Streams'
 // TimeWindowedSerde: key + 8-byte window start; SessionWindowedSerde: key +
 // 8-byte end + 8-byte start), and naming a serde by its short name or its
-// Kafka class name (`default.key.serde`). Null stays null both ways, as in Kafka.
+// Kafka class name (`default.key.serde`), and whether bytes are readable as
+// Kafka's deserializer reads them (`unreadable`, for per-step serde checks).
+// Null stays null both ways, as in Kafka.
 // Must never: lose precision silently (a long beyond 2^53 is an error, not a
 // rounded number) or accept bytes of the wrong size.
 
@@ -118,15 +120,21 @@ export const voidSerde: Serde<null> = {
   },
 };
 
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Kafka's UUIDSerde: the UUID's text, UTF-8. */
 export const uuidSerde: Serde<string> = {
   name: 'uuid',
   serialize: (value) => {
     if (value === null || value === undefined) return null;
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw new SerdeError(`uuid: '${value}' is not a UUID`);
+    if (!uuidPattern.test(value)) throw new SerdeError(`uuid: '${value}' is not a UUID`);
     return encoder.encode(value.toLowerCase());
   },
-  deserialize: (bytes) => stringSerde.deserialize(bytes),
+  deserialize: (bytes) => {
+    const text = stringSerde.deserialize(bytes);
+    if (text !== null && !uuidPattern.test(text)) throw new SerdeError(`uuid: '${text}' is not a UUID`);
+    return text;
+  },
 };
 
 /** UTF-8 JSON text. */
@@ -237,4 +245,28 @@ export function serdeByName(name: string): Serde<unknown> | undefined {
   const match = /^(?:(?:org\.apache\.kafka\.common\.serialization\.)?Serdes[$.])?(\w+Serde)$/.exec(trimmed);
   const short = match ? kafkaClassNames[match[1]!] : undefined;
   return short ? (builtIns[short] as Serde<unknown>) : undefined;
+}
+
+/**
+ * Why Kafka's deserializer for `serde` would refuse `bytes` (undefined when
+ * it reads them). Unlike `deserialize`, it asks only what Kafka asks: a long
+ * is any 8 bytes (a value beyond 2^53 is readable in Java, though not as an
+ * exact JavaScript number). Windowed keys check their window and inner key.
+ */
+export function unreadable(serde: Serde<unknown>, bytes: Uint8Array | null | undefined): string | undefined {
+  if (bytes === null || bytes === undefined) return undefined;
+  const windowed = /^(time|session)-windowed<(.+)>$/.exec(serde.name);
+  if (windowed) {
+    const suffix = windowed[1] === 'time' ? 8 : 16;
+    if (bytes.length < suffix) return `${serde.name}: expected at least ${suffix} bytes, got ${bytes.length}`;
+    const inner = serdeByName(windowed[2]!);
+    return inner ? unreadable(inner, bytes.subarray(0, bytes.length - suffix)) : undefined;
+  }
+  if (serde.name === 'long') return bytes.length === 8 ? undefined : `long: expected 8 bytes, got ${bytes.length}`;
+  try {
+    serde.deserialize(bytes);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }

@@ -29,7 +29,9 @@ import {
   type ProcessorLimits,
   type PunctuationType,
   type CacheBudget,
+  type ExtractTimestamp,
   type PreparedTimestampExtractor,
+  type SkippedRecord,
 } from '../processor/processor.ts';
 import type { RecordMetadata, RecordWithTopic, StreamRecord } from '../record.ts';
 import type { KeyValueStore } from '../state/key-value-store.ts';
@@ -134,7 +136,7 @@ export class StreamTask {
   private readonly processors = new Map<string, ProcessorRuntime>();
   private readonly sourceRoutes = new Map<string, Route[]>();
   /** Per input topic: a built-in extractor, or one the topology supplied (opened for the source). */
-  private readonly sourceExtractors = new Map<string, TimestampExtractorName | ((record: StreamRecord, partitionTime: number) => number)>();
+  private readonly sourceExtractors = new Map<string, TimestampExtractorName | ExtractTimestamp>();
   /** Extractors the topology supplies, prepared per source. */
   private readonly preparedExtractors = new Map<string, PreparedTimestampExtractor>();
   /** Largest extracted time per input partition (`topic:partition`). */
@@ -394,7 +396,12 @@ export class StreamTask {
         if (supplied) {
           // The source's own context (no children to forward to: it only extracts).
           const sourceNode: ProcessorNode = { kind: 'processor', name: source.name, supplier: undefined as never, parents: [], children: [], stores: [] };
-          this.sourceExtractors.set(topic, supplied.open(new NodeContext(sourceNode, lent)));
+          // The application's default extractor, for a supplier that wraps it (a source with serdes: dsl/step-serdes.ts).
+          const fallback = (record: StreamRecord, partitionTime: number): number | SkippedRecord => {
+            const extracted = extractTimestamp(this.options.timestampExtractor ?? 'fail-on-invalid', record.timestamp, partitionTime, this.wallClock);
+            return 'skip' in extracted ? extracted : extracted.timestamp;
+          };
+          this.sourceExtractors.set(topic, supplied.open(new NodeContext(sourceNode, lent), fallback));
         } else {
           this.sourceExtractors.set(topic, (source.timestampExtractor as TimestampExtractorName | undefined) ?? this.options.timestampExtractor ?? 'fail-on-invalid');
         }
@@ -441,7 +448,7 @@ export class StreamTask {
       } else {
         this.currentMetadata = where;
         const timestamp = extractor(input.record, partitionTime);
-        extracted = timestamp >= 0 ? { timestamp } : { skip: `the source's timestamp extractor gave ${timestamp} (negative): skipped` };
+        extracted = typeof timestamp === 'object' ? timestamp : timestamp >= 0 ? { timestamp } : { skip: `the source's timestamp extractor gave ${timestamp} (negative): skipped` };
       }
     } catch (error) {
       throw asEddyError(error).withContext(this.context(where));

@@ -5,21 +5,29 @@
 // (test/kafka-streams/DslScenario.java, the same functions in Java) and
 // through Eddy's in-process runner with plugins/dsl-functions-rust; every
 // output topic must hold the same records — key bytes, value bytes,
-// timestamps — in the same order.
+// timestamps — in the same order. Scenarios with per-step serdes (a
+// `reference`) run against typed Kafka Streams code written by hand in
+// DslScenario.java (Consumed/Produced/Grouped/Materialized.with), with inputs
+// in those serdes' bytes — some unreadable, for the deserialization handler.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { topologyFromDocument } from '../../runtime/topology/pipeline-file.ts';
 import { runDryRun, type DryRunInput } from '../../runtime/testing/dry-run.ts';
 import { runReference } from '../support/kafka-streams.ts';
-import { edgeLines, generate, interleave, type InputRecord } from '../support/dsl-inputs.ts';
+import { edgeLines, generate, interleave, random, type InputRecord } from '../support/dsl-inputs.ts';
 import { repositoryRoot } from '../support/plugins.ts';
+
+/** An input record; `keyBytes` / `valueBytes` (base64) give raw bytes instead of text. */
+type Input = InputRecord & { keyBytes?: string; valueBytes?: string };
 
 interface Scenario {
   name: string;
-  dsl: { functions?: Record<string, unknown>; streams: unknown[] };
-  inputs: InputRecord[];
+  dsl: { functions?: Record<string, unknown>; streams: unknown[]; 'deserialization.exception.handler'?: string };
+  inputs: Input[];
   outputTopics: string[];
+  /** The typed Kafka Streams topology of DslScenario.java's SerdeScenarios that says the same (per-step serdes). */
+  reference?: string;
 }
 
 interface OutputLine {
@@ -30,6 +38,135 @@ interface OutputLine {
 }
 
 const functions = { f: { plugin: 'plugins/dsl-functions-rust' } };
+
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+const longBytes = (value: bigint) => {
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setBigInt64(0, value);
+  return bytes;
+};
+const intBytes = (value: number) => {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setInt32(0, value);
+  return bytes;
+};
+/** Bytes no Long (or Integer) deserializer reads: text, and 7 bytes. */
+const unreadable = [new TextEncoder().encode('oops'), Uint8Array.of(1, 2, 3, 4, 5, 6, 7)];
+
+/** Long values (some beyond 2^53, some negative; every 13th unreadable) for the records of `records`; null values stay null. */
+function withLongValues(records: InputRecord[], seed: number): Input[] {
+  const next = random(seed);
+  return records.map((record, index) => {
+    if (record.value === null) return record;
+    const bytes = index % 13 === 5 ? unreadable[index % 2]! : longBytes(next() < 0.1 ? 2n ** 55n + BigInt(index) : BigInt(Math.floor(next() * 2_000) - 500));
+    return { ...record, valueBytes: base64(bytes) };
+  });
+}
+
+/** The per-step serde scenarios (each with a typed Kafka Streams twin in DslScenario.java). */
+const serdeScenarios: Scenario[] = [
+  {
+    name: 'per-step serdes: a Long-valued topic read with Consumed.with(String, Long) (unreadable values skipped by log-and-continue), summed with Grouped/Materialized.with(String, Long), produced as Long and as decimal text',
+    reference: 'long-values',
+    dsl: {
+      functions,
+      'deserialization.exception.handler': 'log-and-continue',
+      streams: [
+        { stream: 'amounts', keySerde: 'string', valueSerde: 'long', as: 'amounts' },
+        { from: 'amounts', steps: [{ groupByKey: { keySerde: 'string', valueSerde: 'long' } }, { reduce: { reducer: 'f.sum', keySerde: 'string', valueSerde: 'long' } }, 'toStream', { to: { topic: 'sums', keySerde: 'string', valueSerde: 'long' } }] },
+        { from: 'amounts', steps: [{ mapValues: 'f.long-to-decimal' }, { to: { topic: 'decimals', keySerde: 'string', valueSerde: 'string' } }] },
+      ],
+    },
+    inputs: withLongValues(generate(40, 'amounts', 160, { nullKeys: true, nullValues: true }), 40),
+    outputTopics: ['sums', 'decimals'],
+  },
+  {
+    name: 'per-step serdes: word count, groupBy with Grouped.with(String, String), count with Materialized.with(String, Long), produced with Produced.with(String, Long) and, after a mapValues, as String',
+    reference: 'count-long-and-text',
+    dsl: {
+      functions,
+      streams: [
+        {
+          stream: 'lines',
+          keySerde: 'string',
+          valueSerde: 'string',
+          steps: [{ flatMapValues: 'f.split-words' }, { groupBy: { selector: 'f.value-as-key', keySerde: 'string', valueSerde: 'string' } }, { count: { keySerde: 'string', valueSerde: 'long' } }, 'toStream'],
+          as: 'counts',
+        },
+        { from: 'counts', steps: [{ to: { topic: 'counts', keySerde: 'string', valueSerde: 'long' } }] },
+        { from: 'counts', steps: [{ mapValues: 'f.long-to-decimal' }, { to: { topic: 'counts-text', keySerde: 'org.apache.kafka.common.serialization.Serdes$StringSerde', valueSerde: 'string' } }] },
+      ],
+    },
+    inputs: [...edgeLines('lines'), ...generate(41, 'lines', 150, { nullKeys: true, nullValues: true, start: 10_000 })],
+    outputTopics: ['counts', 'counts-text'],
+  },
+  {
+    name: 'per-step serdes: Integer keys, groupBy with Grouped.with("by-number", Integer, String) through a repartition topic, reduce and a Long aggregate Materialized.with(Integer, …) (unreadable keys skipped)',
+    reference: 'grouped-integer',
+    dsl: {
+      functions,
+      'deserialization.exception.handler': 'log-and-continue',
+      streams: [
+        { stream: 'numbers', keySerde: 'integer', valueSerde: 'string', as: 'numbers' },
+        {
+          from: 'numbers',
+          steps: [
+            { groupBy: { selector: 'f.record-key', name: 'by-number', keySerde: 'integer', valueSerde: 'string' } },
+            { reduce: { reducer: 'f.concat', keySerde: 'integer', valueSerde: 'string' } },
+            'toStream',
+            { to: { topic: 'joined-words', keySerde: 'integer', valueSerde: 'string' } },
+          ],
+        },
+        {
+          from: 'numbers',
+          steps: [
+            { groupBy: { selector: 'f.record-key', keySerde: 'integer', valueSerde: 'string' } },
+            { aggregate: { initializer: 'f.zero', aggregator: 'f.add-length', keySerde: 'integer', valueSerde: 'long' } },
+            'toStream',
+            { to: { topic: 'lengths', keySerde: 'integer', valueSerde: 'long' } },
+          ],
+        },
+      ],
+    },
+    inputs: generate(42, 'numbers', 160, { nullKeys: true, nullValues: true }).map((record, index): Input => {
+      if (record.key === null) return record;
+      const key = index % 17 === 3 ? Uint8Array.of(9, 9, 9) : intBytes([-1, 0, 7, 42, 2 ** 31 - 1][record.key.length % 5]!);
+      return { ...record, keyBytes: base64(key) };
+    }),
+    outputTopics: ['joined-words', 'lengths'],
+  },
+  {
+    name: 'per-step serdes: a table of JSON documents (Consumed.with(String, json), unreadable documents skipped, tombstones), produced with Produced.with(String, json)',
+    reference: 'json-table',
+    dsl: {
+      functions,
+      'deserialization.exception.handler': 'org.apache.kafka.streams.errors.LogAndContinueExceptionHandler',
+      streams: [{ table: 'documents', keySerde: 'string', valueSerde: 'json', steps: ['toStream', { to: { topic: 'documents-out', keySerde: 'string', valueSerde: 'json' } }] }],
+    },
+    inputs: generate(43, 'documents', 120, { nullValues: true }).map((record, index): Input => {
+      if (record.value === null) return record;
+      const documents = [JSON.stringify(record.value), JSON.stringify({ n: index, words: record.value.split(' '), ok: index % 2 === 0 }), String(index * 7), JSON.stringify([index, 1.5, null, 'Café']), 'null', '{"unclosed": ', 'not json'];
+      return { ...record, value: documents[index % documents.length]! };
+    }),
+    outputTopics: ['documents-out'],
+  },
+  {
+    name: 'per-step serdes: a stream-table join and left join whose table is read with Consumed.with(String, Long) and mapped to text (unreadable prices skipped)',
+    reference: 'join-long-table',
+    dsl: {
+      functions,
+      'deserialization.exception.handler': 'log-and-continue',
+      streams: [
+        { table: 'prices', keySerde: 'string', valueSerde: 'long', steps: [{ mapValues: 'f.long-to-decimal' }], as: 'prices' },
+        { stream: 'orders', keySerde: 'string', valueSerde: 'string', as: 'orders' },
+        { from: 'orders', steps: [{ join: { table: 'prices', joiner: 'f.join-values', keySerde: 'string', valueSerde: 'string' } }, { to: { topic: 'priced', keySerde: 'string', valueSerde: 'string' } }] },
+        { from: 'orders', steps: [{ leftJoin: { table: 'prices', joiner: 'f.join-values' } }, { to: { topic: 'left-priced', keySerde: 'string', valueSerde: 'string' } }] },
+      ],
+    },
+    inputs: interleave(withLongValues(generate(44, 'prices', 70, { nullValues: true }), 44), generate(45, 'orders', 130, { nullKeys: true, nullValues: true })),
+    outputTopics: ['priced', 'left-priced'],
+  },
+];
 
 
 const scenarios: Scenario[] = [
@@ -398,19 +535,20 @@ const scenarios: Scenario[] = [
 ];
 
 
-async function runEddy(scenario: Scenario, cacheMaxBytes = 0): Promise<OutputLine[]> {
+async function runEddy(scenario: Scenario, cacheMaxBytes = 0, onLog: (message: string) => void = () => undefined): Promise<OutputLine[]> {
   const topology = topologyFromDocument({ dsl: scenario.dsl }, { file: `scenario '${scenario.name}'`, baseDirectory: repositoryRoot, applicationId: 'dsl-scenario' });
   const encoder = new TextEncoder();
+  const bytesOf = (raw: string | undefined, text: string | null) => (raw !== undefined ? new Uint8Array(Buffer.from(raw, 'base64')) : text === null ? undefined : encoder.encode(text));
   const inputs: DryRunInput[] = scenario.inputs.map((input, index) => ({
     line: index + 1,
     topic: input.topic,
-    record: { key: input.key === null ? undefined : encoder.encode(input.key), value: input.value === null ? undefined : encoder.encode(input.value), timestamp: input.timestamp, headers: [] },
+    record: { key: bytesOf(input.keyBytes, input.key), value: bytesOf(input.valueBytes, input.value), timestamp: input.timestamp, headers: [] },
   }));
   const outputs: OutputLine[] = [];
-  const base64 = (bytes: Uint8Array | undefined) => (bytes === undefined ? null : Buffer.from(bytes).toString('base64'));
+  const encode = (bytes: Uint8Array | undefined) => (bytes === undefined ? null : base64(bytes));
   await runDryRun(topology, inputs, {
-    onOutput: ({ topic, record }) => outputs.push({ topic, key: base64(record.key), value: base64(record.value), timestamp: record.timestamp }),
-    onLog: () => undefined,
+    onOutput: ({ topic, record }) => outputs.push({ topic, key: encode(record.key), value: encode(record.value), timestamp: record.timestamp }),
+    onLog: (entry) => onLog(JSON.stringify(entry)),
     cacheMaxBytes,
   });
   // Per topic, in order (Kafka Streams' test driver reads each output topic on its own).
@@ -422,7 +560,7 @@ function runKafkaStreams(scenario: Scenario): OutputLine[] {
   return stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as OutputLine);
 }
 
-for (const scenario of scenarios) {
+for (const scenario of [...scenarios, ...serdeScenarios]) {
   test(`DSL vs Kafka Streams 4.4: ${scenario.name}`, async () => {
     const expected = runKafkaStreams(scenario);
     const actual = await runEddy(scenario);
@@ -489,4 +627,30 @@ test('a bounded suppress buffer emits early: more (earlier) records than the unb
     /KTABLE-SUPPRESS-\d+ buffer exceeded its max capacity\. Currently \[3\/2\] records/,
     'shut-down when full fails with Kafka Streams\' message',
   );
+});
+
+test('a source record its serde cannot read follows deserialization.exception.handler: log-and-continue skips it (logged, counted), log-and-fail stops, as in Kafka Streams 4.4', async () => {
+  const scenario = serdeScenarios.find((entry) => entry.reference === 'long-values')!;
+  const bad = scenario.inputs.filter((input) => input.valueBytes !== undefined && Buffer.from(input.valueBytes, 'base64').length !== 8);
+  assert.ok(bad.length >= 5, `the scenario has unreadable values (${bad.length})`);
+  // log-and-continue: every unreadable record is logged with where it was; the outputs (above) match Kafka Streams'.
+  const logs: string[] = [];
+  const outputs = await runEddy(scenario, 0, (message) => logs.push(message));
+  const skipped = logs.filter((line) => line.includes('deserialization failed') && line.includes('log-and-continue'));
+  assert.equal(skipped.length, bad.length, 'one warning per unreadable record');
+  assert.match(skipped[0]!, /amounts-0@\d+/);
+  assert.ok(outputs.length > 0);
+  // log-and-fail (Kafka Streams' default): the first unreadable record stops the run, naming the record, in both systems.
+  const failing: Scenario = { ...scenario, dsl: { ...scenario.dsl, 'deserialization.exception.handler': 'log-and-fail' } };
+  const firstBad = scenario.inputs.indexOf(bad[0]!);
+  await assert.rejects(runEddy(failing), (error: Error) => {
+    assert.equal(error.name, 'DeserializationError');
+    assert.match(error.message, new RegExp(`deserialization failed for amounts-0@${firstBad}: its value \\(\\d bytes\\) is not a long`));
+    assert.match(error.message, /topic=amounts partition=0 offset=\d+/);
+    return true;
+  });
+  assert.throws(() => runKafkaStreams(failing), /RecordDeserializer.handleDeserializationFailure[\s\S]*Size of data received by LongDeserializer is not 8/);
+  // Without a handler setting the default is log-and-fail, as Kafka Streams'.
+  const { 'deserialization.exception.handler': _, ...withoutHandler } = scenario.dsl;
+  await assert.rejects(runEddy({ ...scenario, dsl: withoutHandler }), /DeserializationError|deserialization failed/);
 });

@@ -9,6 +9,11 @@
 // Keys and values are bytes (ByteArray serdes) as Eddy's functions see them;
 // count() values are Longs and windowed keys Windowed<byte[]>, written with
 // Serdes.Long() and WindowedSerdes.timeWindowedSerdeFrom(byte[].class, size).
+// A scenario with `reference: <id>` is one with per-step serdes: its topology
+// is written here by hand as a Java developer would (Consumed/Produced/Grouped/
+// Materialized.with typed serdes, typed lambdas: class SerdeScenarios), and
+// its `deserialization.exception.handler` is set as Kafka Streams' config.
+// Inputs may give raw bytes (`keyBytes`, `valueBytes`, base64).
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -56,7 +61,8 @@ public class DslScenario {
         JsonNode scenario = json.readTree(System.in);
         StreamsBuilder builder = new StreamsBuilder();
         Map<String, Current> named = new HashMap<>();
-        for (JsonNode pipeline : scenario.get("dsl").get("streams")) {
+        if (scenario.has("reference")) SerdeScenarios.build(scenario.get("reference").asText(), builder);
+        else for (JsonNode pipeline : scenario.get("dsl").get("streams")) {
             Current current;
             if (pipeline.has("stream")) {
                 JsonNode s = pipeline.get("stream");
@@ -87,6 +93,9 @@ public class DslScenario {
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, scenario.has("cacheMaxBytes") ? scenario.get("cacheMaxBytes").asLong() : 0L);
         props.put("__emit.interval.ms.kstreams.outer.join.spurious.results.fix__", 0L);
         props.put("__emit.interval.ms.kstreams.windowed.aggregation__", 0L);
+        JsonNode handler = scenario.get("dsl").get("deserialization.exception.handler");
+        if (handler != null) props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, handler.asText().matches("log-and-continue|.*LogAndContinueExceptionHandler")
+                ? org.apache.kafka.streams.errors.LogAndContinueExceptionHandler.class : org.apache.kafka.streams.errors.LogAndFailExceptionHandler.class);
         Topology topology = builder.build();
         if (args.length > 0 && args[0].equals("--describe")) { System.out.println(topology.describe()); return; }
         try (TopologyTestDriver driver = new TopologyTestDriver(topology, props)) {
@@ -94,8 +103,8 @@ public class DslScenario {
             for (JsonNode record : scenario.get("inputs")) {
                 String topic = record.get("topic").asText();
                 TestInputTopic<byte[], byte[]> input = inputs.computeIfAbsent(topic, t -> driver.createInputTopic(t, new ByteArraySerializer(), new ByteArraySerializer()));
-                byte[] key = record.get("key").isNull() ? null : bytes(record.get("key").asText());
-                byte[] value = record.get("value").isNull() ? null : bytes(record.get("value").asText());
+                byte[] key = record.has("keyBytes") ? Base64.getDecoder().decode(record.get("keyBytes").asText()) : record.get("key").isNull() ? null : bytes(record.get("key").asText());
+                byte[] value = record.has("valueBytes") ? Base64.getDecoder().decode(record.get("valueBytes").asText()) : record.get("value").isNull() ? null : bytes(record.get("value").asText());
                 input.pipeInput(new TestRecord<>(key, value, new RecordHeaders(), record.get("timestamp").asLong()));
             }
             Base64.Encoder b64 = Base64.getEncoder();
@@ -484,5 +493,67 @@ public class DslScenario {
     static byte[] joinValues(String f, byte[] k, byte[] l, byte[] r) {
         if (!f.equals("join-values")) throw new IllegalArgumentException(f);
         return bytes(orNull(l) + "+" + orNull(r));
+    }
+
+    /**
+     * The per-step serde scenarios, as typed Kafka Streams code: each `id`
+     * is the `reference` of a scenario in test/dsl/differential.test.ts, whose
+     * `dsl:` document says the same with the functions of plugins/dsl-functions-rust.
+     */
+    static final class SerdeScenarios {
+        /** JSON values (Kafka has no JSON serde of its own): Jackson's tree, compact. */
+        static final Serde<JsonNode> JSON = Serdes.serdeFrom(
+                (Serializer<JsonNode>) (topic, node) -> {
+                    if (node == null) return null;
+                    try { return json.writeValueAsBytes(node); } catch (Exception e) { throw new org.apache.kafka.common.errors.SerializationException(e); }
+                },
+                (Deserializer<JsonNode>) (topic, data) -> {
+                    if (data == null) return null;
+                    try { return json.readTree(data); } catch (Exception e) { throw new org.apache.kafka.common.errors.SerializationException("not JSON", e); }
+                });
+
+        static List<String> words(String v) {
+            List<String> out = new ArrayList<>();
+            for (byte[] w : splitWords(bytes(v))) out.add(text(w));
+            return out;
+        }
+
+        static void build(String id, StreamsBuilder builder) {
+            Serde<String> string = Serdes.String();
+            Serde<Long> longs = Serdes.Long();
+            Serde<Integer> integers = Serdes.Integer();
+            switch (id) {
+                case "long-values" -> {
+                    KStream<String, Long> amounts = builder.stream("amounts", Consumed.with(string, longs));
+                    amounts.groupByKey(Grouped.with(string, longs)).reduce(Long::sum, Materialized.with(string, longs)).toStream().to("sums", Produced.with(string, longs));
+                    amounts.mapValues(v -> v == null ? null : Long.toString(v)).to("decimals", Produced.with(string, string));
+                }
+                case "count-long-and-text" -> {
+                    KTable<String, Long> counts = builder.stream("lines", Consumed.with(string, string))
+                            .flatMapValues(v -> v == null ? List.<String>of() : words(v))
+                            .groupBy((k, v) -> v, Grouped.with(string, string))
+                            .count(Materialized.with(string, longs));
+                    counts.toStream().to("counts", Produced.with(string, longs));
+                    counts.toStream().mapValues(v -> v == null ? null : Long.toString(v)).to("counts-text", Produced.with(string, string));
+                }
+                case "grouped-integer" -> {
+                    KStream<Integer, String> numbers = builder.stream("numbers", Consumed.with(integers, string));
+                    numbers.groupBy((k, v) -> k, Grouped.with("by-number", integers, string))
+                            .reduce((a, v) -> a + "," + v, Materialized.with(integers, string))
+                            .toStream().to("joined-words", Produced.with(integers, string));
+                    numbers.groupBy((k, v) -> k, Grouped.with(integers, string))
+                            .aggregate(() -> 0L, (k, v, a) -> a + v.length(), Materialized.with(integers, longs))
+                            .toStream().to("lengths", Produced.with(integers, longs));
+                }
+                case "json-table" -> builder.table("documents", Consumed.with(string, JSON)).toStream().to("documents-out", Produced.with(string, JSON));
+                case "join-long-table" -> {
+                    KTable<String, String> prices = builder.table("prices", Consumed.with(string, longs)).mapValues(v -> Long.toString(v));
+                    KStream<String, String> orders = builder.stream("orders", Consumed.with(string, string));
+                    orders.join(prices, (o, p) -> o + "+" + p).to("priced", Produced.with(string, string));
+                    orders.leftJoin(prices, (o, p) -> o + "+" + (p == null ? "null" : p)).to("left-priced", Produced.with(string, string));
+                }
+                default -> throw new IllegalArgumentException("no serde scenario " + id);
+            }
+        }
     }
 }
