@@ -1,5 +1,5 @@
 // Benchmark (b): word count through the topology test driver — the Rust,
-// TypeScript and Python plugins, and the plain-JS reference on the same text,
+// TypeScript, Python, C and Go plugins, and the plain-JS reference on the same text,
 // in one run. Plugin runs include everything a task does per record: the CPU
 // guard, host calls for every store get/put and forward, the SQLite-backed
 // store (write cache, one commit per pipe call) and the sink. Per plugin also:
@@ -94,6 +94,8 @@ export async function wordCountBenchmark(rounds = 3): Promise<string[][]> {
     ['wordcount-rust', 100_000],
     ['wordcount-ts', 10_000],
     ['wordcount-python', 20_000],
+    ['wordcount-c', 100_000],
+    ['wordcount-go', 100_000],
   ];
   const referenceLines = 100_000;
   let referenceBest: Rate | undefined;

@@ -30,7 +30,7 @@ Usage:
       --cache-max-bytes <n>   DSL record cache (statestore.cache.max.bytes; default 0: every update),
                               committed after every input record as Kafka Streams' test driver
   eddy build <plugin-dir>... [--force]   build plugins into <dir>/dist/<name>.wasm
-  eddy init --lang ts|rust|python [--world processor|functions] <dir>
+  eddy init --lang ts|js|rust|python|c|go [--world processor|functions] <dir>
                                          create a plugin project (a processor, or DSL functions)
   eddy test [plugin-dir]                 build, then run the project's tests
   eddy describe <pipeline.yaml|app.yaml> print the topology (its sub-topologies)
@@ -166,7 +166,7 @@ async function build(args: string[]): Promise<number> {
 
 async function init(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { lang: { type: 'string' }, world: { type: 'string', default: 'processor' } } });
-  if (values.lang !== 'ts' && values.lang !== 'rust' && values.lang !== 'python') throw new UsageError('init needs --lang ts, --lang rust or --lang python');
+  if (values.lang !== 'ts' && values.lang !== 'js' && values.lang !== 'rust' && values.lang !== 'python' && values.lang !== 'c' && values.lang !== 'go') throw new UsageError('init needs --lang ts, --lang js, --lang rust, --lang python, --lang c or --lang go');
   if (values.world !== 'processor' && values.world !== 'functions') throw new UsageError('--world must be processor or functions');
   if (positionals.length !== 1) throw new UsageError('init needs one folder');
   const files = initPlugin(positionals[0]!, values.lang as InitLanguage, values.world as InitWorld);

@@ -1,6 +1,8 @@
 // Generates the TypeScript types of the WIT contract: host-side types under
 // runtime/plugin/host/wit/ and guest-side module declarations under
-// sdk/typescript/wit/. Run after changing wit/; a test fails when they are stale.
+// sdk/typescript/wit/, for each contract version (0.1.0 from wit/, the next
+// ones from wit/<version>/ into a <version>/ subfolder). Run after changing
+// wit/; a test fails when they are stale.
 //   npx tsx scripts/generate-wit-types.ts [--check]
 
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -13,19 +15,26 @@ const targets = [
   { directory: join(root, 'runtime/plugin/host/wit'), guest: false },
   { directory: join(root, 'sdk/typescript/wit'), guest: true },
 ];
+/** The contract versions: where their WIT is, and the subfolder their types go to. */
+const versions = [
+  { wit: 'wit', subfolder: '' },
+  { wit: 'wit/0.2.0', subfolder: '0.2.0' },
+];
 const header = '// Generated from wit/ by scripts/generate-wit-types.ts with jco 1.10.2. Do not edit.\n';
 
 export async function generatedFiles(): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const target of targets) {
+    for (const version of versions) {
     for (const worldName of ['processor', 'functions', 'source-connector', 'sink-connector', 'transform']) {
-      const files = await types(join(root, 'wit'), { worldName, instantiation: 'sync', guest: target.guest } as Parameters<typeof types>[1]);
+      const files = await types(join(root, version.wit), { worldName, instantiation: 'sync', guest: target.guest } as Parameters<typeof types>[1]);
       for (const [name, bytes] of Object.entries(files)) {
-        const path = join(target.directory, name);
+        const path = join(target.directory, version.subfolder, name);
         const text = header + Buffer.from(bytes).toString('utf8');
         if (out.has(path) && out.get(path) !== text) throw new Error(`worlds generate different ${path}`);
         out.set(path, text);
       }
+    }
     }
   }
   return out;

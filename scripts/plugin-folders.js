@@ -1,5 +1,5 @@
-// Every plugin folder under plugins/ (one with a Cargo.toml, package.json or
-// pyproject.toml), found the same way by `npm test` and `npm run build:plugins`.
+// Every plugin folder under plugins/ (one with a Cargo.toml, package.json,
+// pyproject.toml, eddy-c.toml or go.mod), found the same way by `npm test` and `npm run build:plugins`.
 // Run directly, it builds them all (skipping those that are up to date).
 // Plain JS so it runs before anything is compiled.
 
@@ -21,8 +21,8 @@ export function findFiles(directory, accept, skip = new Set(['node_modules', 'di
 }
 
 export function pluginFolders() {
-  return findFiles('plugins', (path) => /(Cargo\.toml|package\.json|pyproject\.toml)$/.test(path))
-    .map((manifest) => manifest.replace(/\/(Cargo\.toml|package\.json|pyproject\.toml)$/, ''))
+  return findFiles('plugins', (path) => /\/(Cargo\.toml|package\.json|pyproject\.toml|eddy-c\.toml|go\.mod)$/.test(path))
+    .map((manifest) => manifest.replace(/\/(Cargo\.toml|package\.json|pyproject\.toml|eddy-c\.toml|go\.mod)$/, ''))
     .filter((folder) => folder !== 'plugins');
 }
 

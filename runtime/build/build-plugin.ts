@@ -1,31 +1,39 @@
 // `eddy build <plugin-dir>`: source → WebAssembly component.
 //
 // Owns: recognising a plugin folder's language (Cargo.toml → Rust,
-// package.json → TypeScript/JavaScript, pyproject.toml → Python — its build
-// is build-python.ts), running that language's toolchain
+// package.json → TypeScript or JavaScript by its entry's extension,
+// pyproject.toml → Python — its build is build-python.ts, eddy-c.toml → C —
+// build-c.ts, go.mod → Go — build-go.ts), running that
+// language's toolchain
 // with the verified recipe (docs/plugin-authoring.md), turning the result into
 // a component of the plugin's world, writing `<dir>/dist/<name>.wasm`, and
-// skipping the build when nothing it depends on changed.
+// skipping the build when nothing it depends on changed. TS/JS plugins may
+// name the contract version they build against (`"eddy": { "contract": … }`,
+// default 0.1.0; see contract/versions.ts).
 // Must never: produce a component with imports beyond the world's and the
 // host's deny-by-default WASI (TS builds disable every componentize-js feature
 // that would import WASI; Rust builds target wasm32-unknown-unknown, which
 // imports nothing, unless the crate asks for wasm32-wasip1 — then std's WASI
 // calls go through jco's preview1 reactor adapter to the WASI 0.2 interfaces
-// the host provides, see plugin/wasi/; Python components import WASI 0.2
-// directly, served the same way).
+// the host provides, see plugin/wasi/; Go's wasip1 reactors take the same
+// adapter; Python components import WASI 0.2 directly, served the same way).
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, EddyError } from '../errors.ts';
 import { transpilerVersion } from '../plugin/transpile-cache.ts';
+import { contractVersions, defaultContractVersion, findContractVersion, type ContractVersion } from '../plugin/contract/versions.ts';
+import type { BuildOptions as EsbuildOptions } from 'esbuild';
 import { runTool } from './run-tool.ts';
 import { buildPython, pythonBuildFingerprint, pythonSdkDirectory, readPythonProject } from './build-python.ts';
+import { buildGo, goBuildFingerprint, goSdkDirectory, readGoProject } from './build-go.ts';
+import { buildC, cManifestFile, cSdkDirectory, readCProject } from './build-c.ts';
 
 export class BuildError extends EddyError {}
 
-export type PluginLanguage = 'rust' | 'typescript' | 'python';
+export type PluginLanguage = 'rust' | 'typescript' | 'javascript' | 'python' | 'c' | 'go';
 
 export interface BuildResult {
   language: PluginLanguage;
@@ -46,13 +54,16 @@ export interface BuildOptions {
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const witDirectory = join(repositoryRoot, 'wit');
 export const rustSdkDirectory = join(repositoryRoot, 'sdk/rust');
+// The guest SDK of TypeScript and JavaScript plugins alike (sdk/js/README.md).
 const typescriptSdkDirectory = join(repositoryRoot, 'sdk/typescript');
 
 export function detectLanguage(directory: string): PluginLanguage {
   if (existsSync(join(directory, 'Cargo.toml'))) return 'rust';
-  if (existsSync(join(directory, 'package.json'))) return 'typescript';
+  if (existsSync(join(directory, 'package.json'))) return javascriptEntry(directory).language;
   if (existsSync(join(directory, 'pyproject.toml'))) return 'python';
-  throw new ConfigError(`${directory} is not a plugin folder: it has no Cargo.toml (Rust), package.json (TypeScript/JavaScript) or pyproject.toml (Python)`, { file: directory });
+  if (existsSync(join(directory, cManifestFile))) return 'c';
+  if (existsSync(join(directory, 'go.mod'))) return 'go';
+  throw new ConfigError(`${directory} is not a plugin folder: it has no Cargo.toml (Rust), package.json (TypeScript/JavaScript), pyproject.toml (Python), ${cManifestFile} (C: a [plugin] table with name = "…") or go.mod (Go)`, { file: directory });
 }
 
 export async function buildPlugin(directory: string, options: BuildOptions = {}): Promise<BuildResult> {
@@ -60,7 +71,7 @@ export async function buildPlugin(directory: string, options: BuildOptions = {})
   const root = resolve(directory);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new ConfigError(`plugin folder ${directory} does not exist`, { file: directory });
   const language = detectLanguage(root);
-  const name = language === 'rust' ? rustPackageName(root) : language === 'python' ? readPythonProject(root).name : typescriptPackageName(root);
+  const name = language === 'go' ? readGoProject(root).name : language === 'c' ? readCProject(root).name : language === 'rust' ? rustPackageName(root) : language === 'python' ? readPythonProject(root).name : packageJsonName(root);
   const output = join(root, 'dist', `${name}.wasm`);
   const stamp = join(root, 'dist', '.build-stamp');
   const fingerprint = sourceFingerprint(root, language);
@@ -68,7 +79,7 @@ export async function buildPlugin(directory: string, options: BuildOptions = {})
     return { language, name, output, built: false, milliseconds: Date.now() - started };
   }
   const component =
-    language === 'rust' ? await buildRust(root, name, options) : language === 'python' ? await buildPython(root, options) : await buildTypescript(root, name);
+    language === 'go' ? await buildGo(root, options) : language === 'c' ? await buildC(root, options) : language === 'rust' ? await buildRust(root, name, options) : language === 'python' ? await buildPython(root, options) : await buildJavascript(root, name);
   mkdirSync(join(root, 'dist'), { recursive: true });
   writeFileSync(output, component);
   writeFileSync(stamp, fingerprint);
@@ -107,13 +118,13 @@ export function rustTarget(root: string): RustTarget {
   return target as RustTarget;
 }
 
-function typescriptPackageName(root: string): string {
+function packageJsonName(root: string): string {
   const manifest = readPackageJson(root);
   if (typeof manifest.name !== 'string' || !manifest.name) throw new ConfigError('package.json has no name', { file: join(root, 'package.json') });
   return manifest.name.replace(/^@[^/]+\//, '');
 }
 
-function readPackageJson(root: string): { name?: unknown; eddy?: { entry?: unknown; world?: unknown } } {
+function readPackageJson(root: string): { name?: unknown; eddy?: { entry?: unknown; world?: unknown; contract?: unknown } } {
   try {
     return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   } catch (error) {
@@ -126,7 +137,8 @@ function sourceFingerprint(root: string, language: PluginLanguage): string {
   const hash = createHash('sha256');
   hash.update(`jco ${transpilerVersion}\n`);
   if (language === 'python') hash.update(pythonBuildFingerprint());
-  const sdkDirectory = language === 'rust' ? rustSdkDirectory : language === 'python' ? pythonSdkDirectory : typescriptSdkDirectory;
+  if (language === 'go') hash.update(goBuildFingerprint());
+  const sdkDirectory = language === 'go' ? goSdkDirectory : language === 'c' ? cSdkDirectory : language === 'rust' ? rustSdkDirectory : language === 'python' ? pythonSdkDirectory : typescriptSdkDirectory;
   const folders = [root, witDirectory, sdkDirectory];
   for (const folder of folders) {
     for (const file of listSourceFiles(folder)) {
@@ -216,33 +228,60 @@ async function buildRust(root: string, name: string, options: BuildOptions): Pro
 
 // ---- TypeScript / JavaScript ----------------------------------------------
 
-async function buildTypescript(root: string, name: string): Promise<Uint8Array> {
-  const manifest = readPackageJson(root);
-  const entryOption = manifest.eddy?.entry;
-  const candidates = typeof entryOption === 'string' ? [entryOption] : ['src/index.ts', 'src/index.js', 'index.ts', 'index.js'];
+/** The entries tried, in order, when package.json names none. */
+const defaultEntries = ['src/index.ts', 'src/index.js', 'index.ts', 'index.js'];
+
+/**
+ * The entry module of a package.json plugin (`"eddy": { "entry": … }`, else
+ * the first of `defaultEntries` that exists) and the language it is written
+ * in: `.js` / `.mjs` → JavaScript, `.ts` / `.mts` → TypeScript. Both build
+ * the same way (esbuild, then componentize-js); the language is what
+ * `eddy build` reports and what the docs and templates differ in.
+ */
+export function javascriptEntry(root: string): { entry: string; language: 'typescript' | 'javascript' } {
+  const entryOption = readPackageJson(root).eddy?.entry;
+  const candidates = typeof entryOption === 'string' ? [entryOption] : defaultEntries;
   const entry = candidates.map((candidate) => join(root, candidate)).find((path) => existsSync(path));
-  if (!entry) throw new ConfigError(`no entry found (tried ${candidates.join(', ')}); set "eddy": { "entry": … } in package.json`, { file: root });
+  if (!entry) throw new ConfigError(`no entry found (tried ${candidates.join(', ')}); set "eddy": { "entry": … } in package.json`, { file: join(root, 'package.json') });
+  if (/\.m?js$/.test(entry)) return { entry, language: 'javascript' };
+  if (/\.m?ts$/.test(entry)) return { entry, language: 'typescript' };
+  throw new ConfigError(`the entry ${relative(root, entry)} is neither JavaScript (.js, .mjs) nor TypeScript (.ts, .mts)`, { file: join(root, 'package.json') });
+}
+
+async function buildJavascript(root: string, name: string): Promise<Uint8Array> {
+  const manifest = readPackageJson(root);
+  const { entry } = javascriptEntry(root);
   const world = typeof manifest.eddy?.world === 'string' ? manifest.eddy.world : 'processor';
+  const contract = javascriptContract(root, manifest.eddy?.contract);
   const { build } = await import('esbuild');
+  const options = {
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    write: false,
+    external: ['eddy:*'],
+    logLevel: 'silent',
+    nodePaths: [join(repositoryRoot, 'node_modules')],
+    alias: {
+      '@eddy/sdk/unicode': join(typescriptSdkDirectory, 'unicode', 'words.ts'),
+      '@eddy/sdk/functions': join(typescriptSdkDirectory, 'functions.ts'),
+      '@eddy/sdk': join(typescriptSdkDirectory, 'guest.ts'),
+    },
+  } satisfies EsbuildOptions;
   let source: string;
   try {
+    // First the entry's export names, then the bundle of a module that
+    // re-exports each one through guardExport (a thrown Error → the `err`).
+    const probe = await build({ ...options, entryPoints: [entry], metafile: true });
+    const exported = Object.values(probe.metafile?.outputs ?? {}).flatMap((output) => output.exports);
     const bundled = await build({
-      entryPoints: [entry],
-      bundle: true,
-      format: 'esm',
-      platform: 'neutral',
-      target: 'es2022',
-      write: false,
-      external: ['eddy:*'],
-      logLevel: 'silent',
-      nodePaths: [join(repositoryRoot, 'node_modules')],
-      alias: {
-        '@eddy/sdk/unicode': join(typescriptSdkDirectory, 'unicode', 'words.ts'),
-        '@eddy/sdk/functions': join(typescriptSdkDirectory, 'functions.ts'),
-        '@eddy/sdk': join(typescriptSdkDirectory, 'guest.ts'),
-      },
+      ...options,
+      stdin: { contents: exportGuardModule(entry, exported), resolveDir: root, sourcefile: 'eddy-exports.js', loader: 'js' },
     });
-    source = bundled.outputFiles[0]!.text;
+    const output = bundled.outputFiles?.[0];
+    if (!output) throw new Error('esbuild wrote no bundle');
+    source = output.text;
   } catch (error) {
     throw new BuildError(`bundling ${relative(root, entry)} failed: ${(error as Error).message}`, { file: entry });
   }
@@ -250,7 +289,7 @@ async function buildTypescript(root: string, name: string): Promise<Uint8Array> 
   try {
     const { component } = await componentize(source, {
       sourceName: `${name}.js`,
-      witPath: witDirectory,
+      witPath: dirname(contract.witFile),
       worldName: world,
       disableFeatures: ['random', 'stdio', 'clocks', 'http'],
     });
@@ -258,6 +297,32 @@ async function buildTypescript(root: string, name: string): Promise<Uint8Array> 
   } catch (error) {
     throw new BuildError(`componentize-js failed: ${(error as Error).message}`, { file: entry });
   }
+}
+
+/**
+ * The contract version a package.json plugin is built against:
+ * `"eddy": { "contract": "0.2.0" }`, default 0.1.0 (`wit/eddy-plugin.wit`).
+ * Its modules are then `eddy:plugin/…@<version>`.
+ */
+function javascriptContract(root: string, option: unknown): ContractVersion {
+  if (option === undefined) return defaultContractVersion;
+  const found = typeof option === 'string' ? findContractVersion(option) : undefined;
+  if (!found) {
+    throw new ConfigError(`"eddy": { "contract": ${JSON.stringify(option)} } is not a contract version of eddy:plugin (use one of: ${contractVersions.map((version) => version.version).join(', ')})`, { file: join(root, 'package.json') });
+  }
+  return found;
+}
+
+/** The module `eddy build` bundles: every export of `entry`, each through sdk/typescript/exports.ts's guardExport. */
+function exportGuardModule(entry: string, names: string[]): string {
+  const lines = [
+    `import * as plugin from ${JSON.stringify(entry)};`,
+    `import { guardExport } from ${JSON.stringify(join(typescriptSdkDirectory, 'exports.ts'))};`,
+  ];
+  names.forEach((name, index) => {
+    lines.push(`const export${index} = guardExport(plugin[${JSON.stringify(name)}]);`, `export { export${index} as ${JSON.stringify(name)} };`);
+  });
+  return lines.join('\n') + '\n';
 }
 
 // ---- helpers --------------------------------------------------------------

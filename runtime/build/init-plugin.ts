@@ -1,10 +1,12 @@
-// `eddy init --lang ts|rust|python [--world processor|functions] <dir>`: a new
-// plugin project that builds and passes its own tests (Python: the processor
-// world).
+// `eddy init --lang ts|js|rust|python|c|go [--world processor|functions] <dir>`: a new
+// plugin project that builds and passes its own tests (Python: the
+// processor world; the C templates are in init-c.ts, the Go ones in init-go.ts).
 //
 // Owns: the project templates — a processor that counts records per key in a
 // store and forwards (key, count), a golden dry-run test (tests/*.input.jsonl
-// → *.expected.jsonl) and, for TypeScript, a test-driver test; or a plugin of
+// → *.expected.jsonl) and, for TypeScript and JavaScript, a test-driver test
+// (JavaScript: plain .js with JSDoc types, checked by `tsc -p jsconfig.json`
+// against the same generated WIT types as TypeScript); or a plugin of
 // DSL functions (a word splitter and a key selector) with a golden test of a
 // DSL word count that uses them (tests/*.pipeline.yaml).
 // Must never: overwrite an existing project.
@@ -13,8 +15,10 @@ import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from '
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.ts';
+import { cFiles, cFunctionFiles } from './init-c.ts';
+import { goFiles, goFunctionFiles } from './init-go.ts';
 
-export type InitLanguage = 'ts' | 'rust' | 'python';
+export type InitLanguage = 'ts' | 'js' | 'rust' | 'python' | 'c' | 'go';
 export type InitWorld = 'processor' | 'functions';
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
@@ -65,11 +69,15 @@ export function initPlugin(directory: string, language: InitLanguage, world: Ini
     throw new ConfigError(`Python plugins are built for the processor world (--world ${world} is not supported for Python yet)`, { field: '--world' });
   }
   const files =
-    language === 'python'
+    language === 'go'
+      ? world === 'functions' ? goFunctionFiles(name, repositoryRoot) : goFiles(name, repositoryRoot)
+      : language === 'c'
+      ? world === 'functions' ? cFunctionFiles(name) : cFiles(name)
+      : language === 'python'
       ? pythonFiles(name)
       : world === 'functions'
-        ? language === 'rust' ? rustFunctionFiles(name) : typescriptFunctionFiles(name)
-        : language === 'rust' ? rustFiles(name) : typescriptFiles(name);
+        ? language === 'rust' ? rustFunctionFiles(name) : language === 'js' ? javascriptFunctionFiles(name) : typescriptFunctionFiles(name)
+        : language === 'rust' ? rustFiles(name) : language === 'js' ? javascriptFiles(name) : typescriptFiles(name);
   if (world === 'functions') {
     files['tests/word-count.pipeline.yaml'] = functionsPipeline;
     files['tests/word-count.input.jsonl'] = functionsGoldenInput;
@@ -82,7 +90,7 @@ export function initPlugin(directory: string, language: InitLanguage, world: Ini
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), text);
   }
-  if (language === 'ts') {
+  if (language === 'ts' || language === 'js') {
     // What `npm install` would make of the file: dependency, without a network.
     mkdirSync(join(root, 'node_modules'), { recursive: true });
     symlinkSync(repositoryRoot, join(root, 'node_modules', 'eddy'), 'dir');
@@ -180,6 +188,142 @@ test('counts records per key and keeps the counts in the store', async () => {
 `,
     '.gitignore': 'node_modules/\ndist/\n',
   };
+}
+
+/** JSDoc-typed JavaScript: `tsc -p jsconfig.json` checks the plugin against the generated WIT types (sdk/typescript/wit/). */
+function javascriptConfig(paths: Record<string, string[]>): string {
+  return JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        allowJs: true,
+        checkJs: true,
+        strict: true,
+        noEmit: true,
+        allowImportingTsExtensions: true,
+        skipLibCheck: true,
+        baseUrl: '.',
+        paths,
+      },
+      // The plugin only: a test imports the host (eddy/sdk), whose sources are not the project's to check.
+      include: ['src/**/*.js', 'node_modules/eddy/sdk/typescript/wit/**/*.d.ts'],
+    },
+    null,
+    2,
+  ) + '\n';
+}
+
+function javascriptFiles(name: string): Record<string, string> {
+  return {
+    'package.json': JSON.stringify(
+      {
+        name,
+        version: '0.1.0',
+        private: true,
+        type: 'module',
+        eddy: { world: 'processor', entry: 'src/index.js' },
+        scripts: { build: 'eddy build .', test: 'eddy test .', typecheck: 'tsc -p jsconfig.json' },
+        devDependencies: { eddy: `file:${repositoryRoot}` },
+      },
+      null,
+      2,
+    ) + '\n',
+    'jsconfig.json': javascriptConfig({ '@eddy/sdk': ['./node_modules/eddy/sdk/typescript/guest.ts'] }),
+    'src/index.js': `// @ts-check
+// ${name}: counts records per key in the store \`counts\` and forwards
+// (key, count) with the input's timestamp. Records without a key are skipped.
+
+import { forward } from 'eddy:plugin/context@0.1.0';
+import { Store } from 'eddy:plugin/kv-store@0.1.0';
+import { bytes, record, text } from '@eddy/sdk';
+
+/** @typedef {import('eddy:plugin/types@0.1.0').Config} Config */
+/** @typedef {import('eddy:plugin/types@0.1.0').Record} Record */
+
+/** @type {Store} */
+let counts;
+
+/** @param {Config} _config */
+export function init(_config) {
+  counts = Store.open('counts');
+}
+
+/** @param {Record} input */
+export function process(input) {
+  if (input.key === undefined) return;
+  const previous = counts.get(input.key);
+  const count = previous === undefined ? 1 : Number(text(previous)) + 1;
+  const value = bytes(String(count));
+  counts.put(input.key, value);
+  forward(record(input.key, value, input.timestamp));
+}
+
+/**
+ * @param {number} _id
+ * @param {bigint} _timestamp
+ */
+export function punctuate(_id, _timestamp) {}
+
+export function close() {}
+`,
+    'test/plugin.test.js': `// @ts-check
+// Runs the built plugin in the topology test driver (no broker needed).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { TopologyBuilder, TopologyTestDriver, builtComponentOf } from 'eddy/sdk';
+
+const plugin = builtComponentOf(fileURLToPath(new URL('..', import.meta.url)));
+
+test('counts records per key and keeps the counts in the store', async () => {
+  const topology = new TopologyBuilder()
+    .addSource('input', 'events')
+    .addProcessor('count', plugin, { stores: ['counts'] }, 'input')
+    .addSink('output', 'counts', 'count')
+    .build();
+  const driver = await TopologyTestDriver.create(topology);
+  driver.pipeInput('events', [
+    { key: 'alice', value: 'login', timestamp: 1 },
+    { key: 'alice', value: 'logout', timestamp: 2 },
+    { key: 'bob', value: 'login', timestamp: 3 },
+  ]);
+  assert.deepEqual(
+    driver.readOutput('counts').map((output) => [output.key, output.value]),
+    [['alice', '1'], ['alice', '2'], ['bob', '1']],
+  );
+  assert.deepEqual([...driver.storeAsText('counts')], [['alice', '2'], ['bob', '1']]);
+  driver.close();
+});
+`,
+    '.gitignore': 'node_modules/\ndist/\n',
+  };
+}
+
+function javascriptFunctionFiles(name: string): Record<string, string> {
+  const files = javascriptFiles(name);
+  delete files['test/plugin.test.js'];
+  files['package.json'] = files['package.json']!.replace('"world": "processor"', '"world": "functions"');
+  files['jsconfig.json'] = javascriptConfig({
+    '@eddy/sdk/functions': ['./node_modules/eddy/sdk/typescript/functions.ts'],
+    '@eddy/sdk': ['./node_modules/eddy/sdk/typescript/guest.ts'],
+  });
+  files['src/index.js'] = `// @ts-check
+// ${name}: DSL functions. A DSL step names one as <functions>.<name>
+// (see tests/word-count.pipeline.yaml).
+
+import { bytes, text } from '@eddy/sdk';
+import { defineFunctions, flatValueMapper, keySelector } from '@eddy/sdk/functions';
+
+export const dslFunctions = defineFunctions(() => ({
+  // The lowercased words of a line (a null line has none).
+  words: flatValueMapper((_key, value) => (value === undefined ? [] : text(value).toLowerCase().split(/\\s+/).filter(Boolean).map(bytes))),
+  // The value as the new key (to count per word).
+  'word-as-key': keySelector((_key, value) => value),
+}));
+`;
+  return files;
 }
 
 function rustFiles(name: string): Record<string, string> {

@@ -2,7 +2,8 @@
 //
 // Owns: the two kinds of plugin tests — golden dry-run files
 // (tests/<name>.input.jsonl → tests/<name>.expected.jsonl, any language) and
-// node:test files (test/*.test.ts, run with tsx) — and reporting each result.
+// node:test files (test/*.test.ts or test/*.test.js, run with tsx) — and
+// reporting each result.
 // Must never: count a test as passed without comparing its output.
 
 import { spawn } from 'node:child_process';
@@ -38,7 +39,7 @@ export async function testPlugin(directory: string, options: { onLine: (line: st
     }
   }
   const testDirectory = join(root, 'test');
-  const testFiles = existsSync(testDirectory) ? readdirSync(testDirectory).filter((name) => name.endsWith('.test.ts')).sort() : [];
+  const testFiles = existsSync(testDirectory) ? readdirSync(testDirectory).filter((name) => /\.test\.[jt]s$/.test(name)).sort() : [];
   if (testFiles.length > 0) {
     const code = await runNodeTests(root, testFiles.map((name) => join('test', name)));
     if (code === 0) {
@@ -51,7 +52,7 @@ export async function testPlugin(directory: string, options: { onLine: (line: st
   }
   if (goldenInputs.length === 0 && testFiles.length === 0) {
     summary.failed++;
-    options.onLine('not ok - no tests found (add tests/<name>.input.jsonl + .expected.jsonl, or test/*.test.ts)');
+    options.onLine('not ok - no tests found (add tests/<name>.input.jsonl + .expected.jsonl, or test/*.test.ts / *.test.js)');
   }
   return summary;
 }

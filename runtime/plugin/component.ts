@@ -38,6 +38,8 @@ export class PluginComponent {
     readonly name: string,
     readonly hash: string,
     readonly world: WorldName,
+    /** The contract version the component was built against (`0.1.0`): its imports are that version's. */
+    readonly contractVersion: string,
     readonly shape: ComponentShape,
     private readonly transpiledEntry: TranspiledComponent,
     private readonly glue: InstantiateGlue,
@@ -83,7 +85,7 @@ export class PluginComponent {
     }
     const fit = await detectWorld(shape);
     if (!fit || fit.missingExports.length > 0) {
-      const missing = fit ? ` (closest: world '${fit.world}', missing or different exports: ${fit.missingExports.join('; ')})` : '';
+      const missing = fit ? ` (closest: world '${fit.world}' of eddy:plugin@${fit.version}, missing or different exports: ${fit.missingExports.join('; ')})` : '';
       throw new ComponentLoadError(`the component does not implement any known world of eddy:plugin${missing}`, context);
     }
     if (fit.forbiddenImports.length > 0) throw new ForbiddenImportError(fit.forbiddenImports, context);
@@ -96,7 +98,7 @@ export class PluginComponent {
     } catch (error) {
       throw new ComponentLoadError(`cannot transpile the component: ${firstLine(messageOf(error))}`, context, { cause: error });
     }
-    return new PluginComponent(name, hash, fit.world, shape, entry, glue);
+    return new PluginComponent(name, hash, fit.world, fit.version, shape, entry, glue);
   }
 
   /** Compiles the core modules with the memory cap (cached per cap). */

@@ -7,7 +7,9 @@
 // named: an `err` result (the adapter's error — the instance stays usable), a
 // trap, a WASI `exit`, a memory cap hit, a host call used wrongly (the
 // instance is poisoned: discard it). World-agnostic: the processor and
-// functions adapters say which imports and exports.
+// functions adapters say which imports and exports. Version-agnostic too:
+// the imports go through the module of the component's contract version
+// (contract/), the one place a version's differences live.
 // Must never: call into a poisoned instance, or let a raw WebAssembly error out.
 
 import {
@@ -20,6 +22,7 @@ import {
   type ErrorContext,
 } from '../errors.ts';
 import { formatMemory, type CompiledPlugin } from './component.ts';
+import { contractVersion } from './contract/versions.ts';
 import { GuardTimeout } from '../cpu-guard.ts';
 import type { LogLevel } from '../processor/processor.ts';
 import { GuestExit } from './wasi/cli-exit.ts';
@@ -72,7 +75,7 @@ export class PluginInstance<Exports = Record<string, unknown>> {
     }) as InstanceHost;
     let raw;
     try {
-      const worldImports = imports(observedHost);
+      const worldImports = contractVersion(compiled.component.contractVersion).adaptImports(imports(observedHost));
       // WASI only for a component that imports it: a no-WASI plugin pays nothing.
       const all = importsWasi(compiled.component.shape.imports) ? { ...wasiImports(observedHost), ...worldImports } : worldImports;
       raw = compiled.instantiate(all);

@@ -1,4 +1,4 @@
-// The word-count plugins in Rust, TypeScript and Python give identical
+// The word-count plugins in Rust, TypeScript, JavaScript, Python, C and Go give identical
 // outputs, equal to the plain-JS reference, on text with accents, CJK, emoji,
 // final sigma, punctuation and empty lines.
 
@@ -41,7 +41,7 @@ function runReference() {
   return { outputs, store };
 }
 
-test('wordcount-rust, wordcount-ts, wordcount-python and the JS reference agree record for record', async () => {
+test('wordcount-rust, wordcount-ts, wordcount-js, wordcount-python, wordcount-c, wordcount-go and the JS reference agree record for record', async () => {
   const reference = runReference();
   assert.ok(reference.outputs.length > 80, 'the fixture has enough words to be meaningful');
   assert.ok(reference.outputs.some(([word]) => word === 'οδυσσευς'), 'final sigma is exercised');
@@ -51,12 +51,21 @@ test('wordcount-rust, wordcount-ts, wordcount-python and the JS reference agree 
   const rust = await runPlugin(plugins.wordcountRust());
   const typescript = await runPlugin(plugins.wordcountTs());
   const python = await runPlugin(pluginPath('wordcount-python'));
+  const go = await runPlugin(pluginPath('wordcount-go'));
+  const c = await runPlugin(pluginPath('wordcount-c'));
+  const javascript = await runPlugin(plugins.wordcountJs());
   assert.deepEqual(rust.outputs, reference.outputs);
   assert.deepEqual(typescript.outputs, reference.outputs);
   assert.deepEqual(python.outputs, reference.outputs);
+  assert.deepEqual(go.outputs, reference.outputs);
+  assert.deepEqual(c.outputs, reference.outputs);
+  assert.deepEqual(javascript.outputs, reference.outputs);
   assert.deepEqual(rust.store, reference.store);
   assert.deepEqual(typescript.store, reference.store);
   assert.deepEqual(python.store, reference.store);
+  assert.deepEqual(go.store, reference.store);
+  assert.deepEqual(c.store, reference.store);
+  assert.deepEqual(javascript.store, reference.store);
 });
 
 test('a null value yields no words and a non-UTF-8 value is reported with its offset', async () => {

@@ -2,7 +2,8 @@
 //
 // Owns: the `store` and `key-value-iterator` resources a plugin instance sees,
 // bound to the stores its node may use. Each instance gets its own classes,
-// so a handle can never reach another node's stores.
+// so a handle can never reach another node's stores. Written for contract
+// 0.1.0; a later version extends these classes (contract/v0.2.0.ts).
 // Must never: open a store the node is not allowed to use.
 
 import type { KeyValueStore, KeyValueCursor } from '../../state/key-value-store.ts';
@@ -10,6 +11,11 @@ import type * as KvStore from './wit/interfaces/eddy-plugin-kv-store.js';
 import type { ProcessorContext } from '../../processor/processor.ts';
 
 export function kvStoreImports(host: ProcessorContext): typeof KvStore {
+  return kvStoreClasses(host) as unknown as typeof KvStore;
+}
+
+/** The `store` and `key-value-iterator` classes of one instance, as themselves (a later contract version extends them). */
+export function kvStoreClasses(host: ProcessorContext) {
   class KeyValueIterator {
     constructor(private readonly cursor: KeyValueCursor) {}
     next(max: number): KvStore.KeyValue[] {
@@ -22,7 +28,8 @@ export function kvStoreImports(host: ProcessorContext): typeof KvStore {
       const store = host.openStore(name);
       // A thrown `payload` becomes the `err` of open's result in the guest.
       if (typeof store === 'string') throw { payload: store };
-      return new Store(store);
+      // `this`: a subclass (a later contract version's store) opens its own kind of handle.
+      return new this(store);
     }
     constructor(private readonly store: KeyValueStore) {}
     get(key: Uint8Array): Uint8Array | undefined {
@@ -45,5 +52,7 @@ export function kvStoreImports(host: ProcessorContext): typeof KvStore {
     }
   }
 
-  return { Store, KeyValueIterator } as unknown as typeof KvStore;
+  return { Store, KeyValueIterator };
 }
+
+export type KvStoreClasses = ReturnType<typeof kvStoreClasses>;

@@ -1,0 +1,20 @@
+// What one version of the `eddy:plugin` contract is to the host.
+//
+// Owns: the shape every version module (v<version>.ts) exports.
+// Must never: know any particular version.
+
+/** Host imports of a world, keyed by unversioned interface name (`eddy:plugin/kv-store`), as jco's glue takes them. */
+export type HostImports = Record<string, unknown>;
+
+export interface ContractVersion {
+  /** The package version, e.g. `0.1.0` in `eddy:plugin@0.1.0`. */
+  readonly version: string;
+  /** The WIT file that defines this version (the worlds are read from it at run time). */
+  readonly witFile: string;
+  /**
+   * This version's host imports, from the imports the host modules in host/
+   * make (0.1.0's). Adds, changes or leaves out what this version differs
+   * in; returns the rest unchanged.
+   */
+  adaptImports(imports: HostImports): HostImports;
+}

@@ -1,0 +1,123 @@
+// Generated from wit/ by scripts/generate-wit-types.ts with jco 1.10.2. Do not edit.
+/** @module Interface eddy:plugin/connect-types@0.2.0 **/
+/**
+ * A value of Kafka Connect's data model, kept small: the primitives
+ * simple connectors use, and anything structured as JSON text.
+ */
+export type ConnectValue = ConnectValueText | ConnectValueBytes | ConnectValueInt64 | ConnectValueFloat64 | ConnectValueBoolean | ConnectValueJson;
+/**
+ * Connect's `string` schema.
+ */
+export interface ConnectValueText {
+  tag: 'text',
+  val: string,
+}
+/**
+ * Connect's `bytes` schema.
+ */
+export interface ConnectValueBytes {
+  tag: 'bytes',
+  val: Uint8Array,
+}
+/**
+ * Connect's integer schemas (int8 to int64).
+ */
+export interface ConnectValueInt64 {
+  tag: 'int64',
+  val: bigint,
+}
+/**
+ * Connect's `float32` / `float64` schemas.
+ */
+export interface ConnectValueFloat64 {
+  tag: 'float64',
+  val: number,
+}
+/**
+ * Connect's `boolean` schema.
+ */
+export interface ConnectValueBoolean {
+  tag: 'boolean',
+  val: boolean,
+}
+/**
+ * A struct, map or array, as JSON text (its payload as the
+ * JsonConverter writes it).
+ */
+export interface ConnectValueJson {
+  tag: 'json',
+  val: string,
+}
+/**
+ * A source partition or a source offset: Kafka Connect's
+ * `Map<String, ?>`, here with string values, in the order written.
+ */
+export type StringMap = Array<[string, string]>;
+/**
+ * A record a source task hands to the host.
+ */
+export interface SourceRecord {
+  /**
+   * The topic to write to.
+   */
+  topic: string,
+  /**
+   * The partition; `none` lets the producer choose by key.
+   */
+  partition?: number,
+  /**
+   * `none` is a null key.
+   */
+  key?: ConnectValue,
+  /**
+   * `none` is a null value.
+   */
+  value?: ConnectValue,
+  /**
+   * Where the record comes from in the external system (e.g. the file name).
+   */
+  sourcePartition: StringMap,
+  /**
+   * How far into that source partition the record is (e.g. the byte
+   * position after it). The host stores it once the record is in Kafka.
+   */
+  sourceOffset: StringMap,
+  /**
+   * Milliseconds since the epoch; `none`: the time the host sends it.
+   */
+  timestamp?: bigint,
+}
+/**
+ * The offset stored for one source partition of this connector.
+ */
+export interface CommittedOffset {
+  sourcePartition: StringMap,
+  sourceOffset: StringMap,
+}
+/**
+ * A record a sink task receives.
+ */
+export interface SinkRecord {
+  topic: string,
+  partition: number,
+  offset: bigint,
+  key?: ConnectValue,
+  value?: ConnectValue,
+  timestamp: bigint,
+}
+/**
+ * How far a sink task has received one partition (the offset of the
+ * next record it will be given).
+ */
+export interface TopicPartitionOffset {
+  topic: string,
+  partition: number,
+  offset: bigint,
+}
+/**
+ * A configuration key the connector refuses, and why.
+ */
+export interface ConfigIssue {
+  key: string,
+  message: string,
+}

@@ -1,0 +1,3 @@
+module eddy/sdk
+
+go 1.24

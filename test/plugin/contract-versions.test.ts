@@ -1,0 +1,92 @@
+// Contract versions side by side: the host serves eddy:plugin@0.1.0 and
+// @0.2.0 at once. A component is routed to the version whose world it fits
+// (every eddy:plugin name it uses carries that version) and gets that
+// version's imports — 0.2.0's kv-store with put-if-absent, 0.1.0's without.
+// The plugins here are real builds from plugins/: deduplicate-ts (0.2.0) and
+// wordcount-js (0.1.0), in one topology, both with stores.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { componentEmbed, componentNew } from '@bytecodealliance/jco';
+import { ForbiddenImportError } from '../../runtime/errors.ts';
+import { PluginComponent } from '../../runtime/plugin/component.ts';
+import { contractVersion, contractVersions } from '../../runtime/plugin/contract/versions.ts';
+import { knownWorlds, referenceShape } from '../../runtime/plugin/world.ts';
+import { TopologyTestDriver } from '../../runtime/testing/test-driver.ts';
+import { TopologyBuilder } from '../../runtime/topology/topology.ts';
+import { pluginPath, plugins } from '../support/plugins.ts';
+
+const deduplicate = () => pluginPath('deduplicate-ts');
+
+test('the host serves 0.1.0 and 0.2.0; 0.2.0 differs only by kv-store put-if-absent', async () => {
+  assert.deepEqual(contractVersions.map((version) => version.version), ['0.1.0', '0.2.0']);
+  for (const world of knownWorlds) {
+    const old = await referenceShape(world, '0.1.0');
+    const next = await referenceShape(world, '0.2.0');
+    assert.deepEqual(next.imports, old.imports.map((name) => name.replace('@0.1.0', '@0.2.0')), world);
+    assert.deepEqual(next.exports, old.exports.map((declaration) => declaration.replaceAll('@0.1.0', '@0.2.0')), world);
+  }
+  const old = readFileSync(contractVersion('0.1.0').witFile, 'utf8');
+  const next = readFileSync(contractVersion('0.2.0').witFile, 'utf8');
+  assert.match(next, /^package eddy:plugin@0\.2\.0;$/m);
+  assert.match(next, /put-if-absent: func\(key: list<u8>, value: list<u8>\) -> option<list<u8>>;/);
+  assert.doesNotMatch(old, /put-if-absent/);
+});
+
+test('components are routed to the version they were built against', async () => {
+  const next = await PluginComponent.fromFile(deduplicate());
+  assert.equal(next.world, 'processor');
+  assert.equal(next.contractVersion, '0.2.0');
+  assert.ok(next.shape.imports.includes('eddy:plugin/kv-store@0.2.0'));
+  for (const path of [plugins.wordcountJs(), plugins.wordcountRust(), pluginPath('dsl-functions-rust')]) {
+    assert.equal((await PluginComponent.fromFile(path)).contractVersion, '0.1.0', path);
+  }
+  // Every world of 0.2.0 is recognised as itself (components made from the WIT alone).
+  const witSource = readFileSync(contractVersion('0.2.0').witFile, 'utf8');
+  for (const world of knownWorlds) {
+    const component = await componentNew(await componentEmbed({ witSource, world, dummy: true }), undefined);
+    const loaded = await PluginComponent.fromBytes(component, `dummy-${world}-0.2.0.wasm`);
+    assert.deepEqual([loaded.world, loaded.contractVersion], [world, '0.2.0']);
+  }
+});
+
+test('a 0.1.0 plugin and a 0.2.0 plugin process records in one topology, each with its own version of kv-store', async () => {
+  const topology = new TopologyBuilder()
+    .addSource('lines', 'lines')
+    .addProcessor('deduplicate', deduplicate(), { stores: ['seen'] }, 'lines')
+    .addProcessor('count', plugins.wordcountJs(), { stores: ['counts'] }, 'deduplicate')
+    .addSink('out', 'word-counts', 'count')
+    .build();
+  const driver = await TopologyTestDriver.create(topology);
+  driver.pipeInput('lines', [
+    { key: 'm1', value: 'to be or', timestamp: 10 },
+    { key: 'm2', value: 'not to be', timestamp: 11 },
+    { key: 'm1', value: 'to be or', timestamp: 12 }, // a redelivery of m1: dropped by the 0.2.0 plugin
+    { key: null, value: 'be', timestamp: 13 }, // no key: passes
+    { key: 'm2', value: 'not to be', timestamp: 14 },
+  ]);
+  assert.deepEqual(
+    driver.readOutput('word-counts').map((output) => [output.key, output.value, output.timestamp]),
+    [['to', '1', 10], ['be', '1', 10], ['or', '1', 10], ['not', '1', 11], ['to', '2', 11], ['be', '2', 11], ['be', '3', 13]],
+  );
+  // put-if-absent kept the first timestamp of each key.
+  const seen = driver.storeEntries('seen').map((entry) => [Buffer.from(entry.key).toString(), Buffer.from(entry.value).readBigInt64BE()]);
+  assert.deepEqual(seen, [['m1', 10n], ['m2', 11n]]);
+  assert.deepEqual([...driver.storeAsText('counts')].sort(), [['be', '3'], ['not', '1'], ['or', '1'], ['to', '2']]);
+  driver.close();
+});
+
+test('a component mixing versions fits neither and is refused, naming the import of the other version', async () => {
+  // 0.2.0's processor world that also imports 0.1.0's log: what linking two SDK versions into one plugin would make.
+  const witSource =
+    readFileSync(contractVersion('0.2.0').witFile, 'utf8').replace(/world processor \{/, 'world processor {\n    import eddy:plugin/log@0.1.0;') +
+    '\npackage eddy:plugin@0.1.0 {\n  interface log {\n    log: func(message: string);\n  }\n}\n';
+  const component = await componentNew(await componentEmbed({ witSource, world: 'processor', dummy: true }), undefined);
+  await assert.rejects(PluginComponent.fromBytes(component, 'mixed.wasm'), (error: unknown) => {
+    assert.ok(error instanceof ForbiddenImportError, `expected ForbiddenImportError, got ${error}`);
+    assert.deepEqual(error.imports, ['eddy:plugin/log@0.1.0']);
+    assert.match(error.message, /plugin=mixed\.wasm/);
+    return true;
+  });
+});
