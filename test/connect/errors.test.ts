@@ -20,7 +20,7 @@ import { errorInput, errorInputTimestamp, errorSinkProperties, produceErrorInput
 const text = (value: Uint8Array | null) => (value === null ? null : Buffer.from(value).toString('utf8'));
 
 async function worker(directory: string, connector: string): Promise<{ worker: StandaloneWorker; logs: string[] }> {
-  writeFileSync(join(directory, 'worker.properties'), `bootstrap.servers=${await brokers()}\noffset.storage.file.filename=${join(directory, 'offsets')}\noffset.flush.interval.ms=500\n`);
+  writeFileSync(join(directory, 'worker.properties'), `bootstrap.servers=${await brokers()}\noffset.storage.file.filename=${join(directory, 'offsets')}\nlisteners=http://127.0.0.1:0\noffset.flush.interval.ms=500\n`);
   writeFileSync(join(directory, 'sink.properties'), connector);
   const logs: string[] = [];
   const started = await StandaloneWorker.start(join(directory, 'worker.properties'), [join(directory, 'sink.properties')], { log: (level, where, message) => void logs.push(`${level} [${where}] ${message}`) });
@@ -92,7 +92,7 @@ test('errors.tolerance=all: bad records are skipped and counted, good ones reach
 
 test('the errors.* keys are validated with stable codes; the DLQ topic may not be a consumed topic', { timeout: 60_000 }, async () => {
   const directory = temporaryDirectory('connect-errors-config');
-  writeFileSync(join(directory, 'worker.properties'), `bootstrap.servers=${await brokers()}\noffset.storage.file.filename=${join(directory, 'offsets')}\n`);
+  writeFileSync(join(directory, 'worker.properties'), `bootstrap.servers=${await brokers()}\noffset.storage.file.filename=${join(directory, 'offsets')}\nlisteners=http://127.0.0.1:0\n`);
   const start = (extra: string) => {
     writeFileSync(join(directory, 'sink.properties'), `name=bad\nconnector.class=FileStreamSink\nfile=out.txt\ntopics=t\n${extra}\n`);
     return StandaloneWorker.start(join(directory, 'worker.properties'), [join(directory, 'sink.properties')]);

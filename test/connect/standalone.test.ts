@@ -61,7 +61,7 @@ test('quickstart: test.txt → connect-test (JsonConverter with schemas) → tes
   const topic = `connect-test${suffix}`;
   writeFileSync(join(directory, 'connect-standalone.properties'), adapt('connect-standalone.properties', [
     [/^bootstrap\.servers=localhost:9092$/m, `bootstrap.servers=${await brokers()}`],
-    [/^offset\.storage\.file\.filename=\/tmp\/connect\.offsets$/m, `offset.storage.file.filename=${join(directory, 'connect.offsets')}`],
+    [/^offset\.storage\.file\.filename=\/tmp\/connect\.offsets$/m, `offset.storage.file.filename=${join(directory, 'connect.offsets')}\nlisteners=http://127.0.0.1:0`],
   ]));
   for (const file of ['connect-file-source.properties', 'connect-file-sink.properties']) {
     writeFileSync(join(directory, file), adapt(file, [[/^name=(.*)$/m, `name=$1${suffix}`], [/^(topics?)=connect-test$/m, `$1=${topic}`]]));
@@ -119,8 +119,8 @@ test('connect-standalone refuses malformed files and refused keys with the file,
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('exit', (code) => resolve({ code, stderr }));
   });
-  writeFileSync(join(directory, 'worker.properties'), `bootstrap.servers=${await brokers()}\noffset.storage.file.filename=${join(directory, 'offsets')}\noffset.flush.interval.ms=\\\n  often\n`);
-  writeFileSync(join(directory, 'good-worker.properties'), `bootstrap.servers=${await brokers()}\noffset.storage.file.filename=${join(directory, 'offsets')}\n`);
+  writeFileSync(join(directory, 'worker.properties'), `bootstrap.servers=${await brokers()}\noffset.storage.file.filename=${join(directory, 'offsets')}\noffset.flush.interval.ms=\\\n  often\nlisteners=http://127.0.0.1:0\n`);
+  writeFileSync(join(directory, 'good-worker.properties'), `bootstrap.servers=${await brokers()}\noffset.storage.file.filename=${join(directory, 'offsets')}\nlisteners=http://127.0.0.1:0\n`);
   writeFileSync(join(directory, 'source.properties'), 'name=s\nconnector.class=FileStreamSource\nfile=test.txt\n# no topic\nbatch.size=0\n');
   writeFileSync(join(directory, 'same-name.properties'), 'name=s\nconnector.class=FileStreamSink\ntopics=t\nfile=out.txt\n');
 

@@ -18,7 +18,7 @@ test('a failing sink task fails alone; the per-connector converter override appl
   const topic = uniqueName('connect-failure');
   const input = join(directory, 'in.txt');
   writeFileSync(input, 'one\ntwo\n');
-  writeFileSync(join(directory, 'worker.properties'), `bootstrap.servers=${await brokers()}\noffset.storage.file.filename=${join(directory, 'offsets')}\noffset.flush.interval.ms=500\n`);
+  writeFileSync(join(directory, 'worker.properties'), `bootstrap.servers=${await brokers()}\noffset.storage.file.filename=${join(directory, 'offsets')}\nlisteners=http://127.0.0.1:0\noffset.flush.interval.ms=500\n`);
   writeFileSync(join(directory, 'source.properties'), `name=${topic}-source\nconnector.class=FileStreamSource\nfile=${input}\ntopic=${topic}\nvalue.converter=org.apache.kafka.connect.storage.StringConverter\n`);
   writeFileSync(join(directory, 'sink.properties'), `name=${topic}-sink\nconnector.class=FileStreamSink\nfile=${join(directory, 'out.txt')}\ntopics=${topic}\n`);
   const logs: string[] = [];
@@ -49,7 +49,7 @@ test('a failing transform fails its task alone, naming the transform, after send
   const words = join(directory, 'words.txt');
   writeFileSync(numbers, '1\n2\nthree\n4\n');
   writeFileSync(words, 'a\n');
-  writeFileSync(join(directory, 'worker.properties'), `bootstrap.servers=${await brokers()}\noffset.storage.file.filename=${join(directory, 'offsets')}\noffset.flush.interval.ms=500\nvalue.converter.schemas.enable=false\n`);
+  writeFileSync(join(directory, 'worker.properties'), `bootstrap.servers=${await brokers()}\noffset.storage.file.filename=${join(directory, 'offsets')}\nlisteners=http://127.0.0.1:0\noffset.flush.interval.ms=500\nvalue.converter.schemas.enable=false\n`);
   writeFileSync(join(directory, 'numbers.properties'), [
     `name=${topic}-numbers`, 'connector.class=FileStreamSource', `file=${numbers}`, `topic=${topic}-numbers`,
     'transforms=hoist,num', 'transforms.hoist.type=HoistField$Value', 'transforms.hoist.field=n',
