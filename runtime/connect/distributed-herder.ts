@@ -173,8 +173,13 @@ export class DistributedHerder implements Herder, ConfigListener {
     for (const { connector, task } of assignment.tasks) if (!this.tasks.has(`${connector}-${task}`)) await this.startTask(connector, task);
   }
 
-  /** Starts a connector assigned here: its task configurations are computed and written when they changed. */
-  private async startConnector(name: string): Promise<void> {
+  /**
+   * Starts a connector assigned here: its task configurations are computed and
+   * written when they changed — or always, after its configuration changed
+   * (its tasks then restart with the new converters and transforms even when
+   * the plugin gives the same task configurations).
+   */
+  private async startConnector(name: string, reconfigured = false): Promise<void> {
     const config = this.configs.connectors.get(name);
     if (!config || !this.assignment?.connectors.includes(name)) return;
     const local: LocalConnector = { loaded: undefined, state: 'UNASSIGNED', trace: null };
@@ -185,7 +190,7 @@ export class DistributedHerder implements Herder, ConfigListener {
       this.types.set(name, local.loaded.type);
       if (target !== 'STOPPED') {
         const configs = this.worker.taskConfigs(local.loaded).map((entries) => Object.fromEntries(entries));
-        if (JSON.stringify(configs) !== JSON.stringify(this.configs.taskConfigs.get(name) ?? null)) await this.configs.putTaskConfigs(name, configs);
+        if (reconfigured || JSON.stringify(configs) !== JSON.stringify(this.configs.taskConfigs.get(name) ?? null)) await this.configs.putTaskConfigs(name, configs);
       }
       local.state = target === 'STOPPED' ? 'STOPPED' : target === 'PAUSED' ? 'PAUSED' : 'RUNNING';
     } catch (error) {
@@ -253,7 +258,7 @@ export class DistributedHerder implements Herder, ConfigListener {
       // Reconfigured or deleted: the connector here starts again (its tasks move with the rebalance that follows).
       void this.serial(async () => {
         this.running.delete(name);
-        if (this.configs.connectors.has(name)) await this.startConnector(name);
+        if (this.configs.connectors.has(name)) await this.startConnector(name, true);
       });
     }
   }

@@ -4,7 +4,8 @@
 // worker running the source task is killed with SIGKILL mid-stream, the task
 // moves to another worker after the group notices, resumes from the offsets
 // topic, and the sink file ends up with every line (at least once, in
-// order of first appearance); a worker that joins later reads every
+// order of first appearance); a new sink configuration restarts its task
+// with the new converter; a worker that joins later reads every
 // configuration from the config topic.
 
 import assert from 'node:assert/strict';
@@ -116,6 +117,14 @@ test('three distributed workers share connectors; the worker running the source 
     const seen = lines();
     const firstSeen = [...new Set(seen)];
     assert.deepEqual(firstSeen, [...first, ...more]);
+
+    // A new configuration restarts the connector's tasks with it: the sink now reads values with the
+    // StringConverter, so it writes the JSON envelope as text.
+    assert.equal((await call(survivors[0]!.url, 'PUT', '/connectors/sink/config', { 'connector.class': 'FileStreamSink', file: output, topics: topic, 'value.converter': 'org.apache.kafka.connect.storage.StringConverter' })).status, 200);
+    await waitFor('the sink task to restart with the new converter', async () => {
+      appendFileSync(input, 'reconfigured\n');
+      return lines().includes('{"schema":{"type":"string","optional":false},"payload":"reconfigured"}');
+    }, 120_000, 2000);
 
     // A worker that joins now reads every configuration from the config topic.
     const late = await startWorker(directory, group, 4);
