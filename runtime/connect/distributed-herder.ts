@@ -24,7 +24,7 @@ import type { Config } from '../plugin/plugin-connector.ts';
 import { ConfigBackingStore, type ConfigListener } from './config-backing-store.ts';
 import { connectAssignor, decodeAssignment, type ConnectAssignment } from './connect-assignor.ts';
 import { traceOf } from './error-handling.ts';
-import { checkConnectorConfig, connectorPlugins, eddyVersion, serverInfo, sinkOffset, stringMap } from './herder-common.ts';
+import { alterOffsets, checkConnectorConfig, notStopped, connectorPlugins, eddyVersion, serverInfo } from './herder-common.ts';
 import {
   HerderError, notFound,
   type ConfigMap, type ConnectorInfo, type ConnectorOffset, type ConnectorStateInfo, type ConnectorType, type ConnectState, type Herder,
@@ -477,23 +477,11 @@ export class DistributedHerder implements Herder, ConfigListener {
     const config = this.configs.connectors.get(name);
     if (!config) throw notFound(name);
     if (this.configs.targetState(name) !== 'STOPPED' || (this.configs.taskConfigs.get(name)?.length ?? 0) > 0) {
-      throw new HerderError(400, `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`);
+      throw notStopped(name);
     }
-    if ((await this.typeOf(name, config)) === 'source') {
-      await this.offsetLog!.readToEnd();
-      if (offsets === undefined) for (const stored of this.offsets.offsetsOf(name)) this.offsets.delete(name, stored.sourcePartition);
-      for (const { partition, offset } of offsets ?? []) {
-        const key = stringMap(partition, 'partition');
-        if (offset === null) this.offsets.delete(name, key);
-        else this.offsets.set(name, key, stringMap(offset, 'offset'));
-      }
-      await this.offsets.flush();
-    } else {
-      const admin = await this.worker.admin();
-      if (offsets === undefined) await admin.deleteGroup(`connect-${name}`);
-      else await admin.setGroupOffsets(`connect-${name}`, offsets.map(sinkOffset));
-    }
-    return offsets === undefined ? 'The offsets for this connector have been reset successfully' : 'The offsets for this connector have been altered successfully';
+    const type = await this.typeOf(name, config);
+    if (type === 'source') await this.offsetLog!.readToEnd();
+    return alterOffsets(this.worker, name, type, offsets);
   }
 
   connectorPlugins(connectorsOnly: boolean): PluginInfo[] {

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { ConnectConfigError } from '../errors.ts';
 import { builtInConnectors } from './connector-config.ts';
-import { HerderError, type ConfigMap, type ConnectorOffset, type PluginInfo, type ServerInfo } from './herder.ts';
+import { HerderError, type ConfigMap, type ConnectorOffset, type ConnectorType, type PluginInfo, type ServerInfo } from './herder.ts';
 import { ConnectorConfigInvalidError, type ConnectWorker, type LoadedConnector } from './worker.ts';
 
 export const eddyVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -46,8 +46,36 @@ export async function checkConnectorConfig(worker: ConnectWorker, config: Config
   }
 }
 
+/** Kafka's refusal to change the offsets of a connector that is not STOPPED. */
+export function notStopped(name: string): HerderError {
+  return new HerderError(400, `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`);
+}
+
+/**
+ * Changes (or, with `undefined`, resets) a stopped connector's offsets:
+ * a source's in its offsets store, a sink's as its consumer group's committed
+ * offsets (a reset deletes the group, as Kafka's). Kafka's success message.
+ */
+export async function alterOffsets(worker: ConnectWorker, name: string, type: ConnectorType, offsets: ConnectorOffset[] | undefined): Promise<string> {
+  if (type === 'source') {
+    const store = worker.offsets;
+    if (offsets === undefined) for (const stored of store.offsetsOf(name)) store.delete(name, stored.sourcePartition);
+    for (const { partition, offset } of offsets ?? []) {
+      const key = stringMap(partition, 'partition');
+      if (offset === null) store.delete(name, key);
+      else store.set(name, key, stringMap(offset, 'offset'));
+    }
+    await store.flush();
+  } else {
+    const admin = await worker.admin();
+    if (offsets === undefined) await admin.deleteGroup(`connect-${name}`);
+    else await admin.setGroupOffsets(`connect-${name}`, offsets.map(sinkOffset));
+  }
+  return offsets === undefined ? 'The offsets for this connector have been reset successfully' : 'The offsets for this connector have been altered successfully';
+}
+
 /** A string map of the offsets store from a REST body's map (values kept as their text). */
-export function stringMap(value: Record<string, unknown>, what: string): Array<[string, string]> {
+function stringMap(value: Record<string, unknown>, what: string): Array<[string, string]> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HerderError(400, `The ${what} of each offset must be a JSON object`);
   return Object.entries(value).map(([key, entry]) => {
     if (entry === null || typeof entry === 'object') throw new HerderError(400, `The ${what} key '${key}' must be a string, number or boolean`, { field: key });
@@ -56,7 +84,7 @@ export function stringMap(value: Record<string, unknown>, what: string): Array<[
 }
 
 /** A sink connector's offset in a REST body (Kafka's kafka_topic, kafka_partition, kafka_offset). */
-export function sinkOffset({ partition, offset }: ConnectorOffset): { topic: string; partition: number; offset: number } {
+function sinkOffset({ partition, offset }: ConnectorOffset): { topic: string; partition: number; offset: number } {
   const topic = partition.kafka_topic;
   const number = partition.kafka_partition;
   if (typeof topic !== 'string' || typeof number !== 'number' || !Number.isInteger(number)) {

@@ -23,7 +23,7 @@ import {
   type ConfigMap, type ConnectorInfo, type ConnectorOffset, type ConnectorStateInfo, type ConnectorType, type ConnectState, type Herder,
   type PluginInfo, type RestartRequest, type ServerInfo, type TargetState, type TaskInfo, type TaskStateEntry,
 } from './herder.ts';
-import { checkConnectorConfig, connectorPlugins, eddyVersion, serverInfo, sinkOffset, stringMap } from './herder-common.ts';
+import { alterOffsets, checkConnectorConfig, notStopped, connectorPlugins, eddyVersion, serverInfo } from './herder-common.ts';
 import type { ConnectWorker, LoadedConnector, WorkerTask } from './worker.ts';
 
 
@@ -245,23 +245,9 @@ export class StandaloneHerder implements Herder {
     return this.serial(async () => {
       const entry = this.entry(name);
       if (entry.target !== 'STOPPED') {
-        throw new HerderError(400, `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`);
+        throw notStopped(name);
       }
-      if (entry.type === 'source') {
-        const store = this.worker.offsets;
-        if (offsets === undefined) for (const stored of store.offsetsOf(name)) store.delete(name, stored.sourcePartition);
-        for (const { partition, offset } of offsets ?? []) {
-          const key = stringMap(partition, 'partition');
-          if (offset === null) store.delete(name, key);
-          else store.set(name, key, stringMap(offset, 'offset'));
-        }
-        await store.flush();
-      } else {
-        const admin = await this.worker.admin();
-        if (offsets === undefined) await admin.deleteGroup(`connect-${name}`);
-        else await admin.setGroupOffsets(`connect-${name}`, offsets.map(sinkOffset));
-      }
-      return offsets === undefined ? 'The offsets for this connector have been reset successfully' : 'The offsets for this connector have been altered successfully';
+      return alterOffsets(this.worker, name, entry.type, offsets);
     });
   }
 

@@ -3,6 +3,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { after } from 'node:test';
 import { join } from 'node:path';
 import { createKafka, ensureTopics, readTopic, type ReadRecord } from '../../runtime/kafka/kafka-client.ts';
@@ -21,6 +22,15 @@ export function brokers(): Promise<string> {
 }
 
 let counter = 0;
+/** A TCP port free on 127.0.0.1 right now (for a process that must be told its port up front). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter++}`;
 }
