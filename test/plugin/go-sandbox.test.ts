@@ -15,40 +15,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CpuLimitExceededError, MemoryLimitExceededError, PluginExitError, ProcessingError } from '../../runtime/errors.ts';
-import { GuardTimeout } from '../../runtime/cpu-guard.ts';
+import { PluginExitError, ProcessingError } from '../../runtime/errors.ts';
 import { PluginComponent } from '../../runtime/plugin/component.ts';
 import { providedWasiInterface } from '../../runtime/plugin/wasi/interfaces.ts';
 import { readComponentShape } from '../../runtime/plugin/world.ts';
-import { TopologyTestDriver, type TestDriverOptions } from '../../runtime/testing/test-driver.ts';
-import { TopologyBuilder } from '../../runtime/topology/topology.ts';
-import { pluginPath, plugins } from '../support/plugins.ts';
+import { guestSandbox } from '../support/guest-sandbox.ts';
+import { plugins } from '../support/plugins.ts';
 
-const misbehaving = () => pluginPath('misbehaving/go');
-
-function single(plugin: string, stores: string[] = []) {
-  return new TopologyBuilder().addSource('in', 'in').addProcessor('node', plugin, { stores }, 'in').addSink('out', 'out', 'node').build();
-}
-
-async function misbehavingDriver(options: TestDriverOptions = {}): Promise<TopologyTestDriver> {
-  return TopologyTestDriver.create(single(misbehaving()), { applicationId: 'go-sandbox', ...options });
-}
-
-/** Pipes one record and returns the values the plugin forwarded for it. */
-function ask(driver: TopologyTestDriver, value: string): Array<string | null> {
-  driver.pipeInput('in', { value, timestamp: 1 });
-  return driver.readOutput('out').map((output) => output.value);
-}
-
-/** Plugins in the same process still work: the Rust and the Go word count. */
-async function assertOtherPluginsStillWork(): Promise<void> {
-  for (const plugin of [plugins.wordcountRust(), pluginPath('wordcount-go')]) {
-    const driver = await TopologyTestDriver.create(single(plugin, ['counts']));
-    driver.pipeInput('in', [{ value: 'still working, still', timestamp: 1 }]);
-    assert.deepEqual(driver.readOutput('out').map((output) => `${output.key}=${output.value}`), ['still=1', 'working=1', 'still=2'], plugin);
-    driver.close();
-  }
-}
+const { misbehaving, misbehavingDriver, ask, assertOtherPluginsStillWork, assertCpuLimitStops, assertMemoryCapStops } = guestSandbox('go');
 
 test('a Go component imports only its world and WASI 0.2 interfaces the host serves', async () => {
   const shape = await readComponentShape(readFileSync(misbehaving()));
@@ -64,43 +38,11 @@ test('a Go component imports only its world and WASI 0.2 interfaces the host ser
 });
 
 test('a Go infinite loop is stopped at its CPU limit; other plugins keep working', async () => {
-  const cpuMs = 500;
-  const driver = await misbehavingDriver({ limits: { cpuMs } });
-  assert.deepEqual(ask(driver, 'fine'), ['fine']);
-  assert.throws(
-    () => driver.pipeInput('in', { value: 'spin', timestamp: 2 }),
-    (error: unknown) => {
-      assert.ok(error instanceof CpuLimitExceededError, `expected CpuLimitExceededError, got ${error}`);
-      assert.equal(error.context.node, 'node');
-      assert.match(error.context.plugin ?? '', /misbehaving-go\.wasm$/);
-      assert.equal(error.context.offset, 1, 'names the offending record');
-      assert.ok(error.cause instanceof GuardTimeout);
-      assert.equal(error.cause.limitMs, cpuMs, 'stopped by the configured limit');
-      return true;
-    },
-  );
-  assert.throws(() => driver.pipeInput('in', { value: 'after', timestamp: 3 }), /task is failed/);
-  await assertOtherPluginsStillWork();
-  const again = await misbehavingDriver({ limits: { cpuMs } });
-  assert.deepEqual(ask(again, 'fresh'), ['fresh'], 'a fresh instance of the same component works');
-  again.close();
+  await assertCpuLimitStops(500);
 });
 
 test('a Go memory bomb is stopped at its memory cap; other plugins keep working', async () => {
-  const memoryBytes = 64 * 1024 * 1024;
-  const driver = await misbehavingDriver({ limits: { memoryBytes } });
-  assert.deepEqual(ask(driver, 'fine'), ['fine']);
-  assert.throws(
-    () => driver.pipeInput('in', { value: 'bomb', timestamp: 2 }),
-    (error: unknown) => {
-      assert.ok(error instanceof MemoryLimitExceededError, `expected MemoryLimitExceededError, got ${error}`);
-      assert.equal(error.context.node, 'node');
-      assert.equal(error.context.offset, 1);
-      assert.match(error.message, /of the 64\.0 MiB memory cap/);
-      return true;
-    },
-  );
-  await assertOtherPluginsStillWork();
+  await assertMemoryCapStops(64);
 });
 
 test('files are refused inside a Go guest ("not permitted"), which it handles and logs; nothing reaches the host', async () => {
