@@ -14,7 +14,7 @@ import { DistributedHerder } from './distributed-herder.ts';
 import { KafkaOffsetStore } from './kafka-offset-store.ts';
 import { readPropertiesFile } from './properties-file.ts';
 import { ConnectRestServer } from './rest-server.ts';
-import { parseWorkerConfig, type WorkerConfig } from './worker-config.ts';
+import { advertisedWorkerId, parseWorkerConfig, type WorkerConfig } from './worker-config.ts';
 import { ConnectWorker, type WorkerLog } from './worker.ts';
 
 export interface DistributedOptions {
@@ -46,7 +46,7 @@ export class DistributedWorker {
     const rest = new ConnectRestServer(herder);
     try {
       const address = await rest.listen(config.listeners[0]!);
-      herder.workerId = `${address.host}:${address.port}`;
+      herder.workerId = advertisedWorkerId(config, address);
       log('info', 'worker', `Kafka Connect REST API at ${address.url}; joining group ${config.distributed!.groupId}`);
       await herder.start();
       return new DistributedWorker(config, worker, herder, rest, address.url);

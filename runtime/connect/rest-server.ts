@@ -77,8 +77,8 @@ export class ConnectRestServer {
     ];
   }
 
-  /** Listens on `listener` (http://host:port; port 0 picks a free one); resolves with the address actually bound. */
-  async listen(listener: string): Promise<{ host: string; port: number; url: string }> {
+  /** Listens on `listener` (http://host:port; port 0 picks a free one; no host: every interface); resolves with the address actually bound. */
+  async listen(listener: string): Promise<{ host: string; port: number; url: string; everyInterface: boolean }> {
     const match = /^http:\/\/([^:/]*):(\d+)\/?$/.exec(listener);
     if (!match) throw new ConnectConfigError('invalid-value', `Unsupported listener ${listener}: Eddy serves http://host:port`, { field: 'listeners' });
     const host = match[1] === '' ? '0.0.0.0' : match[1]!;
@@ -92,7 +92,7 @@ export class ConnectRestServer {
     });
     const port = (server.address() as AddressInfo).port;
     const shown = host === '0.0.0.0' ? '127.0.0.1' : host;
-    return { host: shown, port, url: `http://${shown}:${port}` };
+    return { host: shown, port, url: `http://${shown}:${port}`, everyInterface: host === '0.0.0.0' };
   }
 
   async close(): Promise<void> {

@@ -21,7 +21,7 @@ import { readPropertiesFile } from './properties-file.ts';
 import { ConnectRestServer } from './rest-server.ts';
 import { StandaloneHerder } from './standalone-herder.ts';
 import type { TaskStatus } from './task-state.ts';
-import { parseWorkerConfig, type WorkerConfig } from './worker-config.ts';
+import { advertisedWorkerId, parseWorkerConfig, type WorkerConfig } from './worker-config.ts';
 import { ConnectWorker, type LoadedConnector } from './worker.ts';
 
 export { builtComponent } from './worker.ts';
@@ -80,7 +80,7 @@ export class StandaloneWorker {
       herder = new StandaloneHerder(worker);
       rest = new ConnectRestServer(herder);
       const address = await rest.listen(listener);
-      herder.workerId = `${address.host}:${address.port}`;
+      herder.workerId = advertisedWorkerId(config, address);
       log('info', 'worker', `Kafka Connect REST API at ${address.url}`);
       for (const connector of loaded) await herder.addLoaded(connector);
       const standalone = new StandaloneWorker(config, worker, herder, rest, address.url);

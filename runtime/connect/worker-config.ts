@@ -9,6 +9,7 @@
 // ignored, as Kafka does.
 // Must never: start anything.
 
+import { hostname } from 'node:os';
 import { atLeast, ConfigDefinition, key, nonEmpty, type ConfigSource } from './config-definition.ts';
 import { converterSettings, type ConverterSettings } from './converter.ts';
 
@@ -21,6 +22,8 @@ export const workerConfigDefinition = new ConfigDefinition('worker', [
   key({ name: 'value.converter', type: 'class', default: 'org.apache.kafka.connect.json.JsonConverter', documentation: 'converter of record values' }),
   key({ name: 'offset.flush.interval.ms', type: 'long', default: 60000, validate: atLeast(0), documentation: 'how often source offsets are stored and sink offsets committed' }),
   key({ name: 'plugin.path', type: 'list', default: null, documentation: 'folders of connector plugins (Eddy looks for WASM components there)' }),
+  key({ name: 'rest.advertised.host.name', type: 'string', default: null, documentation: "the host other workers and clients reach this worker's REST API at (its worker_id); default: the listener's host, or this machine's name when it listens on every interface" }),
+  key({ name: 'rest.advertised.port', type: 'int', default: null, validate: atLeast(1), documentation: "the port other workers and clients reach this worker's REST API at; default: the port it listens on" }),
   key({ name: 'listeners', type: 'list', default: ['http://:8083'], documentation: "where Kafka Connect's REST API is served (the first listener)",
     validate: (listeners) => (listeners.some((listener) => !listenerPattern.test(listener)) ? 'Expected listeners like http://host:port' : undefined) }),
 ] as const);
@@ -74,6 +77,9 @@ export interface WorkerConfig {
   offsetFlushIntervalMs: number;
   pluginPath: string[];
   listeners: string[];
+  /** `rest.advertised.host.name` and `rest.advertised.port` (Kafka's keys). */
+  advertisedHost: string | undefined;
+  advertisedPort: number | undefined;
 }
 
 export function parseWorkerConfig(source: ConfigSource, mode: 'standalone' | 'distributed' = 'standalone'): WorkerConfig {
@@ -108,5 +114,16 @@ export function parseWorkerConfig(source: ConfigSource, mode: 'standalone' | 'di
     offsetFlushIntervalMs: values['offset.flush.interval.ms'],
     pluginPath: values['plugin.path'] ?? [],
     listeners: values['listeners'],
+    advertisedHost: values['rest.advertised.host.name'] || undefined,
+    advertisedPort: values['rest.advertised.port'],
   };
+}
+
+/**
+ * The address other workers and clients reach this worker's REST API at
+ * (Kafka's worker_id): the advertised host and port when set, else the
+ * address it listens on — this machine's name when that is every interface.
+ */
+export function advertisedWorkerId(config: WorkerConfig, listening: { host: string; port: number; everyInterface: boolean }): string {
+  return `${config.advertisedHost ?? (listening.everyInterface ? hostname() : listening.host)}:${config.advertisedPort ?? listening.port}`;
 }

@@ -3,12 +3,13 @@
 // errors naming file, line and key.
 
 import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseConnectorConfig } from '../../runtime/connect/connector-config.ts';
 import { parseProperties, propertiesToMap, readPropertiesFile } from '../../runtime/connect/properties-file.ts';
-import { parseWorkerConfig } from '../../runtime/connect/worker-config.ts';
+import { advertisedWorkerId, parseWorkerConfig } from '../../runtime/connect/worker-config.ts';
 import { ConnectConfigError } from '../../runtime/errors.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
 
@@ -109,4 +110,12 @@ test('connector schema: Kafka class names and aliases resolve to the shipped plu
     (error: unknown) => error instanceof ConnectConfigError && error.code === 'invalid-value' && error.context.field === 'tasks.max' && error.context.line === 3);
   assert.throws(() => parseConnectorConfig(parseProperties('connector.class=FileStreamSink\n', 'c.properties'), '.'),
     (error: unknown) => error instanceof ConnectConfigError && error.code === 'missing-key' && error.context.field === 'name');
+});
+
+test("a worker's id is the address others reach its REST API at: the advertised host and port, else the listener's (this machine's name on every interface)", () => {
+  const config = (extra: string) => parseWorkerConfig(parseProperties(`offset.storage.file.filename=/tmp/o\n${extra}`, 'w.properties'));
+  assert.equal(advertisedWorkerId(config(''), { host: '127.0.0.1', port: 8083, everyInterface: true }), `${hostname()}:8083`);
+  assert.equal(advertisedWorkerId(config('listeners=http://10.0.0.5:8083\n'), { host: '10.0.0.5', port: 8083, everyInterface: false }), '10.0.0.5:8083');
+  assert.equal(advertisedWorkerId(config('rest.advertised.host.name=connect-1.internal\nrest.advertised.port=18083\n'), { host: '127.0.0.1', port: 8083, everyInterface: true }), 'connect-1.internal:18083');
+  assert.throws(() => config('rest.advertised.port=0\n'), (error: unknown) => error instanceof ConnectConfigError && error.code === 'invalid-value' && error.context.field === 'rest.advertised.port');
 });
