@@ -3,7 +3,11 @@
 // Owns: reading an application file (YAML or JSON), `${VAR}` /
 // `${VAR:-default}` substitution from the environment, checking every field
 // (errors name the field and the file), defaults as in Kafka Streams, and the
-// names of internal topics.
+// names of internal topics. The Streams settings a DSL topology takes from
+// the application (default.key.serde, default.value.serde,
+// deserialization.exception.handler) are checked here, with the stable codes
+// of step-serdes.ts, and handed to the `dsl:` section, which may set them too
+// (values set in both places must agree).
 // Must never: start anything.
 
 import { readFileSync } from 'node:fs';
@@ -14,6 +18,9 @@ import type { PluginLimits } from '../plugin/component.ts';
 import { timestampExtractorByName, timestampExtractorNames, type TimestampExtractorName } from '../time/timestamp-extractor.ts';
 import { loadPipelineFile, topologyFromDocument } from '../topology/pipeline-file.ts';
 import type { Topology } from '../topology/topology.ts';
+import type { ApplicationStreamsSettings } from '../topology/document-fields.ts';
+import { deserializationHandlerByName, deserializationHandlerNames, SerdeConfigError, stepSerdeByName, stepSerdeNames, type DeserializationHandler } from '../dsl/step-serdes.ts';
+import type { Serde } from '../serde/serdes.ts';
 
 export type ProcessingGuarantee = 'at_least_once' | 'exactly_once_v2';
 /** Under exactly_once_v2: one transactional producer per stream thread (Kafka Streams' way, KIP-447) or one per task (Eddy's isolation option). */
@@ -52,6 +59,12 @@ export interface AppConfig {
   cacheMaxBytes: number;
   /** The timestamp extractor of sources that set none (Kafka Streams' default.timestamp.extractor). */
   defaultTimestampExtractor: TimestampExtractorName;
+  /** Kafka Streams' default.key.serde (a DSL topology's steps without a key serde of their own); undefined: none checked. */
+  defaultKeySerde?: Serde<unknown> | undefined;
+  /** Kafka Streams' default.value.serde. */
+  defaultValueSerde?: Serde<unknown> | undefined;
+  /** Kafka Streams' deserialization.exception.handler, as set in the application file (the `dsl:` section may set it instead). */
+  deserializationExceptionHandler?: DeserializationHandler | undefined;
   stateDir: string;
   sessionTimeoutMs: number;
   deadLetterQueueTopic: string | undefined;
@@ -75,6 +88,10 @@ const knownFields = new Set([
   'commit.interval.ms',
   'repartition.purge.interval.ms',
   'default.timestamp.extractor',
+  'default.key.serde',
+  'default.value.serde',
+  'deserialization.exception.handler',
+  'default.deserialization.exception.handler',
   'max.task.idle.ms',
   'statestore.cache.max.bytes',
   'state.dir',
@@ -150,7 +167,8 @@ export function appConfigFromDocument(document: unknown, file: string): AppConfi
   const limits = readLimits(root.limits, fail);
   const baseDirectory = dirname(file);
   const stateDirText = text('state.dir', false) ?? join(process.env.TMPDIR ?? '/tmp', 'eddy-state');
-  const topology = readTopology(root.topology, file, baseDirectory, applicationId, fail);
+  const streams = readStreamsSettings(text, file);
+  const topology = readTopology(root.topology, file, baseDirectory, applicationId, streams, fail);
   for (const processor of topology.processors) {
     if (processor.stores === '*') {
       fail('topology', `processor '${processor.name}' has stores: "*"; in an application, list the stores each processor uses (they get changelog topics)`);
@@ -179,6 +197,9 @@ export function appConfigFromDocument(document: unknown, file: string): AppConfi
     transactionTimeoutMs,
     repartitionPurgeIntervalMs: integer('repartition.purge.interval.ms', 30_000, 1),
     defaultTimestampExtractor: extractorField(text('default.timestamp.extractor', false), fail),
+    defaultKeySerde: streams.defaultKeySerde?.value,
+    defaultValueSerde: streams.defaultValueSerde?.value,
+    deserializationExceptionHandler: streams.deserializationExceptionHandler?.value,
     maxTaskIdleMs: integer('max.task.idle.ms', 0, -1),
     cacheMaxBytes: integer('statestore.cache.max.bytes', 10 * 1024 * 1024, 0),
     stateDir: isAbsolute(stateDirText) ? stateDirText : resolve(baseDirectory, stateDirText),
@@ -208,14 +229,43 @@ function readLimits(value: unknown, fail: (field: string, message: string) => ne
   return out;
 }
 
-function readTopology(value: unknown, file: string, baseDirectory: string, applicationId: string, fail: (field: string, message: string) => never): Topology {
+/**
+ * default.key.serde, default.value.serde (serde names as in the `dsl:`
+ * section, or Kafka's class names) and deserialization.exception.handler
+ * (or its deprecated name default.deserialization.exception.handler);
+ * errors carry step-serdes.ts' stable codes.
+ */
+function readStreamsSettings(text: (field: string, required: boolean) => string | undefined, file: string): ApplicationStreamsSettings {
+  const settings: ApplicationStreamsSettings = {};
+  for (const [field, key] of [['default.key.serde', 'defaultKeySerde'], ['default.value.serde', 'defaultValueSerde']] as const) {
+    const name = text(field, false);
+    if (name === undefined) continue;
+    const serde = stepSerdeByName(name);
+    if (!serde) throw new SerdeConfigError('dsl-serde-unknown', `unknown serde '${name}' (expected ${stepSerdeNames.join(', ')}, or Kafka's class name)`, { file, field });
+    settings[key] = { value: serde, file, field };
+  }
+  for (const field of ['deserialization.exception.handler', 'default.deserialization.exception.handler']) {
+    const name = text(field, false);
+    if (name === undefined) continue;
+    const handler = deserializationHandlerByName(name);
+    if (!handler) throw new SerdeConfigError('dsl-deserialization-handler-unknown', `unknown deserialization exception handler '${name}' (expected ${deserializationHandlerNames.join(', ')}, or Kafka Streams' class name)`, { file, field });
+    const earlier = settings.deserializationExceptionHandler;
+    if (earlier && earlier.value !== handler) {
+      throw new SerdeConfigError('dsl-setting-conflict', `${handler} here, but ${earlier.value} in ${earlier.field}: set one of them`, { file, field });
+    }
+    settings.deserializationExceptionHandler ??= { value: handler, file, field };
+  }
+  return settings;
+}
+
+function readTopology(value: unknown, file: string, baseDirectory: string, applicationId: string, streams: ApplicationStreamsSettings, fail: (field: string, message: string) => never): Topology {
   if (value === undefined) return fail('topology', 'is required: sources/processors/sinks, or file: <pipeline.yaml>');
   if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'file' in value) {
     const pipeline = (value as { file: unknown }).file;
     if (typeof pipeline !== 'string') return fail('topology.file', 'must be a path');
-    return loadPipelineFile(isAbsolute(pipeline) ? pipeline : join(baseDirectory, pipeline), new Map(), applicationId);
+    return loadPipelineFile(isAbsolute(pipeline) ? pipeline : join(baseDirectory, pipeline), new Map(), applicationId, streams);
   }
-  return topologyFromDocument(value, { file, baseDirectory, fieldPrefix: 'topology', applicationId });
+  return topologyFromDocument(value, { file, baseDirectory, fieldPrefix: 'topology', applicationId, streams });
 }
 
 /** Kafka Streams' name for a store's changelog topic. */

@@ -18,7 +18,9 @@
 // Serdes: `keySerde` / `valueSerde` on a source (Consumed), `to` (Produced),
 // `groupBy` / `groupByKey` (Grouped), `repartition` (Repartitioned),
 // `toTable` and aggregations (Materialized), joins (Joined / StreamJoined, with
-// `otherValueSerde`); `deserialization.exception.handler` beside `streams`.
+// `otherValueSerde`); `deserialization.exception.handler`, `default.key.serde`
+// and `default.value.serde` beside `streams` (or in the application file; a
+// value set in both places must agree: dsl-setting-conflict).
 // Their errors carry stable codes (step-serdes.ts: dsl-serde-unknown, …).
 //
 // Owns: the document's schema — each step's name (Kafka Streams' method
@@ -33,7 +35,7 @@ import type { FunctionKind, FunctionRef, FunctionSource } from '../processor/fun
 import { PluginFunctionSource } from '../plugin/plugin-functions.ts';
 import { PluginProcessorSupplier } from '../plugin/plugin-processor.ts';
 import { timestampExtractorByName, type TimestampExtractorName } from '../time/timestamp-extractor.ts';
-import { FieldReader, type DocumentOrigin } from '../topology/document-fields.ts';
+import { FieldReader, type DocumentOrigin, type StreamsSetting } from '../topology/document-fields.ts';
 import { FunctionTimestampExtractor } from './function-timestamp-extractor.ts';
 import { deserializationHandlerByName, deserializationHandlerNames, SerdeConfigError, stepSerdeByName, stepSerdeNames, type DeserializationHandler, type StepSerdes } from './step-serdes.ts';
 import type { Serde } from '../serde/serdes.ts';
@@ -133,6 +135,21 @@ const sourceFields = ['stream', 'table', 'globalTable', 'from', 'steps', 'as', '
 /** Fields of the `dsl` section: Kafka Streams' handler name, and its deprecated one. */
 const handlerFields = ['deserialization.exception.handler', 'default.deserialization.exception.handler'];
 
+/** Fields of the `dsl` section: the application's default serdes (Kafka Streams' default.key.serde, default.value.serde). */
+const defaultSerdeFields = ['default.key.serde', 'default.value.serde'] as const;
+
+/** A Streams setting from the `dsl:` section and the application file: either, or both when they agree (else dsl-setting-conflict). */
+function agreed<T>(local: { value: T; field: string } | undefined, application: StreamsSetting<T> | undefined, name: (value: T) => string, file: string): T | undefined {
+  if (local && application && name(local.value) !== name(application.value)) {
+    throw new SerdeConfigError(
+      'dsl-setting-conflict',
+      `${name(local.value)} here, but ${name(application.value)} in the application file's ${application.field} (${application.file}): set it in one place, or to the same value`,
+      { file, field: local.field },
+    );
+  }
+  return local?.value ?? application?.value;
+}
+
 /** True when a topology document is written in the DSL. */
 export function isDslDocument(root: Record<string, unknown>): boolean {
   return 'dsl' in root;
@@ -145,7 +162,11 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
     throw new ConfigError(message, { file: origin.file, field: fields.path(field) });
   };
   const dsl = fields.object(value, '');
-  for (const key of Object.keys(dsl)) if (key !== 'functions' && key !== 'streams' && !handlerFields.includes(key)) fail(key, `unknown field (expected functions, streams, deserialization.exception.handler)`);
+  for (const key of Object.keys(dsl)) {
+    if (key !== 'functions' && key !== 'streams' && !handlerFields.includes(key) && !(defaultSerdeFields as readonly string[]).includes(key)) {
+      fail(key, `unknown field (expected functions, streams, deserialization.exception.handler, default.key.serde, default.value.serde)`);
+    }
+  }
   // A serde by name; an unknown one is an error with a stable code.
   const serdeAt = (entry: unknown, field: string): Serde<unknown> | undefined => {
     if (entry === undefined) return undefined;
@@ -158,13 +179,21 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
     const valueSerde = serdeAt(entries.valueSerde, `${at}.valueSerde`);
     return { ...(keySerde ? { keySerde } : {}), ...(valueSerde ? { valueSerde } : {}) };
   };
-  let deserializationExceptionHandler: DeserializationHandler | undefined;
+  let localHandler: { value: DeserializationHandler; field: string } | undefined;
   for (const key of handlerFields) {
     if (dsl[key] === undefined) continue;
     const handler = deserializationHandlerByName(fields.string(dsl[key], key));
     if (!handler) throw new SerdeConfigError('dsl-deserialization-handler-unknown', `unknown deserialization exception handler '${String(dsl[key])}' (expected ${deserializationHandlerNames.join(', ')}, or Kafka Streams' class name)`, { file: origin.file, field: fields.path(key) });
-    deserializationExceptionHandler ??= handler;
+    localHandler ??= { value: handler, field: fields.path(key) };
   }
+  const application = origin.streams ?? {};
+  const deserializationExceptionHandler = agreed(localHandler, application.deserializationExceptionHandler, (handler) => handler, origin.file);
+  const localSerde = (key: (typeof defaultSerdeFields)[number]) => {
+    const serde = serdeAt(dsl[key], key);
+    return serde ? { value: serde, field: fields.path(key) } : undefined;
+  };
+  const defaultKeySerde = agreed(localSerde('default.key.serde'), application.defaultKeySerde, (serde) => serde.name, origin.file);
+  const defaultValueSerde = agreed(localSerde('default.value.serde'), application.defaultValueSerde, (serde) => serde.name, origin.file);
   const sources = new Map<string, FunctionSource>();
   for (const [name, entry] of Object.entries(fields.object(dsl.functions ?? {}, 'functions'))) {
     const at = `functions.${name}`;
@@ -173,7 +202,12 @@ export function topologyFromDsl(value: unknown, origin: DocumentOrigin): Topolog
     const plugin = resolvePlugin(fields.string(declaration.plugin, `${at}.plugin`), origin, fields.path(`${at}.plugin`));
     sources.set(name, new PluginFunctionSource(plugin, fields.config(declaration.config, `${at}.config`), fields.limits(declaration.limits, `${at}.limits`)));
   }
-  const builder = new StreamsBuilder({ ...(origin.applicationId ? { applicationId: origin.applicationId } : {}), ...(deserializationExceptionHandler ? { deserializationExceptionHandler } : {}) });
+  const builder = new StreamsBuilder({
+    ...(origin.applicationId ? { applicationId: origin.applicationId } : {}),
+    ...(deserializationExceptionHandler ? { deserializationExceptionHandler } : {}),
+    ...(defaultKeySerde ? { defaultKeySerde } : {}),
+    ...(defaultValueSerde ? { defaultValueSerde } : {}),
+  });
   const named = new Map<string, Current>();
 
   const functionRef = <K extends FunctionKind>(reference: unknown, kind: K, field: string): FunctionRef<K> => {

@@ -41,7 +41,7 @@ export type DeserializationHandler = 'log-and-fail' | 'log-and-continue';
 export const deserializationHandlerNames: readonly DeserializationHandler[] = ['log-and-fail', 'log-and-continue'];
 
 /** Stable codes of per-step serde configuration errors: tools match on them, messages may change. */
-export type SerdeConfigCode = 'dsl-serde-unknown' | 'dsl-serde-mismatch' | 'dsl-deserialization-handler-unknown';
+export type SerdeConfigCode = 'dsl-serde-unknown' | 'dsl-serde-mismatch' | 'dsl-deserialization-handler-unknown' | 'dsl-setting-conflict';
 
 /** A per-step serde setting is invalid; `code` is stable. */
 export class SerdeConfigError extends ConfigError {

@@ -10,7 +10,12 @@
 // written after dropping null keys, read by a new source — the split into
 // sub-topologies follows from it), the stores each stateful step declares,
 // and which serdes apply at each step (Consumed, Produced, Grouped,
-// Repartitioned, Materialized, Joined/StreamJoined — checked by step-serdes.ts).
+// Repartitioned, Materialized, Joined/StreamJoined — checked by step-serdes.ts),
+// with the application's default serdes (default.key.serde,
+// default.value.serde) filling in where Kafka Streams falls back to them: a
+// step's own serde, else the one its stream carries (Kafka Streams' inherited
+// serdes: a source's, kept by key- or value-preserving steps, a table's),
+// else the default. With no default set, only a step's own serdes apply.
 // Must never: build a topology other than through TopologyBuilder, or run
 // anything (functions are referenced, not called).
 
@@ -30,7 +35,7 @@ import type { AggregationSpec } from './aggregations.ts';
 import { FixedKeySupplier } from './fixed-key-processor.ts';
 import type { OperatorSupplier } from './operator-supplier.ts';
 import { checkedSupplier, DeserializingTimestampExtractor, hasSerdes, SerdeConfigError, type DeserializationHandler, type StepSerdes } from './step-serdes.ts';
-import { sessionWindowedSerde, timeWindowedSerde, type Serde } from '../serde/serdes.ts';
+import { longSerde, sessionWindowedSerde, timeWindowedSerde, type Serde } from '../serde/serdes.ts';
 import { foreignTableJoinSupplier, responseJoinSupplier, subscriptionJoinSupplier, subscriptionSendSupplier } from './foreign-key-join.ts';
 import {
   branchSupplier,
@@ -71,6 +76,10 @@ export interface StreamsBuilderOptions {
   applicationId?: string;
   /** What a source record its serde cannot read does (Kafka Streams' deserialization.exception.handler); default log-and-fail. */
   deserializationExceptionHandler?: DeserializationHandler;
+  /** Kafka Streams' default.key.serde: the key serde of a source, sink, repartition topic or store that sets none (and its stream carries none). Unset: none is checked. */
+  defaultKeySerde?: Serde<unknown>;
+  /** Kafka Streams' default.value.serde, as defaultKeySerde for values (a count's values stay Longs). */
+  defaultValueSerde?: Serde<unknown>;
 }
 
 export type { StepSerdes } from './step-serdes.ts';
@@ -89,15 +98,39 @@ export class StreamsBuilder {
   private readonly applicationId: string;
   private readonly usedTopics = new Set<string>();
   private readonly deserializationHandler: DeserializationHandler;
+  /** @internal The application's default serdes; undefined when neither is set (then only a step's own serdes are checked). */
+  readonly defaults: StepSerdes | undefined;
 
   constructor(options: StreamsBuilderOptions = {}) {
     this.applicationId = options.applicationId ?? 'eddy';
     this.deserializationHandler = options.deserializationExceptionHandler ?? 'log-and-fail';
+    const defaults = serdesOf({ ...(options.defaultKeySerde ? { keySerde: options.defaultKeySerde } : {}), ...(options.defaultValueSerde ? { valueSerde: options.defaultValueSerde } : {}) });
+    this.defaults = hasSerdes(defaults) ? defaults : undefined;
   }
 
-  /** A source's extractor: with serdes, it reads each record with them first (the deserialization exception handler decides on one it cannot read). */
+  /**
+   * @internal The serdes that apply at a step, as Kafka Streams picks them:
+   * the step's own, else those its stream carries, else the defaults. With no
+   * default set: the step's own only (nothing else is checked).
+   */
+  resolve(own: StepSerdes, carried: StepSerdes | undefined): StepSerdes {
+    if (!this.defaults) return serdesOf(own);
+    const keySerde = own.keySerde ?? carried?.keySerde ?? this.defaults.keySerde;
+    const valueSerde = own.valueSerde ?? carried?.valueSerde ?? this.defaults.valueSerde;
+    return { ...(keySerde ? { keySerde } : {}), ...(valueSerde ? { valueSerde } : {}) };
+  }
+
+  /** @internal The serdes a step's result carries (Kafka Streams' inherited serdes): the step's own, else its stream's — never the defaults. */
+  known(own: StepSerdes, carried: StepSerdes): StepSerdes {
+    const keySerde = own.keySerde ?? carried.keySerde;
+    const valueSerde = own.valueSerde ?? carried.valueSerde;
+    return { ...(keySerde ? { keySerde } : {}), ...(valueSerde ? { valueSerde } : {}) };
+  }
+
+  /** A source's extractor: with serdes (its own, else the defaults), it reads each record with them first (the deserialization exception handler decides on one it cannot read). */
   private sourceOptions(options: SourceOptions): { timestampExtractor?: TimestampExtractorName | TimestampExtractorSupplier } {
-    if (hasSerdes(options)) return { timestampExtractor: new DeserializingTimestampExtractor(serdesOf(options), this.deserializationHandler, options.timestampExtractor) };
+    const serdes = this.resolve(options, undefined);
+    if (hasSerdes(serdes)) return { timestampExtractor: new DeserializingTimestampExtractor(serdes, this.deserializationHandler, options.timestampExtractor) };
     return options.timestampExtractor ? { timestampExtractor: options.timestampExtractor } : {};
   }
 
@@ -118,7 +151,7 @@ export class StreamsBuilder {
     const name = this.nextName('KSTREAM-SOURCE-', options.name);
     this.topology.addSourceWith(name, this.sourceOptions(options), ...list);
     for (const topic of list) this.usedTopics.add(topic);
-    return new KStream(this, name, false);
+    return new KStream(this, name, false, serdesOf(options));
   }
 
   /** A table read from `topic` (materialized in a store, `options.store` or a generated name; the store holds the bytes its serdes read). */
@@ -130,7 +163,7 @@ export class StreamsBuilder {
     this.usedTopics.add(topic);
     const flags = new TableFlags();
     this.addProcessor(processor, tableSourceSupplier(store, flags), [source], [timestampedKeyValueSpec(store)]);
-    return new KTable(this, processor, { store, steps: [] }, flags);
+    return new KTable(this, processor, { store, steps: [] }, flags, undefined, serdesOf(options));
   }
 
   /**
@@ -179,20 +212,26 @@ export class KStream {
     readonly node: string,
     /** True after a step that may have changed keys (a grouping or join then repartitions). */
     readonly keyChanged: boolean,
+    /** The serdes Kafka Streams knows for this stream's keys and values (a source's own, kept by steps that keep them); unset: unknown (the defaults apply where one is needed). */
+    readonly serdes: StepSerdes = {},
   ) {}
 
-  private step(prefix: string, supplier: ProcessorSupplier, options: Named, keyChanged: boolean): KStream {
+  private step(prefix: string, supplier: ProcessorSupplier, options: Named, keyChanged: boolean, serdes: StepSerdes = {}): KStream {
     const name = this.builder.nextName(prefix, options.name);
     this.builder.addProcessor(name, supplier, [this.node]);
-    return new KStream(this.builder, name, keyChanged);
+    return new KStream(this.builder, name, keyChanged, serdes);
+  }
+
+  private get keyOnly(): StepSerdes {
+    return this.serdes.keySerde ? { keySerde: this.serdes.keySerde } : {};
   }
 
   filter(predicate: FunctionRef<'predicate'>, options: Named = {}): KStream {
-    return this.step('KSTREAM-FILTER-', filterSupplier(predicate, false), options, this.keyChanged);
+    return this.step('KSTREAM-FILTER-', filterSupplier(predicate, false), options, this.keyChanged, this.serdes);
   }
 
   filterNot(predicate: FunctionRef<'predicate'>, options: Named = {}): KStream {
-    return this.step('KSTREAM-FILTER-', filterSupplier(predicate, true), options, this.keyChanged);
+    return this.step('KSTREAM-FILTER-', filterSupplier(predicate, true), options, this.keyChanged, this.serdes);
   }
 
   map(mapper: FunctionRef<'key-value-mapper'>, options: Named = {}): KStream {
@@ -200,11 +239,11 @@ export class KStream {
   }
 
   mapValues(mapper: FunctionRef<'value-mapper'>, options: Named = {}): KStream {
-    return this.step('KSTREAM-MAPVALUES-', mapValuesSupplier(mapper), options, this.keyChanged);
+    return this.step('KSTREAM-MAPVALUES-', mapValuesSupplier(mapper), options, this.keyChanged, this.keyOnly);
   }
 
   selectKey(selector: FunctionRef<'key-selector'>, options: Named = {}): KStream {
-    return this.step('KSTREAM-KEY-SELECT-', selectKeySupplier(selector), options, true);
+    return this.step('KSTREAM-KEY-SELECT-', selectKeySupplier(selector), options, true, this.serdes.valueSerde ? { valueSerde: this.serdes.valueSerde } : {});
   }
 
   flatMap(mapper: FunctionRef<'flat-mapper'>, options: Named = {}): KStream {
@@ -212,11 +251,11 @@ export class KStream {
   }
 
   flatMapValues(mapper: FunctionRef<'flat-value-mapper'>, options: Named = {}): KStream {
-    return this.step('KSTREAM-FLATMAPVALUES-', flatMapValuesSupplier(mapper), options, this.keyChanged);
+    return this.step('KSTREAM-FLATMAPVALUES-', flatMapValuesSupplier(mapper), options, this.keyChanged, this.keyOnly);
   }
 
   peek(action: FunctionRef<'action'>, options: Named = {}): KStream {
-    return this.step('KSTREAM-PEEK-', peekSupplier(action, true), options, this.keyChanged);
+    return this.step('KSTREAM-PEEK-', peekSupplier(action, true), options, this.keyChanged, this.serdes);
   }
 
   foreach(action: FunctionRef<'action'>, options: Named = {}): void {
@@ -244,7 +283,7 @@ export class KStream {
     const out = new Map<string, KStream>();
     for (const child of [...children.map((entry) => entry.name), ...(defaultName ? [defaultName] : [])]) {
       this.builder.addProcessor(child, passThroughSupplier('KSTREAM-BRANCHCHILD'), [name]);
-      out.set(child, new KStream(this.builder, child, this.keyChanged));
+      out.set(child, new KStream(this.builder, child, this.keyChanged, this.serdes));
     }
     return out;
   }
@@ -260,7 +299,7 @@ export class KStream {
   processValues(supplier: ProcessorSupplier, stores: string[] = [], options: Named = {}): KStream {
     const name = this.builder.nextName('KSTREAM-PROCESSVALUES-', options.name);
     this.builder.addProcessor(name, new FixedKeySupplier(supplier), [this.node], stores);
-    return new KStream(this.builder, name, this.keyChanged);
+    return new KStream(this.builder, name, this.keyChanged, this.keyOnly);
   }
 
   /**
@@ -270,9 +309,10 @@ export class KStream {
   to(topic: string, options: Named & StepSerdes = {}): void {
     const name = this.builder.nextName('KSTREAM-SINK-', options.name);
     let parent = this.node;
-    if (hasSerdes(options)) {
+    const serdes = this.builder.resolve(options, this.serdes);
+    if (hasSerdes(serdes)) {
       parent = `${name}-serdes`;
-      this.builder.addProcessor(parent, checkedSupplier(passThroughSupplier('KSTREAM-SINK (serdes)'), serdesOf(options), 'sink', name), [this.node]);
+      this.builder.addProcessor(parent, checkedSupplier(passThroughSupplier('KSTREAM-SINK (serdes)'), serdes, 'sink', name), [this.node]);
     }
     this.builder.topology.addSink(name, topic, parent);
   }
@@ -281,18 +321,18 @@ export class KStream {
   toTopicOf(extractor: FunctionRef<'topic-name-extractor'>, options: Named & StepSerdes = {}): void {
     const name = this.builder.nextName('KSTREAM-SINK-', options.name);
     const chooser = `${name}-topic`;
-    this.builder.addProcessor(chooser, checkedSupplier(topicExtractorSupplier(extractor), serdesOf(options), 'sink', name), [this.node]);
+    this.builder.addProcessor(chooser, checkedSupplier(topicExtractorSupplier(extractor), this.builder.resolve(options, this.serdes), 'sink', name), [this.node]);
     this.builder.topology.addPerRecordTopicSink(name, chooser);
   }
 
   /** Reads the stream through a repartition topic of its own (partitioned by the current key; Repartitioned's serdes check what it writes). */
   repartition(options: Named & StepSerdes & { partitions?: number } = {}): KStream {
     const name = this.builder.nextName('KSTREAM-REPARTITION-', options.name);
-    return this.throughRepartition(name, options.partitions, serdesOf(options));
+    return this.throughRepartition(name, options.partitions, this.builder.resolve(options, this.serdes), this.builder.known(options, this.serdes));
   }
 
-  /** @internal Writes through `<application.id>-<name>-repartition` (checked against `serdes`, when given) and reads it back. */
-  throughRepartition(baseName: string, partitions?: number, serdes?: StepSerdes): KStream {
+  /** @internal Writes through `<application.id>-<name>-repartition` (checked against `serdes`, when given) and reads it back (a stream carrying `carried`). */
+  throughRepartition(baseName: string, partitions?: number, serdes?: StepSerdes, carried: StepSerdes = {}): KStream {
     const topic = this.builder.internalTopic(baseName);
     if (partitions !== undefined) this.builder.topology.setRepartitionPartitions(topic, partitions);
     // Kafka Streams' names: generated ones when the base is, else <base>-repartition-<role>.
@@ -303,7 +343,7 @@ export class KStream {
     this.builder.addProcessor(filter, checkedSupplier(dropNullKeysSupplier(), serdes, 'repartition topic', topic), [this.node]);
     this.builder.topology.addSink(sink, topic, filter);
     this.builder.topology.addSource(source, topic);
-    return new KStream(this.builder, source, false);
+    return new KStream(this.builder, source, false, carried);
   }
 
   /** The stream as a table: each record an update of its key (null value: delete); through a repartition topic after a key change. */
@@ -311,22 +351,24 @@ export class KStream {
     const name = this.builder.nextName('KSTREAM-TOTABLE-', options.name);
     const store = this.builder.storeName('KSTREAM-TOTABLE-', options.store);
     // Materialized's serdes: the repartition topic's and the store's.
-    const serdes = serdesOf(options);
+    const serdes = this.builder.resolve(options, this.serdes);
     const input = this.keyChanged ? this.throughRepartition(name, undefined, serdes) : this;
     const flags = new TableFlags();
     this.builder.addProcessor(name, checkedSupplier(tableSourceSupplier(store, flags, 'KSTREAM-TOTABLE'), serdes, 'store', store), [input.node], [timestampedKeyValueSpec(store)]);
-    return new KTable(this.builder, name, { store, steps: [] }, flags);
+    return new KTable(this.builder, name, { store, steps: [] }, flags, undefined, this.builder.known(options, this.serdes));
   }
 
   /** Grouped's serdes: the repartition topic's (after a key change) and the aggregation store's unless Materialized sets others. */
   groupByKey(options: Named & StepSerdes = {}): KGroupedStream {
-    return new KGroupedStream(this.builder, this, options.name, serdesOf(options));
+    return new KGroupedStream(this.builder, this, options.name, this.builder.resolve(options, this.serdes), this.builder.known(options, this.serdes));
   }
 
   groupBy(selector: FunctionRef<'key-selector'>, options: Named & StepSerdes = {}): KGroupedStream {
     const name = this.builder.nextName('KSTREAM-KEY-SELECT-', options.name);
     this.builder.addProcessor(name, selectKeySupplier(selector), [this.node]);
-    return new KGroupedStream(this.builder, new KStream(this.builder, name, true), options.name, serdesOf(options));
+    // Kafka Streams' groupBy: the new keys' serde is Grouped's (else the default); values keep the stream's.
+    const carried = this.serdes.valueSerde ? { valueSerde: this.serdes.valueSerde } : {};
+    return new KGroupedStream(this.builder, new KStream(this.builder, name, true), options.name, this.builder.resolve(options, carried), this.builder.known(options, carried));
   }
 
   /** Joins each record with the table's current value for its key (inner: only when there is one). Joined's key and value serdes check a repartition of this stream. */
@@ -364,8 +406,8 @@ export class KStream {
     if (!(windows.beforeMs >= 0) || !(windows.afterMs >= 0) || !(windows.graceMs >= 0)) throw new ConfigError('join windows need before, after and grace ≥ 0');
     const leftOuter = kind !== 'inner';
     const rightOuter = kind === 'outer';
-    const thisSerdes = serdesOf(options);
-    const otherSerdes = serdesOf({ ...(options.keySerde ? { keySerde: options.keySerde } : {}), ...(options.otherValueSerde ? { valueSerde: options.otherValueSerde } : {}) });
+    const thisSerdes = this.builder.resolve(options, this.serdes);
+    const otherSerdes = this.builder.resolve({ ...(options.keySerde ? { keySerde: options.keySerde } : {}), ...(options.otherValueSerde ? { valueSerde: options.otherValueSerde } : {}) }, { ...this.keyOnly, ...(other.serdes.valueSerde ? { valueSerde: other.serdes.valueSerde } : {}) });
     const left = this.keyChanged ? this.throughRepartition(this.builder.nextName('KSTREAM-REPARTITION-', options.name ? `${options.name}-left` : undefined), undefined, thisSerdes) : this;
     const right = other.keyChanged ? other.throughRepartition(this.builder.nextName('KSTREAM-REPARTITION-', options.name ? `${options.name}-right` : undefined), undefined, otherSerdes) : other;
     const thisWindowed = this.builder.nextName('KSTREAM-WINDOWED-', options.name ? `${options.name}-this-windowed` : undefined);
@@ -385,14 +427,17 @@ export class KStream {
     this.builder.addProcessor(joinThis, streamJoinSupplier({ left: true, outer: leftOuter, otherStore, ...(outerStore ? { outerStore } : {}) }, windows, joiner, time), [thisWindowed], [otherStore, ...shared]);
     this.builder.addProcessor(joinOther, streamJoinSupplier({ left: false, outer: rightOuter, otherStore: thisStore, ...(outerStore ? { outerStore } : {}) }, windows, joiner, time), [otherWindowed], [thisStore, ...shared]);
     this.builder.addProcessor(merge, passThroughSupplier('KSTREAM-MERGE'), [joinThis, joinOther]);
-    return new KStream(this.builder, merge, false);
+    const key = options.keySerde ?? this.serdes.keySerde;
+    return new KStream(this.builder, merge, false, key ? { keySerde: key } : {});
   }
 
   private joinTable(table: KTable, joiner: FunctionRef<'value-joiner'>, left: boolean, options: Named & JoinSerdes): KStream {
-    const stream = this.keyChanged ? this.throughRepartition(options.name ? `${options.name}-left` : this.node, undefined, serdesOf(options)) : this;
+    const serdes = this.builder.resolve(options, this.serdes);
+    const stream = this.keyChanged ? this.throughRepartition(options.name ? `${options.name}-left` : this.node, undefined, serdes) : this;
     const name = this.builder.nextName(left ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-', options.name);
     this.builder.addProcessor(name, streamTableJoinSupplier(table.view, joiner, left), [stream.node], [table.view.store]);
-    return new KStream(this.builder, name, false);
+    const key = options.keySerde ?? this.serdes.keySerde;
+    return new KStream(this.builder, name, false, key ? { keySerde: key } : {});
   }
 }
 
@@ -402,8 +447,10 @@ export class KGroupedStream {
     private readonly stream: KStream,
     /** Grouped.as: names the repartition topic. */
     private readonly groupName: string | undefined,
-    /** Grouped.with: the repartition topic's serdes, and the store's defaults. */
+    /** Grouped.with: the repartition topic's serdes, and the store's defaults (the default serdes filled in). */
     readonly serdes: StepSerdes = {},
+    /** Grouped's serdes, else the stream's: what Kafka Streams knows without the defaults (a windowed key serde wraps only these). */
+    private readonly known: StepSerdes = {},
   ) {}
 
   /** Materialized's serdes (`options.keySerde`, `valueSerde`: a Long serde, as count's values are Longs) check the store. */
@@ -448,22 +495,32 @@ export class KGroupedStream {
     return this.stream.keyChanged ? this.stream.throughRepartition(this.groupName ?? base, undefined, this.serdes) : this.stream;
   }
 
+  /** @internal An aggregation store's serdes (Materialized's, else the grouping's, else the defaults). */
+  storeSerdes(materialized: StepSerdes, kind: 'count' | 'reduce' | 'aggregate'): StepSerdes {
+    return storeSerdesOf(this.serdes, materialized, kind, this.builder.defaults);
+  }
+
+  /** @internal The serdes the aggregation's table carries downstream (Kafka Streams': Materialized's, else the grouping's; count's values are Longs). */
+  tableSerdes(materialized: StepSerdes, kind: 'count' | 'reduce' | 'aggregate'): StepSerdes {
+    return knownStoreSerdes(this.known, materialized, kind);
+  }
+
   /**
    * @internal Adds an aggregation: its store (declared by `declare`), its
    * processor, then — when keys changed — the repartition topic it reads
    * through (Kafka Streams numbers them in this order).
    */
-  aggregateNode(prefix: string, storeName: string | undefined, declare: (store: string) => StoreSpec | string, supplier: (store: string, flags: TableFlags) => ProcessorSupplier, closing?: WindowClosing, storeSerdes?: StepSerdes): KTable {
+  aggregateNode(prefix: string, storeName: string | undefined, declare: (store: string) => StoreSpec | string, supplier: (store: string, flags: TableFlags) => ProcessorSupplier, closing?: WindowClosing, storeSerdes?: StepSerdes, tableSerdes: StepSerdes = {}): KTable {
     const store = this.builder.storeName(prefix, storeName);
     const name = this.builder.nextName(prefix);
     const input = this.stream.keyChanged ? this.stream.throughRepartition(this.groupName ?? store, undefined, this.serdes) : this.stream;
     const flags = new TableFlags();
     this.builder.addProcessor(name, checkedSupplier(supplier(store, flags), storeSerdes, 'store', store), [input.node], [declare(store)]);
-    return new KTable(this.builder, name, { store, steps: [] }, flags, closing);
+    return new KTable(this.builder, name, { store, steps: [] }, flags, closing, tableSerdes);
   }
 
   private aggregateWith(spec: AggregationSpec, prefix: string, options: Named & StepSerdes): KTable {
-    return this.aggregateNode(prefix, options.name, (store) => timestampedKeyValueSpec(store), (store, flags) => aggregateSupplier(store, spec, flags), undefined, storeSerdesOf(this.serdes, options, spec.kind));
+    return this.aggregateNode(prefix, options.name, (store) => timestampedKeyValueSpec(store), (store, flags) => aggregateSupplier(store, spec, flags), undefined, this.storeSerdes(options, spec.kind), this.tableSerdes(options, spec.kind));
   }
 }
 
@@ -505,7 +562,8 @@ export class TimeWindowedKStream extends WindowedAggregations {
       (store) => ({ name: store, kind: 'window', retentionMs, windowSizeMs: this.windows.sizeMs, retainDuplicates: false, timestamped: true }),
       (store) => windowAggregateSupplier(store, this.windows, spec),
       { endOf: (key) => windowStartOf(key) + this.windows.sizeMs, suppressMs: this.windows.graceMs },
-      windowedKeys(storeSerdesOf(this.grouped.serdes, options, spec.kind), 'time'),
+      windowedKeys(this.grouped.storeSerdes(options, spec.kind), 'time'),
+      windowedKeys(this.grouped.tableSerdes(options, spec.kind), 'time'),
     );
   }
 }
@@ -572,7 +630,7 @@ export class CogroupedKStream {
   aggregate(initializer: FunctionRef<'initializer'>, options: Named & StepSerdes = {}): KTable {
     const store = this.builder.storeName('COGROUPKSTREAM-AGGREGATE-', options.name);
     const flags = new TableFlags();
-    const storeSerdes = storeSerdesOf(this.inputs[0]!.grouped.serdes, options, 'aggregate');
+    const storeSerdes = this.inputs[0]!.grouped.storeSerdes(options, 'aggregate');
     const parents = this.inputs.map(({ grouped, aggregator }, index) => {
       const input = grouped.inputFor(this.inputs.length === 1 ? store : `${store}-${index}`);
       const name = this.builder.nextName('COGROUPKSTREAM-AGGREGATE-', options.name ? `${options.name}-cogroup-agg-${index}` : undefined);
@@ -581,7 +639,7 @@ export class CogroupedKStream {
     });
     const merge = this.builder.nextName('COGROUPKSTREAM-MERGE-', options.name ? `${options.name}-cogroup-merge` : undefined);
     this.builder.addProcessor(merge, passThroughSupplier('COGROUPKSTREAM-MERGE'), parents);
-    return new KTable(this.builder, merge, { store, steps: [] }, flags);
+    return new KTable(this.builder, merge, { store, steps: [] }, flags, undefined, this.inputs[0]!.grouped.tableSerdes(options, 'aggregate'));
   }
 }
 
@@ -621,7 +679,7 @@ export class WindowedCogroupedKStream {
     const store = this.builder.storeName('COGROUPKSTREAM-AGGREGATE-', options.name);
     const spec = windowing.store(store, retentionMs);
     const flags = new TableFlags();
-    const storeSerdes = windowedKeys(storeSerdesOf(this.inputs[0]!.grouped.serdes, options, 'aggregate'), windowing.sessions ? 'session' : 'time');
+    const storeSerdes = windowedKeys(this.inputs[0]!.grouped.storeSerdes(options, 'aggregate'), windowing.sessions ? 'session' : 'time');
     const parents = this.inputs.map(({ grouped, aggregator }, index) => {
       const input = grouped.inputFor(this.inputs.length === 1 ? store : `${store}-${index}`);
       const name = this.builder.nextName('COGROUPKSTREAM-AGGREGATE-', options.name ? `${options.name}-cogroup-agg-${index}` : undefined);
@@ -630,7 +688,7 @@ export class WindowedCogroupedKStream {
     });
     const merge = this.builder.nextName('COGROUPKSTREAM-MERGE-', options.name ? `${options.name}-cogroup-merge` : undefined);
     this.builder.addProcessor(merge, passThroughSupplier('COGROUPKSTREAM-MERGE'), parents);
-    return new KTable(this.builder, merge, { store, steps: [] }, flags, windowing.table);
+    return new KTable(this.builder, merge, { store, steps: [] }, flags, windowing.table, windowedKeys(this.inputs[0]!.grouped.tableSerdes(options, 'aggregate'), windowing.sessions ? 'session' : 'time'));
   }
 }
 
@@ -653,7 +711,8 @@ export class SlidingWindowedKStream extends WindowedAggregations {
       (store) => ({ name: store, kind: 'window', retentionMs, windowSizeMs: this.windows.differenceMs, retainDuplicates: false, timestamped: true }),
       (store) => slidingAggregateSupplier(store, this.windows, spec),
       { endOf: (key) => windowStartOf(key) + this.windows.differenceMs, suppressMs: this.windows.graceMs },
-      windowedKeys(storeSerdesOf(this.grouped.serdes, options, spec.kind), 'time'),
+      windowedKeys(this.grouped.storeSerdes(options, spec.kind), 'time'),
+      windowedKeys(this.grouped.tableSerdes(options, spec.kind), 'time'),
     );
   }
 }
@@ -686,7 +745,8 @@ export class SessionWindowedKStream {
       (store) => ({ name: store, kind: 'session', retentionMs }),
       (store) => sessionAggregateSupplier(store, this.windows, spec),
       { endOf: (key) => readLong(key, key.length - 16), suppressMs: this.windows.graceMs + this.windows.gapMs },
-      windowedKeys(storeSerdesOf(this.grouped.serdes, options, spec.kind), 'session'),
+      windowedKeys(this.grouped.storeSerdes(options, spec.kind), 'session'),
+      windowedKeys(this.grouped.tableSerdes(options, spec.kind), 'session'),
     );
   }
 }
@@ -715,6 +775,8 @@ export class KTable {
     readonly flags: TableFlags,
     /** Set on a windowed table: when its windows close. */
     private readonly closing?: WindowClosing,
+    /** The serdes Kafka Streams knows for the table (its source's or store's); unset: unknown (the defaults apply). */
+    readonly serdes: StepSerdes = {},
   ) {}
 
   /**
@@ -743,14 +805,14 @@ export class KTable {
     const store = this.builder.storeName('KTABLE-SUPPRESS-', options.name ? `${options.name}-store` : undefined);
     this.flags.enableSendingOldValues();
     this.builder.addProcessor(name, suppressSupplier(store, suppression, limits, name), [this.node], [store]);
-    return new KTable(this.builder, name, { store, steps: [] }, new TableFlags());
+    return new KTable(this.builder, name, { store, steps: [] }, new TableFlags(), undefined, this.serdes);
   }
 
   /** The table's updates as a stream. */
   toStream(options: Named = {}): KStream {
     const name = this.builder.nextName('KTABLE-TOSTREAM-', options.name);
     this.builder.addProcessor(name, tableToStreamSupplier(), [this.node]);
-    return new KStream(this.builder, name, false);
+    return new KStream(this.builder, name, false, this.serdes);
   }
 
   filter(predicate: FunctionRef<'predicate'>, options: Named = {}): KTable {
@@ -765,14 +827,14 @@ export class KTable {
     const name = this.builder.nextName('KTABLE-FILTER-', options.name);
     const flags = new TableFlags([this.flags]);
     this.builder.addProcessor(name, tableFilterSupplier(predicate, not, flags), [this.node]);
-    return new KTable(this.builder, name, { store: this.view.store, steps: [...this.view.steps, { kind: 'filter', predicate, not }] }, flags);
+    return new KTable(this.builder, name, { store: this.view.store, steps: [...this.view.steps, { kind: 'filter', predicate, not }] }, flags, undefined, this.serdes);
   }
 
   mapValues(mapper: FunctionRef<'value-mapper'>, options: Named = {}): KTable {
     const name = this.builder.nextName('KTABLE-MAPVALUES-', options.name);
     const flags = new TableFlags([this.flags]);
     this.builder.addProcessor(name, tableMapValuesSupplier(mapper, flags), [this.node]);
-    return new KTable(this.builder, name, { store: this.view.store, steps: [...this.view.steps, { kind: 'map-values', mapper }] }, flags);
+    return new KTable(this.builder, name, { store: this.view.store, steps: [...this.view.steps, { kind: 'map-values', mapper }] }, flags, undefined, this.serdes.keySerde ? { keySerde: this.serdes.keySerde } : {});
   }
 
   join(other: KTable, joiner: FunctionRef<'value-joiner'>, options: Named = {}): KTable {
@@ -804,7 +866,7 @@ export class KTable {
     this.builder.addProcessor(joinOther, tableJoinSupplier(kind, 'other', this.view, joiner, flags), [other.node], [this.view.store]);
     const store = `${merge}-store`;
     this.builder.addProcessor(merge, tableSourceSupplier(store, flags, 'KTABLE-MERGE'), [joinThis, joinOther], [timestampedKeyValueSpec(store)]);
-    return new KTable(this.builder, merge, { store, steps: [] }, flags);
+    return new KTable(this.builder, merge, { store, steps: [] }, flags, undefined, this.serdes.keySerde ? { keySerde: this.serdes.keySerde } : {});
   }
 
   /**
@@ -841,17 +903,18 @@ export class KTable {
     const store = `${output}-store`;
     const flags = new TableFlags();
     this.builder.addProcessor(output, tableSourceSupplier(store, flags, 'KTABLE-FK-JOIN-OUTPUT'), [resolver], [timestampedKeyValueSpec(store)]);
-    return new KTable(this.builder, output, { store, steps: [] }, flags);
+    return new KTable(this.builder, output, { store, steps: [] }, flags, undefined, this.serdes.keySerde ? { keySerde: this.serdes.keySerde } : {});
   }
 
   /** Groups the table by a new key (and value); aggregations subtract a row's old value and add its new one. */
   groupBy(mapper: FunctionRef<'key-value-mapper'>, options: Named & StepSerdes = {}): KGroupedTable {
     const name = this.builder.nextName('KTABLE-SELECT-', options.name);
     this.flags.enableSendingOldValues();
-    const serdes = serdesOf(options);
+    // Kafka Streams' table groupBy: Grouped's serdes, else the defaults (the mapper's output has no serdes of its own).
+    const serdes = this.builder.resolve(options, undefined);
     // Grouped's serdes check the updates written to the repartition topic (old and new values).
     this.builder.addProcessor(name, checkedSupplier(tableGroupBySupplier(mapper), serdes, 'repartition topic', `${options.name ?? 'KTABLE-AGGREGATE'}-repartition`, true), [this.node]);
-    return new KGroupedTable(this.builder, name, options.name, serdes);
+    return new KGroupedTable(this.builder, name, options.name, serdes, serdesOf(options));
   }
 }
 
@@ -861,8 +924,10 @@ export class KGroupedTable {
     /** The KTABLE-SELECT node writing the grouped updates. */
     private readonly node: string,
     private readonly groupName: string | undefined,
-    /** Grouped.with: the repartition topic's serdes, and the store's defaults. */
+    /** Grouped.with: the repartition topic's serdes, and the store's defaults (the default serdes filled in). */
     private readonly serdes: StepSerdes = {},
+    /** Grouped's own serdes (what the aggregation's table carries downstream). */
+    private readonly known: StepSerdes = {},
   ) {}
 
   count(options: Named & StepSerdes = {}): KTable {
@@ -889,8 +954,9 @@ export class KGroupedTable {
     this.builder.topology.addSource(source, topic);
     const name = this.builder.nextName(prefix);
     const flags = new TableFlags();
-    this.builder.addProcessor(name, checkedSupplier(tableAggregateSupplier(store, spec, flags), storeSerdesOf(this.serdes, options, spec.kind), 'store', store), [source], [timestampedKeyValueSpec(store)]);
-    return new KTable(this.builder, name, { store, steps: [] }, flags);
+    const storeSerdes = storeSerdesOf(this.serdes, options, spec.kind, this.builder.defaults);
+    this.builder.addProcessor(name, checkedSupplier(tableAggregateSupplier(store, spec, flags), storeSerdes, 'store', store), [source], [timestampedKeyValueSpec(store)]);
+    return new KTable(this.builder, name, { store, steps: [] }, flags, undefined, knownStoreSerdes(this.known, options, spec.kind));
   }
 }
 
@@ -903,15 +969,24 @@ function serdesOf(options: StepSerdes): StepSerdes {
  * An aggregation store's serdes, as Kafka Streams picks them: Materialized's,
  * else the key serde of the grouping (and its value serde for reduce, whose
  * values are the grouped values); count's values are Longs, so its value
- * serde can only be a Long serde.
+ * serde can only be a Long serde. With default serdes set (`defaults`), an
+ * aggregate's unset value serde is the default value serde and a count's is
+ * Long, as Kafka Streams' KGroupedStreamImpl picks them.
  */
-function storeSerdesOf(grouped: StepSerdes, materialized: StepSerdes, kind: 'count' | 'reduce' | 'aggregate'): StepSerdes {
+function storeSerdesOf(grouped: StepSerdes, materialized: StepSerdes, kind: 'count' | 'reduce' | 'aggregate', defaults: StepSerdes | undefined): StepSerdes {
   if (kind === 'count' && materialized.valueSerde && materialized.valueSerde.name !== 'long') {
     throw new SerdeConfigError('dsl-serde-mismatch', `count() values are Longs: its valueSerde must be long, not ${materialized.valueSerde.name}`);
   }
-  const keySerde = materialized.keySerde ?? grouped.keySerde;
-  const valueSerde = materialized.valueSerde ?? (kind === 'reduce' ? grouped.valueSerde : undefined);
+  const keySerde = materialized.keySerde ?? grouped.keySerde ?? defaults?.keySerde;
+  const unset = kind === 'reduce' ? grouped.valueSerde : kind === 'count' ? (defaults ? longSerde : undefined) : defaults?.valueSerde;
+  const valueSerde = materialized.valueSerde ?? unset;
   return { ...(keySerde ? { keySerde } : {}), ...(valueSerde ? { valueSerde } : {}) };
+}
+
+/** The serdes an aggregation's table carries downstream: as storeSerdesOf without the defaults, a count's values known to be Longs. */
+function knownStoreSerdes(grouped: StepSerdes, materialized: StepSerdes, kind: 'count' | 'reduce' | 'aggregate'): StepSerdes {
+  const serdes = storeSerdesOf(grouped, materialized, kind, undefined);
+  return kind === 'count' ? { ...serdes, valueSerde: longSerde as Serde<unknown> } : serdes;
 }
 
 /** A windowed store's serdes: its keys are the inner key with the window (TimeWindowedSerde, SessionWindowedSerde). */

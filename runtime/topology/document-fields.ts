@@ -7,6 +7,22 @@
 import { ConfigError } from '../errors.ts';
 import type { PluginLimits } from '../plugin/component.ts';
 import type { StoreSpec } from '../state/store-spec.ts';
+import type { Serde } from '../serde/serdes.ts';
+import type { DeserializationHandler } from '../dsl/step-serdes.ts';
+
+/** A Streams setting of the application file, with where it was set (for conflicts with the `dsl:` section). */
+export interface StreamsSetting<T> {
+  value: T;
+  file: string;
+  field: string;
+}
+
+/** The application file's Streams settings a DSL topology uses (Kafka Streams' StreamsConfig); the `dsl:` section may set them too. */
+export interface ApplicationStreamsSettings {
+  defaultKeySerde?: StreamsSetting<Serde<unknown>>;
+  defaultValueSerde?: StreamsSetting<Serde<unknown>>;
+  deserializationExceptionHandler?: StreamsSetting<DeserializationHandler>;
+}
 
 export interface DocumentOrigin {
   /** For messages. */
@@ -18,6 +34,8 @@ export interface DocumentOrigin {
   overrides?: ReadonlyMap<string, Array<[string, string]>>;
   /** Prefixes internal topics of a DSL topology (Kafka Streams' application.id). */
   applicationId?: string;
+  /** The application file's default serdes and deserialization exception handler (a DSL topology's defaults). */
+  streams?: ApplicationStreamsSettings;
 }
 
 export class FieldReader {

@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError, EddyError, messageOf } from '../errors.ts';
 import { timestampExtractorByName, timestampExtractorNames } from '../time/timestamp-extractor.ts';
 import { isDslDocument, topologyFromDsl } from '../dsl/dsl-document.ts';
-import { FieldReader, type DocumentOrigin } from './document-fields.ts';
+import { FieldReader, type ApplicationStreamsSettings, type DocumentOrigin } from './document-fields.ts';
 import { resolvePlugin } from './plugin-reference.ts';
 import { Topology, TopologyBuilder } from './topology.ts';
 
@@ -19,7 +19,7 @@ import { Topology, TopologyBuilder } from './topology.ts';
 export type ConfigOverrides = ReadonlyMap<string, Array<[string, string]>>;
 
 /** Reads and validates a pipeline file into a Topology. */
-export function loadPipelineFile(path: string, overrides: ConfigOverrides = new Map(), applicationId?: string): Topology {
+export function loadPipelineFile(path: string, overrides: ConfigOverrides = new Map(), applicationId?: string, streams?: ApplicationStreamsSettings): Topology {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -32,7 +32,7 @@ export function loadPipelineFile(path: string, overrides: ConfigOverrides = new 
   } catch (error) {
     throw new ConfigError(`the pipeline file is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${messageOf(error)}`, { file: path });
   }
-  return topologyFromDocument(document, { file: path, baseDirectory: dirname(resolve(path)), overrides, ...(applicationId ? { applicationId } : {}) });
+  return topologyFromDocument(document, { file: path, baseDirectory: dirname(resolve(path)), overrides, ...(applicationId ? { applicationId } : {}), ...(streams ? { streams } : {}) });
 }
 
 export type { DocumentOrigin } from './document-fields.ts';

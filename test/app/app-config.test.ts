@@ -1,5 +1,6 @@
 // Application files: defaults as in Kafka Streams, environment substitution,
-// and errors that name the field.
+// errors that name the field, and the Streams settings a DSL topology takes
+// from the application (default serdes, the deserialization handler).
 
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -7,7 +8,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError } from '../../runtime/errors.ts';
 import { changelogTopic, loadAppConfig } from '../../runtime/app/app-config.ts';
-import { pluginPath } from '../support/plugins.ts';
+import { SerdeConfigError } from '../../runtime/dsl/step-serdes.ts';
+import { runDryRun, type DryRunInput } from '../../runtime/testing/dry-run.ts';
+import { pluginPath, repositoryRoot } from '../support/plugins.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
 
 const topology = (stores = '[counts]') => `
@@ -70,4 +73,70 @@ test('validation errors name the field', () => {
       return true;
     });
   }
+});
+
+const dslTopology = (dsl = '') => `
+topology:
+  dsl:
+    functions: { f: { plugin: ${join(repositoryRoot, 'plugins/dsl-functions-rust')} } }
+${dsl}    streams:
+      - stream: amounts
+        steps: [groupByKey, { reduce: f.sum }, toStream, { to: sums }]
+`;
+
+function refusedWith(text: string, code: string, field: string, message: RegExp): void {
+  const file = write(text);
+  assert.throws(() => loadAppConfig(file), (error: unknown) => {
+    assert.ok(error instanceof SerdeConfigError, String(error));
+    assert.equal(error.code, code);
+    assert.equal(error.context.file, file);
+    assert.equal(error.context.field, field);
+    assert.match(error.message, message);
+    return true;
+  });
+}
+
+test('default.key.serde, default.value.serde and deserialization.exception.handler: read with Kafka class names, handed to the DSL topology; bad values and conflicts refused with stable codes, the file and the field', async () => {
+  const head = 'application.id: a\nbootstrap.servers: x\n';
+  const config = loadAppConfig(write(`${head}default.key.serde: string\ndefault.value.serde: org.apache.kafka.common.serialization.Serdes$LongSerde\ndeserialization.exception.handler: org.apache.kafka.streams.errors.LogAndContinueExceptionHandler\n${dslTopology()}`));
+  assert.equal(config.defaultKeySerde?.name, 'string');
+  assert.equal(config.defaultValueSerde?.name, 'long');
+  assert.equal(config.deserializationExceptionHandler, 'log-and-continue');
+  // The topology uses them: the source reads with the Long default, the handler skips what it cannot read.
+  const long = (value: number) => {
+    const bytes = Buffer.alloc(8);
+    bytes.writeBigInt64BE(BigInt(value));
+    return bytes;
+  };
+  const inputs: DryRunInput[] = [long(2), Buffer.from('oops'), long(3)].map((value, index) => ({ line: index + 1, topic: 'amounts', record: { key: Buffer.from('k'), value: new Uint8Array(value), timestamp: index, headers: [] } }));
+  const sums: number[] = [];
+  await runDryRun(config.topology, inputs, { onOutput: ({ record }) => sums.push(Number(Buffer.from(record.value!).readBigInt64BE())) });
+  assert.deepEqual(sums, [2, 5], 'the unreadable value was skipped (log-and-continue), the others summed');
+  const none = loadAppConfig(write(`${head}${dslTopology()}`));
+  assert.deepEqual([none.defaultKeySerde, none.defaultValueSerde, none.deserializationExceptionHandler], [undefined, undefined, undefined]);
+  // Set in both places to the same value: accepted.
+  loadAppConfig(write(`${head}deserialization.exception.handler: log-and-continue\ndefault.value.serde: long\n${dslTopology('    deserialization.exception.handler: LogAndContinueExceptionHandler\n    default.value.serde: Serdes$LongSerde\n')}`));
+
+  refusedWith(`${head}default.key.serde: strin\n${dslTopology()}`, 'dsl-serde-unknown', 'default.key.serde', /unknown serde 'strin' \(expected string, long/);
+  refusedWith(`${head}default.value.serde: Serdes$NopeSerde\n${dslTopology()}`, 'dsl-serde-unknown', 'default.value.serde', /unknown serde/);
+  refusedWith(`${head}deserialization.exception.handler: log-and-ignore\n${dslTopology()}`, 'dsl-deserialization-handler-unknown', 'deserialization.exception.handler', /expected log-and-fail, log-and-continue/);
+  refusedWith(
+    `${head}deserialization.exception.handler: log-and-fail\ndefault.deserialization.exception.handler: log-and-continue\n${dslTopology()}`,
+    'dsl-setting-conflict',
+    'default.deserialization.exception.handler',
+    /log-and-continue here, but log-and-fail in deserialization\.exception\.handler/,
+  );
+  refusedWith(
+    `${head}deserialization.exception.handler: log-and-fail\n${dslTopology('    deserialization.exception.handler: log-and-continue\n')}`,
+    'dsl-setting-conflict',
+    'topology.dsl.deserialization.exception.handler',
+    /log-and-continue here, but log-and-fail in the application file's deserialization\.exception\.handler/,
+  );
+  refusedWith(`${head}default.value.serde: long\n${dslTopology('    default.value.serde: string\n')}`, 'dsl-setting-conflict', 'topology.dsl.default.value.serde', /string here, but long in the application file's default\.value\.serde/);
+  // Through topology.file too: the pipeline file's dsl: section is checked against the application file.
+  const directory = temporaryDirectory();
+  writeFileSync(join(directory, 'pipeline.yaml'), dslTopology('    default.key.serde: integer\n').replace('topology:\n', '').replace(/^ {2}/gm, ''));
+  const app = join(directory, 'app.yaml');
+  writeFileSync(app, `${head}default.key.serde: string\ntopology: { file: pipeline.yaml }\n`);
+  assert.throws(() => loadAppConfig(app), (error: unknown) => error instanceof SerdeConfigError && error.code === 'dsl-setting-conflict' && error.context.file === join(directory, 'pipeline.yaml') && error.context.field === 'dsl.default.key.serde');
 });

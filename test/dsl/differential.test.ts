@@ -23,7 +23,7 @@ type Input = InputRecord & { keyBytes?: string; valueBytes?: string };
 
 interface Scenario {
   name: string;
-  dsl: { functions?: Record<string, unknown>; streams: unknown[]; 'deserialization.exception.handler'?: string };
+  dsl: { functions?: Record<string, unknown>; streams: unknown[]; 'deserialization.exception.handler'?: string; 'default.key.serde'?: string; 'default.value.serde'?: string };
   inputs: Input[];
   outputTopics: string[];
   /** The typed Kafka Streams topology of DslScenario.java's SerdeScenarios that says the same (per-step serdes). */
@@ -165,6 +165,26 @@ const serdeScenarios: Scenario[] = [
     },
     inputs: interleave(withLongValues(generate(44, 'prices', 70, { nullValues: true }), 44), generate(45, 'orders', 130, { nullKeys: true, nullValues: true })),
     outputTopics: ['priced', 'left-priced'],
+  },
+  {
+    name: 'default serdes: default.key.serde String and default.value.serde Long (Kafka class name) for a source, groupByKey reduce and count, a groupBy through a repartition topic and their sinks; a per-step Produced value serde and a Consumed value serde (inherited by its sink) override them',
+    reference: 'default-serdes',
+    dsl: {
+      functions,
+      'deserialization.exception.handler': 'log-and-continue',
+      'default.key.serde': 'string',
+      'default.value.serde': 'org.apache.kafka.common.serialization.Serdes$LongSerde',
+      streams: [
+        { stream: 'amounts', as: 'amounts' },
+        { from: 'amounts', steps: ['groupByKey', { reduce: 'f.sum' }, 'toStream', { to: 'sums' }] },
+        { from: 'amounts', steps: ['groupByKey', 'count', 'toStream', { to: 'counts' }] },
+        { from: 'amounts', steps: [{ groupBy: 'f.record-key' }, { reduce: 'f.sum' }, 'toStream', { to: 'regrouped' }] },
+        { from: 'amounts', steps: [{ mapValues: 'f.long-to-decimal' }, { to: { topic: 'decimals', valueSerde: 'string' } }] },
+        { stream: 'lines', valueSerde: 'string', steps: [{ to: 'lines-out' }] },
+      ],
+    },
+    inputs: interleave(withLongValues(generate(46, 'amounts', 150, { nullKeys: true, nullValues: true }), 46), generate(47, 'lines', 40, { nullKeys: true, nullValues: true })),
+    outputTopics: ['sums', 'counts', 'regrouped', 'decimals', 'lines-out'],
   },
 ];
 

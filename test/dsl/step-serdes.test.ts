@@ -2,7 +2,9 @@
 // errors (stable codes, file and field path), the TypeScript StreamsBuilder
 // with serdes, a sink whose serde cannot read what reaches it, a record the
 // deserialization handler skips moving no stream time, and a source with
-// serdes still using the application's default timestamp extractor.
+// serdes still using the application's default timestamp extractor; the
+// application's default serdes (default.key.serde, default.value.serde):
+// where they apply, what overrides them, and none checked without them.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -136,4 +138,50 @@ test('a global table read with serdes hands a record it cannot read to the handl
   assert.deepEqual(outputs.map((output) => Buffer.from(output.value!).toString()), ['v+null'], 'the unreadable price never reached the global store');
   assert.equal(logs.filter((line) => line.includes('deserialization failed for prices-0@0')).length, 1, 'logged once');
   assert.ok(!logs.some((line) => /timestamp extractor gave/.test(line)), 'and not again as a negative timestamp');
+});
+
+test('default serdes in the dsl: section: unknown names refused with their code and field; Kafka class names accepted', () => {
+  refused({ 'default.key.serde': 'strin', streams: [{ stream: 'in' }] }, 'dsl.default.key.serde', 'dsl-serde-unknown', /unknown serde 'strin'/);
+  refused({ 'default.value.serde': 'org.apache.kafka.common.serialization.Serdes$NopeSerde', streams: [{ stream: 'in' }] }, 'dsl.default.value.serde', 'dsl-serde-unknown', /unknown serde/);
+  refused({ 'default.value.serde': 7, streams: [{ stream: 'in' }] }, 'dsl.default.value.serde', undefined, /must be a non-empty string/);
+  refused({ 'default.valu.serde': 'long', streams: [{ stream: 'in' }] }, 'dsl.default.valu.serde', undefined, /unknown field \(expected functions, streams, deserialization\.exception\.handler, default\.key\.serde, default\.value\.serde\)/);
+  compile({ 'default.key.serde': 'org.apache.kafka.common.serialization.Serdes$StringSerde', 'default.value.serde': 'Serdes$LongSerde', streams: [{ stream: 'in', steps: [{ to: 'out' }] }] });
+});
+
+test('a default value serde applies to a step without its own (source, sink), a per-step serde overrides it, and without defaults nothing is checked', async () => {
+  const decimals = (to: unknown, defaults: Record<string, string> = { 'default.key.serde': 'string', 'default.value.serde': 'long' }) =>
+    compile({ ...defaults, streams: [{ stream: 'in', steps: [{ mapValues: 'f.long-to-decimal' }, { to }] }] });
+  const records = [{ key: text('k'), value: long(42), timestamp: 5 }];
+  // The sink has no serde: the default (long) checks the decimal text "42" and refuses it.
+  await assert.rejects(run(decimals('out'), records), (error: unknown) => {
+    assert.ok(error instanceof SerializationError, String(error));
+    assert.match(error.message, /sink 'KSTREAM-SINK-0000000002' does not fit its serdes: its value \(2 bytes\) is not a long/);
+    return true;
+  });
+  // Produced.with(…, String) overrides the default value serde.
+  const { outputs } = await run(decimals({ topic: 'out', valueSerde: 'string' }), records);
+  assert.deepEqual(outputs.map((output) => Buffer.from(output.value!).toString()), ['42']);
+  // The source reads with the defaults: a value no LongDeserializer reads fails (log-and-fail, the default handler).
+  await assert.rejects(run(decimals({ topic: 'out', valueSerde: 'string' }), [{ key: text('k'), value: text('oops'), timestamp: 5 }]), /deserialization failed for in-0@0: its value \(4 bytes\) is not a long/);
+  // No default set: today's behaviour, nothing checked.
+  const unchecked = await run(decimals('out', {}), records);
+  assert.deepEqual(unchecked.outputs.map((output) => Buffer.from(output.value!).toString()), ['42']);
+  // A source's own value serde overrides the default, and its sink inherits it (as Kafka Streams' to() takes the stream's serdes).
+  const inherited = compile({ 'default.value.serde': 'long', streams: [{ stream: 'in', valueSerde: 'string', steps: [{ to: 'out' }] }] });
+  assert.deepEqual((await run(inherited, [{ key: text('k'), value: text('text'), timestamp: 5 }])).outputs.map((output) => Buffer.from(output.value!).toString()), ['text']);
+});
+
+test('StreamsBuilder defaults: a windowed store wraps the default key serde, a count keeps Long values under a String default, an aggregate store takes the default value serde', async () => {
+  const windowed = new StreamsBuilder({ defaultKeySerde: longSerde, defaultValueSerde: stringSerde });
+  windowed.stream('in').groupByKey().windowedBy({ sizeMs: 5_000, advanceMs: 5_000, graceMs: 0 }).count().toStream().to('out', { keySerde: stepSerdeByName('time-windowed<long>')!, valueSerde: longSerde });
+  const { outputs } = await run(windowed.build(), [{ key: long(7), value: text('a'), timestamp: 1_000 }, { key: long(7), value: text('b'), timestamp: 2_000 }]);
+  assert.deepEqual(outputs.map((output) => [output.key!.length, Buffer.from(output.value!).readBigInt64BE()]), [[16, 1n], [16, 2n]], 'key ‖ window start; Long counts');
+  // The source checks the default key serde: a 1-byte key is no Long.
+  await assert.rejects(run(windowed.build(), [{ key: text('k'), value: text('a'), timestamp: 1_000 }]), /its key \(1 bytes\) is not a long/);
+  // aggregate without a Materialized value serde: its store takes the default value serde (not the stream's), as Kafka Streams' aggregate().
+  const aggregated = compile({ 'default.value.serde': 'long', streams: [{ stream: 'in', valueSerde: 'string', steps: ['groupByKey', { aggregate: { initializer: 'f.empty-string', aggregator: 'f.append' } }] }] });
+  await assert.rejects(run(aggregated, [{ key: text('k'), value: text('abc'), timestamp: 5 }]), /store 'KSTREAM-AGGREGATE-STATE-STORE-0000000001' does not fit its serdes: its value \(3 bytes\) is not a long/);
+  // reduce keeps the stream's value serde (String here): the same text passes.
+  const reduced = compile({ 'default.value.serde': 'long', streams: [{ stream: 'in', valueSerde: 'string', steps: ['groupByKey', { reduce: 'f.concat' }, 'toStream', { to: 'out' }] }] });
+  assert.deepEqual((await run(reduced, [{ key: text('k'), value: text('abc'), timestamp: 5 }])).outputs.map((output) => Buffer.from(output.value!).toString()), ['abc']);
 });

@@ -12,7 +12,9 @@
 // A scenario with `reference: <id>` is one with per-step serdes: its topology
 // is written here by hand as a Java developer would (Consumed/Produced/Grouped/
 // Materialized.with typed serdes, typed lambdas: class SerdeScenarios), and
-// its `deserialization.exception.handler` is set as Kafka Streams' config.
+// its `deserialization.exception.handler`, `default.key.serde` and
+// `default.value.serde` are set as Kafka Streams' config (serde short names
+// mapped to Serdes' classes; else ByteArray serdes).
 // Inputs may give raw bytes (`keyBytes`, `valueBytes`, base64).
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,6 +47,17 @@ public class DslScenario {
         List<byte[]> out = new ArrayList<>();
         for (String w : text(v).toLowerCase(Locale.ROOT).split("\\W+")) out.add(bytes(w));
         return out;
+    }
+
+    /** A scenario's default serde (default.key.serde / default.value.serde): a short name, Kafka's class name, or unset (ByteArray). */
+    static String defaultSerde(JsonNode name) {
+        if (name == null) return Serdes.ByteArraySerde.class.getName();
+        return switch (name.asText()) {
+            case "string" -> Serdes.StringSerde.class.getName();
+            case "long" -> Serdes.LongSerde.class.getName();
+            case "integer" -> Serdes.IntegerSerde.class.getName();
+            default -> name.asText();
+        };
     }
 
     /** What the current stream carries, so `to` writes it as Kafka Streams would be told to. */
@@ -88,8 +101,8 @@ public class DslScenario {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dsl-scenario");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
-        props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, defaultSerde(scenario.get("dsl").get("default.key.serde")));
+        props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, defaultSerde(scenario.get("dsl").get("default.value.serde")));
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, scenario.has("cacheMaxBytes") ? scenario.get("cacheMaxBytes").asLong() : 0L);
         props.put("__emit.interval.ms.kstreams.outer.join.spurious.results.fix__", 0L);
         props.put("__emit.interval.ms.kstreams.windowed.aggregation__", 0L);
@@ -551,6 +564,16 @@ public class DslScenario {
                     KStream<String, String> orders = builder.stream("orders", Consumed.with(string, string));
                     orders.join(prices, (o, p) -> o + "+" + p).to("priced", Produced.with(string, string));
                     orders.leftJoin(prices, (o, p) -> o + "+" + (p == null ? "null" : p)).to("left-priced", Produced.with(string, string));
+                }
+                case "default-serdes" -> {
+                    // default.key.serde String, default.value.serde Long (the scenario's config): steps without serdes of their own use them.
+                    KStream<String, Long> amounts = builder.stream("amounts");
+                    amounts.groupByKey().reduce(Long::sum).toStream().to("sums");
+                    amounts.groupByKey().count().toStream().to("counts");
+                    amounts.groupBy((k, v) -> k).reduce(Long::sum).toStream().to("regrouped");
+                    amounts.mapValues(v -> v == null ? null : Long.toString(v)).to("decimals", Produced.valueSerde(string));
+                    // Consumed's value serde overrides the default, and the sink inherits it.
+                    builder.stream("lines", Consumed.<String, String>with(null, string)).to("lines-out");
                 }
                 default -> throw new IllegalArgumentException("no serde scenario " + id);
             }
