@@ -18,6 +18,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, EddyError } from '../errors.ts';
 import { runTool } from './run-tool.ts';
+import { tomlSection, tomlString, tomlStringList } from './toml-manifest.ts';
 
 export class CBuildError extends EddyError {}
 
@@ -50,7 +51,7 @@ export interface CProject {
 export function readCProject(root: string): CProject {
   const file = join(root, cManifestFile);
   const text = readFileSync(file, 'utf8');
-  const section = text.split(/^\[/m).find((part) => part.startsWith('plugin]'));
+  const section = tomlSection(text, 'plugin');
   if (!section) throw new ConfigError(`${cManifestFile} has no [plugin] table`, { file });
   const name = tomlString(section, 'name');
   if (!name || !/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new ConfigError(`${cManifestFile} needs [plugin] name = "…" (lowercase letters, digits, '-')`, { file });
@@ -58,28 +59,14 @@ export function readCProject(root: string): CProject {
   if (!(cWorlds as readonly string[]).includes(world)) {
     throw new ConfigError(`${cManifestFile}: world = "${world}" is not supported for C (use one of: ${cWorlds.join(', ')})`, { file });
   }
-  const listed = tomlStringList(section, 'sources', file);
+  const listed = tomlStringList(section, 'sources', refuseItem('sources', file));
   const sources = listed ? listed.map((source) => join(root, source)) : cFiles(join(root, 'src'));
   if (sources.length === 0) throw new ConfigError(`no C sources: put .c files under src/ or list them in [plugin] sources`, { file });
   for (const source of sources) if (!existsSync(source)) throw new ConfigError(`source ${relative(root, source)} does not exist`, { file });
-  return { name, world: world as CWorld, sources, cflags: tomlStringList(section, 'cflags', file) ?? [] };
+  return { name, world: world as CWorld, sources, cflags: tomlStringList(section, 'cflags', refuseItem('cflags', file)) ?? [] };
 }
 
-function tomlString(section: string, key: string): string | undefined {
-  const match = new RegExp(`^${key}\\s*=\\s*(?:"([^"]*)"|'([^']*)')\\s*(?:#.*)?$`, 'm').exec(section);
-  return match ? (match[1] ?? match[2]) : undefined;
-}
-
-function tomlStringList(section: string, key: string, file: string): string[] | undefined {
-  const match = new RegExp(`^${key}\\s*=\\s*\\[([^\\]]*)\\]`, 'm').exec(section);
-  if (!match) return undefined;
-  const items = match[1]!.split(',').map((item) => item.trim()).filter((item) => item !== '');
-  return items.map((item) => {
-    const string = /^"([^"]*)"$|^'([^']*)'$/.exec(item);
-    if (!string) throw new ConfigError(`${cManifestFile}: ${key} must be a list of strings (got ${item})`, { file });
-    return string[1] ?? string[2]!;
-  });
-}
+const refuseItem = (key: string, file: string) => (item: string) => new ConfigError(`${cManifestFile}: ${key} must be a list of strings (got ${item})`, { file });
 
 function cFiles(directory: string, recursive = true): string[] {
   if (!existsSync(directory)) return [];

@@ -27,6 +27,7 @@ import { transpilerVersion } from '../plugin/transpile-cache.ts';
 import { contractVersions, defaultContractVersion, findContractVersion, type ContractVersion } from '../plugin/contract/versions.ts';
 import type { BuildOptions as EsbuildOptions } from 'esbuild';
 import { runTool } from './run-tool.ts';
+import { tomlSection, tomlString } from './toml-manifest.ts';
 import { buildPython, pythonBuildFingerprint, pythonSdkDirectory, readPythonProject } from './build-python.ts';
 import { buildGo, goBuildFingerprint, goSdkDirectory, readGoProject } from './build-go.ts';
 import { buildC, cManifestFile, cSdkDirectory, readCProject } from './build-c.ts';
@@ -88,15 +89,14 @@ export async function buildPlugin(directory: string, options: BuildOptions = {})
 
 function rustPackageName(root: string): string {
   const packageSection = cargoSection(root, 'package');
-  const name = packageSection && /^name\s*=\s*"([^"]+)"/m.exec(packageSection)?.[1];
+  const name = tomlString(packageSection, 'name');
   if (!name) throw new ConfigError('Cargo.toml has no [package] name', { file: join(root, 'Cargo.toml') });
   return name;
 }
 
 /** The body of the `[name]` table of the crate's Cargo.toml, if any. */
 function cargoSection(root: string, name: string): string | undefined {
-  const manifest = readFileSync(join(root, 'Cargo.toml'), 'utf8');
-  return manifest.split(/^\[/m).find((section) => section.startsWith(`${name}]`));
+  return tomlSection(readFileSync(join(root, 'Cargo.toml'), 'utf8'), name);
 }
 
 /** The WebAssembly targets a Rust plugin may be built for. */
@@ -110,7 +110,7 @@ export type RustTarget = (typeof rustTargets)[number];
  */
 export function rustTarget(root: string): RustTarget {
   const section = cargoSection(root, 'package.metadata.eddy');
-  const target = section && /^target\s*=\s*"([^"]+)"/m.exec(section)?.[1];
+  const target = tomlString(section, 'target');
   if (target === undefined) return 'wasm32-unknown-unknown';
   if (!(rustTargets as readonly string[]).includes(target)) {
     throw new ConfigError(`[package.metadata.eddy] target = "${target}" is not supported (use one of: ${rustTargets.join(', ')})`, { file: join(root, 'Cargo.toml') });

@@ -21,6 +21,7 @@ import { cacheDirectory } from '../cache-directory.ts';
 import { ConfigError, EddyError } from '../errors.ts';
 import { renameComponentExport } from './component-exports.ts';
 import { runTool, type ToolResult } from './run-tool.ts';
+import { tomlSection, tomlString } from './toml-manifest.ts';
 
 export class PythonBuildError extends EddyError {}
 
@@ -80,17 +81,6 @@ export function readPythonProject(root: string): PythonProject {
     throw new ConfigError(`module '${module}' not found: expected ${modulePath}.py (set [tool.eddy] module in pyproject.toml)`, { file });
   }
   return { name, module, world: world as PythonWorld, sourceDirectory };
-}
-
-/** The body of the `[name]` table of a TOML file (enough TOML for pyproject's plain string keys). */
-function tomlSection(text: string, name: string): string | undefined {
-  return text.split(/^\[/m).find((section) => section.startsWith(`${name}]`));
-}
-
-/** A basic ("…") or literal ('…') string value of `key` in a table body. */
-function tomlString(section: string | undefined, key: string): string | undefined {
-  const match = section ? new RegExp(`^${key}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`, 'm').exec(section) : null;
-  return match ? (match[1] ?? match[2]) : undefined;
 }
 
 /**
