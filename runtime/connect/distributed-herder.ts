@@ -24,7 +24,7 @@ import type { Config } from '../plugin/plugin-connector.ts';
 import { ConfigBackingStore, type ConfigListener } from './config-backing-store.ts';
 import { connectAssignor, decodeAssignment, type ConnectAssignment } from './connect-assignor.ts';
 import { traceOf } from './error-handling.ts';
-import { alterOffsets, checkConnectorConfig, notStopped, connectorPlugins, eddyVersion, serverInfo } from './herder-common.ts';
+import { alterOffsets, checkConnectorConfig, connectorPlugins, eddyVersion, notStopped, patchedConfig, serverInfo, withConnectorName } from './herder-common.ts';
 import {
   HerderError, notFound,
   type ConfigMap, type ConnectorInfo, type ConnectorOffset, type ConnectorStateInfo, type ConnectorType, type ConnectState, type Herder,
@@ -334,10 +334,7 @@ export class DistributedHerder implements Herder, ConfigListener {
 
   async putConnectorConfig(name: string, config: ConfigMap, allowReplace: boolean, initialState?: TargetState): Promise<{ created: boolean; info: ConnectorInfo }> {
     if (this.rebalancing) throw rebalancing();
-    if (config.name !== undefined && config.name !== name) {
-      throw new HerderError(400, `Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`, { field: 'name' });
-    }
-    const full: ConfigMap = { ...config, name };
+    const full = withConnectorName(name, config);
     const loaded = await checkConnectorConfig(this.worker, full, this.baseDirectory);
     await this.configLog!.readToEnd();
     const exists = this.configs.connectors.has(name);
@@ -349,12 +346,7 @@ export class DistributedHerder implements Herder, ConfigListener {
   }
 
   async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
-    const current = this.connectorConfig(name);
-    for (const [key, value] of Object.entries(patch)) {
-      if (value === null) delete current[key];
-      else current[key] = value;
-    }
-    return (await this.putConnectorConfig(name, current, true)).info;
+    return (await this.putConnectorConfig(name, patchedConfig(await this.connectorConfig(name), patch), true)).info;
   }
 
   async deleteConnector(name: string): Promise<void> {

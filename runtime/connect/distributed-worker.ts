@@ -9,23 +9,17 @@
 // Must never: hold connector state itself (the herder and the topics do).
 
 import { connectKafka } from '../kafka/connection.ts';
-import type { LogLevel } from '../processor/processor.ts';
 import { DistributedHerder } from './distributed-herder.ts';
 import { KafkaOffsetStore } from './kafka-offset-store.ts';
 import { readPropertiesFile } from './properties-file.ts';
 import { ConnectRestServer } from './rest-server.ts';
 import { advertisedWorkerId, parseWorkerConfig, type WorkerConfig } from './worker-config.ts';
-import { ConnectWorker, type WorkerLog } from './worker.ts';
+import { ConnectWorker, stderrWorkerLog, type WorkerLog } from './worker.ts';
 
 export interface DistributedOptions {
   log?: WorkerLog;
   sourceIdleMs?: number;
 }
-
-const defaultLog = (level: LogLevel, where: string, message: string): void => {
-  if (level === 'trace' || level === 'debug') return;
-  process.stderr.write(`[${new Date().toISOString()}] ${level.toUpperCase()} [${where}] ${message}\n`);
-};
 
 export class DistributedWorker {
   private constructor(
@@ -39,7 +33,7 @@ export class DistributedWorker {
 
   static async start(workerFile: string, options: DistributedOptions = {}): Promise<DistributedWorker> {
     const config = parseWorkerConfig(readPropertiesFile(workerFile), 'distributed');
-    const log = options.log ?? defaultLog;
+    const log = options.log ?? stderrWorkerLog;
     const offsets = new KafkaOffsetStore();
     const worker = new ConnectWorker(config, connectKafka(config.bootstrapServers.join(','), `connect-${config.distributed!.groupId}`), offsets, log, options.sourceIdleMs ?? 1000);
     const herder = new DistributedHerder(worker, config.distributed!, offsets);

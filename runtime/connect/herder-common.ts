@@ -30,6 +30,24 @@ export function connectorPlugins(connectorsOnly: boolean): PluginInfo[] {
   return [...connectors, ...converters, { class: 'org.apache.kafka.connect.storage.SimpleHeaderConverter', type: 'header_converter', version: eddyVersion }];
 }
 
+/** A configuration with its connector's name: the name in the URL, which a `name` key must match (Kafka's checkAndPutConnectorConfigName). */
+export function withConnectorName(name: string, config: ConfigMap): ConfigMap {
+  if (config.name !== undefined && config.name !== name) {
+    throw new HerderError(400, `Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`, { field: 'name' });
+  }
+  return { ...config, name };
+}
+
+/** A configuration with a PATCH body applied: a value replaces or adds its key, null removes it. */
+export function patchedConfig(config: ConfigMap, patch: Record<string, string | null>): ConfigMap {
+  const out = { ...config };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else out[key] = value;
+  }
+  return out;
+}
+
 /** The whole check Kafka runs before accepting a configuration: a 400 listing every problem. */
 export async function checkConnectorConfig(worker: ConnectWorker, config: ConfigMap, baseDirectory: string): Promise<LoadedConnector> {
   if (config['connector.class'] === undefined) {

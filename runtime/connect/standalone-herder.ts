@@ -23,7 +23,7 @@ import {
   type ConfigMap, type ConnectorInfo, type ConnectorOffset, type ConnectorStateInfo, type ConnectorType, type ConnectState, type Herder,
   type PluginInfo, type RestartRequest, type ServerInfo, type TargetState, type TaskInfo, type TaskStateEntry,
 } from './herder.ts';
-import { alterOffsets, checkConnectorConfig, notStopped, connectorPlugins, eddyVersion, serverInfo } from './herder-common.ts';
+import { alterOffsets, checkConnectorConfig, connectorPlugins, eddyVersion, notStopped, patchedConfig, serverInfo, withConnectorName } from './herder-common.ts';
 import type { ConnectWorker, LoadedConnector, WorkerTask } from './worker.ts';
 
 
@@ -96,10 +96,7 @@ export class StandaloneHerder implements Herder {
 
   putConnectorConfig(name: string, config: ConfigMap, allowReplace: boolean, initialState?: TargetState): Promise<{ created: boolean; info: ConnectorInfo }> {
     return this.serial(async () => {
-      if (config.name !== undefined && config.name !== name) {
-        throw new HerderError(400, `Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`, { field: 'name' });
-      }
-      const full: ConfigMap = { ...config, name };
+      const full = withConnectorName(name, config);
       const loaded = await this.check(full);
       const existing = this.entries.get(name);
       if (existing && !allowReplace) throw new HerderError(409, `Connector ${name} already exists`);
@@ -120,12 +117,7 @@ export class StandaloneHerder implements Herder {
   }
 
   async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
-    const current = this.connectorConfig(name);
-    for (const [key, value] of Object.entries(patch)) {
-      if (value === null) delete current[key];
-      else current[key] = value;
-    }
-    return (await this.putConnectorConfig(name, current, true)).info;
+    return (await this.putConnectorConfig(name, patchedConfig(await this.connectorConfig(name), patch), true)).info;
   }
 
   deleteConnector(name: string): Promise<void> {

@@ -22,7 +22,7 @@ import { ConnectRestServer } from './rest-server.ts';
 import { StandaloneHerder } from './standalone-herder.ts';
 import type { TaskStatus } from './task-state.ts';
 import { advertisedWorkerId, parseWorkerConfig, type WorkerConfig } from './worker-config.ts';
-import { ConnectWorker, type LoadedConnector } from './worker.ts';
+import { ConnectWorker, stderrWorkerLog, type LoadedConnector } from './worker.ts';
 
 export { builtComponent } from './worker.ts';
 
@@ -39,11 +39,6 @@ export interface ConnectorStatus {
   /** Per task: its state, its trace when FAILED, and the records skipped by errors.tolerance=all. */
   tasks: Array<{ id: number; state: TaskStatus; trace?: string; skipped: number }>;
 }
-
-const defaultLog = (level: LogLevel, where: string, message: string): void => {
-  if (level === 'trace' || level === 'debug') return;
-  process.stderr.write(`[${new Date().toISOString()}] ${level.toUpperCase()} [${where}] ${message}\n`);
-};
 
 export class StandaloneWorker {
   private flushTimer: NodeJS.Timeout | undefined;
@@ -68,7 +63,7 @@ export class StandaloneWorker {
       }
       seen.set(connector.name, connector.file);
     }
-    const log = options.log ?? defaultLog;
+    const log = options.log ?? stderrWorkerLog;
     const worker = new ConnectWorker(config, connectKafka(config.bootstrapServers.join(','), 'connect-standalone'), FileOffsetStore.open(config.offsetStorageFile!), log, options.sourceIdleMs ?? 1000);
     let herder: StandaloneHerder | undefined;
     let rest: ConnectRestServer | undefined;

@@ -31,6 +31,12 @@ import { WorkerSinkTask } from './worker-sink-task.ts';
 import { WorkerSourceTask } from './worker-source-task.ts';
 
 export type WorkerLog = (level: LogLevel, where: string, message: string) => void;
+
+/** A worker's log when none is given: info and above to stderr, timestamped. */
+export const stderrWorkerLog: WorkerLog = (level, where, message) => {
+  if (level === 'trace' || level === 'debug') return;
+  process.stderr.write(`[${new Date().toISOString()}] ${level.toUpperCase()} [${where}] ${message}\n`);
+};
 export type WorkerTask = WorkerSourceTask | WorkerSinkTask;
 
 /** A configuration refused for one or more reasons (Kafka lists them all). */
