@@ -17,7 +17,11 @@
 //      sample that saw the file non-empty / time from that sample to the
 //      sample that saw it complete (sampled every 20 ms).
 //   Peak RSS: VmHWM of the worker process and its descendants, read from
-//   /proc just before the worker is stopped (Linux only).
+//   /proc just before the worker is stopped (Linux only). CPU: user + system
+//   time of the worker (every thread: the JVM's compiler and GC threads,
+//   Node's GC helpers) per 1,000 records, from /proc, from the first sample
+//   that saw output (records in the topic, lines in the file) to done, so
+//   start-up is excluded; on a shared machine it varies less than records/s.
 // Prints each run, then the medians per system and step.
 //   npx tsx bench/connect.ts [--lines 200000] [--rounds 2] [--quick]
 // Must never: assert on timings, or touch a broker it did not start beyond
@@ -91,7 +95,8 @@ function startWorker(kind: Kind, connector: 'source' | 'sink', topic: string, na
   const files = ['worker.properties', `${connector}.properties`];
   const { command, args } = kind === 'kafka'
     ? connectStandalone44Command(files)
-    : { command: process.execPath, args: [join(repositoryRoot, 'runtime/bin/eddy.js'), 'connect-standalone', ...files] };
+    // The flag the `eddy` executable's shebang passes (`npx eddy` runs it so).
+    : { command: process.execPath, args: ['--max-semi-space-size=64', join(repositoryRoot, 'runtime/bin/eddy.js'), 'connect-standalone', ...files] };
   const child = spawn(command, args, { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -122,6 +127,17 @@ function descendants(pid: number): number[] {
     for (const child of children ? children.split(/\s+/).map(Number) : []) found.push(...descendants(child));
   }
   return found;
+}
+
+/** CPU time (user + system, ms) a process and its descendants have used so far, all threads. */
+function cpuMs(pid: number): number {
+  let total = 0;
+  for (const each of descendants(pid)) {
+    // Fields after the command's closing parenthesis: utime is the 12th, stime the 13th (clock ticks, 100 per second on Linux).
+    const fields = readFileSync(`/proc/${each}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    total += (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+  return total;
 }
 
 /** Peak resident set (VmHWM, bytes) of a process and its descendants. */
@@ -188,6 +204,8 @@ interface Result {
   /** Spawn to done, seconds. */
   wall: number;
   rss: number;
+  /** CPU time of the worker (all its threads) per 1,000 records, from the first sample that saw output (records in the topic, lines in the file) to done. */
+  cpuPerThousand: number;
   load: string;
 }
 
@@ -198,8 +216,18 @@ async function source(kind: Kind, round: number): Promise<{ result: Result; topi
   const started = Date.now();
   const { child, output } = startWorker(kind, 'source', topic, `bench-source-${run}-${round}-${kind}`);
   let rss = 0;
+  /** CPU from the first sample that saw records in the topic to done, and how many there were then. */
+  let cpu = 0;
+  let cpuAtFirst: number | undefined;
+  let producedAtFirst = 0;
   try {
-    await until(`${kind} source`, child, output, async () => ((await endOffset(topic)) >= lineCount ? true : undefined), 100);
+    await until(`${kind} source`, child, output, async () => {
+      const produced = await endOffset(topic);
+      if (produced > 0 && cpuAtFirst === undefined) [cpuAtFirst, producedAtFirst] = [cpuMs(child.pid!), produced];
+      if (produced < lineCount) return undefined;
+      cpu = cpuMs(child.pid!) - (cpuAtFirst ?? 0);
+      return true;
+    }, 100);
     rss = peakRss(child.pid!);
   } finally {
     await stopWorker(child);
@@ -207,8 +235,9 @@ async function source(kind: Kind, round: number): Promise<{ result: Result; topi
   const wall = (Date.now() - started) / 1000;
   const [first, last] = await firstAndLastTimestamps(topic, lineCount - 1);
   const perSecond = ((lineCount - 1) * 1000) / Math.max(1, last - first);
-  const result: Result = { kind, step: 'source', round, perSecond, wall, rss, load: load() };
-  log(`  ${formatRate(perSecond)} records/s over ${last - first} ms; ${wall.toFixed(1)} s from spawn; peak RSS ${mib(rss)} MiB; load ${result.load}`);
+  const cpuPerThousand = (cpu * 1000) / Math.max(1, lineCount - producedAtFirst);
+  const result: Result = { kind, step: 'source', round, perSecond, wall, rss, cpuPerThousand, load: load() };
+  log(`  ${formatRate(perSecond)} records/s over ${last - first} ms; ${wall.toFixed(1)} s from spawn; peak RSS ${mib(rss)} MiB; CPU ${cpu} ms for the last ${lineCount - producedAtFirst} records; load ${result.load}`);
   return { result, topic };
 }
 
@@ -222,16 +251,20 @@ async function sink(kind: Kind, round: number, topic: string): Promise<Result> {
   let firstAt = 0;
   let linesAtFirst = 0;
   let doneAt = 0;
+  let cpuAtFirst = 0;
+  let cpuAtDone = 0;
   try {
     await until(`${kind} sink`, child, output, () => {
       const now = Date.now();
       const bytes = size();
       if (bytes > 0 && firstAt === 0) {
         firstAt = now;
+        cpuAtFirst = cpuMs(child.pid!);
         linesAtFirst = readFileSync(file).reduce((count, byte) => count + (byte === 10 ? 1 : 0), 0);
       }
       if (bytes >= inputBytes) {
         doneAt = now;
+        cpuAtDone = cpuMs(child.pid!);
         return true;
       }
       return undefined;
@@ -243,8 +276,9 @@ async function sink(kind: Kind, round: number, topic: string): Promise<Result> {
   if (readFileSync(file, 'utf8') !== input) throw new Error(`${kind} sink: ${file} differs from the input`);
   const wall = (doneAt - started) / 1000;
   const perSecond = linesAtFirst >= lineCount ? Number.NaN : ((lineCount - linesAtFirst) * 1000) / Math.max(1, doneAt - firstAt);
-  const result: Result = { kind, step: 'sink', round, perSecond, wall, rss, load: load() };
-  log(`  ${formatRate(perSecond)} records/s (${lineCount - linesAtFirst} lines over ${doneAt - firstAt} ms); ${wall.toFixed(1)} s from spawn; peak RSS ${mib(rss)} MiB; load ${result.load}`);
+  const cpuPerThousand = ((cpuAtDone - cpuAtFirst) * 1000) / Math.max(1, lineCount - linesAtFirst);
+  const result: Result = { kind, step: 'sink', round, perSecond, wall, rss, cpuPerThousand, load: load() };
+  log(`  ${formatRate(perSecond)} records/s (${lineCount - linesAtFirst} lines over ${doneAt - firstAt} ms); ${wall.toFixed(1)} s from spawn; peak RSS ${mib(rss)} MiB; CPU ${cpuAtDone - cpuAtFirst} ms in that window; load ${result.load}`);
   return result;
 }
 
@@ -277,8 +311,8 @@ try {
 }
 
 const rows = (step: 'source' | 'sink') => results.filter((result) => result.step === step)
-  .map((result) => [String(result.round), systems[result.kind], formatRate(result.perSecond), result.wall.toFixed(1), mib(result.rss), result.load]);
-const header = ['round', 'system', 'records/s', 's from spawn', 'peak RSS MiB', 'load avg after (1/5/15 min)'];
+  .map((result) => [String(result.round), systems[result.kind], formatRate(result.perSecond), result.cpuPerThousand.toFixed(1), result.wall.toFixed(1), mib(result.rss), result.load]);
+const header = ['round', 'system', 'records/s', 'CPU ms / 1k records', 's from spawn', 'peak RSS MiB', 'load avg after (1/5/15 min)'];
 printTable(`FileStreamSource → Kafka (${formatRate(lineCount)} lines, JsonConverter with schemas)`, header, rows('source'));
 printTable(`Kafka → FileStreamSink (${formatRate(lineCount)} records)`, header, rows('sink'));
 const medians: string[][] = [];
@@ -287,9 +321,10 @@ for (const step of ['source', 'sink'] as const) {
   const [eddy, kafkaConnect] = [of('eddy'), of('kafka')];
   const rate = (list: Result[]) => median(list.map((result) => result.perSecond));
   const rss = (list: Result[]) => median(list.map((result) => result.rss));
+  const cpu = (list: Result[]) => median(list.map((result) => result.cpuPerThousand));
   for (const [kind, list] of [['eddy', eddy], ['kafka', kafkaConnect]] as const) {
-    medians.push([step, systems[kind], formatRate(rate(list)), mib(rss(list)), `${(rate(list) / rate(kafkaConnect)).toFixed(2)}×`, `${(rss(list) / rss(kafkaConnect)).toFixed(2)}×`]);
+    medians.push([step, systems[kind], formatRate(rate(list)), cpu(list).toFixed(1), mib(rss(list)), `${(rate(list) / rate(kafkaConnect)).toFixed(2)}×`, `${(cpu(list) / cpu(kafkaConnect)).toFixed(2)}×`, `${(rss(list) / rss(kafkaConnect)).toFixed(2)}×`]);
   }
 }
-printTable(`Medians over ${rounds} round(s)`, ['step', 'system', 'records/s', 'peak RSS MiB', 'throughput vs Kafka', 'RSS vs Kafka'], medians);
+printTable(`Medians over ${rounds} round(s)`, ['step', 'system', 'records/s', 'CPU ms / 1k records', 'peak RSS MiB', 'throughput vs Kafka', 'CPU vs Kafka', 'RSS vs Kafka'], medians);
 console.log(`\nload average at the end: ${load()}`);

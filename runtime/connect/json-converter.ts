@@ -33,7 +33,7 @@ import {
 } from './connect-data.ts';
 import type { Converter } from './converter.ts';
 import { javaHashMapOrder } from './java-hash-map.ts';
-import { decimalOf, doubleValue, intValue, isInt, jacksonString, longValue, nodeType, parseJson, type JsonNode } from './json-text.ts';
+import { decimalOf, doubleValue, intValue, isInt, jacksonString, longValue, nodeType, parseJson, parseJsonWithSpans, type JsonNode, type MemberSpan } from './json-text.ts';
 
 /** A DataException of Kafka Connect, raised by a converter. */
 export class DataError extends ConnectorError {}
@@ -77,7 +77,19 @@ function decimalScale(schema: ConnectSchema): number {
   return Number.parseInt(scale, 10);
 }
 
+/** Kafka's default `schemas.cache.size`. */
+const schemaCacheSize = 1000;
+/** A cached `"schema": null` (schemaless data in an envelope). */
+const noSchema: ConnectSchema = Object.freeze({ type: 'string', optional: true });
+
 export class JsonConverter implements Converter {
+  /** Schemas read from envelopes, by their JSON text (oldest first). */
+  private readonly schemaCache = new Map<string, ConnectSchema>();
+  /** The last envelope's schema: its text, node and Connect schema (the next record's is usually the same text, not parsed again). */
+  private lastSchema: { text: string; node: JsonNode; schema: ConnectSchema | undefined } | undefined;
+  /** What `schemaJson` wrote for each schema written. */
+  private readonly schemaJsonCache = new WeakMap<ConnectSchema, string>();
+
   constructor(
     readonly schemasEnable: boolean,
     /** `replace.null.with.default` (default true, as Kafka's). */
@@ -88,7 +100,7 @@ export class JsonConverter implements Converter {
     if (data.schema === undefined && data.value === null) return undefined;
     try {
       const payload = this.toJson(data.schema, data.value) ?? 'null';
-      const text = this.schemasEnable ? `{"schema":${data.schema === undefined ? 'null' : this.schemaJson(data.schema)},"payload":${payload}}` : payload;
+      const text = this.schemasEnable ? `{"schema":${data.schema === undefined ? 'null' : this.cachedSchemaJson(data.schema)},"payload":${payload}}` : payload;
       return Buffer.from(text, 'utf8');
     } catch (error) {
       if (error instanceof DataError) throw error.withContext({ topic });
@@ -99,6 +111,16 @@ export class JsonConverter implements Converter {
   /** The payload of a value as this converter writes it, without an envelope (what a sink connector sees of structured data). */
   payloadJson(data: SchemaAndValue): string {
     return this.toJson(data.schema, data.value) ?? 'null';
+  }
+
+  /** `schemaJson`, once per schema object (schemas are immutable; a source connector's records share theirs). */
+  private cachedSchemaJson(schema: ConnectSchema): string {
+    let text = this.schemaJsonCache.get(schema);
+    if (text === undefined) {
+      text = this.schemaJson(schema);
+      this.schemaJsonCache.set(schema, text);
+    }
+    return text;
   }
 
   /** `asJsonSchema(schema)` written out. */
@@ -168,32 +190,29 @@ export class JsonConverter implements Converter {
     }
     const type = schema?.type ?? (value.type === 'date' || value.type === 'decimal' ? undefined : value.type);
     if (type === undefined) throw new DataError(`Java class class ${javaClassName(value)} does not have corresponding schema type.`);
-    const mismatch = (): never => {
-      throw new DataError(`Invalid type for ${schema ? typeName(schema.type) : 'unknown schema'}: class ${javaClassName(value)}`);
-    };
     switch (type) {
       case 'int8': case 'int16': case 'int32':
-        return value.type === type ? String(value.value) : mismatch();
+        return value.type === type ? String(value.value) : mismatch(schema, value);
       case 'int64':
-        return value.type === 'int64' ? value.value.toString() : mismatch();
+        return value.type === 'int64' ? value.value.toString() : mismatch(schema, value);
       case 'float32':
-        if (value.type !== 'float32') return mismatch();
+        if (value.type !== 'float32') return mismatch(schema, value);
         return Number.isFinite(value.value) ? javaFloatToString(value.value) : `"${javaFloatToString(value.value)}"`;
       case 'float64':
-        if (value.type !== 'float64') return mismatch();
+        if (value.type !== 'float64') return mismatch(schema, value);
         return Number.isFinite(value.value) ? javaDoubleToString(value.value) : `"${javaDoubleToString(value.value)}"`;
       case 'boolean':
-        return value.type === 'boolean' ? String(value.value) : mismatch();
+        return value.type === 'boolean' ? String(value.value) : mismatch(schema, value);
       case 'string':
-        return value.type === 'string' ? jacksonString(value.value) : mismatch();
+        return value.type === 'string' ? jacksonString(value.value) : mismatch(schema, value);
       case 'bytes':
         if (value.type !== 'bytes') throw new DataError(`Invalid type for bytes type: class ${javaClassName(value)}`);
         return `"${base64(value.value)}"`;
       case 'array':
-        if (value.type !== 'array') return mismatch();
+        if (value.type !== 'array') return mismatch(schema, value);
         return `[${value.value.map((item) => this.toJson(schema?.valueSchema, item) ?? 'null').join(',')}]`;
       case 'map': {
-        if (value.type !== 'map') return mismatch();
+        if (value.type !== 'map') return mismatch(schema, value);
         const objectMode = schema ? schema.keySchema?.type === 'string' : value.value.every(([key]) => key?.type === 'string');
         if (objectMode) {
           const entries: Array<[string, string]> = [];
@@ -209,7 +228,7 @@ export class JsonConverter implements Converter {
         return `[${value.value.map(([key, item]) => `[${this.toJson(schema?.keySchema, key) ?? 'null'},${this.toJson(schema?.valueSchema, item) ?? 'null'}]`).join(',')}]`;
       }
       case 'struct': {
-        if (value.type !== 'struct') return mismatch();
+        if (value.type !== 'struct') return mismatch(schema, value);
         if (!schemaEquals(value.schema, schema)) throw new DataError('Mismatching schema.');
         const fields = schema!.fields ?? [];
         return `{${fields.map((field, index) => `${jacksonString(field.name)}:${this.toJson(field.schema, value.value[index] ?? null) ?? 'null'}`).join(',')}}`;
@@ -219,13 +238,18 @@ export class JsonConverter implements Converter {
 
   toConnectData(topic: string, bytes: Uint8Array | undefined): SchemaAndValue {
     if (bytes === undefined) return { schema: undefined, value: null };
+    // toString() without arguments: Buffer's direct UTF-8 path (records from Kafka are Buffers already).
+    const text = (bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString();
     let document: JsonNode;
+    let spans: MemberSpan[] | undefined;
     try {
-      document = parseJson(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+      if (this.schemasEnable) ({ node: document, spans } = parseJsonWithSpans(text, this.lastSchema));
+      else document = parseJson(text);
     } catch (error) {
       throw new DataError(`Converting byte[] to Kafka Connect data failed due to serialization error: ${(error as Error).message}`, { topic }, { cause: error });
     }
     let schemaNode: JsonNode = { kind: 'null' };
+    let schemaText: string | undefined;
     let payload: JsonNode = document;
     if (this.schemasEnable) {
       const entries = document.kind === 'object' ? document.entries : [];
@@ -234,14 +258,46 @@ export class JsonConverter implements Converter {
       if (document.kind !== 'object' || entries.length !== 2 || !schemaEntry || !payloadEntry) throw new DataError(envelopeRequired, { topic });
       schemaNode = schemaEntry[1];
       payload = payloadEntry[1];
+      // The schema's own text (its last occurrence: a repeated key keeps its last value).
+      for (let i = spans!.length - 1; i >= 0; i--) {
+        const span = spans![i]!;
+        if (span.key === 'schema') {
+          if (span.node !== this.lastSchema?.node) schemaText = text.slice(span.start, span.end);
+          break;
+        }
+      }
     }
     try {
-      const schema = this.asConnectSchema(schemaNode);
+      let schema: ConnectSchema | undefined;
+      if (!this.schemasEnable) schema = this.asConnectSchema(schemaNode);
+      else if (schemaText === undefined) schema = this.lastSchema!.schema;
+      else {
+        schema = this.cachedSchema(schemaText, schemaNode);
+        this.lastSchema = { text: schemaText, node: schemaNode, schema };
+      }
       return { schema, value: this.toConnect(schema, payload) };
     } catch (error) {
       if (error instanceof DataError) throw error.withContext({ topic });
       throw error;
     }
+  }
+
+  /**
+   * `asConnectSchema` of an envelope's schema, cached by its text as Kafka's
+   * JsonConverter caches by schema (`schemas.cache.size`, 1000): every record
+   * of a topic usually carries the same schema. A schema that fails is not
+   * cached (it fails again, with the same message, each time).
+   */
+  private cachedSchema(text: string, node: JsonNode): ConnectSchema | undefined {
+    const cached = this.schemaCache.get(text);
+    if (cached !== undefined) {
+      if (cached !== noSchema) return cached;
+      return undefined;
+    }
+    const schema = this.asConnectSchema(node);
+    if (this.schemaCache.size >= schemaCacheSize) this.schemaCache.delete(this.schemaCache.keys().next().value!);
+    this.schemaCache.set(text, schema ?? noSchema);
+    return schema;
   }
 
   /** `asConnectSchema(jsonSchema)`. */
@@ -401,6 +457,11 @@ export class JsonConverter implements Converter {
       }
     }
   }
+}
+
+/** Kafka's error for a value whose class does not fit its schema (a function of its own: no closure per value written). */
+function mismatch(schema: ConnectSchema | undefined, value: ConnectData): never {
+  throw new DataError(`Invalid type for ${schema ? typeName(schema.type) : 'unknown schema'}: class ${javaClassName(value)}`);
 }
 
 function base64Decode(text: string): Uint8Array {

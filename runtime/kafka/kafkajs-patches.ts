@@ -321,6 +321,7 @@ interface RecordDecoderInput {
 }
 interface KafkajsLong {
   add(other: KafkajsLong | number): KafkajsLong;
+  gte(other: KafkajsLong): boolean;
   toString(): string;
 }
 interface RecordBatchContext {
@@ -455,12 +456,35 @@ replaceModule('kafkajs/src/producer/partitioners/default/murmur2.js', murmur2);
 // partition has more readable records — its lag — as Kafka Streams' consumer
 // does for max.task.idle.ms. Loaded after the filter above, which it requires.
 const batchModule = require.cache[require.resolve('kafkajs/src/consumer/batch.js')] ?? (require('kafkajs/src/consumer/batch.js'), require.cache[require.resolve('kafkajs/src/consumer/batch.js')]!);
-type BatchConstructor = new (topic: string, fetchedOffset: string, partitionData: { lastStableOffset?: string }) => object;
+// It also drops the records before the fetched offset (a compressed batch
+// may start earlier) comparing offsets as numbers where they are exact:
+// kafkajs parses every record's offset into a Long for that.
+interface PartitionData {
+  lastStableOffset?: string;
+  messages: FetchedMessage[];
+  abortedTransactions?: AbortedTransaction[];
+}
+type BatchConstructor = new (topic: string, fetchedOffset: string, partitionData: PartitionData) => object;
 const KafkajsBatch = batchModule.exports as BatchConstructor;
 class BatchWithStableOffset extends KafkajsBatch {
   readonly lastStableOffset: string | undefined;
-  constructor(topic: string, fetchedOffset: string, partitionData: { lastStableOffset?: string }) {
-    super(topic, fetchedOffset, partitionData);
+  declare rawMessages: FetchedMessage[];
+  declare messagesWithinOffset: FetchedMessage[];
+  declare messages: FetchedMessage[];
+  constructor(topic: string, fetchedOffset: string, partitionData: PartitionData) {
+    // kafkajs' constructor sets the batch's other fields; its filtering is redone below, on no messages there.
+    super(topic, fetchedOffset, { ...partitionData, messages: [], abortedTransactions: [] });
+    const { messages, abortedTransactions } = partitionData;
+    this.rawMessages = messages;
+    const fetched = Number(fetchedOffset);
+    let longFetched: KafkajsLong | undefined;
+    this.messagesWithinOffset = messages.filter((message) => {
+      const offset = Number(message.offset);
+      if (Number.isSafeInteger(offset) && Number.isSafeInteger(fetched)) return offset >= fetched;
+      longFetched ??= LongValues.fromValue(fetchedOffset);
+      return LongValues.fromValue(message.offset).gte(longFetched);
+    });
+    this.messages = filterAbortedMessages({ messages: this.messagesWithinOffset, abortedTransactions }).filter((message) => !message.isControlRecord);
     this.lastStableOffset = partitionData.lastStableOffset;
   }
 }
