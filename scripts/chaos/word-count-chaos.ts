@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { referenceWords } from '../../bench/wordcount-reference.ts';
 import { createKafka, ensureTopics, produceRecords } from '../../runtime/kafka/kafka-client.ts';
 import { brokerLibraries, restartLocalBroker, startLocalBroker } from '../kafka/local-broker.ts';
+import { random } from '../../test/support/dsl-inputs.ts';
 import { wordCountApp } from '../../test/support/wordcount-app.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -70,17 +71,6 @@ export interface ChaosReport {
 }
 
 /** A small seeded generator (mulberry32): the same seed, the same schedule. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const vocabulary = ['the', 'kafka', 'stream', 'eddy', 'wasm', 'plugin', 'state', 'table', 'topic', 'record', 'count', 'word', 'café', 'straße', 'ΟΔΥΣΣΕΥΣ', '東京', 'alpha', 'beta'];
 
 function line(next: () => number): string {

@@ -16,12 +16,10 @@
 // exactly-once on the broker through a kill.)
 
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
 import { produceRecords, type SimpleRecord } from '../../runtime/kafka/kafka-client.ts';
-import { brokerLibraries } from '../../scripts/kafka/local-broker.ts';
+import { readCommittedBytes, type BytesRecord } from '../support/java-reader.ts';
 import { AppProcess, brokers, createTopics, readAll, startApp, uniqueName, waitFor } from '../support/kafka.ts';
 import { pluginDirectory, repositoryRoot } from '../support/plugins.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
@@ -30,51 +28,6 @@ const partitions = 3;
 /** The windowed count reads a repartition topic with its own partition count (Repartitioned.withNumberOfPartitions). */
 const byUserPartitions = 2;
 const windowSizeMs = 5000;
-
-interface BytesRecord {
-  partition: number;
-  offset: number;
-  timestamp: number;
-  key: Buffer | null;
-  value: Buffer | null;
-}
-
-const jdk = (tool: string) => (process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', tool) : tool);
-let javaReaderClasses: string | undefined;
-
-/**
- * Reads a topic read_committed with Apache Kafka's Java consumer
- * (scripts/chaos/ReadCommitted.java, compiled once), keeping the bytes:
- * kafkajs' readAll gives UTF-8 strings, which Longs and windowed keys are not.
- */
-async function readCommittedBytes(bootstrap: string, topic: string): Promise<BytesRecord[]> {
-  const classpath = `${brokerLibraries()}/*`;
-  if (!javaReaderClasses) {
-    const classes = temporaryDirectory('eddy-read-committed-');
-    const compiled = spawnSync(jdk('javac'), ['-d', classes, '-cp', classpath, join(repositoryRoot, 'scripts/chaos/ReadCommitted.java')], { encoding: 'utf8' });
-    if (compiled.status !== 0) throw new Error(`javac ReadCommitted.java failed (exit ${compiled.status}): ${compiled.stderr}${compiled.error ?? ''}`);
-    javaReaderClasses = classes;
-  }
-  let stdout: string;
-  try {
-    ({ stdout } = await promisify(execFile)(jdk('java'), ['-Xmx256m', '-cp', `${javaReaderClasses}:${classpath}`, 'ReadCommitted', bootstrap, topic], {
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-      timeout: 360_000,
-    }));
-  } catch (error) {
-    throw new Error(`the Java reader failed on ${topic}: ${String((error as { stderr?: string }).stderr ?? error).slice(-2000)}`);
-  }
-  const decode = (text: string) => (text === '-' ? null : Buffer.from(text, 'base64'));
-  return stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((row) => {
-      const [partition, offset, timestamp, key, value] = row.split(' ');
-      return { partition: Number(partition), offset: Number(offset), timestamp: Number(timestamp), key: decode(key!), value: decode(value!) };
-    })
-    .sort((a, b) => a.partition - b.partition || a.offset - b.offset);
-}
 
 /** A Kafka LongSerde value: 8 bytes, big-endian. */
 function long(bytes: Buffer | null, what: string): number {
