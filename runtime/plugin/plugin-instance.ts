@@ -6,7 +6,8 @@
 // every way a call can fail into a typed error with the plugin and node
 // named: an `err` result (the adapter's error — the instance stays usable), a
 // trap, a WASI `exit`, a memory cap hit, a host call used wrongly (the
-// instance is poisoned: discard it). World-agnostic: the processor and
+// instance is poisoned: discard it; so is one whose call the CPU guard
+// stopped midway). World-agnostic: the processor and
 // functions adapters say which imports and exports. Version-agnostic too:
 // the imports go through the module of the component's contract version
 // (contract/), the one place a version's differences live.
@@ -44,6 +45,12 @@ const memoryCapSlack = 0.1;
 
 export class PluginInstance<Exports = Record<string, unknown>> {
   private poisoned = false;
+  /**
+   * Set while a call runs. A CPU-limit interrupt unwinds past `call` without
+   * running its catch, so still set between calls means the last call was
+   * stopped midway: the guest's state is broken, as after a trap.
+   */
+  private inCall = false;
   private lastErrorLog: string | undefined;
 
   private constructor(
@@ -89,7 +96,7 @@ export class PluginInstance<Exports = Record<string, unknown>> {
 
   /** True after a failure that may have left the guest in a broken state. */
   get isPoisoned(): boolean {
-    return this.poisoned;
+    return this.poisoned || this.inCall;
   }
 
   /** Bytes of linear memory the instance holds now. */
@@ -113,13 +120,17 @@ export class PluginInstance<Exports = Record<string, unknown>> {
     /** Where the call happened, for errors (a function: computed only when one is raised). */
     where: ErrorContext | (() => ErrorContext) = {},
   ): T {
-    if (this.poisoned) {
+    if (this.isPoisoned) {
       throw new PluginTrapError(`cannot call ${what}: the instance failed earlier and was discarded`, { ...this.context, ...(typeof where === 'function' ? where() : where) });
     }
     this.lastErrorLog = undefined;
+    this.inCall = true;
     try {
-      return invoke(this.exports);
+      const result = invoke(this.exports);
+      this.inCall = false;
+      return result;
     } catch (error) {
+      this.inCall = false;
       if (isErrResult(error)) throw onErrResult(String(error.payload));
       this.poisoned = true;
       // A CPU-limit interrupt unwinds past this frame without running it; a
