@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildPlugin } from './build/build-plugin.ts';
-import { initPlugin, type InitLanguage, type InitWorld } from './build/init-plugin.ts';
+import { initCombinationProblem, initPlugin, type InitKind, type InitLanguage, type InitWorld } from './build/init-plugin.ts';
 import { testPlugin } from './build/test-plugin.ts';
 import { ConfigError, EddyError, messageOf } from './errors.ts';
 import type { PluginLimits } from './plugin/component.ts';
@@ -32,6 +32,8 @@ Usage:
   eddy build <plugin-dir>... [--force]   build plugins into <dir>/dist/<name>.wasm
   eddy init --lang ts|js|rust|python|c|go [--world processor|functions] <dir>
                                          create a plugin project (a processor, or DSL functions)
+  eddy init --lang rust|ts|js --kind source|sink|transform <dir>
+                                         … a Kafka Connect source or sink connector, or transform
   eddy test [plugin-dir]                 build, then run the project's tests
   eddy describe <pipeline.yaml|app.yaml> print the topology (its sub-topologies)
   eddy run <app.yaml>                    run an application on Kafka until SIGTERM/SIGINT
@@ -165,11 +167,13 @@ async function build(args: string[]): Promise<number> {
 }
 
 async function init(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { lang: { type: 'string' }, world: { type: 'string', default: 'processor' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { lang: { type: 'string' }, world: { type: 'string', default: 'processor' }, kind: { type: 'string', default: 'processor' } } });
   if (values.lang !== 'ts' && values.lang !== 'js' && values.lang !== 'rust' && values.lang !== 'python' && values.lang !== 'c' && values.lang !== 'go') throw new UsageError('init needs --lang ts, --lang js, --lang rust, --lang python, --lang c or --lang go');
   if (values.world !== 'processor' && values.world !== 'functions') throw new UsageError('--world must be processor or functions');
+  const problem = initCombinationProblem(values.kind, values.lang, values.world);
+  if (problem) throw new UsageError(problem);
   if (positionals.length !== 1) throw new UsageError('init needs one folder');
-  const files = initPlugin(positionals[0]!, values.lang as InitLanguage, values.world as InitWorld);
+  const files = initPlugin(positionals[0]!, values.lang as InitLanguage, values.world as InitWorld, values.kind as InitKind);
   process.stderr.write(`eddy: created ${positionals[0]} (${files.length} files). Next:\n  npx eddy build ${positionals[0]}\n  npx eddy test ${positionals[0]}\n`);
   return 0;
 }

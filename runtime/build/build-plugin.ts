@@ -7,9 +7,10 @@
 // language's toolchain
 // with the verified recipe (docs/plugin-authoring.md), turning the result into
 // a component of the plugin's world, writing `<dir>/dist/<name>.wasm`, and
-// skipping the build when nothing it depends on changed. TS/JS plugins may
-// name the contract version they build against (`"eddy": { "contract": … }`,
-// default 0.1.0; see contract/versions.ts).
+// skipping the build when nothing it depends on changed. TS/JS plugins name
+// their world and may name the contract version they build against
+// (`"eddy": { "world": …, "contract": … }`; the worlds and versions TS/JS
+// builds for are declared in javascript-worlds.ts).
 // Must never: produce a component with imports beyond the world's and the
 // host's deny-by-default WASI (TS builds disable every componentize-js feature
 // that would import WASI; Rust builds target wasm32-unknown-unknown, which
@@ -24,9 +25,9 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, EddyError } from '../errors.ts';
 import { transpilerVersion } from '../plugin/transpile-cache.ts';
-import { contractVersions, defaultContractVersion, findContractVersion, type ContractVersion } from '../plugin/contract/versions.ts';
 import type { BuildOptions as EsbuildOptions } from 'esbuild';
 import { runTool } from './run-tool.ts';
+import { javascriptBuildTarget, javascriptSdkAliases } from './javascript-worlds.ts';
 import { tomlSection, tomlString } from './toml-manifest.ts';
 import { buildPython, pythonBuildFingerprint, pythonSdkDirectory, readPythonProject } from './build-python.ts';
 import { buildGo, goBuildFingerprint, goSdkDirectory, readGoProject } from './build-go.ts';
@@ -251,8 +252,7 @@ export function javascriptEntry(root: string): { entry: string; language: 'types
 async function buildJavascript(root: string, name: string): Promise<Uint8Array> {
   const manifest = readPackageJson(root);
   const { entry } = javascriptEntry(root);
-  const world = typeof manifest.eddy?.world === 'string' ? manifest.eddy.world : 'processor';
-  const contract = javascriptContract(root, manifest.eddy?.contract);
+  const { world, contract } = javascriptBuildTarget(manifest.eddy?.world, manifest.eddy?.contract, join(root, 'package.json'));
   const { build } = await import('esbuild');
   const options = {
     bundle: true,
@@ -263,11 +263,7 @@ async function buildJavascript(root: string, name: string): Promise<Uint8Array> 
     external: ['eddy:*'],
     logLevel: 'silent',
     nodePaths: [join(repositoryRoot, 'node_modules')],
-    alias: {
-      '@eddy/sdk/unicode': join(typescriptSdkDirectory, 'unicode', 'words.ts'),
-      '@eddy/sdk/functions': join(typescriptSdkDirectory, 'functions.ts'),
-      '@eddy/sdk': join(typescriptSdkDirectory, 'guest.ts'),
-    },
+    alias: javascriptSdkAliases(typescriptSdkDirectory),
   } satisfies EsbuildOptions;
   let source: string;
   try {
@@ -297,20 +293,6 @@ async function buildJavascript(root: string, name: string): Promise<Uint8Array> 
   } catch (error) {
     throw new BuildError(`componentize-js failed: ${(error as Error).message}`, { file: entry });
   }
-}
-
-/**
- * The contract version a package.json plugin is built against:
- * `"eddy": { "contract": "0.2.0" }`, default 0.1.0 (`wit/eddy-plugin.wit`).
- * Its modules are then `eddy:plugin/…@<version>`.
- */
-function javascriptContract(root: string, option: unknown): ContractVersion {
-  if (option === undefined) return defaultContractVersion;
-  const found = typeof option === 'string' ? findContractVersion(option) : undefined;
-  if (!found) {
-    throw new ConfigError(`"eddy": { "contract": ${JSON.stringify(option)} } is not a contract version of eddy:plugin (use one of: ${contractVersions.map((version) => version.version).join(', ')})`, { file: join(root, 'package.json') });
-  }
-  return found;
 }
 
 /** The module `eddy build` bundles: every export of `entry`, each through sdk/typescript/exports.ts's guardExport. */

@@ -1,6 +1,8 @@
-// `eddy init --lang ts|js|rust|python|c|go [--world processor|functions] <dir>`: a new
-// plugin project that builds and passes its own tests (Python: the
-// processor world; the C templates are in init-c.ts, the Go ones in init-go.ts).
+// `eddy init --lang ts|js|rust|python|c|go [--world processor|functions]
+// [--kind processor|source|sink|transform] <dir>`: a new plugin project that
+// builds and passes its own tests (Python: the processor world; the C
+// templates are in init-c.ts, the Go ones in init-go.ts, the connector and
+// transform kinds — Rust, TypeScript and JavaScript — in init-connector.ts).
 //
 // Owns: the project templates — a processor that counts records per key in a
 // store and forwards (key, count), a golden dry-run test (tests/*.input.jsonl
@@ -17,9 +19,31 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.ts';
 import { cFiles, cFunctionFiles } from './init-c.ts';
 import { goFiles, goFunctionFiles } from './init-go.ts';
+import { connectorFiles, connectorTemplates } from './init-connector.ts';
 
 export type InitLanguage = 'ts' | 'js' | 'rust' | 'python' | 'c' | 'go';
 export type InitWorld = 'processor' | 'functions';
+/** What the project is: a processor (or DSL functions, by `--world`), a source or sink connector, or a transform. */
+export const initKinds = ['processor', 'source', 'sink', 'transform'] as const;
+export type InitKind = (typeof initKinds)[number];
+/** The languages each kind has a template in (connector and transform kinds: as many as init-connector.ts has templates). */
+export const initKindLanguages: Readonly<Record<InitKind, readonly InitLanguage[]>> = {
+  processor: ['ts', 'js', 'rust', 'python', 'c', 'go'],
+  source: Object.keys(connectorTemplates.source) as InitLanguage[],
+  sink: Object.keys(connectorTemplates.sink) as InitLanguage[],
+  transform: Object.keys(connectorTemplates.transform) as InitLanguage[],
+};
+
+/** Why a kind, language and world do not go together (naming what does), or undefined when they do. */
+export function initCombinationProblem(kind: string, language: string, world: string): string | undefined {
+  if (!(initKinds as readonly string[]).includes(kind)) return `--kind ${kind} is not known: use one of ${initKinds.join(', ')}`;
+  const languages = initKindLanguages[kind as InitKind];
+  if (!(languages as readonly string[]).includes(language)) {
+    return `--kind ${kind} has a template in ${languages.map((name) => `--lang ${name}`).join(', ')} only (not --lang ${language})`;
+  }
+  if (kind !== 'processor' && world !== 'processor') return `--world ${world} goes with --kind processor only (--kind ${kind} makes a plugin of the ${kind === 'transform' ? 'transform' : `${kind}-connector`} world)`;
+  return undefined;
+}
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
 
@@ -59,12 +83,15 @@ dsl:
         - to: word-counts
 `;
 
-export function initPlugin(directory: string, language: InitLanguage, world: InitWorld = 'processor'): string[] {
+export function initPlugin(directory: string, language: InitLanguage, world: InitWorld = 'processor', kind: InitKind = 'processor'): string[] {
+  const problem = initCombinationProblem(kind, language, world);
+  if (problem) throw new ConfigError(problem, { field: '--kind' });
   const root = resolve(directory);
   if (existsSync(root) && readdirSync(root).length > 0) {
     throw new ConfigError(`${directory} exists and is not empty: choose a new folder`, { file: directory });
   }
   const name = basename(root).toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '') || 'my-plugin';
+  if (kind !== 'processor') return writeProject(root, connectorFiles(kind, language, name, repositoryRoot), true);
   if (language === 'python' && world !== 'processor') {
     throw new ConfigError(`Python plugins are built for the processor world (--world ${world} is not supported for Python yet)`, { field: '--world' });
   }
@@ -86,12 +113,16 @@ export function initPlugin(directory: string, language: InitLanguage, world: Ini
     files['tests/count-per-key.input.jsonl'] = goldenInput;
     files['tests/count-per-key.expected.jsonl'] = goldenOutput;
   }
+  return writeProject(root, files, language === 'ts' || language === 'js');
+}
+
+/** Writes the files; with `linkEddy`, node_modules/eddy (what `npm install` would make of the file: dependency, without a network). */
+function writeProject(root: string, files: Record<string, string>, linkEddy: boolean): string[] {
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), text);
   }
-  if (language === 'ts' || language === 'js') {
-    // What `npm install` would make of the file: dependency, without a network.
+  if (linkEddy) {
     mkdirSync(join(root, 'node_modules'), { recursive: true });
     symlinkSync(repositoryRoot, join(root, 'node_modules', 'eddy'), 'dir');
   }

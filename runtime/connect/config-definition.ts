@@ -24,7 +24,24 @@ interface TypeOf {
   class: string;
 }
 
-export interface ConfigKey<T extends ConfigType = ConfigType, Optional extends boolean = boolean, Name extends string = string> {
+/** Kafka's ConfigDef type names, as Kafka Connect's REST API shows them. */
+export type KafkaConfigType = 'BOOLEAN' | 'STRING' | 'INT' | 'SHORT' | 'LONG' | 'DOUBLE' | 'LIST' | 'CLASS' | 'PASSWORD';
+
+/**
+ * How Kafka's ConfigDef presents a key (importance, group, order in group,
+ * width, display name), for the definitions Kafka Connect's REST API lists.
+ */
+export interface KeyPresentation {
+  /** Kafka's type when it is not `type`'s (Kafka's connector.class is a STRING, a replication factor a SHORT). */
+  kafkaType?: KafkaConfigType;
+  importance?: 'HIGH' | 'MEDIUM' | 'LOW';
+  group?: string;
+  orderInGroup?: number;
+  width?: 'NONE' | 'SHORT' | 'MEDIUM' | 'LONG';
+  displayName?: string;
+}
+
+export interface ConfigKey<T extends ConfigType = ConfigType, Optional extends boolean = boolean, Name extends string = string> extends KeyPresentation {
   name: Name;
   type: T;
   /** Absent: the key is required. `null`: optional without a value. */
@@ -114,32 +131,62 @@ export class ConfigDefinition<const Keys extends readonly ConfigKey[]> {
   }
 }
 
-function convert(definition: ConfigKey, raw: string, where: ErrorContext): unknown {
+const kafkaTypes: Record<ConfigType, KafkaConfigType> = { string: 'STRING', int: 'INT', long: 'LONG', boolean: 'BOOLEAN', list: 'LIST', class: 'CLASS' };
+
+/** Kafka's type of a declared key. */
+export function kafkaTypeOf(definition: ConfigKey): KafkaConfigType {
+  return definition.kafkaType ?? kafkaTypes[definition.type];
+}
+
+/** A value that does not parse as its type; the message is Kafka's reason ("Not a number of type INT"). */
+export class ValueParseError extends Error {}
+
+/**
+ * A value parsed as Kafka's ConfigDef.parseType does (strings trimmed, lists
+ * split at commas); throws ValueParseError with Kafka's reason.
+ */
+export function parseValue(type: KafkaConfigType, raw: string): unknown {
   const text = raw.trim();
+  const whole = (bits: number, name: string): number => {
+    if (!/^[+-]?\d+$/.test(text)) throw new ValueParseError(`Not a number of type ${name}`);
+    const value = Number(text);
+    if (value >= 2 ** (bits - 1) || value < -(2 ** (bits - 1))) throw new ValueParseError(`Not a number of type ${name}`);
+    return value;
+  };
+  switch (type) {
+    case 'BOOLEAN':
+      if (text.toLowerCase() === 'true') return true;
+      if (text.toLowerCase() === 'false') return false;
+      throw new ValueParseError('Expected value to be either true or false');
+    case 'INT':
+      return whole(32, 'INT');
+    case 'SHORT':
+      return whole(16, 'SHORT');
+    case 'LONG':
+      return whole(64, 'LONG');
+    case 'DOUBLE':
+      if (text === '' || Number.isNaN(Number(text))) throw new ValueParseError('Not a number of type DOUBLE');
+      return Number(text);
+    case 'LIST':
+      return text === '' ? [] : text.split(/\s*,\s*/);
+    case 'PASSWORD':
+      return raw;
+    case 'STRING':
+    case 'CLASS':
+      return text;
+  }
+}
+
+function convert(definition: ConfigKey, raw: string, where: ErrorContext): unknown {
   const refuse = (expected: string): never => {
     throw new ConnectConfigError('invalid-value', `Invalid value ${raw} for configuration ${definition.name}: ${expected}`, where);
   };
-  switch (definition.type) {
-    case 'string':
-      return text;
-    case 'class':
-      if (text === '') refuse('Expected a class name (or a plugin reference), got an empty value');
-      return text;
-    case 'int':
-    case 'long': {
-      if (!/^[+-]?\d+$/.test(text)) refuse(`Not a number of type ${definition.type === 'int' ? 'INT' : 'LONG'}`);
-      const value = Number(text);
-      const limit = definition.type === 'int' ? 2 ** 31 : 2 ** 63;
-      if (value >= limit || value < -limit) refuse(`Not a number of type ${definition.type === 'int' ? 'INT' : 'LONG'}`);
-      return value;
-    }
-    case 'boolean': {
-      const lower = text.toLowerCase();
-      if (lower !== 'true' && lower !== 'false') refuse('Expected value to be either true or false');
-      return lower === 'true';
-    }
-    case 'list':
-      return text === '' ? [] : text.split(/\s*,\s*/);
+  if (definition.type === 'class' && raw.trim() === '') refuse('Expected a class name (or a plugin reference), got an empty value');
+  try {
+    return parseValue(kafkaTypeOf(definition), raw);
+  } catch (error) {
+    if (error instanceof ValueParseError) return refuse(error.message);
+    throw error;
   }
 }
 
@@ -147,3 +194,6 @@ export const atLeast = (minimum: number) => (value: number): string | undefined 
   value < minimum ? `Value must be at least ${minimum}` : undefined;
 
 export const nonEmpty = (value: string): string | undefined => (value === '' ? 'String must be non-empty' : undefined);
+/** Kafka's CaseInsensitiveValidString: one of `options`, in any case; the message lists them as given. */
+export const oneOfIgnoringCase = (...options: string[]) => (value: string): string | undefined =>
+  options.some((option) => option.toLowerCase() === value.toLowerCase()) ? undefined : `String must be one of (case insensitive): ${options.join(', ')}`;

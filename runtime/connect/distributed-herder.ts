@@ -14,7 +14,11 @@
 // requests read from the config topic, reporting the states of what it runs
 // to the status topic, and the REST operations, which write to the config
 // topic and read it back before they answer (a write during a rebalance is
-// a 409, as Kafka's).
+// a 409, as Kafka's), exactly-once source tasks (with
+// exactly.once.source.support=enabled: each task's transactional id, and
+// the tasks new configurations retire fenced before they are written;
+// exactly-once-source.ts), and restarting a failed task by itself when its
+// connector's task.restart.on.failure covers the failure (task-restart.ts).
 // Must never: run a connector or task the current assignment gave to
 // another worker, or answer a write before every worker can read it.
 
@@ -24,17 +28,22 @@ import type { Config } from '../plugin/plugin-connector.ts';
 import { ConfigBackingStore, type ConfigListener } from './config-backing-store.ts';
 import { connectAssignor, decodeAssignment, type ConnectAssignment } from './connect-assignor.ts';
 import { traceOf } from './error-handling.ts';
-import { alterOffsets, checkConnectorConfig, connectorPlugins, eddyVersion, notStopped, patchedConfig, serverInfo, withConnectorName } from './herder-common.ts';
+import type { ConfigInfos, ConfigKeyInfo } from './config-infos.ts';
+import {
+  alterOffsets, checkConnectorConfig, connectorPluginConfig, connectorPlugins, eddyVersion, notStopped, patchedConfig, serverInfo, validateConnectorConfig, withConnectorName,
+} from './herder-common.ts';
 import {
   HerderError, notFound,
   type ConfigMap, type ConnectorInfo, type ConnectorOffset, type ConnectorStateInfo, type ConnectorType, type ConnectState, type Herder,
   type PluginInfo, type RestartRequest, type ServerInfo, type TargetState, type TaskInfo, type TaskStateEntry,
 } from './herder.ts';
+import { fenceTaskProducers, parseSourceExactlyOnce, taskTransactionalId } from './exactly-once-source.ts';
 import { KafkaBasedLog } from './kafka-based-log.ts';
 import type { KafkaOffsetStore } from './kafka-offset-store.ts';
 import { StatusBackingStore, type StatusEntry } from './status-backing-store.ts';
+import { parseTaskRestart, TaskRestarts } from './task-restart.ts';
 import type { DistributedSettings } from './worker-config.ts';
-import type { ConnectWorker, LoadedConnector, WorkerTask } from './worker.ts';
+import type { ConnectWorker, LoadedConnector, TaskOptions, WorkerTask } from './worker.ts';
 
 const rebalancing = () => new HerderError(409, 'Cannot complete request because of a conflicting operation (e.g. worker rebalance)');
 
@@ -72,13 +81,16 @@ export class DistributedHerder implements Herder, ConfigListener {
   private reporter: NodeJS.Timeout | undefined;
   private flusher: NodeJS.Timeout | undefined;
   private producer: Producer | undefined;
+  private readonly restarts: TaskRestarts;
 
   constructor(
     private readonly worker: ConnectWorker,
     private readonly settings: DistributedSettings,
     private readonly offsets: KafkaOffsetStore,
     private readonly baseDirectory: string = process.cwd(),
-  ) {}
+  ) {
+    this.restarts = new TaskRestarts(worker.log, (error) => worker.connection.retriable(error));
+  }
 
   /** Reads the three topics (creating them compacted if missing), then joins the group. */
   async start(): Promise<void> {
@@ -190,7 +202,14 @@ export class DistributedHerder implements Herder, ConfigListener {
       this.types.set(name, local.loaded.type);
       if (target !== 'STOPPED') {
         const configs = this.worker.taskConfigs(local.loaded).map((entries) => Object.fromEntries(entries));
-        if (reconfigured || JSON.stringify(configs) !== JSON.stringify(this.configs.taskConfigs.get(name) ?? null)) await this.configs.putTaskConfigs(name, configs);
+        const previous = this.configs.taskConfigs.get(name);
+        if (reconfigured || JSON.stringify(configs) !== JSON.stringify(previous ?? null)) {
+          // Exactly-once: tasks the new configurations retire are fenced first (the others fence their previous owners when they start).
+          if (this.exactlyOnce && local.loaded.type === 'source' && configs.length < (previous?.length ?? 0)) {
+            await fenceTaskProducers(this.worker.connection, this.settings.groupId, name, configs.length, previous!.length);
+          }
+          await this.configs.putTaskConfigs(name, configs);
+        }
       }
       local.state = target === 'STOPPED' ? 'STOPPED' : target === 'PAUSED' ? 'PAUSED' : 'RUNNING';
     } catch (error) {
@@ -209,16 +228,53 @@ export class DistributedHerder implements Herder, ConfigListener {
     try {
       const loaded = await checkConnectorConfig(this.worker, connectorConfig, this.baseDirectory);
       const taskConfig: Config = Object.entries(config);
+      this.restarts.started(key);
+      let started: WorkerTask | undefined;
+      // A failed task restarts by itself when task.restart.on.failure covers the failure, if it is still assigned here and still failed.
+      const onFailed = (error: unknown) => this.restarts.failed(key, parseTaskRestart({ values: new Map(loaded.config.entries) }), error, () => this.serial(async () => {
+        const local = this.tasks.get(key);
+        if (local && started !== undefined && local.worker === started && started.state.status === 'FAILED' && !this.stopped) await this.restartLocalTask(local);
+      }));
       const worker = await this.worker.startTask(loaded, task, taskConfig, {
+        onFailed,
         paused: this.configs.targetState(connector) === 'PAUSED',
         onTopic: (topic) => void this.statuses.putTopic(connector, task, topic).catch(() => undefined),
+        ...(this.exactlyOnce && loaded.type === 'source' ? { exactlyOnce: this.exactlyOnceTask(connector, task, connectorConfig) } : {}),
       });
+      started = worker;
       this.tasks.set(key, { connector, task, worker, reported: '' });
     } catch (error) {
       this.worker.log('error', key, `task could not start: ${messageOf(error)}`);
       await this.statuses.putTask(connector, task, this.entry('FAILED', traceOf(error)));
+      // Kafka unreachable while the task started (e.g. creating a sink's topics): it starts again later, if still assigned here.
+      const settings = (() => {
+        try {
+          return parseTaskRestart({ values: new Map(Object.entries(connectorConfig)) });
+        } catch {
+          return undefined;
+        }
+      })();
+      if (settings) {
+        this.restarts.failed(key, settings, error, () => this.serial(async () => {
+          if (!this.stopped && !this.tasks.has(key) && this.assignment?.tasks.some((assigned) => assigned.connector === connector && assigned.task === task)) await this.startTask(connector, task);
+        }));
+      }
     }
     await this.report();
+  }
+
+  /** exactly.once.source.support=enabled: source tasks write exactly once (KIP-618). */
+  private get exactlyOnce(): boolean {
+    return this.settings.exactlyOnceSourceSupport === 'enabled';
+  }
+
+  private exactlyOnceTask(connector: string, task: number, config: ConfigMap): TaskOptions['exactlyOnce'] {
+    const settings = parseSourceExactlyOnce({ values: new Map(Object.entries(config)) });
+    return {
+      transactionalId: taskTransactionalId(this.settings.groupId, connector, task),
+      boundary: settings.boundary === 'interval' ? 'interval' : 'poll',
+      intervalMs: settings.boundaryIntervalMs ?? this.worker.config.offsetFlushIntervalMs,
+    };
   }
 
   private async stopTask(task: LocalTask): Promise<void> {
@@ -480,6 +536,14 @@ export class DistributedHerder implements Herder, ConfigListener {
     return connectorPlugins(connectorsOnly);
   }
 
+  connectorPluginConfig(plugin: string): Promise<ConfigKeyInfo[]> {
+    return connectorPluginConfig(this.worker, plugin, this.baseDirectory);
+  }
+
+  validateConnectorConfig(plugin: string, config: ConfigMap): Promise<ConfigInfos> {
+    return validateConnectorConfig(this.worker, plugin, config, this.baseDirectory);
+  }
+
   /** The connector's kind, from its plugin (loaded once per worker). */
   private async typeOf(name: string, config: ConfigMap): Promise<ConnectorType> {
     const known = this.types.get(name);
@@ -496,6 +560,7 @@ export class DistributedHerder implements Herder, ConfigListener {
   /** Leaves the group and stops everything here (statuses UNASSIGNED, offsets stored). */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.restarts.stop();
     if (this.reporter) clearInterval(this.reporter);
     if (this.flusher) clearInterval(this.flusher);
     const member = this.member;

@@ -1,15 +1,22 @@
 // What the standalone and distributed herders answer alike: the server
-// info, the plugin list, the whole check of a connector configuration
-// (Kafka's 400 listing every problem), and reading the offsets of a REST
-// body.
+// info, the plugin list, a connector plugin's configuration definition and
+// the validation of a configuration against it (Kafka's
+// /connector-plugins/{plugin}/config and …/config/validate), the whole check
+// of a connector configuration (Kafka's 400 listing every problem), and
+// reading the offsets of a REST body.
 //
 // Owns: those answers and messages. Must never: hold a connector's state.
 
 import { readFileSync } from 'node:fs';
-import { ConnectConfigError } from '../errors.ts';
-import { builtInConnectors } from './connector-config.ts';
+import { ConfigError, ConnectConfigError } from '../errors.ts';
+import { TransformPlugin } from '../plugin/plugin-transform.ts';
+import type { ConnectorPlugin } from '../plugin/plugin-connector.ts';
+import { configInfos, declaredKey, pluginKey, validateKey, type ConfigInfos, type ConfigKeyInfo, type ConfigValueInfo, type DefinedKey } from './config-infos.ts';
+import { builtInConnectors, frameworkKeys } from './connector-config.ts';
+import { exactlyOnceProblems, parseSourceExactlyOnce } from './exactly-once-source.ts';
 import { HerderError, type ConfigMap, type ConnectorOffset, type ConnectorType, type PluginInfo, type ServerInfo } from './herder.ts';
-import { ConnectorConfigInvalidError, type ConnectWorker, type LoadedConnector } from './worker.ts';
+import { aliasKeys, builtInTransformsPlugin, duplicateAliases, negateWithoutPredicate } from './transform-config.ts';
+import { builtComponent, ConnectorConfigInvalidError, issueMessage, type ConnectWorker, type LoadedConnector } from './worker.ts';
 
 export const eddyVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 /** The Kafka Connect REST API version this worker speaks. */
@@ -22,7 +29,7 @@ export async function serverInfo(worker: ConnectWorker): Promise<ServerInfo> {
 export function connectorPlugins(connectorsOnly: boolean): PluginInfo[] {
   const connectors = [...builtInConnectors.entries()]
     .filter(([name]) => name.includes('.'))
-    .map(([name, folder]) => ({ class: name, type: folder.includes('source') ? 'source' : 'sink', version: eddyVersion }))
+    .map(([name, folder]) => ({ class: name, type: folder.includes('sink') ? 'sink' : 'source', version: eddyVersion }))
     .sort((a, b) => a.class.localeCompare(b.class));
   if (connectorsOnly) return connectors;
   const converters = ['org.apache.kafka.connect.converters.ByteArrayConverter', 'org.apache.kafka.connect.json.JsonConverter', 'org.apache.kafka.connect.storage.StringConverter']
@@ -48,12 +55,19 @@ export function patchedConfig(config: ConfigMap, patch: Record<string, string | 
   return out;
 }
 
+/** Kafka's refusal of a configuration without `connector.class`. */
+function noConnectorType(config: ConfigMap): HerderError {
+  return new HerderError(400, `Connector config ${javaMap(config)} contains no connector type`, { field: 'connector.class' });
+}
+
 /** The whole check Kafka runs before accepting a configuration: a 400 listing every problem. */
 export async function checkConnectorConfig(worker: ConnectWorker, config: ConfigMap, baseDirectory: string): Promise<LoadedConnector> {
-  if (config['connector.class'] === undefined) {
-    throw new HerderError(400, `Connector config ${javaMap(config)} contains no connector type`, { field: 'connector.class' });
-  }
+  const connectorClass = config['connector.class'];
+  if (connectorClass === undefined) throw noConnectorType(config);
   try {
+    // As Kafka's: the validation of /connector-plugins/{plugin}/config/validate, every error listed.
+    const infos = await validateConnectorConfig(worker, connectorClass, config, baseDirectory);
+    if (infos.error_count > 0) throw new ConnectorConfigInvalidError(infos.configs.flatMap(({ value }) => value?.errors ?? []), { field: 'config' });
     return await worker.check(new Map(Object.entries(config)), baseDirectory);
   } catch (error) {
     if (error instanceof ConnectorConfigInvalidError) {
@@ -117,4 +131,167 @@ function sinkOffset({ partition, offset }: ConnectorOffset): { topic: string; pa
 /** A map as Java's AbstractMap.toString prints it ({a=b, c=d}). */
 function javaMap(config: ConfigMap): string {
   return `{${Object.entries(config).map(([key, value]) => `${key}=${value}`).join(', ')}}`;
+}
+
+// ---- configuration definitions and validation (Kafka's ConnectorPluginsResource) ----
+
+const converterClasses = connectorPlugins(false).filter((plugin) => plugin.type === 'converter').map((plugin) => plugin.class).sort();
+const headerConverterClasses = connectorPlugins(false).filter((plugin) => plugin.type === 'header_converter').map((plugin) => plugin.class).sort();
+
+/** The connector plugin a REST path or `connector.class` names; 404 (Kafka's "Unknown plugin") when none, 400 when it is no connector. */
+async function namedConnector(worker: ConnectWorker, name: string, baseDirectory: string, unknown: (error: ConnectConfigError) => HerderError): Promise<ConnectorPlugin> {
+  try {
+    return await worker.connectorPlugin(name, baseDirectory);
+  } catch (error) {
+    if (error instanceof ConnectConfigError) throw unknown(error);
+    if (error instanceof ConfigError) {
+      throw new HerderError(400, `Invalid plugin class ${name}. Valid types are sink, source, converter, header_converter, transformation, predicate.`, { field: 'connector.class' }, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** Kafka's ConfigKeyInfo of the framework's keys with the defaults that depend on the worker and the plugin. */
+function frameworkDefinitions(kind: 'source' | 'sink', defaults: ReadonlyMap<string, string>): DefinedKey[] {
+  return frameworkKeys(kind).map((key) => declaredKey(key, defaults.get(key.name)));
+}
+
+/**
+ * GET /connector-plugins/{plugin}/config: the plugin's own keys (its
+ * `config-def`), then the framework's keys it does not redefine (Kafka's
+ * SourceConnectorConfig or SinkConnectorConfig), as Kafka lists them.
+ */
+export async function connectorPluginConfig(worker: ConnectWorker, name: string, baseDirectory: string): Promise<ConfigKeyInfo[]> {
+  const plugin = await namedConnector(worker, name, baseDirectory, () => new HerderError(404, `Unknown plugin ${name}.`));
+  const out = new Map<string, ConfigKeyInfo>(plugin.configDef.map((key) => [key.name, pluginKey(key).info]));
+  for (const key of frameworkDefinitions(plugin.kind, new Map([['connector.plugin.version', eddyVersion]]))) {
+    if (!out.has(key.info.name)) out.set(key.info.name, key.info);
+  }
+  return [...out.values()];
+}
+
+/** Kafka's normalizedPluginName: a simple name without its `Connector` suffix. */
+function normalizedPluginName(name: string): string {
+  return name.endsWith('Connector') && name.length > 'Connector'.length ? name.slice(0, -'Connector'.length) : name;
+}
+
+let transformClasses: Promise<ReadonlyMap<string, string>> | undefined;
+
+/** The classes of the transforms Eddy ships, by kind (what Kafka recommends from its classpath). */
+function shippedTransformClasses(): Promise<ReadonlyMap<string, string>> {
+  transformClasses ??= (async () => (await TransformPlugin.load(await builtComponent(builtInTransformsPlugin))).classes)();
+  transformClasses.catch(() => (transformClasses = undefined));
+  return transformClasses;
+}
+
+/**
+ * PUT /connector-plugins/{plugin}/config/validate (Kafka's
+ * AbstractHerder.validateConnectorConfig): every framework key of the
+ * connector's kind, the keys of each transform and predicate alias, the sink
+ * rules, then the plugin's own keys, each with its value and errors — the
+ * plugin's `validate` issues attached to the keys they name.
+ */
+export async function validateConnectorConfig(worker: ConnectWorker, pluginName: string, config: ConfigMap, baseDirectory: string): Promise<ConfigInfos> {
+  const connectorClass = config['connector.class'];
+  if (connectorClass !== undefined && !normalizedPluginName(connectorClass).endsWith(normalizedPluginName(pluginName))) {
+    throw new HerderError(400, `Included connector type ${connectorClass} does not match request type ${pluginName}`);
+  }
+  if (connectorClass === undefined) throw noConnectorType(config);
+  const plugin = await namedConnector(worker, connectorClass, baseDirectory, (error) => new HerderError(400, error.detail.replace(/ \([\w-]+\)$/, ''), error.context, { cause: error }));
+
+  // The framework's keys, with the defaults Kafka takes from the worker and the plugins' versions.
+  const workerConfig = worker.config;
+  const defaults = new Map([
+    ['connector.plugin.version', eddyVersion],
+    ['key.converter', workerConfig.keyConverter.className], ['key.converter.plugin.version', eddyVersion],
+    ['value.converter', workerConfig.valueConverter.className], ['value.converter.plugin.version', eddyVersion],
+    ['header.converter', 'org.apache.kafka.connect.storage.SimpleHeaderConverter'], ['header.converter.plugin.version', eddyVersion],
+  ]);
+  const recommended = new Map([
+    ['connector.plugin.version', [eddyVersion]], ['key.converter.plugin.version', [eddyVersion]], ['value.converter.plugin.version', [eddyVersion]], ['header.converter.plugin.version', [eddyVersion]],
+    ['key.converter', converterClasses], ['value.converter', converterClasses], ['header.converter', headerConverterClasses],
+  ]);
+  const keys = new Map<string, DefinedKey>();
+  const values = new Map<string, ConfigValueInfo>();
+  const define = (key: DefinedKey, recommendedValues: string[] = []) => {
+    keys.set(key.info.name, key);
+    values.set(key.info.name, validateKey(key, config, recommendedValues));
+  };
+  const addError = (name: string, message: string) => {
+    const value = values.get(name) ?? { name, value: config[name] ?? null, recommended_values: [], errors: [], visible: true };
+    if (!value.errors.includes(message)) value.errors.push(message);
+    values.set(name, value);
+  };
+  for (const key of frameworkDefinitions(plugin.kind, defaults)) define(key, recommended.get(key.info.name));
+
+  // Each transform's and predicate's keys (Kafka's ConnectorConfig.enrich); the classes' own keys are not declared by Eddy's transform plugins.
+  const classes = /\S/.test(`${config.transforms ?? ''}${config.predicates ?? ''}`) ? await shippedTransformClasses() : new Map<string, string>();
+  for (const kind of ['transforms', 'predicates'] as const) {
+    if (values.get(kind)!.errors.length > 0) continue;
+    const aliases = (values.get(kind)!.value ?? '').split(',').filter((alias) => alias !== '');
+    if (new Set(aliases).size !== aliases.length) addError(kind, duplicateAliases(kind, aliases));
+    const classKind = kind === 'transforms' ? 'transformation' : 'predicate';
+    const known = [...classes].filter(([, entryKind]) => entryKind === classKind).map(([name]) => name).sort();
+    for (const alias of new Set(aliases)) {
+      const prefix = `${kind}.${alias}`;
+      const [typeKey, versionKey, ...implicit] = aliasKeys(kind, alias);
+      define(declaredKey(typeKey!), known);
+      const type = config[`${prefix}.type`]?.trim();
+      // A class that cannot be found does not parse (its value is null), and contributes no keys: Kafka cannot ask it for its definition.
+      const found = type !== undefined && type !== '' && (config[`${prefix}.plugin`] !== undefined || known.some((name) => name === type || name.endsWith(`.${type}`)));
+      if (type !== undefined && !found) {
+        values.set(`${prefix}.type`, { ...values.get(`${prefix}.type`)!, value: null });
+        addError(`${prefix}.type`, `Invalid value ${type} for configuration ${prefix}.type: Class ${type} could not be found.`);
+      }
+      if (kind === 'transforms' && type !== undefined && config[`${prefix}.negate`] !== undefined && config[`${prefix}.predicate`] === undefined) {
+        addError(`${prefix}.type`, negateWithoutPredicate(prefix));
+      }
+      define(declaredKey(versionKey!, found ? eddyVersion : undefined), found ? [eddyVersion] : []);
+      if (found) for (const key of implicit) define(declaredKey(key));
+    }
+  }
+
+  // A sink's topics (Kafka's SinkConnectorConfig.validate).
+  if (plugin.kind === 'sink') {
+    const topics = (config.topics ?? '').trim();
+    const regex = (config['topics.regex'] ?? '').trim();
+    const deadLetterQueue = (config['errors.deadletterqueue.topic.name'] ?? '').trim();
+    if (topics !== '' && regex !== '') for (const name of ['topics', 'topics.regex']) addError(name, 'topics and topics.regex are mutually exclusive options, but both are set.');
+    if (topics === '' && regex === '') for (const name of ['topics', 'topics.regex']) addError(name, 'Must configure one of topics or topics.regex');
+    if (topics === '' && regex !== '') addError('topics.regex', `Invalid value ${regex} for configuration topics.regex: Eddy does not support topics.regex yet; list the topics in topics`);
+    const list = topics === '' ? [] : topics.split(/\s*,\s*/);
+    if (deadLetterQueue !== '' && list.includes(deadLetterQueue)) {
+      addError('topics', `The DLQ topic '${deadLetterQueue}' may not be included in the list of topics ('topics=[${list.join(', ')}]') consumed by the connector`);
+    }
+  }
+
+  // A source's exactly-once keys (KIP-618), checked by a distributed worker only, as Kafka's DistributedHerder.
+  const exactlyOnceKeys = ['exactly.once.support', 'transaction.boundary', 'transaction.boundary.interval.ms', 'offsets.storage.topic'];
+  if (plugin.kind === 'source' && workerConfig.distributed && exactlyOnceKeys.every((name) => values.get(name)!.errors.length === 0)) {
+    const settings = parseSourceExactlyOnce({ values: new Map(Object.entries(config)) });
+    let pluginSupport: boolean | undefined;
+    if (settings.support === 'required') {
+      const half = plugin.connector({ connector: config.name ?? '', log: worker.log });
+      try {
+        pluginSupport = half.exactlyOnceSupport(Object.entries(config));
+      } finally {
+        half.close();
+      }
+    }
+    for (const problem of exactlyOnceProblems(settings, workerConfig.distributed.exactlyOnceSourceSupport, pluginSupport)) addError(problem.key, problem.message);
+  }
+
+  // The plugin's own keys (redefining a framework key replaces its definition in place), then its validation:
+  // an issue about one of its keys that already failed as declared (missing, or not of its type) adds nothing.
+  for (const key of plugin.configDef) define(pluginKey(key));
+  const failedAsDeclared = new Set(plugin.configDef.filter((key) => values.get(key.name)!.errors.length > 0).map((key) => key.name));
+  const half = plugin.connector({ connector: config.name ?? '', log: worker.log });
+  try {
+    for (const issue of half.validate(Object.entries(config))) if (!failedAsDeclared.has(issue.key)) addError(issue.key, issueMessage(issue));
+  } finally {
+    half.close();
+  }
+
+  const groups = [...new Set([...keys.values()].flatMap((key) => (key.info.group === null ? [] : [key.info.group])))];
+  return configInfos(connectorClass, [...keys.values()], values, groups);
 }

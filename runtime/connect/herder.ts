@@ -10,6 +10,7 @@
 // (worker.ts).
 
 import { EddyError, type ErrorContext } from '../errors.ts';
+import type { ConfigInfos, ConfigKeyInfo } from './config-infos.ts';
 
 export type ConnectorType = 'source' | 'sink' | 'unknown';
 /** What a connector was asked to be (Kafka's TargetState). */
@@ -101,6 +102,10 @@ export interface Herder {
   /** Changes (or, with `undefined`, resets) a stopped connector's offsets; Kafka's success message. */
   alterConnectorOffsets(name: string, offsets: ConnectorOffset[] | undefined): Promise<string>;
   connectorPlugins(connectorsOnly: boolean): PluginInfo[];
+  /** A connector plugin's configuration definition: its own keys, then the framework's. */
+  connectorPluginConfig(plugin: string): Promise<ConfigKeyInfo[]>;
+  /** Validates a configuration against its connector's definitions (every key with its value and errors). */
+  validateConnectorConfig(plugin: string, config: ConfigMap): Promise<ConfigInfos>;
 }
 
 /** A refusal of the herder: the HTTP status Kafka Connect answers with, and its message. */

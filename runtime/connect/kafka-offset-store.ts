@@ -5,12 +5,15 @@
 // Owns: Kafka Connect's record format — key `["<connector>",{<source
 // partition>}]`, value the offset as a JSON object, a tombstone for a reset
 // partition — the snapshot read from the topic, and the offsets set since
-// the last flush (visible at once to this worker, written at flush).
+// the last flush (visible at once to this worker, written at flush); for an
+// exactly-once source task, the records that carry its offsets inside its
+// own transaction (visible to this worker once the transaction committed).
 // Must never: write an offset its task has not handed over as acknowledged
 // (the source task decides), or keep a reset partition's old offset.
 
 import type { KafkaBasedLog, LogRecord } from './kafka-based-log.ts';
-import { offsetKey, type SourceOffsetStore, type StoredOffset, type StringMap } from './offset-store.ts';
+import type { OutgoingRecord } from '../kafka/ports.ts';
+import { offsetKey, type StoredOffset, type StringMap, type TransactionalOffsetStore } from './offset-store.ts';
 
 interface Entry {
   connector: string;
@@ -18,7 +21,7 @@ interface Entry {
   offset: StringMap | null;
 }
 
-export class KafkaOffsetStore implements SourceOffsetStore {
+export class KafkaOffsetStore implements TransactionalOffsetStore {
   private readonly stored = new Map<string, Entry>();
   private readonly pending = new Map<string, Entry>();
   private log: KafkaBasedLog | undefined;
@@ -60,6 +63,29 @@ export class KafkaOffsetStore implements SourceOffsetStore {
 
   delete(connector: string, partition: StringMap): void {
     this.pending.set(offsetKey(connector, partition), { connector, partition, offset: null });
+  }
+
+  offsetRecords(connector: string, offsets: StoredOffset[]): OutgoingRecord[] {
+    const topic = this.log?.topic;
+    if (topic === undefined) throw new Error('the offsets topic is not attached');
+    return offsets.map(({ sourcePartition, sourceOffset }) => ({
+      topic,
+      // No partition: the default partitioner places it by key, as Kafka's offsets writer and this store's own flush do.
+      record: { key: Buffer.from(offsetKey(connector, sourcePartition)), value: Buffer.from(JSON.stringify(Object.fromEntries(sourceOffset))), timestamp: Date.now(), headers: [] },
+    }));
+  }
+
+  committed(connector: string, offsets: StoredOffset[]): void {
+    for (const { sourcePartition, sourceOffset } of offsets) {
+      const key = offsetKey(connector, sourcePartition);
+      this.pending.delete(key);
+      this.stored.set(key, { connector, partition: sourcePartition, offset: sourceOffset });
+    }
+  }
+
+  async readToEnd(): Promise<void> {
+    if (!this.log) throw new Error('the offsets topic is not attached');
+    await this.log.readToEnd();
   }
 
   async flush(): Promise<void> {

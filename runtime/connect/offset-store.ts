@@ -14,6 +14,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConnectConfigError, messageOf } from '../errors.ts';
+import type { OutgoingRecord } from '../kafka/ports.ts';
 
 export type StringMap = Array<[string, string]>;
 
@@ -41,6 +42,20 @@ export interface SourceOffsetStore {
   delete(connector: string, partition: StringMap): void;
   /** Stores what changed since the last flush. */
   flush(): void | Promise<void>;
+}
+
+/**
+ * An offsets store a task's transaction can write to (the offsets topic of a
+ * distributed worker): the offsets go to Kafka as records of the task's own
+ * transaction, and become this worker's stored offsets once it commits.
+ */
+export interface TransactionalOffsetStore extends SourceOffsetStore {
+  /** The records that store these offsets, to send in the task's transaction. */
+  offsetRecords(connector: string, offsets: StoredOffset[]): OutgoingRecord[];
+  /** The transaction that carried these offsets committed. */
+  committed(connector: string, offsets: StoredOffset[]): void;
+  /** Resolves once every offset committed before the call has been read. */
+  readToEnd(): Promise<void>;
 }
 
 export class FileOffsetStore implements SourceOffsetStore {
@@ -116,7 +131,22 @@ export class FileOffsetStore implements SourceOffsetStore {
   }
 }
 
+/** The last key made (a copy of its partition): a source task's records mostly share one source partition. */
+let lastKey: { connector: string; partition: StringMap; key: string } | undefined;
+
 /** Kafka Connect's offset key: the connector name and the source partition, as JSON. */
 export function offsetKey(connector: string, partition: StringMap): string {
-  return JSON.stringify([connector, Object.fromEntries(partition)]);
+  const last = lastKey;
+  if (last !== undefined && last.connector === connector && sameEntries(last.partition, partition)) return last.key;
+  const key = JSON.stringify([connector, Object.fromEntries(partition)]);
+  lastKey = { connector, partition: partition.map(([name, value]) => [name, value]), key };
+  return key;
+}
+
+function sameEntries(a: StringMap, b: StringMap): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i]![0] !== b[i]![0] || a[i]![1] !== b[i]![1]) return false;
+  }
+  return true;
 }

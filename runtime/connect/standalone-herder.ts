@@ -9,7 +9,9 @@
 // RESTARTING, UNASSIGNED) — creating, replacing, patching and deleting
 // connectors, pausing, resuming, stopping and restarting them (with
 // includeTasks/onlyFailed), the active topics each connector used, and the
-// offsets API of KIP-875 (a connector must be STOPPED to change them).
+// offsets API of KIP-875 (a connector must be STOPPED to change them), and
+// restarting a failed task by itself when its connector's
+// task.restart.on.failure covers the failure (task-restart.ts).
 // Operations run one at a time, in the order they arrive, as Kafka's
 // synchronized standalone herder does.
 // Must never: let one connector's failure stop another; answer a request
@@ -23,7 +25,11 @@ import {
   type ConfigMap, type ConnectorInfo, type ConnectorOffset, type ConnectorStateInfo, type ConnectorType, type ConnectState, type Herder,
   type PluginInfo, type RestartRequest, type ServerInfo, type TargetState, type TaskInfo, type TaskStateEntry,
 } from './herder.ts';
-import { alterOffsets, checkConnectorConfig, connectorPlugins, eddyVersion, notStopped, patchedConfig, serverInfo, withConnectorName } from './herder-common.ts';
+import type { ConfigInfos, ConfigKeyInfo } from './config-infos.ts';
+import {
+  alterOffsets, checkConnectorConfig, connectorPluginConfig, connectorPlugins, eddyVersion, notStopped, patchedConfig, serverInfo, validateConnectorConfig, withConnectorName,
+} from './herder-common.ts';
+import { parseTaskRestart, TaskRestarts } from './task-restart.ts';
 import type { ConnectWorker, LoadedConnector, WorkerTask } from './worker.ts';
 
 
@@ -45,6 +51,7 @@ interface ConnectorEntry {
 export class StandaloneHerder implements Herder {
   private readonly entries = new Map<string, ConnectorEntry>();
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly restarts: TaskRestarts;
 
   /** host:port of this worker's REST listener (Kafka's worker_id), set once it listens. */
   workerId = '';
@@ -53,7 +60,9 @@ export class StandaloneHerder implements Herder {
     private readonly worker: ConnectWorker,
     /** Where relative plugin references of REST-created connectors are resolved. */
     private readonly baseDirectory: string = process.cwd(),
-  ) {}
+  ) {
+    this.restarts = new TaskRestarts(worker.log, (error) => worker.connection.retriable(error));
+  }
 
   /** Runs operations one at a time, in arrival order. */
   private serial<T>(operation: () => Promise<T>): Promise<T> {
@@ -247,8 +256,17 @@ export class StandaloneHerder implements Herder {
     return connectorPlugins(connectorsOnly);
   }
 
+  connectorPluginConfig(plugin: string): Promise<ConfigKeyInfo[]> {
+    return connectorPluginConfig(this.worker, plugin, this.baseDirectory);
+  }
+
+  validateConnectorConfig(plugin: string, config: ConfigMap): Promise<ConfigInfos> {
+    return validateConnectorConfig(this.worker, plugin, config, this.baseDirectory);
+  }
+
   /** Stops every connector's tasks (their last states stay readable). */
   stopAll(): Promise<void> {
+    this.restarts.stop();
     return this.serial(async () => {
       await Promise.all([...this.entries.values()].flatMap((entry) => entry.tasks.map((task) => task.stop())));
     });
@@ -289,8 +307,16 @@ export class StandaloneHerder implements Herder {
     for (const [index, config] of entry.taskConfigs.entries()) entry.tasks[index] = await this.startTask(entry, index, config);
   }
 
-  private startTask(entry: ConnectorEntry, index: number, config: Config): Promise<WorkerTask> {
-    return this.worker.startTask(entry.loaded, index, config, { paused: entry.target === 'PAUSED', onTopic: (topic) => entry.topics.add(topic) });
+  private async startTask(entry: ConnectorEntry, index: number, config: Config): Promise<WorkerTask> {
+    const key = `${entry.name}-${index}`;
+    this.restarts.started(key);
+    let task: WorkerTask | undefined;
+    // A failed task restarts by itself when task.restart.on.failure covers the failure, if it is still this connector's task and still failed.
+    const onFailed = (error: unknown) => this.restarts.failed(key, parseTaskRestart({ values: new Map(entry.loaded.config.entries) }), error, () => this.serial(async () => {
+      if (this.entries.get(entry.name) === entry && task !== undefined && entry.tasks[index] === task && task.state.status === 'FAILED') await this.restart(entry, false, [index]);
+    }));
+    task = await this.worker.startTask(entry.loaded, index, config, { paused: entry.target === 'PAUSED', onTopic: (topic) => entry.topics.add(topic), onFailed });
+    return task;
   }
 
   private async stopTasks(entry: ConnectorEntry): Promise<void> {

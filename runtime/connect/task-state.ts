@@ -17,7 +17,13 @@ export class TaskState {
   trace: string | undefined;
   readonly id: string;
 
-  constructor(readonly connector: string, readonly task: number, private readonly log: TaskLog) {
+  constructor(
+    readonly connector: string,
+    readonly task: number,
+    private readonly log: TaskLog,
+    /** Hears each failure (the herder decides whether the task restarts). */
+    private readonly onFailed?: (error: unknown) => void,
+  ) {
     this.id = `${connector}-${task}`;
   }
 
@@ -42,6 +48,7 @@ export class TaskState {
     this.status = 'FAILED';
     this.trace = traceOf(error);
     this.log('error', this.id, `task failed: ${messageOf(error)}`);
+    this.onFailed?.(error);
   }
 
   stopped(): void {

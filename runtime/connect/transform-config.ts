@@ -17,7 +17,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConnectConfigError, type ErrorContext } from '../errors.ts';
-import { ConfigDefinition, key, type ConfigSource } from './config-definition.ts';
+import { ConfigDefinition, key, type ConfigKey, type ConfigSource } from './config-definition.ts';
 
 const pluginsDirectory = fileURLToPath(new URL('../../plugins/', import.meta.url));
 
@@ -50,19 +50,62 @@ export interface TransformStage extends ClassConfig {
   negate: boolean;
 }
 
-const aliasesDefinition = new ConfigDefinition('connector', [
-  key({ name: 'transforms', type: 'list', default: [], documentation: 'aliases of the transformations applied to records, in order' }),
-  key({ name: 'predicates', type: 'list', default: [], documentation: 'aliases of the predicates transformations use' }),
-] as const);
+/** The `transforms` and `predicates` keys, as Kafka's ConnectorConfig declares them. */
+export const aliasListKeys = [
+  key({ name: 'transforms', type: 'list', default: [], documentation: 'Aliases for the transformations to be applied to records.', importance: 'LOW', group: 'Transforms', orderInGroup: 12, width: 'LONG', displayName: 'Transforms' }),
+  key({ name: 'predicates', type: 'list', default: [], documentation: 'Aliases for the predicates used by transformations.', importance: 'LOW', group: 'Predicates', orderInGroup: 13, width: 'LONG', displayName: 'Predicates' }),
+] as const;
+
+const aliasesDefinition = new ConfigDefinition('connector', aliasListKeys);
+
+const aliasGroup = (kind: 'transforms' | 'predicates', alias: string) => `${kind === 'transforms' ? 'Transforms' : 'Predicates'}: ${alias}`;
+const aliasWhat = (kind: 'transforms' | 'predicates') => (kind === 'transforms' ? 'transformation' : 'predicate');
+const aliasDisplay = (kind: 'transforms' | 'predicates') => (kind === 'transforms' ? 'Transformation' : 'Predicate');
+
+/** `<kind>.<alias>.type`, the class of a transform or predicate alias, as Kafka's ConnectorConfig.enrich declares it. */
+function aliasTypeKey(kind: 'transforms' | 'predicates', alias: string) {
+  return key({ name: `${kind}.${alias}.type`, type: 'class', documentation: `Class for the '${alias}' ${aliasWhat(kind)}.`, importance: 'HIGH', group: aliasGroup(kind, alias), orderInGroup: 0, width: 'LONG', displayName: `${aliasDisplay(kind)} type for ${alias}` });
+}
+
+/**
+ * The keys Kafka's ConnectorConfig.enrich declares for one alias, before
+ * those of its class: `type` and `plugin.version`, and for a transformation
+ * `negate` and `predicate` (Kafka sorts these two by name among the
+ * class's own keys, which Eddy's transform plugins do not declare yet).
+ */
+export function aliasKeys(kind: 'transforms' | 'predicates', alias: string): ConfigKey[] {
+  const prefix = `${kind}.${alias}`;
+  const group = aliasGroup(kind, alias);
+  const framework: ConfigKey[] = [
+    aliasTypeKey(kind, alias),
+    key({ name: `${prefix}.plugin.version`, type: 'string', default: null, documentation: `Version of the '${alias}' ${aliasWhat(kind)}.`, importance: 'HIGH', group, orderInGroup: 1, width: 'LONG', displayName: `${aliasDisplay(kind)} version for ${alias}` }),
+  ];
+  if (kind === 'predicates') return framework;
+  return [
+    ...framework,
+    key({ name: `${prefix}.negate`, type: 'boolean', default: false, documentation: 'Whether the configured predicate should be negated.', importance: 'MEDIUM', group, orderInGroup: 2, width: 'NONE', displayName: 'negate' }),
+    key({ name: `${prefix}.predicate`, type: 'string', default: null, documentation: 'The alias of a predicate used to determine whether to apply this transformation.', importance: 'MEDIUM', group, orderInGroup: 3, width: 'NONE', displayName: 'predicate' }),
+  ];
+}
 
 function entriesOf(source: ConfigSource): Array<[string, string, number | undefined]> {
   return 'entries' in source ? [...source.entries].map(([name, entry]) => [name, entry.value, entry.line]) : [...source.values].map(([name, value]) => [name, value, undefined]);
 }
 
+/** Kafka's message for an alias list that names an alias twice. */
+export function duplicateAliases(name: 'transforms' | 'predicates', aliases: string[]): string {
+  return `Invalid value [${aliases.join(', ')}] for configuration ${name}: Duplicate alias provided.`;
+}
+
+/** Kafka's message for `transforms.<alias>.negate` without `transforms.<alias>.predicate`. */
+export function negateWithoutPredicate(prefix: string): string {
+  return `Config '${prefix}.negate' was provided but there is no config '${prefix}.predicate' defining a predicate to be negated.`;
+}
+
 function refuseDuplicates(source: ConfigSource, name: 'transforms' | 'predicates', aliases: string[]): void {
   if (new Set(aliases).size !== aliases.length) {
     const line = 'entries' in source ? source.entries.get(name)?.line : undefined;
-    throw new ConnectConfigError('duplicate-alias', `Invalid value [${aliases.join(', ')}] for configuration ${name}: Duplicate alias provided.`, { file: source.file, line, field: name });
+    throw new ConnectConfigError('duplicate-alias', duplicateAliases(name, aliases), { file: source.file, line, field: name });
   }
 }
 
@@ -76,7 +119,7 @@ function locate(value: string, baseDirectory: string, pluginPath: string[], wher
 
 function classConfig(source: ConfigSource, prefix: string, alias: string, subject: string, baseDirectory: string, pluginPath: string[]): ClassConfig & { predicateAlias?: string; negate: boolean } {
   const definition = new ConfigDefinition(subject, [
-    key({ name: `${prefix}.type`, type: 'class', documentation: `the class of the '${alias}' ${subject.split(' ')[0]}: one of Kafka's (org.apache.kafka.connect.transforms.…) or one its plugin provides` }),
+    aliasTypeKey(prefix.startsWith('transforms.') ? 'transforms' : 'predicates', alias),
     key({ name: `${prefix}.plugin`, type: 'string', default: null, documentation: 'Eddy: the transform component or plugin folder providing the class (default: the transforms Eddy ships)' }),
   ] as const);
   const values: Record<string, string | undefined> = definition.parse(source);
@@ -118,7 +161,7 @@ export function parseTransforms(source: ConfigSource, baseDirectory: string, plu
     }
     const stage = classConfig(source, prefix, alias, `transform '${alias}'`, baseDirectory, pluginPath);
     if (negateEntry && stage.predicateAlias === undefined) {
-      throw new ConnectConfigError('invalid-value', `Config '${negateKey}' was provided but there is no config '${prefix}.predicate' defining a predicate to be negated.`, stage.where(negateKey));
+      throw new ConnectConfigError('invalid-value', negateWithoutPredicate(prefix), stage.where(negateKey));
     }
     let predicate: ClassConfig | undefined;
     if (stage.predicateAlias !== undefined) {

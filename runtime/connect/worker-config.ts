@@ -12,6 +12,7 @@
 import { hostname } from 'node:os';
 import { atLeast, ConfigDefinition, key, nonEmpty, type ConfigSource } from './config-definition.ts';
 import { converterSettings, type ConverterSettings } from './converter.ts';
+import { exactlyOnceSourceSupportValidator, type ExactlyOnceSourceSupport } from './exactly-once-source.ts';
 
 const listenerPattern = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^:/]*:\d+$/;
 
@@ -48,6 +49,8 @@ const distributedConfigDefinition = new ConfigDefinition('distributed worker', [
   key({ name: 'session.timeout.ms', type: 'int', default: 10_000, validate: atLeast(1), documentation: "how long the group waits for a worker's heartbeat before it moves its work" }),
   key({ name: 'heartbeat.interval.ms', type: 'int', default: 3_000, validate: atLeast(1), documentation: 'how often a worker heartbeats to the group' }),
   key({ name: 'rebalance.timeout.ms', type: 'int', default: 60_000, validate: atLeast(1), documentation: 'how long a rebalance waits for every worker to rejoin' }),
+  key({ name: 'exactly.once.source.support', type: 'string', default: 'disabled', validate: exactlyOnceSourceSupportValidator,
+    documentation: "'enabled': source tasks write their records and offsets in one transaction (KIP-618); 'preparing' and 'disabled': at-least-once" }),
 ] as const);
 
 export interface DistributedSettings {
@@ -63,6 +66,8 @@ export interface DistributedSettings {
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   rebalanceTimeoutMs: number;
+  /** `exactly.once.source.support` (KIP-618). */
+  exactlyOnceSourceSupport: ExactlyOnceSourceSupport;
 }
 
 export interface WorkerConfig {
@@ -102,6 +107,7 @@ export function parseWorkerConfig(source: ConfigSource, mode: 'standalone' | 'di
       sessionTimeoutMs: keys['session.timeout.ms'],
       heartbeatIntervalMs: keys['heartbeat.interval.ms'],
       rebalanceTimeoutMs: keys['rebalance.timeout.ms'],
+      exactlyOnceSourceSupport: keys['exactly.once.source.support'].toLowerCase() as ExactlyOnceSourceSupport,
     };
   }
   return {

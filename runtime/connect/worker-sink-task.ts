@@ -1,7 +1,8 @@
 // One sink task on Kafka (Kafka Connect's WorkerSinkTask): a member of the
 // connector's consumer group `connect-<name>` that converts and transforms
-// each fetched batch and puts it into its plugin, and commits the group's
-// offsets only after the plugin has flushed what it was given.
+// each fetched batch and puts it into its plugin (while the consumer
+// fetches the next one), and commits the group's offsets only after the
+// plugin has flushed what it was given.
 //
 // Owns: the group consumer (through the Kafka ports), converting keys,
 // values and headers, the connector's transforms (after the converters, as
@@ -49,6 +50,8 @@ export interface SinkTaskOptions {
   onTopic?: (topic: string) => void;
   /** Start paused (the connector's target state is PAUSED). */
   paused?: boolean;
+  /** Hears the task fail (the herder may restart it). */
+  onFailed?: (error: unknown) => void;
 }
 
 export class WorkerSinkTask {
@@ -60,6 +63,8 @@ export class WorkerSinkTask {
   private readonly consumed = new Map<string, { topic: string; partition: number; offset: number }>();
   private committed = new Map<string, number>();
   private committing: Promise<void> = Promise.resolve();
+  /** The last accepted batch's processing (never rejects: a failure fails the task). */
+  private processing: Promise<void> = Promise.resolve();
   /** The partitions of the last assignment (paused and resumed as a whole). */
   private assigned: TopicPartition[] = [];
   private pausing = false;
@@ -71,7 +76,7 @@ export class WorkerSinkTask {
   readonly errors: ErrorHandler;
 
   constructor(private readonly options: SinkTaskOptions) {
-    this.state = new TaskState(options.connector, options.task, options.log);
+    this.state = new TaskState(options.connector, options.task, options.log, options.onFailed);
     this.errors = new ErrorHandler(options.errors ?? defaultErrorHandling, { connector: options.connector, task: options.task, id: this.state.id }, options.log,
       options.connection, options.admin ?? (() => options.connection.admin()));
   }
@@ -126,7 +131,10 @@ export class WorkerSinkTask {
         this.options.log('info', this.state.id, `assigned ${JSON.stringify(assignment.partitions)}`);
         if (this.pausing) queueMicrotask(() => this.consumer?.pause(this.assigned));
       },
-      beforeRejoin: () => this.commit(),
+      beforeRejoin: async () => {
+        await this.drain();
+        await this.commit();
+      },
       onBatch: async (batch) => this.onBatch(batch),
       onCrash: (error, restarting) => {
         if (!restarting) this.state.fail(error);
@@ -135,38 +143,76 @@ export class WorkerSinkTask {
     };
   }
 
+  /**
+   * Takes a fetched batch: accepted (true) unless the task stops, failed or
+   * is paused (then not consumed, so fetched again from here on resume). An
+   * accepted batch is put by `process` after the previous one, once the
+   * consumer has sent its next fetch: the broker prepares the next batch
+   * while this one is converted and put (Kafka's consumer fetches ahead the
+   * same way). At most one batch waits; a rebalance, a commit at stop and
+   * `stop` wait for it (`drain`), and only processed batches count as
+   * consumed, so an offset is never committed before its record was put and
+   * flushed.
+   */
   private async onBatch(batch: FetchedBatch): Promise<boolean> {
     if (this.stopping || this.state.status === 'FAILED') return false;
-    // Paused: not consumed, so fetched again from here on resume.
     if (this.pausing) return false;
+    const previous = this.processing;
+    this.processing = previous
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => this.process(batch))
+      .catch((error: unknown) => this.state.fail(error));
+    await previous;
+    return true;
+  }
+
+  /** Waits until every accepted batch has been processed. */
+  private async drain(): Promise<void> {
+    for (let tail = this.processing; ; tail = this.processing) {
+      await tail;
+      if (tail === this.processing) return;
+    }
+  }
+
+  private async process(batch: FetchedBatch): Promise<void> {
+    if (this.state.status === 'FAILED') return;
     const { keyConverter, valueConverter, headerConverter, instance } = this.options;
     const classes = this.options.converterClasses ?? { key: 'Converter', value: 'Converter', header: 'org.apache.kafka.connect.storage.SimpleHeaderConverter' };
     if (batch.records.length > 0) {
       try {
         const records: SinkRecord[] = [];
         const errors = this.errors;
+        const transforms = this.transforms!;
+        const topic = batch.topic;
         for (const { offset, record } of batch.records) {
           // Kafka's convertAndTransformRecord: key, value, headers, then the transforms; a failed stage skips the record (tolerance all).
-          const original = { topic: batch.topic, partition: batch.partition, offset, record };
-          const key = errors.attempt(original, 'KEY_CONVERTER', classes.key, () => keyConverter.toConnectData(batch.topic, record.key));
-          if (!key.ok) continue;
-          const value = errors.attempt(original, 'VALUE_CONVERTER', classes.value, () => valueConverter.toConnectData(batch.topic, record.value));
-          if (!value.ok) continue;
-          const headers = errors.attempt(original, 'HEADER_CONVERTER', classes.header, () => headerConverter.toConnectHeaders(record.headers));
-          if (!headers.ok) continue;
+          // One try for the three conversions (no closure per record); `stage` says which one failed.
+          let stage: 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER' = 'KEY_CONVERTER';
+          let key, value, headers;
+          try {
+            key = keyConverter.toConnectData(topic, record.key);
+            stage = 'VALUE_CONVERTER';
+            value = valueConverter.toConnectData(topic, record.value);
+            stage = 'HEADER_CONVERTER';
+            headers = record.headers.length === 0 ? [] : headerConverter.toConnectHeaders(record.headers);
+          } catch (error) {
+            const executingClass = stage === 'KEY_CONVERTER' ? classes.key : stage === 'VALUE_CONVERTER' ? classes.value : classes.header;
+            errors.failed({ topic, partition: batch.partition, offset, record }, { stage, executingClass, error });
+            continue;
+          }
           let transformed;
           try {
-            transformed = this.transforms!.apply({
-              topic: batch.topic,
+            transformed = transforms.apply({
+              topic,
               partition: batch.partition,
-              key: key.value,
-              value: value.value,
+              key,
+              value,
               timestamp: record.timestamp,
-              headers: headers.value,
+              headers,
               kafkaOffset: offset,
             });
           } catch (error) {
-            errors.failed(original, { stage: 'TRANSFORMATION', executingClass: error instanceof TransformationError ? error.transformClass : 'Transformation', error });
+            errors.failed({ topic, partition: batch.partition, offset, record }, { stage: 'TRANSFORMATION', executingClass: error instanceof TransformationError ? error.transformClass : 'Transformation', error });
             continue;
           }
           if (transformed === undefined) {
@@ -190,12 +236,11 @@ export class WorkerSinkTask {
         // With errors.tolerance=none: a record the converters cannot read or a transform that fails; and always: a plugin that refuses the batch.
         await this.errors.flush().catch((flushError: unknown) => this.options.log('error', this.state.id, messageOf(flushError)));
         this.state.fail(error);
-        return false;
+        return;
       }
     }
     if (batch.records.length > 0) this.options.onTopic?.(batch.topic);
     this.consumed.set(`${batch.topic}\0${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: batch.lastOffset + 1 });
-    return true;
   }
 
   /** flush → commit, one at a time; nothing to do when nothing new was put. */
@@ -230,6 +275,7 @@ export class WorkerSinkTask {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
+    await this.drain();
     try {
       await this.commit();
     } catch (error) {

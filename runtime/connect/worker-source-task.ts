@@ -10,15 +10,21 @@
 // (one partition, as a broker's auto-creation would), sending through the
 // shared record collector and the at-least-once commit protocol, handing
 // acknowledged offsets to the offset store, and the task's state (RUNNING,
-// FAILED with its error, STOPPED).
+// FAILED with its error, STOPPED). Exactly-once (KIP-618): the task's own
+// transactional producer, opened (fencing its previous owner) and the
+// offsets read to their end before the plugin starts; records and the
+// offset records of their source partitions in one transaction per poll
+// batch or per interval, committed before the worker takes the offsets as
+// stored (a paused or stopping task commits what it sent).
 // Transforms and conversions run under the task's error handler
 // (error-handling.ts: errors.tolerance and the log; a skipped record's
 // offset is still stored, as Kafka's); a failing poll is never tolerated.
-// Must never: record an offset before its record is acknowledged, or let a
-// failure of its plugin or of a transform stop another task.
+// Must never: record an offset before its record is acknowledged (or, exactly
+// once, outside the transaction of its record), or let a failure of its
+// plugin or of a transform stop another task.
 
-import type { KafkaAdmin, OutgoingRecord, Producer } from '../kafka/ports.ts';
-import { AtLeastOnceCommit } from '../task/commit-protocol.ts';
+import type { KafkaAdmin, KafkaConnection, OutgoingRecord, Producer } from '../kafka/ports.ts';
+import { AtLeastOnceCommit, ExactlyOnceCommit, type CommitProtocol } from '../task/commit-protocol.ts';
 import { RecordCollector } from '../task/record-collector.ts';
 import type { Config, SourceRecord, SourceTaskInstance } from '../plugin/plugin-connector.ts';
 import type { ConnectRecordData } from './connect-data.ts';
@@ -26,7 +32,7 @@ import { fromConnectorValue } from './connector-data.ts';
 import type { Converter } from './converter.ts';
 import { defaultErrorHandling, ErrorHandler, type ErrorHandlingSettings } from './error-handling.ts';
 import type { SimpleHeaderConverter } from './header-converter.ts';
-import type { SourceOffsetStore } from './offset-store.ts';
+import { offsetKey, type SourceOffsetStore, type StoredOffset, type TransactionalOffsetStore } from './offset-store.ts';
 import { TaskState, type TaskLog } from './task-state.ts';
 import { TransformationError, type TaskTransformationChain } from './transformation-chain.ts';
 
@@ -54,6 +60,20 @@ export interface SourceTaskOptions {
   onTopic?: (topic: string) => void;
   /** Start paused (the connector's target state is PAUSED). */
   paused?: boolean;
+  /** Hears the task fail (the herder may restart it). */
+  onFailed?: (error: unknown) => void;
+  /** Exactly-once (KIP-618): records and their offsets in one transaction of the task's own producer. */
+  exactlyOnce?: SourceExactlyOnce;
+}
+
+/** How an exactly-once source task writes (a distributed worker with exactly.once.source.support=enabled). */
+export interface SourceExactlyOnce {
+  connection: KafkaConnection;
+  transactionalId: string;
+  offsets: TransactionalOffsetStore;
+  /** 'poll': a transaction per poll batch; 'interval': one every `intervalMs`. */
+  boundary: 'poll' | 'interval';
+  intervalMs: number;
 }
 
 export class WorkerSourceTask {
@@ -63,7 +83,12 @@ export class WorkerSourceTask {
   private loop: Promise<void> | undefined;
   private pausedUntil: { promise: Promise<void>; resume: () => void } | undefined;
   private readonly collector = new RecordCollector();
-  private readonly protocol: AtLeastOnceCommit;
+  private protocol: CommitProtocol;
+  /** Exactly-once: the offsets of the records in the open transaction, latest per source partition. */
+  private readonly uncommitted = new Map<string, StoredOffset>();
+  private transactionOpen = false;
+  private started = false;
+  private lastCommit = Date.now();
   private readonly knownTopics = new Set<string>();
   private transforms: TaskTransformationChain | undefined;
   /** Records produced since the task started. */
@@ -73,7 +98,7 @@ export class WorkerSourceTask {
   readonly errors: ErrorHandler;
 
   constructor(private readonly options: SourceTaskOptions) {
-    this.state = new TaskState(options.connector, options.task, options.log);
+    this.state = new TaskState(options.connector, options.task, options.log, options.onFailed);
     this.errors = new ErrorHandler({ ...(options.errors ?? defaultErrorHandling), deadLetterQueueTopic: undefined }, { connector: options.connector, task: options.task, id: this.state.id }, options.log);
     // Source tasks commit no consumer offsets: their offsets go to the offset store.
     this.protocol = new AtLeastOnceCommit(options.producer, async () => undefined);
@@ -84,18 +109,28 @@ export class WorkerSourceTask {
   }
 
   private async run(): Promise<void> {
-    const { instance, connector, offsets } = this.options;
+    const { instance, connector, offsets, exactlyOnce } = this.options;
+    if (exactlyOnce) {
+      // Registering the task's transactional id fences its previous owner and
+      // settles that owner's open transaction: the offsets read next are final.
+      this.protocol = await ExactlyOnceCommit.open(exactlyOnce.connection, exactlyOnce.transactionalId, () => ({ groupId: '' }), Math.max(60_000, exactlyOnce.intervalMs + 30_000));
+      await exactlyOnce.offsets.readToEnd();
+      if (this.stopping) return;
+    }
     this.transforms = this.options.transforms();
+    this.started = true;
     instance.start(this.options.config, offsets.offsetsOf(connector));
     this.state.running();
     if (this.options.paused) this.pause();
     while (!this.stopping) {
       if (this.pausedUntil) {
+        if (this.transactionOpen) await this.commitTransaction();
         await this.pausedUntil.promise;
         continue;
       }
       const records = instance.poll();
       if (records.length === 0) {
+        if (this.transactionDue()) await this.commitTransaction();
         await this.idle();
         continue;
       }
@@ -133,13 +168,37 @@ export class WorkerSourceTask {
       for (const record of transformed) this.options.onTopic?.(record.topic);
       for (const record of outgoing) this.collector.add(record);
       await this.collector.flush((batch) => this.protocol.send(batch));
-      // Acknowledged: now their offsets may be stored.
-      await this.protocol.commit([], () => {
-        for (const record of records.slice(0, processed)) offsets.set(connector, record.sourcePartition, record.sourceOffset);
-      });
+      if (exactlyOnce) {
+        // Their offsets go into the same transaction, committed at its boundary.
+        for (const record of records.slice(0, processed)) this.uncommitted.set(offsetKey(connector, record.sourcePartition), { sourcePartition: record.sourcePartition, sourceOffset: record.sourceOffset });
+        this.transactionOpen = true;
+        if (failure === undefined && (exactlyOnce.boundary === 'poll' || this.transactionDue())) await this.commitTransaction();
+      } else {
+        // Acknowledged: now their offsets may be stored.
+        await this.protocol.commit([], () => {
+          for (const record of records.slice(0, processed)) offsets.set(connector, record.sourcePartition, record.sourceOffset);
+        });
+      }
       this.produced += transformed.length;
       if (failure !== undefined) throw failure;
     }
+  }
+
+  /** Exactly-once with transaction.boundary=interval: the open transaction's interval has passed. */
+  private transactionDue(): boolean {
+    const exactlyOnce = this.options.exactlyOnce;
+    return exactlyOnce !== undefined && this.transactionOpen && Date.now() - this.lastCommit >= exactlyOnce.intervalMs;
+  }
+
+  /** Exactly-once: the offsets of the records sent join the open transaction, which commits; then this worker knows them as stored. */
+  private async commitTransaction(): Promise<void> {
+    const exactlyOnce = this.options.exactlyOnce!;
+    const offsets = [...this.uncommitted.values()];
+    if (offsets.length > 0) await this.protocol.send(exactlyOnce.offsets.offsetRecords(this.options.connector, offsets));
+    await this.protocol.commit([], () => exactlyOnce.offsets.committed(this.options.connector, offsets));
+    this.uncommitted.clear();
+    this.transactionOpen = false;
+    this.lastCommit = Date.now();
   }
 
   /** What the plugin returned as Connect data (Kafka's SourceRecord), stamped with the poll's time when it has no timestamp. */
@@ -217,8 +276,10 @@ export class WorkerSourceTask {
     this.pausedUntil?.resume();
     this.wake?.();
     await this.loop;
+    // Exactly-once with an interval boundary: what the task sent before it stopped commits now (a failed task's transaction aborts).
+    if (this.transactionOpen && this.state.status !== 'FAILED') await this.commitTransaction().catch((error: unknown) => this.state.fail(error));
     try {
-      this.options.instance.stop();
+      if (this.started) this.options.instance.stop();
     } catch (error) {
       this.options.log('warn', this.state.id, `stop failed: ${(error as Error).message}`);
     }

@@ -7,9 +7,10 @@
 // configuration completely (the declared keys, the plugin's own validation,
 // the sink-only rules) into one list of problems, splitting a connector into
 // task configurations through its plugin, preparing its transforms and
-// converters, starting source and sink tasks with the file capability its
-// `file` key names, the worker's Kafka clients (one producer and one admin,
-// shared by the tasks, through the ports), and the source offsets store.
+// converters, starting source and sink tasks with the capabilities its
+// keys grant (`file`, `connection.url`: plugin-connector.ts declares which),
+// the worker's Kafka clients (one producer and one admin, shared by the
+// tasks, through the ports), and the source offsets store.
 // Must never: decide when a connector starts, stops, pauses or restarts (the
 // herder does), or talk to Kafka except through the ports.
 
@@ -17,14 +18,15 @@ import { resolve } from 'node:path';
 import { buildPlugin } from '../build/build-plugin.ts';
 import { ConfigError, ConnectConfigError, messageOf, type ErrorContext } from '../errors.ts';
 import type { KafkaAdmin, KafkaConnection, Producer } from '../kafka/ports.ts';
-import { ConnectorPlugin, type Config } from '../plugin/plugin-connector.ts';
+import { ConnectorPlugin, connectorGrants, type Config } from '../plugin/plugin-connector.ts';
 import type { LogLevel } from '../processor/processor.ts';
 import { builtComponentOf } from '../topology/plugin-reference.ts';
 import { connectorConfigDefinition, parseConnectorConfig, resolvePlugin, type ConnectorConfig, type ConnectorPluginLocation } from './connector-config.ts';
 import { createConverter, type Converter } from './converter.ts';
 import { SimpleHeaderConverter } from './header-converter.ts';
-import type { SourceOffsetStore } from './offset-store.ts';
+import type { SourceOffsetStore, TransactionalOffsetStore } from './offset-store.ts';
 import { readPropertiesFile } from './properties-file.ts';
+import { taskRestartDefinition } from './task-restart.ts';
 import { TransformationChain } from './transformation-chain.ts';
 import type { WorkerConfig } from './worker-config.ts';
 import { WorkerSinkTask } from './worker-sink-task.ts';
@@ -60,6 +62,10 @@ export interface LoadedConnector {
 export interface TaskOptions {
   paused: boolean;
   onTopic: (topic: string) => void;
+  /** Hears the task fail (the herder may restart it). */
+  onFailed?: (error: unknown) => void;
+  /** A source task that writes exactly once (its transactional id and transaction boundary). */
+  exactlyOnce?: { transactionalId: string; boundary: 'poll' | 'interval'; intervalMs: number };
 }
 
 export class ConnectWorker {
@@ -75,8 +81,15 @@ export class ConnectWorker {
     private readonly sourceIdleMs: number,
   ) {}
 
+  /** The producer the worker's at-least-once source tasks share. */
+  private sharedProducer(): Promise<Producer> {
+    if (!this.producer) this.producer = forgetOnFailure(this.connection.producer(), () => (this.producer = undefined));
+    return this.producer;
+  }
+
   admin(): Promise<KafkaAdmin> {
-    return (this.adminClient ??= this.connection.admin());
+    if (!this.adminClient) this.adminClient = forgetOnFailure(this.connection.admin(), () => (this.adminClient = undefined));
+    return this.adminClient;
   }
 
   /**
@@ -112,6 +125,8 @@ export class ConnectWorker {
       half.close();
     }
     const lineOf = (key: string) => (config.file && !config.file.endsWith('.json') ? readPropertiesFile(config.file).entries.get(key)?.line : undefined);
+    // Eddy's own keys (automatic restarts): refused here; Kafka's validation does not list them.
+    problems.push(...taskRestartDefinition.problems({ values: new Map(config.entries) }));
     if (problems.length > 0) {
       const first = problems[0]!;
       throw new ConnectorConfigInvalidError(problems.map((problem) => problem.message), { file: config.file, line: lineOf(first.key), field: first.key, plugin: plugin.name });
@@ -155,19 +170,21 @@ export class ConnectWorker {
   async startTask(loaded: LoadedConnector, index: number, taskConfig: Config, options: TaskOptions): Promise<WorkerTask> {
     const { config, plugin } = loaded;
     const host = { connector: config.name, log: this.log };
-    const file = config.entries.find(([name]) => name === 'file')?.[1];
-    const grant = file ? { file, mode: plugin.kind === 'source' ? ('read' as const) : ('append' as const) } : undefined;
+    const grant = connectorGrants(config.entries, plugin.kind);
     const transforms = () => loaded.transforms.forTask({ connector: config.name, task: `${config.name}-${index}`, log: this.log });
     const common = {
       connector: config.name, task: index, config: taskConfig,
       keyConverter: loaded.keyConverter, valueConverter: loaded.valueConverter, headerConverter: new SimpleHeaderConverter(),
       transforms, log: this.log, errors: config.errors, converterClasses: loaded.converterClasses,
-      paused: options.paused, onTopic: options.onTopic,
+      paused: options.paused, onTopic: options.onTopic, onFailed: options.onFailed,
     };
     if (plugin.kind === 'source') {
+      const offsets = this.offsets;
+      if (options.exactlyOnce && !isTransactional(offsets)) throw new ConnectConfigError('invalid-value', `exactly-once source tasks need an offsets topic, not ${offsets.description}`, { field: 'exactly.once.source.support' });
       const task = new WorkerSourceTask({
         ...common, instance: plugin.sourceTask(host, index, grant),
-        producer: await (this.producer ??= this.connection.producer()), admin: await this.admin(), offsets: this.offsets, idleMs: this.sourceIdleMs,
+        producer: await this.sharedProducer(), admin: await this.admin(), offsets, idleMs: this.sourceIdleMs,
+        ...(options.exactlyOnce && isTransactional(offsets) ? { exactlyOnce: { ...options.exactlyOnce, connection: this.connection, offsets } } : {}),
       });
       task.start();
       return task;
@@ -198,6 +215,11 @@ export class ConnectWorker {
     await this.connection.close().catch(() => undefined);
   }
 
+  /** The plugin `connector.class` names (loaded once per worker); ConnectConfigError when it names none. */
+  connectorPlugin(connectorClass: string, baseDirectory: string): Promise<ConnectorPlugin> {
+    return this.plugin(resolvePlugin(connectorClass, baseDirectory, this.config.pluginPath, { field: 'connector.class' }));
+  }
+
   private plugin(location: ConnectorPluginLocation): Promise<ConnectorPlugin> {
     const key = `${location.kind}:${location.path}`;
     let plugin = this.plugins.get(key);
@@ -211,8 +233,22 @@ export class ConnectWorker {
   }
 }
 
+/**
+ * A client being connected, forgotten if connecting fails (Kafka unreachable
+ * at that moment): the next caller connects again instead of getting the
+ * same failure for good.
+ */
+function forgetOnFailure<T>(client: Promise<T>, forget: () => void): Promise<T> {
+  client.catch(() => forget());
+  return client;
+}
+
+function isTransactional(store: SourceOffsetStore): store is TransactionalOffsetStore {
+  return 'offsetRecords' in store;
+}
+
 /** Kafka lists ConfigValue messages as they are (they name their key); a plugin message that does not is prefixed with it. */
-function issueMessage(issue: { key: string; message: string }): string {
+export function issueMessage(issue: { key: string; message: string }): string {
   return issue.message.includes(issue.key) ? issue.message : `${issue.key}: ${issue.message}`;
 }
 

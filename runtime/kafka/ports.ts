@@ -238,6 +238,13 @@ export interface KafkaConnection {
   groupConsumer(options: GroupConsumerOptions): GroupConsumer;
   /** A reader of these changelog topics (`name` identifies it to the cluster). */
   changelogReader(name: string, topics: string[]): Promise<ChangelogReader>;
+  /**
+   * Whether a failure of this connection's clients is one Kafka recovers from
+   * by itself — a broker unreachable or restarting, a leader or coordinator
+   * that moved, a request that timed out — so that the same work tried again
+   * later can succeed. A fenced producer is not.
+   */
+  retriable(error: unknown): boolean;
   /** Releases what the connection holds (its admin). */
   close(): Promise<void>;
 }

@@ -3,10 +3,13 @@
 // component.
 //
 // Owns: loading and compiling the component (refusing one of another
-// world), one instance for the connector half (validate, task configs) and
+// world), its configuration definition (`config-def`, read once at load; a
+// connector of contract 0.1.0 declares none), one instance for the
+// connector half (validate, task configs) and
 // one per task, each with the host imports of its world — the log, and the
-// file capability granted by the connector's own configuration (never by
-// what the plugin returns) — every call under the CPU guard and the memory
+// capabilities granted by the connector's own configuration (never by what
+// the plugin returns; `capabilityGrants` says which key grants which) —
+// every call under the CPU guard and the memory
 // cap, and every failure as a typed error naming the connector and task.
 // Must never: be known to the worker by anything but the interfaces below,
 // or grant a capability the connector's configuration does not name.
@@ -15,19 +18,51 @@ import { ConfigError, ConnectorError, CpuLimitExceededError, type EddyError } fr
 import { GuardTimeout, runGuarded } from '../cpu-guard.ts';
 import { defaultProcessorLimits, type LogLevel, type ProcessorLimits } from '../processor/processor.ts';
 import { PluginComponent, type CompiledPlugin } from './component.ts';
+import { contractVersion } from './contract/versions.ts';
 import { fileAccessImports, type FileAccessCapability, type FileGrant } from './host/file-access.ts';
 import { logImports } from './host/log.ts';
+import { sqliteAccessImports, sqliteGrantKey, sqliteGrantOf, type SqliteAccessCapability, type SqliteGrant } from './host/sqlite-access.ts';
 import type { CommittedOffset, ConfigIssue, SinkRecord, SourceRecord, TopicPartitionOffset } from './host/wit/interfaces/eddy-plugin-connect-types.js';
+import type { ConfigKey } from './host/wit/0.2.0/interfaces/eddy-plugin-connect-types.js';
 import type * as Connector from './host/wit/interfaces/eddy-plugin-connector.js';
+import type * as Connector0_2_0 from './host/wit/0.2.0/interfaces/eddy-plugin-connector.js';
 import type * as SinkTask from './host/wit/interfaces/eddy-plugin-sink-task.js';
 import type * as SourceTask from './host/wit/interfaces/eddy-plugin-source-task.js';
 import { PluginInstance, type InstanceHost } from './plugin-instance.ts';
 
-export type { CommittedOffset, ConfigIssue, SinkRecord, SourceRecord, TopicPartitionOffset };
+export type { CommittedOffset, ConfigIssue, ConfigKey, SinkRecord, SourceRecord, TopicPartitionOffset };
 export type ConnectorKind = 'source' | 'sink';
 export type Config = Array<[string, string]>;
 
-type Exports = { connector: typeof Connector; sourceTask: typeof SourceTask; sinkTask: typeof SinkTask };
+/** 0.1.0's connector, and from 0.2.0 `config-def`. */
+type Exports = { connector: typeof Connector & Partial<Pick<typeof Connector0_2_0, 'configDef' | 'exactlyOnceSupport'>>; sourceTask: typeof SourceTask; sinkTask: typeof SinkTask };
+
+/** The capabilities a task is granted, at most one of each; a FileGrant alone is the file capability. */
+export interface ConnectorGrants {
+  file?: FileGrant;
+  sqlite?: SqliteGrant;
+}
+
+/**
+ * Which configuration key grants which capability: each read once from the
+ * connector's own configuration (never from the task configurations its
+ * plugin returns). A key absent, or with a value that names nothing the
+ * capability grants, grants nothing.
+ */
+const capabilityGrants: ReadonlyArray<{ key: string; grant(value: string, kind: ConnectorKind): ConnectorGrants }> = [
+  { key: 'file', grant: (file, kind) => ({ file: { file, mode: kind === 'source' ? 'read' : 'append' } }) },
+  { key: sqliteGrantKey, grant: (url) => ({ sqlite: sqliteGrantOf(url) }) },
+];
+
+/** The capabilities a connector's configuration grants its tasks. */
+export function connectorGrants(config: Config, kind: ConnectorKind): ConnectorGrants {
+  const grants: ConnectorGrants = {};
+  for (const { key, grant } of capabilityGrants) {
+    const value = config.filter(([name]) => name === key).at(-1)?.[1];
+    if (value) Object.assign(grants, grant(value, kind));
+  }
+  return grants;
+}
 
 /** Where a connector's plugin instances log and whom their errors name. */
 export interface ConnectorHost {
@@ -36,6 +71,9 @@ export interface ConnectorHost {
 }
 
 export class ConnectorPlugin {
+  /** The connector's own configuration keys (Kafka's Connector.config()), read once; empty for a 0.1.0 connector. */
+  configDef: readonly ConfigKey[] = [];
+
   private constructor(
     readonly kind: ConnectorKind,
     private readonly compiled: CompiledPlugin,
@@ -48,7 +86,16 @@ export class ConnectorPlugin {
       throw new ConfigError(`'${component.name}' is a plugin of the '${component.world}' world; connector.class needs a plugin of the 'source-connector' or 'sink-connector' world`, { plugin: component.name, field: 'connector.class' });
     }
     const full = { ...defaultProcessorLimits, ...limits };
-    return new ConnectorPlugin(component.world === 'source-connector' ? 'source' : 'sink', await component.compile(full), full);
+    const plugin = new ConnectorPlugin(component.world === 'source-connector' ? 'source' : 'sink', await component.compile(full), full);
+    if (contractVersion(component.contractVersion).connectorConfigDef) {
+      const half = plugin.connector({ connector: component.name, log: () => undefined });
+      try {
+        plugin.configDef = half.configDef();
+      } finally {
+        half.close();
+      }
+    }
+    return plugin;
   }
 
   get name(): string {
@@ -60,18 +107,20 @@ export class ConnectorPlugin {
     return new ConnectorInstance(this.instantiate(host, 'connector', undefined), this.limits);
   }
 
-  sourceTask(host: ConnectorHost, task: number, grant: FileGrant | undefined): SourceTaskInstance {
+  sourceTask(host: ConnectorHost, task: number, grant: ConnectorGrants | FileGrant | undefined): SourceTaskInstance {
     if (this.kind !== 'source') throw new ConfigError(`'${this.name}' is a sink connector`, { plugin: this.name });
     return new SourceTaskInstance(this.instantiate(host, `${host.connector}-${task}`, grant), this.limits);
   }
 
-  sinkTask(host: ConnectorHost, task: number, grant: FileGrant | undefined): SinkTaskInstance {
+  sinkTask(host: ConnectorHost, task: number, grant: ConnectorGrants | FileGrant | undefined): SinkTaskInstance {
     if (this.kind !== 'sink') throw new ConfigError(`'${this.name}' is a source connector`, { plugin: this.name });
     return new SinkTaskInstance(this.instantiate(host, `${host.connector}-${task}`, grant), this.limits);
   }
 
-  private instantiate(host: ConnectorHost, taskId: string, grant: FileGrant | undefined): Bound {
-    const files = fileAccessImports(grant);
+  private instantiate(host: ConnectorHost, taskId: string, grant: ConnectorGrants | FileGrant | undefined): Bound {
+    const grants: ConnectorGrants = grant && 'mode' in grant ? { file: grant } : grant ?? {};
+    const files = fileAccessImports(grants.file);
+    const sqlite = sqliteAccessImports(grants.sqlite);
     const instanceHost: InstanceHost = {
       applicationId: host.connector,
       taskId,
@@ -84,14 +133,26 @@ export class ConnectorPlugin {
       'eddy:plugin/types': {},
       'eddy:plugin/connect-types': {},
       'eddy:plugin/file-access': files.imports,
+      // In the sink-connector world from 0.2.0 (a 0.1.0 component cannot import it: world.ts refuses it at load).
+      'eddy:plugin/sqlite-access': sqlite.imports,
     }));
-    return { instance, files };
+    return { instance, files, sqlite };
   }
 }
 
 interface Bound {
   instance: PluginInstance<Exports>;
   files: FileAccessCapability;
+  sqlite: SqliteAccessCapability;
+}
+
+/** Releases what an instance's capabilities hold open. */
+function release(bound: Bound): void {
+  try {
+    bound.files.close();
+  } finally {
+    bound.sqlite.close();
+  }
 }
 
 /** Calls an export under the CPU guard; an `err` result becomes a ConnectorError. */
@@ -110,6 +171,14 @@ function call<T>(bound: Bound, limits: ProcessorLimits, what: string, invoke: (e
 export class ConnectorInstance {
   constructor(private readonly bound: Bound, private readonly limits: ProcessorLimits) {}
 
+  /** The connector's configuration definition (contract 0.2.0 on). */
+  configDef(): ConfigKey[] {
+    return call(this.bound, this.limits, 'config-def', (guest) => {
+      if (!guest.connector.configDef) throw new ConfigError(`'${this.bound.instance.errorContext.plugin ?? 'the connector'}' exports no config-def`);
+      return guest.connector.configDef();
+    });
+  }
+
   validate(config: Config): ConfigIssue[] {
     return call(this.bound, this.limits, 'validate', (guest) => guest.connector.validate(config));
   }
@@ -118,8 +187,13 @@ export class ConnectorInstance {
     return call(this.bound, this.limits, 'task-configs', (guest) => guest.connector.taskConfigs(config, maxTasks));
   }
 
+  /** Whether the connector gives exactly-once semantics with this configuration (Kafka's exactlyOnceSupport); undefined: it cannot say (a 0.1.0 connector). */
+  exactlyOnceSupport(config: Config): boolean | undefined {
+    return call(this.bound, this.limits, 'exactly-once-support', (guest) => guest.connector.exactlyOnceSupport?.(config));
+  }
+
   close(): void {
-    this.bound.files.close();
+    release(this.bound);
   }
 }
 
@@ -142,7 +216,7 @@ export class SourceTaskInstance {
     try {
       if (this.usable) call(this.bound, this.limits, 'stop', (guest) => guest.sourceTask.stop());
     } finally {
-      this.bound.files.close();
+      release(this.bound);
     }
   }
 }
@@ -170,7 +244,7 @@ export class SinkTaskInstance {
     try {
       if (this.usable) call(this.bound, this.limits, 'stop', (guest) => guest.sinkTask.stop());
     } finally {
-      this.bound.files.close();
+      release(this.bound);
     }
   }
 }

@@ -28,7 +28,8 @@ function isOutOfMemory(error: unknown): boolean {
   return /^(?:\w*Error: )?out of memory$/.test(String(error));
 }
 
-function guardFunction<F extends (...args: never[]) => unknown>(fn: F): F {
+/** `fn` with a thrown Error turned into its `err` payload (also for methods of exported resources, which `guardExport` leaves alone). */
+export function guardFunction<F extends (...args: never[]) => unknown>(fn: F): F {
   return function guarded(this: unknown, ...args: Parameters<F>): ReturnType<F> {
     try {
       return fn.apply(this, args) as ReturnType<F>;

@@ -12,4 +12,7 @@ export {
   type TestOutput,
 } from '../../runtime/testing/test-driver.ts';
 export { buildPlugin } from '../../runtime/build/build-plugin.ts';
+// Connector and transform plugins through the host's own loader, as a Connect worker runs them (for their tests).
+export { ConnectorPlugin, type ConnectorHost } from '../../runtime/plugin/plugin-connector.ts';
+export { TransformPlugin, type TransformRecord } from '../../runtime/plugin/plugin-transform.ts';
 export * from '../../runtime/errors.ts';

@@ -9,57 +9,12 @@
 // configuration from the config topic.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { AppProcess, brokers, createTopics, freePort, uniqueName, waitFor } from '../support/kafka.ts';
-import { repositoryRoot } from '../support/plugins.ts';
+import { call, startWorker, type Status, type Worker } from '../support/connect-distributed.ts';
+import { brokers, createTopics, uniqueName, waitFor } from '../support/kafka.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
-
-interface Worker {
-  url: string;
-  id: string;
-  process: AppProcess;
-}
-
-async function startWorker(directory: string, group: string, index: number): Promise<Worker> {
-  const port = await freePort();
-  const file = join(directory, `worker-${index}.properties`);
-  writeFileSync(file, [
-    `bootstrap.servers=${await brokers()}`,
-    `group.id=${group}`,
-    `config.storage.topic=${group}-configs`,
-    `offset.storage.topic=${group}-offsets`,
-    `status.storage.topic=${group}-status`,
-    'config.storage.replication.factor=1',
-    'offset.storage.replication.factor=1',
-    'status.storage.replication.factor=1',
-    'offset.flush.interval.ms=500',
-    'session.timeout.ms=6000',
-    'heartbeat.interval.ms=1000',
-    `listeners=http://127.0.0.1:${port}`,
-  ].join('\n'));
-  const child = spawn(process.execPath, [join(repositoryRoot, 'runtime/bin/eddy.js'), 'connect-distributed', file], { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'] });
-  const worker = { url: `http://127.0.0.1:${port}`, id: `127.0.0.1:${port}`, process: new AppProcess(child, `worker-${index}`) };
-  await waitFor(`worker ${index} to serve its REST API`, async () => worker.process.output.includes('"rest":'), 120_000);
-  return worker;
-}
-
-/** A REST call; a 409 (a rebalance in progress) is retried, as a Kafka Connect client must. */
-async function call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  for (let attempt = 0; ; attempt++) {
-    const response = await fetch(`${url}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    const text = await response.text();
-    if (response.status !== 409 || attempt > 120) return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-interface Status {
-  connector: { state: string; worker_id: string };
-  tasks: Array<{ id: number; state: string; worker_id: string }>;
-}
 
 test('three distributed workers share connectors; the worker running the source is killed: its task moves and the sink has every line', { timeout: 300_000 }, async () => {
   const directory = temporaryDirectory('connect-distributed');
@@ -70,11 +25,15 @@ test('three distributed workers share connectors; the worker running the source 
   const output = join(directory, 'output.txt');
   const first = Array.from({ length: 50 }, (_, index) => `line ${index} · ünïcödé ${'x'.repeat(index % 7)}`);
   writeFileSync(input, `${first.join('\n')}\n`);
-  const workers = [await startWorker(directory, group, 1), await startWorker(directory, group, 2), await startWorker(directory, group, 3)];
+  const workers = [await startWorker(await brokers(), directory, group, 1), await startWorker(await brokers(), directory, group, 2), await startWorker(await brokers(), directory, group, 3)];
   try {
     const [a, b, c] = workers as [Worker, Worker, Worker];
     assert.equal((await call(a.url, 'POST', '/connectors', { name: 'source', config: { 'connector.class': 'FileStreamSource', file: input, topic } })).status, 201);
     assert.equal((await call(b.url, 'PUT', '/connectors/sink/config', { 'connector.class': 'FileStreamSink', file: output, topics: topic })).status, 201);
+
+    // Without exactly.once.source.support=enabled, a connector that requires exactly-once is refused (Kafka's message).
+    const required = (await call(a.url, 'PUT', '/connector-plugins/FileStreamSource/config/validate', { 'connector.class': 'FileStreamSource', name: 'eos', file: input, topic, 'exactly.once.support': 'required' })).body as { configs: Array<{ value: { name: string; errors: string[] } }> };
+    assert.deepEqual(required.configs.find(({ value }) => value.name === 'exactly.once.support')!.value.errors, ['This worker does not have exactly-once source support enabled.']);
 
     // Every worker knows both connectors and answers for them.
     for (const worker of workers) {
@@ -118,7 +77,7 @@ test('three distributed workers share connectors; the worker running the source 
     }, 120_000, 2000);
 
     // A worker that joins now reads every configuration from the config topic.
-    const late = await startWorker(directory, group, 4);
+    const late = await startWorker(await brokers(), directory, group, 4);
     workers.push(late);
     assert.equal((await call(late.url, 'GET', '/connectors/sink/config')).body instanceof Object, true);
     assert.equal(((await call(late.url, 'GET', '/connectors/source/config')).body as Record<string, string>).topic, topic);

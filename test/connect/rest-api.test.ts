@@ -2,7 +2,9 @@
 // create, conflict, refusals, status, expand, tasks, pause, resume, stop,
 // restart with includeTasks, the offsets API of KIP-875, config PUT and
 // PATCH, active topics and their reset, delete, unknown paths and methods,
-// connector plugins — against a real Kafka Connect 4.4 distributed worker
+// connector plugins, their configuration definitions and the validation of
+// configurations (valid, missing keys, bad values, transform chains) —
+// against a real Kafka Connect 4.4 distributed worker
 // and against `eddy connect-standalone` and `eddy connect-distributed`, with
 // Kafka's file connectors on the same broker (a 409 during a distributed
 // worker's rebalance is retried, as a client of Kafka Connect must). Every
@@ -14,7 +16,11 @@
 // docs/connect.md: source offsets are strings in Eddy (its connector
 // contract carries offsets as string maps; Kafka's FileStreamSource stores a
 // long), and task configurations are the plugin's own (Kafka adds the
-// connector's whole configuration and `task.class`).
+// connector's whole configuration and `task.class`); definitions and
+// validations are compared but for plugin versions, the converters on
+// Kafka's classpath and the transforms' own keys (`definitions` says why),
+// Eddy's file connectors require `file`, and a validation naming no
+// connector or an unknown one is a 400 (Kafka: a 500).
 // Then Eddy alone: request bodies Kafka answers with a 500 get a 400 naming
 // what is wrong, a paused sink stops consuming until resumed, and a second
 // worker on a listener in use is refused naming it.
@@ -152,9 +158,11 @@ function steps(system: System): Step[] {
     { method: 'GET', path: '/connectors/source/status', until: settled('PAUSED', ['PAUSED']) },
     { method: 'PUT', path: '/connectors/source/resume' },
     { method: 'GET', path: '/connectors/source/status', until: settled('RUNNING', ['RUNNING']) },
+    // Before a plain restart: Kafka writes the UNASSIGNED of a restarted connector's shutdown with putSafe, which can
+    // land after its RUNNING, so right after a restart Kafka's own answer says RUNNING or UNASSIGNED by chance.
+    { method: 'POST', path: '/connectors/source/restart?includeTasks=true&onlyFailed=true' },
     { method: 'POST', path: '/connectors/source/restart' },
     { method: 'GET', path: '/connectors/source/status', until: settled('RUNNING', ['RUNNING']) },
-    { method: 'POST', path: '/connectors/source/restart?includeTasks=true&onlyFailed=true' },
     { method: 'POST', path: '/connectors/source/restart?includeTasks=true' },
     { method: 'GET', path: '/connectors/source/status', until: settled('RUNNING', ['RUNNING']) },
     { method: 'POST', path: '/connectors/source/tasks/0/restart' },
@@ -182,8 +190,102 @@ function steps(system: System): Step[] {
     { method: 'GET', path: '/connectors' , project: (reply) => ({ status: reply.status, names: (reply.body as string[]).sort() }) },
     { method: 'GET', path: '/nothing/here' },
     { method: 'DELETE', path: '/connectors' },
-    { method: 'GET', path: '/connector-plugins' },
+    // Kafka's worker has Kafka's plugins; Eddy ships more (the datagen connector): compared by Kafka's classes.
+    { method: 'GET', path: '/connector-plugins', project: (reply) => ({ ...reply, body: (reply.body as Array<{ class: string }>).filter((plugin) => plugin.class.startsWith('org.apache.kafka.')) }) },
+    // Configuration definitions (GET /connector-plugins/{plugin}/config) and validation (PUT …/config/validate).
+    { method: 'GET', path: '/connector-plugins/FileStreamSource/config', project: definitions },
+    { method: 'GET', path: '/connector-plugins/org.apache.kafka.connect.file.FileStreamSinkConnector/config', project: definitions },
+    { method: 'GET', path: '/connector-plugins/Nope/config' },
+    { method: 'PUT', path: '/connector-plugins/FileStreamSource/config/validate', body: { ...source, name: 'valid' }, project: definitions },
+    { method: 'PUT', path: '/connector-plugins/FileStreamSink/config/validate', body: { ...sink, name: 'valid' }, project: definitions },
+    { method: 'PUT', path: '/connector-plugins/FileStreamSource/config/validate', body: { 'connector.class': 'FileStreamSource', name: 'nofile', topic: system.topic }, project: (reply) => definitions(withoutFileRequired(reply)) },
+    { method: 'PUT', path: '/connector-plugins/FileStreamSource/config/validate', body: { ...source, name: 'zero', 'tasks.max': '0' }, project: definitions },
+    { method: 'PUT', path: '/connector-plugins/FileStreamSource/config/validate', body: { ...source, 'tasks.max': 'many', 'batch.size': 'x' }, project: definitions },
+    { method: 'PUT', path: '/connector-plugins/FileStreamSink/config/validate', body: { 'connector.class': 'FileStreamSink', name: 'notopics', file: output }, project: definitions },
+    {
+      method: 'PUT', path: '/connector-plugins/FileStreamSink/config/validate', project: definitions,
+      body: {
+        ...sink, name: 'chain', transforms: 'insert, key',
+        // InsertField without a field name for its static value (Kafka's validation does not configure a transformation), then one negating no predicate.
+        'transforms.insert.type': 'org.apache.kafka.connect.transforms.InsertField$Value', 'transforms.insert.static.value': 'v',
+        'transforms.key.type': 'org.apache.kafka.connect.transforms.InsertField$Key', 'transforms.key.negate': 'true',
+      },
+    },
+    { method: 'PUT', path: '/connector-plugins/FileStreamSink/config/validate', body: { ...sink, name: 'twice', transforms: 'a,a', 'transforms.a.type': 'org.apache.kafka.connect.transforms.InsertField$Value' }, project: definitions },
+    { method: 'PUT', path: '/connector-plugins/FileStreamSink/config/validate', body: { ...sink, name: 'untyped', transforms: 'a', 'transforms.b.type': 'x' }, project: definitions },
+    { method: 'PUT', path: '/connector-plugins/FileStreamSink/config/validate', body: { ...sink, name: 'unknown', transforms: 'a', 'transforms.a.type': 'org.example.Nope' }, project: definitions },
+    { method: 'PUT', path: '/connector-plugins/FileStreamSink/config/validate', body: source },
+    { method: 'POST', path: '/connectors', body: { name: 'invalid', config: { ...sink, 'tasks.max': '0', transforms: 'a,a', 'transforms.a.type': 'org.apache.kafka.connect.transforms.InsertField$Value' } } },
   ];
+}
+
+/** The keys whose value is a plugin's version (Kafka: its classpath's, 4.4.0; Eddy: its own). */
+const versionKey = /(^|\.)plugin\.version$/;
+/** The converter keys, whose recommended values Kafka takes from its classpath (its Boolean, Double, … converters, which Eddy does not ship). */
+const converterKey = /^(key|value|header)\.converter$/;
+/** The keys Kafka declares for every transform or predicate alias; the others of an alias's group are its class's own keys. */
+const aliasKey = /^(transforms|predicates)\.[^.]+\.(type|plugin\.version|negate|predicate)$/;
+const aliasGroup = /^(Transforms|Predicates): /;
+
+interface KeyInfo { name: string; group: string | null; order_in_group: number; default_value: string | null }
+interface ValueInfo { name: string; value: string | null; recommended_values: string[]; errors: string[] }
+
+/**
+ * Configuration definitions (a list, or a validation's configs) with what
+ * cannot match replaced: plugin versions and the converters on Kafka's
+ * classpath (above), and each transform's and predicate's own keys — Eddy's
+ * transform plugins do not declare their classes' keys yet, so only the
+ * keys Kafka declares for every alias are compared, numbered in their group
+ * as they come (Kafka sorts `negate` and `predicate` by name among the
+ * class's keys).
+ */
+function definitions(reply: Reply): Reply {
+  const versioned = (name: string, text: string | null) => (versionKey.test(name) && text !== null ? '<version>' : text);
+  const key = (info: KeyInfo) => ({ ...info, default_value: versioned(info.name, info.default_value) });
+  const value = (info: ValueInfo) => ({
+    ...info,
+    value: versioned(info.name, info.value),
+    recommended_values: versionKey.test(info.name) ? info.recommended_values.map(() => '<version>') : converterKey.test(info.name) ? ['<converters>'] : info.recommended_values,
+  });
+  const ownKeyOfClass = (info: KeyInfo | null) => info !== null && aliasGroup.test(info.group ?? '') && !aliasKey.test(info.name);
+  const renumber = (infos: Array<KeyInfo | null>): Array<KeyInfo | null> => {
+    const next = new Map<string, number>();
+    return infos.map((info) => {
+      if (info === null || !aliasGroup.test(info.group ?? '')) return info;
+      const order = next.get(info.group!) ?? 0;
+      next.set(info.group!, order + 1);
+      return { ...info, order_in_group: order };
+    });
+  };
+  if (Array.isArray(reply.body)) {
+    const infos = renumber((reply.body as KeyInfo[]).filter((info) => !ownKeyOfClass(info)));
+    return { status: reply.status, body: infos.map((info) => key(info!)) };
+  }
+  const body = reply.body as { configs?: Array<{ definition: KeyInfo | null; value: ValueInfo | null }> } | undefined;
+  if (!body?.configs) return reply;
+  const configs = body.configs.filter((config) => !ownKeyOfClass(config.definition));
+  const renumbered = renumber(configs.map((config) => config.definition));
+  return {
+    status: reply.status,
+    body: { ...body, configs: configs.map((config, index) => ({ definition: renumbered[index] ? key(renumbered[index]!) : null, value: config.value ? value(config.value) : null })) },
+  };
+}
+
+/**
+ * Eddy's file connectors require `file` (Kafka's read stdin or write stdout
+ * without one, which needs a capability Eddy does not grant): that one error
+ * is taken out here and asserted on its own.
+ */
+function withoutFileRequired(reply: Reply): Reply {
+  const body = reply.body as { error_count: number; configs: Array<{ definition: unknown; value: ValueInfo | null }> };
+  let removed = 0;
+  const configs = body.configs.map((config) => {
+    if (config.value?.name !== 'file') return config;
+    const errors = config.value.errors.filter((error) => !/is required: this connector reads one file/.test(error));
+    removed += config.value.errors.length - errors.length;
+    return { ...config, value: { ...config.value, errors } };
+  });
+  return { status: reply.status, body: { ...body, error_count: body.error_count - removed, configs } };
 }
 
 async function startSystem(kind: Kind): Promise<System> {
@@ -238,6 +340,21 @@ test('the same REST calls give the same status codes and JSON from Kafka Connect
     for (const [index, expected] of kafkaReplies.entries()) assert.deepEqual(eddyReplies[index], expected, `standalone, call ${index + 1}`);
     const distributedReplies = await run(distributed, steps(distributed));
     for (const [index, expected] of kafkaReplies.entries()) assert.deepEqual(distributedReplies[index], expected, `distributed, call ${index + 1}`);
+
+    // Known differences of validation: Eddy's file source requires `file` (taken out of the comparison above); a
+    // configuration naming no connector, or an unknown one, is a 400 naming the problem (Kafka answers both with a 500
+    // wrapping its BadRequestException).
+    const validate = (system: System, body: unknown) => call(system.url, { method: 'PUT', path: '/connector-plugins/FileStreamSource/config/validate', body });
+    const noFile = (await validate(eddy, { 'connector.class': 'FileStreamSource', name: 'nofile', topic: eddy.topic })).body as { error_count: number; configs: Array<{ value: ValueInfo }> };
+    assert.equal(noFile.error_count, 1);
+    assert.match(noFile.configs.find((config) => config.value.name === 'file')!.value.errors[0]!, /is required: this connector reads one file/);
+    for (const body of [{ name: 'x' }, { name: 'x', 'connector.class': 'org.example.FileStreamSource' }]) {
+      const [fromKafka, fromEddy] = [await validate(kafka, body), await validate(eddy, body)];
+      assert.equal(fromKafka.status, 500, JSON.stringify(fromKafka));
+      assert.match((fromKafka.body as { message: string }).message, /BadRequestException/);
+      assert.equal(fromEddy.status, 400, JSON.stringify(fromEddy));
+      assert.match((fromEddy.body as { message: string }).message, /contains no connector type|Invalid value org\.example\.FileStreamSource for configuration connector\.class/);
+    }
 
     // The known difference: Kafka's FileStreamSource stores its position as a long, Eddy's contract as text.
     const offsets = async (system: System) => (await call(system.url, { method: 'GET', path: '/connectors/source/offsets' })).body as { offsets: Array<{ offset: { position: unknown } }> };

@@ -5,8 +5,8 @@
 // source whose transform fails is FAILED naming the transform, alone.
 
 import assert from 'node:assert/strict';
-import { appendFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { StandaloneWorker } from '../../runtime/connect/standalone-worker.ts';
 import type { ConnectConfigError } from '../../runtime/errors.ts';
@@ -77,6 +77,51 @@ test('a failing transform fails its task alone, naming the transform, after send
   await assert.rejects(StandaloneWorker.start(join(directory, 'worker.properties'), [join(directory, 'bad.properties')]), (error: ConnectConfigError) => {
     assert.equal(error.code, 'unknown-transform-class');
     assert.deepEqual([error.context.field, error.context.line, error.context.file], ['transforms.x.type', 6, join(directory, 'bad.properties')]);
+    return true;
+  });
+});
+
+test('task.restart.on.failure=all restarts a failed task with backoff until it succeeds; the default (kafka) leaves a plugin failure FAILED, as Kafka Connect; bad restart keys are refused', { timeout: 120_000 }, async () => {
+  const directory = temporaryDirectory('connect-task-restart');
+  const topic = uniqueName('connect-task-restart');
+  const input = join(directory, 'in.txt');
+  writeFileSync(input, 'one\ntwo\n');
+  // The sinks' folders do not exist yet: appending fails, and the tasks fail.
+  const restarted = join(directory, 'later-a', 'out.txt');
+  const stays = join(directory, 'later-b', 'out.txt');
+  writeFileSync(join(directory, 'worker.properties'), `bootstrap.servers=${await brokers()}\noffset.storage.file.filename=${join(directory, 'offsets')}\nlisteners=http://127.0.0.1:0\noffset.flush.interval.ms=500\n`);
+  writeFileSync(join(directory, 'source.properties'), `name=${topic}-source\nconnector.class=FileStreamSource\nfile=${input}\ntopic=${topic}\n`);
+  writeFileSync(join(directory, 'restarted.properties'), [
+    `name=${topic}-restarted`, 'connector.class=FileStreamSink', `file=${restarted}`, `topics=${topic}`,
+    'task.restart.on.failure=all', 'task.restart.backoff.initial.ms=100', 'task.restart.backoff.max.ms=400', '',
+  ].join('\n'));
+  writeFileSync(join(directory, 'stays.properties'), `name=${topic}-stays\nconnector.class=FileStreamSink\nfile=${stays}\ntopics=${topic}\n`);
+  const logs: string[] = [];
+  const worker = await StandaloneWorker.start(join(directory, 'worker.properties'), ['source', 'restarted', 'stays'].map((name) => join(directory, `${name}.properties`)), {
+    log: (level, where, message) => void logs.push(`${level} [${where}] ${message}`),
+    sourceIdleMs: 100,
+  });
+  try {
+    await waitFor('both sink tasks to fail', async () => worker.status()[2]!.tasks[0]!.state === 'FAILED' && logs.some((line) => line.includes(`[${topic}-restarted-0] restarting in 400 ms`)), 60_000);
+    // While it waits, its status says why it failed; the backoff doubles up to its longest delay.
+    const waits = logs.filter((line) => line.includes(`[${topic}-restarted-0] restarting in`)).map((line) => Number(/restarting in (\d+) ms/.exec(line)![1]));
+    assert.deepEqual(waits.slice(0, 3), [100, 200, 400], logs.join('\n'));
+    assert.match(worker.status()[2]!.tasks[0]!.trace!, /later-b/);
+    mkdirSync(dirname(restarted));
+    mkdirSync(dirname(stays));
+    await waitFor('the restarted sink to write every line', async () => existsSync(restarted) && readFileSync(restarted, 'utf8') === 'one\ntwo\n', 60_000);
+    assert.equal(worker.status()[1]!.tasks[0]!.state, 'RUNNING');
+    assert.equal(worker.status()[2]!.tasks[0]!.state, 'FAILED');
+    assert.equal(existsSync(stays), false);
+    assert.ok(!logs.some((line) => line.includes(`[${topic}-stays-0] restarting`)), 'a plugin failure is not restarted by default');
+  } finally {
+    await worker.stop();
+  }
+
+  writeFileSync(join(directory, 'bad.properties'), `name=${topic}-bad\nconnector.class=FileStreamSink\nfile=${stays}\ntopics=${topic}\ntask.restart.on.failure=sometimes\n`);
+  await assert.rejects(StandaloneWorker.start(join(directory, 'worker.properties'), [join(directory, 'bad.properties')]), (error: ConnectConfigError) => {
+    assert.match(error.message, /Invalid value sometimes for configuration task\.restart\.on\.failure: String must be one of \(case insensitive\): none, kafka, all/);
+    assert.deepEqual([error.context.field, error.context.line], ['task.restart.on.failure', 5]);
     return true;
   });
 });

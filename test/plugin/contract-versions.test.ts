@@ -19,12 +19,13 @@ import { pluginPath, plugins } from '../support/plugins.ts';
 
 const deduplicate = () => pluginPath('deduplicate-ts');
 
-test('the host serves 0.1.0 and 0.2.0; 0.2.0 differs only by kv-store put-if-absent', async () => {
+test('the host serves 0.1.0 and 0.2.0; 0.2.0 adds kv-store put-if-absent, connector config-def and the sink-connector import sqlite-access', async () => {
   assert.deepEqual(contractVersions.map((version) => version.version), ['0.1.0', '0.2.0']);
   for (const world of knownWorlds) {
     const old = await referenceShape(world, '0.1.0');
     const next = await referenceShape(world, '0.2.0');
-    assert.deepEqual(next.imports, old.imports.map((name) => name.replace('@0.1.0', '@0.2.0')), world);
+    const added = world === 'sink-connector' ? ['eddy:plugin/sqlite-access@0.2.0'] : [];
+    assert.deepEqual([...next.imports].sort(), [...old.imports.map((name) => name.replace('@0.1.0', '@0.2.0')), ...added].sort(), world);
     assert.deepEqual(next.exports, old.exports.map((declaration) => declaration.replaceAll('@0.1.0', '@0.2.0')), world);
   }
   const old = readFileSync(contractVersion('0.1.0').witFile, 'utf8');
@@ -32,6 +33,8 @@ test('the host serves 0.1.0 and 0.2.0; 0.2.0 differs only by kv-store put-if-abs
   assert.match(next, /^package eddy:plugin@0\.2\.0;$/m);
   assert.match(next, /put-if-absent: func\(key: list<u8>, value: list<u8>\) -> option<list<u8>>;/);
   assert.doesNotMatch(old, /put-if-absent/);
+  assert.match(next, /config-def: func\(\) -> list<config-key>;/);
+  assert.doesNotMatch(old, /config-def/);
 });
 
 test('components are routed to the version they were built against', async () => {

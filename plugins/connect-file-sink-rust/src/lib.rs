@@ -1,7 +1,8 @@
 //! FileStreamSink: Kafka Connect's file sink connector as a `sink-connector`
 //! plugin.
 //!
-//! Owns: Kafka's `file` key, writing each record's value and a newline to
+//! Owns: Kafka's `file` key (declared as Kafka's FileStreamSinkConnector
+//! declares it, `config-def` of contract 0.2.0), writing each record's value and a newline to
 //! the granted file (as Kafka's `PrintStream.println(value)`: `null` for a
 //! null value), and making it durable at `flush`.
 //! Must never: write any file but the granted one (the host refuses others).
@@ -10,10 +11,12 @@ use std::cell::RefCell;
 
 wit_bindgen::generate!({
     world: "sink-connector",
-    path: "../../wit",
+    path: "../../wit/0.2.0",
 });
 
-use eddy::plugin::connect_types::{ConfigIssue, ConnectValue, SinkRecord, TopicPartitionOffset};
+use eddy::plugin::connect_types::{
+    ConfigDefault, ConfigImportance, ConfigIssue, ConfigKey, ConfigType, ConfigWidth, ConnectValue, SinkRecord, TopicPartitionOffset,
+};
 use eddy::plugin::file_access::{self, FileError};
 use exports::eddy::plugin::{connector, sink_task};
 
@@ -67,6 +70,23 @@ fn file() -> Result<String, String> {
 struct FileStreamSink;
 
 impl connector::Guest for FileStreamSink {
+    /// Kafka's FileStreamSinkConnector.CONFIG_DEF. Kafka's `file` is
+    /// optional (stdout); Eddy's `validate` requires it.
+    fn config_def() -> Vec<ConfigKey> {
+        vec![ConfigKey {
+            name: FILE.into(),
+            type_: ConfigType::String,
+            default: ConfigDefault::Null,
+            importance: ConfigImportance::High,
+            documentation: "Destination filename. If not specified, the standard output will be used".into(),
+            group: None,
+            order_in_group: -1,
+            width: ConfigWidth::None,
+            display_name: FILE.into(),
+            dependents: Vec::new(),
+        }]
+    }
+
     fn validate(config: Vec<(String, String)>) -> Vec<ConfigIssue> {
         file_of(&config).err().into_iter().collect()
     }
@@ -74,6 +94,11 @@ impl connector::Guest for FileStreamSink {
     /// `max-tasks` copies of the configuration (as Kafka's).
     fn task_configs(config: Vec<(String, String)>, max_tasks: u32) -> Result<Vec<Vec<(String, String)>>, String> {
         Ok((0..max_tasks.max(1)).map(|_| config.clone()).collect())
+    }
+
+    /// A sink: the question is for source connectors.
+    fn exactly_once_support(_config: Vec<(String, String)>) -> Option<bool> {
+        None
     }
 }
 

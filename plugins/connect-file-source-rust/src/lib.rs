@@ -1,7 +1,9 @@
 //! FileStreamSource: Kafka Connect's file source connector as a
 //! `source-connector` plugin.
 //!
-//! Owns: Kafka's `file`, `topic` and `batch.size` keys, splitting the granted
+//! Owns: Kafka's `file`, `topic` and `batch.size` keys (declared as
+//! Kafka's FileStreamSourceConnector declares them, `config-def` of
+//! contract 0.2.0), splitting the granted
 //! file into lines (`\n`, `\r\n` and a lone `\r` end a line, as in Kafka's
 //! FileStreamSourceTask; an unterminated last line waits for its end), and the
 //! source offset: the byte position after the last line handed over, so a
@@ -13,10 +15,12 @@ use std::cell::RefCell;
 
 wit_bindgen::generate!({
     world: "source-connector",
-    path: "../../wit",
+    path: "../../wit/0.2.0",
 });
 
-use eddy::plugin::connect_types::{CommittedOffset, ConfigIssue, ConnectValue, SourceRecord};
+use eddy::plugin::connect_types::{
+    CommittedOffset, ConfigDefault, ConfigImportance, ConfigIssue, ConfigKey, ConfigType, ConfigWidth, ConnectValue, SourceRecord,
+};
 use eddy::plugin::file_access::{self, FileError};
 use eddy::plugin::log::{log, Level};
 use exports::eddy::plugin::{connector, source_task};
@@ -157,7 +161,34 @@ impl Task {
 
 struct FileStreamSource;
 
+/// A key as Kafka's ConfigDef.define(name, type, default, importance, doc) declares it: no group, no width, its name shown.
+fn key(name: &str, type_: ConfigType, default: ConfigDefault, importance: ConfigImportance, documentation: &str) -> ConfigKey {
+    ConfigKey {
+        name: name.into(),
+        type_,
+        default,
+        importance,
+        documentation: documentation.into(),
+        group: None,
+        order_in_group: -1,
+        width: ConfigWidth::None,
+        display_name: name.into(),
+        dependents: Vec::new(),
+    }
+}
+
 impl connector::Guest for FileStreamSource {
+    /// Kafka's FileStreamSourceConnector.CONFIG_DEF. Kafka's `file` is
+    /// optional (stdin); Eddy's `validate` requires it.
+    fn config_def() -> Vec<ConfigKey> {
+        vec![
+            key(FILE, ConfigType::String, ConfigDefault::Null, ConfigImportance::High, "Source filename. If not specified, the standard input will be used"),
+            key(TOPIC, ConfigType::String, ConfigDefault::Required, ConfigImportance::High, "The topic to publish data to"),
+            key(BATCH_SIZE, ConfigType::Int, ConfigDefault::Value(DEFAULT_BATCH_SIZE.to_string()), ConfigImportance::Low,
+                "The maximum number of records the source task can read from the file each time it is polled"),
+        ]
+    }
+
     fn validate(config: Vec<(String, String)>) -> Vec<ConfigIssue> {
         settings(&config).err().unwrap_or_default()
     }
@@ -165,6 +196,12 @@ impl connector::Guest for FileStreamSource {
     /// One task, with the connector's configuration (as Kafka's).
     fn task_configs(config: Vec<(String, String)>, _max_tasks: u32) -> Result<Vec<Vec<(String, String)>>, String> {
         Ok(vec![config])
+    }
+
+    /// As Kafka's: exactly once when reading a real file (only appended to),
+    /// since its offsets say exactly where the task is; not from stdin.
+    fn exactly_once_support(config: Vec<(String, String)>) -> Option<bool> {
+        Some(get(&config, FILE).is_some_and(|file| !file.is_empty()))
     }
 }
 

@@ -17,4 +17,10 @@ export interface ContractVersion {
    * in; returns the rest unchanged.
    */
   adaptImports(imports: HostImports): HostImports;
+  /**
+   * Whether a connector of this version exports `connector.config-def` (its
+   * configuration definition, from 0.2.0); without it the host takes the
+   * connector's own definition as empty.
+   */
+  readonly connectorConfigDef: boolean;
 }

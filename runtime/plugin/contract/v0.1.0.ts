@@ -11,4 +11,5 @@ export const contract0_1_0: ContractVersion = {
   version: '0.1.0',
   witFile: fileURLToPath(new URL('../../../wit/eddy-plugin.wit', import.meta.url)),
   adaptImports: (imports) => imports,
+  connectorConfigDef: false,
 };

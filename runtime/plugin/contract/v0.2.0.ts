@@ -1,9 +1,15 @@
 // Contract version 0.2.0 (`wit/0.2.0/eddy-plugin.wit`): 0.1.0 plus
-// `kv-store`'s `put-if-absent` (Kafka Streams' putIfAbsent).
+// `kv-store`'s `put-if-absent` (Kafka Streams' putIfAbsent), the
+// `connector` export `config-def` (Kafka's Connector.config()), and the
+// `sink-connector` world's `sqlite-access` import (host/sqlite-access.ts,
+// linked by plugin-connector.ts with each task's grant beside file-access;
+// nothing to adapt here: 0.1.0's worlds have no such import, so world.ts
+// refuses a 0.1.0 component that imports it).
 //
-// Owns: that one difference — a kv-store `store` resource whose handles also
+// Owns: those differences — a kv-store `store` resource whose handles also
 // answer `put-if-absent`, built on 0.1.0's store (host/kv-store.ts), so the
-// stores a node may open and how they behave stay defined in one place.
+// stores a node may open and how they behave stay defined in one place; and
+// saying that a connector exports `config-def` (plugin-connector.ts calls it).
 // Must never: reach the store other than through 0.1.0's operations (a
 // put-if-absent is a get and, when absent, a put: calls into a plugin never
 // overlap, so nothing can come between them), or change any other import.
@@ -23,6 +29,7 @@ export const contract0_2_0: ContractVersion = {
     const base = imports[kvStoreInterface] as KvStoreClasses | undefined;
     return base ? { ...imports, [kvStoreInterface]: withPutIfAbsent(base) } : imports;
   },
+  connectorConfigDef: true,
 };
 
 /** 0.1.0's kv-store with `put-if-absent` on its store handles. */

@@ -4,11 +4,13 @@
 /// <reference path="./interfaces/eddy-plugin-file-access.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-log.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-sink-task.d.ts" />
+/// <reference path="./interfaces/eddy-plugin-sqlite-access.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-types.d.ts" />
 declare module 'eddy:plugin/sink-connector@0.2.0' {
   import type * as EddyPluginConnectTypes from 'eddy:plugin/connect-types@0.2.0'; // eddy:plugin/connect-types@0.2.0
   import type * as EddyPluginFileAccess from 'eddy:plugin/file-access@0.2.0'; // eddy:plugin/file-access@0.2.0
   import type * as EddyPluginLog from 'eddy:plugin/log@0.2.0'; // eddy:plugin/log@0.2.0
+  import type * as EddyPluginSqliteAccess from 'eddy:plugin/sqlite-access@0.2.0'; // eddy:plugin/sqlite-access@0.2.0
   import type * as EddyPluginTypes from 'eddy:plugin/types@0.2.0'; // eddy:plugin/types@0.2.0
   import type * as EddyPluginConnector from 'eddy:plugin/connector@0.2.0'; // eddy:plugin/connector@0.2.0
   import type * as EddyPluginSinkTask from 'eddy:plugin/sink-task@0.2.0'; // eddy:plugin/sink-task@0.2.0
@@ -16,6 +18,7 @@ declare module 'eddy:plugin/sink-connector@0.2.0' {
     'eddy:plugin/connect-types@0.2.0': typeof EddyPluginConnectTypes,
     'eddy:plugin/file-access@0.2.0': typeof EddyPluginFileAccess,
     'eddy:plugin/log@0.2.0': typeof EddyPluginLog,
+    'eddy:plugin/sqlite-access@0.2.0': typeof EddyPluginSqliteAccess,
     'eddy:plugin/types@0.2.0': typeof EddyPluginTypes,
   }
   export interface SinkConnector {

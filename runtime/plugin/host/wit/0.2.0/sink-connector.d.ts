@@ -3,6 +3,7 @@
 import type * as EddyPluginConnectTypes from './interfaces/eddy-plugin-connect-types.js'; // eddy:plugin/connect-types@0.2.0
 import type * as EddyPluginFileAccess from './interfaces/eddy-plugin-file-access.js'; // eddy:plugin/file-access@0.2.0
 import type * as EddyPluginLog from './interfaces/eddy-plugin-log.js'; // eddy:plugin/log@0.2.0
+import type * as EddyPluginSqliteAccess from './interfaces/eddy-plugin-sqlite-access.js'; // eddy:plugin/sqlite-access@0.2.0
 import type * as EddyPluginTypes from './interfaces/eddy-plugin-types.js'; // eddy:plugin/types@0.2.0
 import type * as EddyPluginConnector from './interfaces/eddy-plugin-connector.js'; // eddy:plugin/connector@0.2.0
 import type * as EddyPluginSinkTask from './interfaces/eddy-plugin-sink-task.js'; // eddy:plugin/sink-task@0.2.0
@@ -10,6 +11,7 @@ export interface ImportObject {
   'eddy:plugin/connect-types@0.2.0': typeof EddyPluginConnectTypes,
   'eddy:plugin/file-access@0.2.0': typeof EddyPluginFileAccess,
   'eddy:plugin/log@0.2.0': typeof EddyPluginLog,
+  'eddy:plugin/sqlite-access@0.2.0': typeof EddyPluginSqliteAccess,
   'eddy:plugin/types@0.2.0': typeof EddyPluginTypes,
 }
 export interface SinkConnector {

@@ -121,4 +121,106 @@ declare module 'eddy:plugin/connect-types@0.2.0' {
     key: string,
     message: string,
   }
+  /**
+   * The type of a configuration key's value (Kafka's `ConfigDef.Type`).
+   * The host parses values by it, as Kafka does: `int`, `short` and
+   * `long` are whole numbers of 32, 16 and 64 bits, `%list` is
+   * comma-separated, `password` is a string the REST API hides.
+   * # Variants
+   * 
+   * ## `"boolean"`
+   * 
+   * ## `"string"`
+   * 
+   * ## `"int"`
+   * 
+   * ## `"short"`
+   * 
+   * ## `"long"`
+   * 
+   * ## `"double"`
+   * 
+   * ## `"list"`
+   * 
+   * ## `"class"`
+   * 
+   * ## `"password"`
+   */
+  export type ConfigType = 'boolean' | 'string' | 'int' | 'short' | 'long' | 'double' | 'list' | 'class' | 'password';
+  /**
+   * How much a key matters to a user (Kafka's `ConfigDef.Importance`).
+   * # Variants
+   * 
+   * ## `"high"`
+   * 
+   * ## `"medium"`
+   * 
+   * ## `"low"`
+   */
+  export type ConfigImportance = 'high' | 'medium' | 'low';
+  /**
+   * How wide a user interface shows a key's value (Kafka's `ConfigDef.Width`).
+   * # Variants
+   * 
+   * ## `"none"`
+   * 
+   * ## `"short"`
+   * 
+   * ## `"medium"`
+   * 
+   * ## `"long"`
+   */
+  export type ConfigWidth = 'none' | 'short' | 'medium' | 'long';
+  /**
+   * A key's default.
+   */
+  export type ConfigDefault = ConfigDefaultRequired | ConfigDefaultNull | ConfigDefaultValue;
+  /**
+   * No default: the key must be given.
+   */
+  export interface ConfigDefaultRequired {
+    tag: 'required',
+  }
+  /**
+   * Optional, without a value when not given (Java's `null`).
+   */
+  export interface ConfigDefaultNull {
+    tag: 'null',
+  }
+  /**
+   * The default value, as it would be written in the configuration.
+   */
+  export interface ConfigDefaultValue {
+    tag: 'value',
+    val: string,
+  }
+  /**
+   * One configuration key a connector declares (Kafka's
+   * `ConfigDef.ConfigKey`, as Kafka Connect's REST API shows it). Added in
+   * 0.2.0.
+   */
+  export interface ConfigKey {
+    name: string,
+    type: ConfigType,
+    'default': ConfigDefault,
+    importance: ConfigImportance,
+    documentation: string,
+    /**
+     * The group it is shown in; `none`: no group.
+     */
+    group?: string,
+    /**
+     * Its position in the group (-1: none).
+     */
+    orderInGroup: number,
+    width: ConfigWidth,
+    /**
+     * The name a user interface shows (Kafka uses `name` when unset).
+     */
+    displayName: string,
+    /**
+     * Keys whose relevance depends on this one's value.
+     */
+    dependents: Array<string>,
+  }
 }

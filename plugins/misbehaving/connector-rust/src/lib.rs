@@ -1,0 +1,205 @@
+//! Test-only: a source connector that counts, then misbehaves on purpose.
+//!
+//! Owns: the keys `topic` (where the counter goes), `misbehave` (`trap`: a
+//! panic, which aborts as a WebAssembly trap; `loop`: spins forever, for the
+//! host's CPU limit to stop; `memory`: allocates and touches 1 MiB after
+//! 1 MiB, for the host's memory cap to stop) and `after` (how many records
+//! this task instance emits before it misbehaves, default 3). Each poll emits
+//! one record whose value is the counter and whose source offset is that
+//! counter (source partition `{counter: misbehaving}`), so a restarted task
+//! resumes after the last committed one; the poll after `after` records since
+//! this instance started misbehaves.
+//! Must never: misbehave before `after` records of this instance, or in any
+//! call but `poll`.
+
+use std::cell::RefCell;
+
+wit_bindgen::generate!({
+    world: "source-connector",
+    path: "../../../wit/0.2.0",
+});
+
+use eddy::plugin::connect_types::{
+    CommittedOffset, ConfigDefault, ConfigImportance, ConfigIssue, ConfigKey, ConfigType, ConfigWidth, ConnectValue, SourceRecord,
+};
+use eddy::plugin::log::{log, Level};
+use exports::eddy::plugin::{connector, source_task};
+
+const TOPIC: &str = "topic";
+const MISBEHAVE: &str = "misbehave";
+const AFTER: &str = "after";
+const DEFAULT_AFTER: u64 = 3;
+const PARTITION_KEY: &str = "counter";
+const PARTITION_VALUE: &str = "misbehaving";
+const OFFSET_KEY: &str = "counter";
+
+fn get<'a>(config: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    config.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+#[derive(Clone, Copy)]
+enum Misbehaviour {
+    Trap,
+    Loop,
+    Memory,
+}
+
+struct Settings {
+    topic: String,
+    misbehave: Misbehaviour,
+    after: u64,
+}
+
+fn settings(config: &[(String, String)]) -> Result<Settings, Vec<ConfigIssue>> {
+    let mut issues = Vec::new();
+    let issue = |key: &str, message: String| ConfigIssue { key: key.into(), message };
+    let topic = get(config, TOPIC).unwrap_or_default().to_string();
+    if topic.trim().is_empty() {
+        issues.push(issue(TOPIC, "String must be non-empty".into()));
+    }
+    let misbehave = match get(config, MISBEHAVE).unwrap_or("trap") {
+        "trap" => Misbehaviour::Trap,
+        "loop" => Misbehaviour::Loop,
+        "memory" => Misbehaviour::Memory,
+        other => {
+            issues.push(issue(MISBEHAVE, format!("Invalid value {other} for configuration misbehave: must be one of trap, loop, memory")));
+            Misbehaviour::Trap
+        }
+    };
+    let after = match get(config, AFTER) {
+        None => DEFAULT_AFTER,
+        Some(text) => text.trim().parse::<u64>().unwrap_or_else(|_| {
+            issues.push(issue(AFTER, format!("Invalid value {text} for configuration after: must be a whole number of records")));
+            DEFAULT_AFTER
+        }),
+    };
+    if issues.is_empty() { Ok(Settings { topic, misbehave, after }) } else { Err(issues) }
+}
+
+struct Task {
+    settings: Settings,
+    /// The counter the next record carries.
+    next: u64,
+    /// Records emitted since this instance started.
+    emitted: u64,
+    /// What the memory bomb holds on to.
+    hoard: Vec<Vec<u8>>,
+}
+
+thread_local! {
+    static TASK: RefCell<Option<Task>> = const { RefCell::new(None) };
+}
+
+impl Task {
+    fn poll(&mut self) -> Vec<SourceRecord> {
+        if self.emitted >= self.settings.after {
+            self.misbehave();
+        }
+        let counter = self.next;
+        self.next += 1;
+        self.emitted += 1;
+        vec![SourceRecord {
+            topic: self.settings.topic.clone(),
+            partition: None,
+            key: None,
+            value: Some(ConnectValue::Text(counter.to_string())),
+            source_partition: vec![(PARTITION_KEY.into(), PARTITION_VALUE.into())],
+            source_offset: vec![(OFFSET_KEY.into(), counter.to_string())],
+            timestamp: None,
+        }]
+    }
+
+    fn misbehave(&mut self) -> ! {
+        match self.settings.misbehave {
+            Misbehaviour::Trap => panic!("misbehaving on purpose: trap after {} records", self.emitted),
+            Misbehaviour::Loop => {
+                let mut turns: u64 = 0;
+                loop {
+                    turns = std::hint::black_box(turns.wrapping_add(1));
+                }
+            }
+            Misbehaviour::Memory => loop {
+                let mut chunk = vec![0u8; 1 << 20];
+                for index in (0..chunk.len()).step_by(4096) {
+                    chunk[index] = 1;
+                }
+                self.hoard.push(std::hint::black_box(chunk));
+            },
+        }
+    }
+}
+
+/// A key with no group and no width, its name shown.
+fn key(name: &str, type_: ConfigType, default: ConfigDefault, documentation: &str) -> ConfigKey {
+    ConfigKey {
+        name: name.into(),
+        type_,
+        default,
+        importance: ConfigImportance::High,
+        documentation: documentation.into(),
+        group: None,
+        order_in_group: -1,
+        width: ConfigWidth::None,
+        display_name: name.into(),
+        dependents: Vec::new(),
+    }
+}
+
+struct MisbehavingSource;
+
+impl connector::Guest for MisbehavingSource {
+    fn config_def() -> Vec<ConfigKey> {
+        vec![
+            key(TOPIC, ConfigType::String, ConfigDefault::Required, "The topic the counter goes to"),
+            key(MISBEHAVE, ConfigType::String, ConfigDefault::Value("trap".into()), "trap, loop or memory: how the task misbehaves"),
+            key(AFTER, ConfigType::Long, ConfigDefault::Value(DEFAULT_AFTER.to_string()), "How many records a task instance emits before it misbehaves"),
+        ]
+    }
+
+    fn validate(config: Vec<(String, String)>) -> Vec<ConfigIssue> {
+        settings(&config).err().unwrap_or_default()
+    }
+
+    fn task_configs(config: Vec<(String, String)>, _max_tasks: u32) -> Result<Vec<Vec<(String, String)>>, String> {
+        Ok(vec![config])
+    }
+
+    /// Cannot say (it misbehaves on purpose).
+    fn exactly_once_support(_config: Vec<(String, String)>) -> Option<bool> {
+        None
+    }
+}
+
+impl source_task::Guest for MisbehavingSource {
+    fn start(config: Vec<(String, String)>, offsets: Vec<CommittedOffset>) -> Result<(), String> {
+        // A panic aborts (traps) the instance; log its message first so the
+        // host's error says what happened, not just "unreachable".
+        std::panic::set_hook(Box::new(|info| log(Level::Error, &info.to_string().replace('\n', " "))));
+        let settings = settings(&config).map_err(|issues| {
+            issues.iter().map(|issue| format!("{}: {}", issue.key, issue.message)).collect::<Vec<_>>().join("; ")
+        })?;
+        let mut next = 0u64;
+        for offset in &offsets {
+            if get(&offset.source_partition, PARTITION_KEY) == Some(PARTITION_VALUE) {
+                let stored = get(&offset.source_offset, OFFSET_KEY).ok_or("the stored offset has no 'counter'")?;
+                next = stored.parse::<u64>().map_err(|_| format!("the stored counter '{stored}' is not a number"))? + 1;
+                log(Level::Info, &format!("resuming after counter {stored}"));
+            }
+        }
+        TASK.with(|task| *task.borrow_mut() = Some(Task { settings, next, emitted: 0, hoard: Vec::new() }));
+        Ok(())
+    }
+
+    fn poll() -> Result<Vec<SourceRecord>, String> {
+        TASK.with(|task| match task.borrow_mut().as_mut() {
+            Some(task) => Ok(task.poll()),
+            None => Err("poll before start".into()),
+        })
+    }
+
+    fn stop() {
+        TASK.with(|task| *task.borrow_mut() = None);
+    }
+}
+
+export!(MisbehavingSource);
