@@ -18,6 +18,14 @@ import { AppProcess, brokers, readAll, uniqueName, waitFor } from '../support/ka
 import { pluginDirectory, repositoryRoot } from '../support/plugins.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
 
+/**
+ * Every Rust project here builds into the plugins' own cargo target folder,
+ * where `npm test` has built std (build-std) and wit-bindgen with the same
+ * flags already: a template then builds in seconds instead of compiling std
+ * again (minutes) for each test.
+ */
+const rustTarget = { CARGO_TARGET_DIR: process.env.CARGO_TARGET_DIR ?? join(repositoryRoot, 'plugins', 'target') };
+
 function eddy(args: string[], cwd?: string, env?: Record<string, string>) {
   const result = spawnSync(process.execPath, [join(repositoryRoot, 'runtime/bin/eddy.js'), ...args], { encoding: 'utf8', cwd, env: env && { ...process.env, ...env } });
   return { code: result.status, output: `${result.stdout}${result.stderr}` };
@@ -28,7 +36,7 @@ for (const language of ['ts', 'js', 'rust'] as const) {
     const directory = join(temporaryDirectory(), `my-${language}-plugin`);
     const created = eddy(['init', '--lang', language, directory]);
     assert.equal(created.code, 0, created.output);
-    const tested = eddy(['test', directory]);
+    const tested = eddy(['test', directory], undefined, language === 'rust' ? rustTarget : undefined);
     assert.equal(tested.code, 0, tested.output);
     assert.match(tested.output, /ok - golden count-per-key/);
     if (language !== 'rust') assert.match(tested.output, /ok - node tests/);
@@ -45,15 +53,13 @@ for (const language of ['ts', 'js', 'rust'] as const) {
     const directory = join(temporaryDirectory(), `my-${language}-functions`);
     const created = eddy(['init', '--lang', language, '--world', 'functions', directory]);
     assert.equal(created.code, 0, created.output);
-    const tested = eddy(['test', directory]);
+    const tested = eddy(['test', directory], undefined, language === 'rust' ? rustTarget : undefined);
     assert.equal(tested.code, 0, tested.output);
     assert.match(tested.output, /ok - golden word-count/);
     assert.match(tested.output, /1 passed, 0 failed/);
   });
 }
 
-// The three kinds share one cargo target folder: one build of std for all three.
-const connectorTarget = { CARGO_TARGET_DIR: process.env.CARGO_TARGET_DIR ?? join(temporaryDirectory(), 'cargo-target') };
 
 /** The TypeScript source project the kind test made and built (the worker test below reuses it). */
 let typescriptSource: string | undefined;
@@ -64,7 +70,7 @@ for (const language of ['rust', 'ts', 'js'] as const) {
       const directory = join(temporaryDirectory(), `my-${language}-${kind}`);
       const created = eddy(['init', '--lang', language, '--kind', kind, directory]);
       assert.equal(created.code, 0, created.output);
-      const tested = eddy(['test', directory], undefined, language === 'rust' ? connectorTarget : undefined);
+      const tested = eddy(['test', directory], undefined, language === 'rust' ? rustTarget : undefined);
       assert.equal(tested.code, 0, tested.output);
       assert.match(tested.output, /ok - node tests/);
       assert.match(tested.output, /1 passed, 0 failed/);
@@ -175,7 +181,7 @@ test('eddy test fails when the plugin output differs from the golden file', { ti
   const directory = join(temporaryDirectory(), 'broken-golden');
   assert.equal(eddy(['init', '--lang', 'rust', directory]).code, 0);
   spawnSync('sed', ['-i', 's/"value":"2"/"value":"20"/', join(directory, 'tests/count-per-key.expected.jsonl')]);
-  const tested = eddy(['test', directory]);
+  const tested = eddy(['test', directory], undefined, rustTarget);
   assert.equal(tested.code, 1);
   assert.match(tested.output, /not ok - golden count-per-key: output line 3: expected .*"20".*got .*"2"/);
 });
