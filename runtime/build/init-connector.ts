@@ -93,7 +93,7 @@ test('counts in batches up to count, then resumes after a stored offset', async 
   const plugin = await ConnectorPlugin.load(component);
   assert.equal(plugin.kind, 'source');
   const config: Array<[string, string]> = [['topic', 'numbers'], ['count', '5'], ['batch.size', '3']];
-  const task = plugin.sourceTask(host, 0, undefined);
+  const task = plugin.sourceTask(host, 0);
   task.start(config, []);
   const first = task.poll();
   assert.deepEqual(first.map((record) => record.value), [0n, 1n, 2n].map((val) => ({ tag: 'int64', val })));
@@ -103,7 +103,7 @@ test('counts in batches up to count, then resumes after a stored offset', async 
   assert.deepEqual(task.poll(), [], 'count reached');
   task.stop();
 
-  const resumed = plugin.sourceTask(host, 0, undefined);
+  const resumed = plugin.sourceTask(host, 0);
   resumed.start(config, [{ sourcePartition: first[2]!.sourcePartition, sourceOffset: first[2]!.sourceOffset }]);
   assert.deepEqual(resumed.poll().map((record) => record.value), [3n, 4n].map((val) => ({ tag: 'int64', val })));
   resumed.stop();
@@ -152,7 +152,7 @@ test('appends one line per record to the granted file, and nothing anywhere else
   const plugin = await ConnectorPlugin.load(component);
   assert.equal(plugin.kind, 'sink');
   const file = join(mkdtempSync(join(tmpdir(), '${name}-')), 'out.txt');
-  const task = plugin.sinkTask(host, 0, { file, mode: 'append' });
+  const task = plugin.sinkTask(host, 0, { file: { file, mode: 'append' } });
   task.start([['file', file], ['topics', 't']]);
   const record = (offset: number, key: string | undefined, value: any) => ({ topic: 't', partition: 0, offset: BigInt(offset), key: key === undefined ? undefined : { tag: 'text' as const, val: key }, value, timestamp: 0n });
   task.put([record(0, 'a', { tag: 'text', val: 'hello' }), record(1, undefined, { tag: 'int64', val: 42n })]);
@@ -162,7 +162,7 @@ test('appends one line per record to the granted file, and nothing anywhere else
   assert.equal(readFileSync(file, 'utf8'), 'a\\thello\\nnull\\t42\\nc\\t{"x":1}\\nd\\tnull\\n');
 
   // The grant follows the worker's configuration, not what the task is told.
-  const other = plugin.sinkTask(host, 0, { file, mode: 'append' });
+  const other = plugin.sinkTask(host, 0, { file: { file, mode: 'append' } });
   other.start([['file', '/etc/passwd'], ['topics', 't']]);
   assert.throws(() => other.put([record(4, 'e', { tag: 'text', val: 'no' })]), /capability 'file-access'/);
   other.stop();

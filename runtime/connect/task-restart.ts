@@ -90,20 +90,13 @@ export class TaskRestarts {
     schedule.timer = setTimeout(() => {
       schedule.timer = undefined;
       if (this.stopped) return;
+      // Also when the restart fails before the task starts (so the next failure counts as one in a row).
       schedule.startedAt = Date.now();
       restart().catch((restartError: unknown) => this.log('error', task, `automatic restart failed: ${messageOf(restartError)}`));
     }, delay);
     this.schedules.set(task, schedule);
     this.log('warn', task, `restarting in ${delay} ms (failure ${schedule.consecutive} in a row, task.restart.on.failure=${settings.onFailure}): ${messageOf(error)}`);
     return delay;
-  }
-
-  /** The task was stopped, deleted, moved or restarted by hand: nothing scheduled for it runs. */
-  cancel(task: string): void {
-    const schedule = this.schedules.get(task);
-    if (!schedule) return;
-    clearTimeout(schedule.timer);
-    this.schedules.delete(task);
   }
 
   stop(): void {

@@ -37,7 +37,7 @@ export type Config = Array<[string, string]>;
 /** 0.1.0's connector, and from 0.2.0 `config-def`. */
 type Exports = { connector: typeof Connector & Partial<Pick<typeof Connector0_2_0, 'configDef' | 'exactlyOnceSupport'>>; sourceTask: typeof SourceTask; sinkTask: typeof SinkTask };
 
-/** The capabilities a task is granted, at most one of each; a FileGrant alone is the file capability. */
+/** The capabilities a task is granted, at most one of each. */
 export interface ConnectorGrants {
   file?: FileGrant;
   sqlite?: SqliteGrant;
@@ -104,21 +104,20 @@ export class ConnectorPlugin {
 
   /** The connector half: validation and task configurations. */
   connector(host: ConnectorHost): ConnectorInstance {
-    return new ConnectorInstance(this.instantiate(host, 'connector', undefined), this.limits);
+    return new ConnectorInstance(this.instantiate(host, 'connector', {}), this.limits);
   }
 
-  sourceTask(host: ConnectorHost, task: number, grant: ConnectorGrants | FileGrant | undefined): SourceTaskInstance {
+  sourceTask(host: ConnectorHost, task: number, grants: ConnectorGrants = {}): SourceTaskInstance {
     if (this.kind !== 'source') throw new ConfigError(`'${this.name}' is a sink connector`, { plugin: this.name });
-    return new SourceTaskInstance(this.instantiate(host, `${host.connector}-${task}`, grant), this.limits);
+    return new SourceTaskInstance(this.instantiate(host, `${host.connector}-${task}`, grants), this.limits);
   }
 
-  sinkTask(host: ConnectorHost, task: number, grant: ConnectorGrants | FileGrant | undefined): SinkTaskInstance {
+  sinkTask(host: ConnectorHost, task: number, grants: ConnectorGrants = {}): SinkTaskInstance {
     if (this.kind !== 'sink') throw new ConfigError(`'${this.name}' is a source connector`, { plugin: this.name });
-    return new SinkTaskInstance(this.instantiate(host, `${host.connector}-${task}`, grant), this.limits);
+    return new SinkTaskInstance(this.instantiate(host, `${host.connector}-${task}`, grants), this.limits);
   }
 
-  private instantiate(host: ConnectorHost, taskId: string, grant: ConnectorGrants | FileGrant | undefined): Bound {
-    const grants: ConnectorGrants = grant && 'mode' in grant ? { file: grant } : grant ?? {};
+  private instantiate(host: ConnectorHost, taskId: string, grants: ConnectorGrants): Bound {
     const files = fileAccessImports(grants.file);
     const sqlite = sqliteAccessImports(grants.sqlite);
     const instanceHost: InstanceHost = {

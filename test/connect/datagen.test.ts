@@ -29,7 +29,7 @@ async function generateAll(config: Config, maxTasks: number): Promise<SourceReco
   const loaded = await plugin();
   const fast: Config = [...config.filter(([key]) => key !== 'max.interval'), ['max.interval', '0']];
   return loaded.connector(host).taskConfigs(fast, maxTasks).map((taskConfig, task) => {
-    const instance = loaded.sourceTask(host, task, undefined);
+    const instance = loaded.sourceTask(host, task);
     instance.start(taskConfig, []);
     const records: SourceRecord[] = [];
     for (let batch = instance.poll(); batch.length > 0; batch = instance.poll()) records.push(...batch);
@@ -42,7 +42,7 @@ async function generateAll(config: Config, maxTasks: number): Promise<SourceReco
 async function generateFrom(config: Config, maxTasks: number, task: number, from: number, count: number): Promise<SourceRecord[]> {
   const loaded = await plugin();
   const fast: Config = [...config.filter(([key]) => key !== 'max.interval'), ['max.interval', '0']];
-  const instance = loaded.sourceTask(host, task, undefined);
+  const instance = loaded.sourceTask(host, task);
   const taskConfig = loaded.connector(host).taskConfigs(fast, maxTasks)[task]!;
   instance.start(taskConfig, from === 0 ? [] : [{ sourcePartition: [['task', String(task)]], sourceOffset: [['position', String(from)]] }]);
   const records: SourceRecord[] = [];
@@ -115,7 +115,7 @@ test('tasks.max splits iterations; each task has its own stream; a start at a st
 
 test('the rate follows the wall clock: the first record at once, the next one max.interval later', async () => {
   const loaded = await plugin();
-  const instance = loaded.sourceTask(host, 0, undefined);
+  const instance = loaded.sourceTask(host, 0);
   // One record an hour: the second poll comes long before the second record is due.
   instance.start([['kafka.topic', 't'], ['quickstart', 'users'], ['max.interval', '3600000']], []);
   const first = instance.poll();

@@ -37,7 +37,7 @@ test('lines end at \\n, \\r\\n and a lone \\r; an unterminated line waits; the f
   const file = join(directory, 'test.txt');
   writeFileSync(file, 'a\nb\r\nc\rd');
   const config: Config = [['file', file], ['topic', 'connect-test']];
-  const task = (await source()).sourceTask(host, 0, { file, mode: 'read' });
+  const task = (await source()).sourceTask(host, 0, { file: { file, mode: 'read' } });
   task.start(config, []);
   const first = task.poll();
   assert.deepEqual(values(first), ['a', 'b', 'c']);
@@ -58,7 +58,7 @@ test('lines end at \\n, \\r\\n and a lone \\r; an unterminated line waits; the f
 test('batch.size bounds a poll; a missing file is waited for', async () => {
   const directory = temporaryDirectory('file-source');
   const file = join(directory, 'later.txt');
-  const task = (await source()).sourceTask(host, 0, { file, mode: 'read' });
+  const task = (await source()).sourceTask(host, 0, { file: { file, mode: 'read' } });
   task.start([['file', file], ['topic', 't'], ['batch.size', '2']], []);
   assert.deepEqual(task.poll(), []);
   writeFileSync(file, '1\n2\n3\n4\n5\n');
@@ -75,14 +75,14 @@ test('resuming from a stored byte position is exact with accents and emoji (Kafk
   writeFileSync(file, `${lines.join('\n')}\n`);
   const config: Config = [['file', file], ['topic', 't']];
   const plugin = await source();
-  const first = plugin.sourceTask(host, 0, { file, mode: 'read' });
+  const first = plugin.sourceTask(host, 0, { file: { file, mode: 'read' } });
   first.start(config, []);
   const all = first.poll();
   first.stop();
   assert.deepEqual(values(all), lines);
   assert.equal(Number(position(all.at(-1)!)), Buffer.byteLength(`${lines.join('\n')}\n`));
   for (let stored = 0; stored < lines.length; stored++) {
-    const resumed = plugin.sourceTask(host, 0, { file, mode: 'read' });
+    const resumed = plugin.sourceTask(host, 0, { file: { file, mode: 'read' } });
     resumed.start(config, [{ sourcePartition: all[stored]!.sourcePartition, sourceOffset: all[stored]!.sourceOffset }]);
     assert.deepEqual(values(resumed.poll()), lines.slice(stored + 1), `resumed after line ${stored + 1}`);
     resumed.stop();
@@ -92,7 +92,7 @@ test('resuming from a stored byte position is exact with accents and emoji (Kafk
 test('the sink appends each value and a newline, null as "null"', async () => {
   const directory = temporaryDirectory('file-sink');
   const file = join(directory, 'test.sink.txt');
-  const task = (await sink()).sinkTask(host, 0, { file, mode: 'append' });
+  const task = (await sink()).sinkTask(host, 0, { file: { file, mode: 'append' } });
   task.start([['file', file], ['topics', 't']]);
   const record = (offset: number, value: SourceRecord['value']) => ({ topic: 't', partition: 0, offset: BigInt(offset), value, timestamp: 0n });
   task.put([record(0, { tag: 'text', val: 'café 😀' }), record(1, undefined), record(2, { tag: 'int64', val: 42n })]);
@@ -126,7 +126,7 @@ test('the file capability refuses every path but the granted one, naming the cap
   files.close();
 
   // Through a plugin: the grant follows the connector's `file`, not what the task is told.
-  const task = (await source()).sourceTask(host, 0, { file: granted, mode: 'read' });
+  const task = (await source()).sourceTask(host, 0, { file: { file: granted, mode: 'read' } });
   task.start([['file', '/etc/passwd'], ['topic', 't']], []);
   assert.throws(() => task.poll(), /capability 'file-access' grants only/);
   task.stop();
