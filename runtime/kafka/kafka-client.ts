@@ -59,14 +59,22 @@ export interface TopicSpec {
   config?: Record<string, string>;
 }
 
-/** Creates the topics that do not exist yet; existing ones are left alone. */
-export async function ensureTopics(admin: Admin, topics: TopicSpec[]): Promise<void> {
+/**
+ * Creates the topics that do not exist yet; existing ones are left alone.
+ * Returns once every topic is in the metadata with a leader for each
+ * partition. A broker applies a new topic to its metadata a moment after the
+ * controller created it, so "unknown topic" right after creation (ours, or
+ * another instance's racing us) is waited out, up to `timeoutMs`.
+ */
+export async function ensureTopics(admin: Admin, topics: TopicSpec[], timeoutMs = 30_000): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((spec) => !existing.has(spec.topic));
   if (missing.length === 0) return;
+  const names = missing.map((spec) => spec.topic);
   try {
+    // false when another instance created them first; either way, wait below.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((spec) => ({
         topic: spec.topic,
         numPartitions: spec.partitions,
@@ -75,12 +83,55 @@ export async function ensureTopics(admin: Admin, topics: TopicSpec[]): Promise<v
       })),
     });
   } catch (error) {
-    // Another instance may have created them meanwhile.
-    const now = new Set(await admin.listTopics());
-    if (!missing.every((spec) => now.has(spec.topic))) {
-      throw new KafkaError(`cannot create topics ${missing.map((spec) => spec.topic).join(', ')}: ${messageOf(error)}`, {}, { cause: error });
-    }
+    throw new KafkaError(`cannot create topics ${names.join(', ')}: ${messageOf(error)}`, {}, { cause: error, retriable: isRetriableKafkaError(error) });
   }
+  await waitForLeaders(admin, names, timeoutMs);
+}
+
+/** Waits until each topic is in the metadata and every partition has a leader. */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      const ready = topics.every((name) => {
+        const topic = metadata.topics.find((entry) => entry.name === name);
+        return topic !== undefined && topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0);
+      });
+      if (ready) return;
+      last = new Error('a partition has no leader yet');
+    } catch (error) {
+      if (!isRetriableKafkaError(error)) throw new KafkaError(`cannot create topics ${topics.join(', ')}: ${messageOf(error)}`, {}, { cause: error });
+      last = error;
+    }
+    if (Date.now() >= deadline) {
+      throw new KafkaError(`topics ${topics.join(', ')} were created but did not get leaders within ${timeoutMs} ms: ${messageOf(last)}`, {}, { cause: last, retriable: true });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** kafkajs' errors that a later attempt can get past (its own ones give up after their retries, with the cause inside). */
+const retriableNames = new Set([
+  'KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSGroupCoordinatorNotFound',
+  'KafkaJSBrokerNotFound', 'KafkaJSMetadataNotLoaded', 'KafkaJSLockTimeout', 'KafkaJSStaleTopicMetadataAssignment',
+]);
+const fencedTypes = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'FENCED_INSTANCE_ID']);
+const socketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+/** Walks an error and its causes (`cause`, kafkajs' `originalError`): retriable when one of them is and none says the producer was fenced. */
+export function isRetriableKafkaError(error: unknown): boolean {
+  let retriable = false;
+  const seen = new Set<unknown>();
+  for (let current = error; current && typeof current === 'object' && !seen.has(current); ) {
+    seen.add(current);
+    const { name, type, code, retriable: flag, message } = current as { name?: unknown; type?: unknown; code?: unknown; retriable?: unknown; message?: unknown };
+    if ((typeof type === 'string' && fencedTypes.has(type)) || (typeof message === 'string' && /fenced|old epoch/i.test(message))) return false;
+    if (flag === true || (typeof name === 'string' && retriableNames.has(name)) || (typeof code === 'string' && socketCodes.has(code))) retriable = true;
+    current = (current as { originalError?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
+  }
+  return retriable;
 }
 
 /** Partition count of each topic; undefined for a topic that does not exist. */

@@ -13,7 +13,7 @@
 import './kafkajs-patches.ts';
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, KafkaClient, Producer as KafkajsProducer, Transaction } from './kafka-client.ts';
-import { createKafka, endOffsets, ensureTopics, partitionCounts, toMessage, toStreamRecord } from './kafka-client.ts';
+import { createKafka, endOffsets, ensureTopics, isRetriableKafkaError, partitionCounts, toMessage, toStreamRecord } from './kafka-client.ts';
 import { KafkajsChangelogReader } from './changelog-reader.ts';
 import type { EddyAssignerHooks } from './kafkajs-patches.ts';
 import { withGroupMetadata, withStableOffsets } from './kafkajs-kip447.ts';
@@ -55,7 +55,7 @@ class KafkajsConnection implements KafkaConnection {
   }
 
   retriable(error: unknown): boolean {
-    return retriableKafkajsError(error);
+    return isRetriableKafkaError(error);
   }
 
   async producer(): Promise<Producer> {
@@ -191,28 +191,6 @@ export async function retryCoordinatorErrors<T>(request: () => Promise<T>, deadl
       await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** attempt)));
     }
   }
-}
-
-/** kafkajs' errors that a later attempt can get past (its own ones give up after their retries, with the cause inside). */
-const retriableNames = new Set([
-  'KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSGroupCoordinatorNotFound',
-  'KafkaJSBrokerNotFound', 'KafkaJSMetadataNotLoaded', 'KafkaJSLockTimeout', 'KafkaJSStaleTopicMetadataAssignment',
-]);
-const fencedTypes = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'FENCED_INSTANCE_ID']);
-const socketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
-
-/** Walks an error and its causes (`cause`, kafkajs' `originalError`): retriable when one of them is and none says the producer was fenced. */
-function retriableKafkajsError(error: unknown): boolean {
-  let retriable = false;
-  const seen = new Set<unknown>();
-  for (let current = error; current && typeof current === 'object' && !seen.has(current); ) {
-    seen.add(current);
-    const { name, type, code, retriable: flag, message } = current as { name?: unknown; type?: unknown; code?: unknown; retriable?: unknown; message?: unknown };
-    if ((typeof type === 'string' && fencedTypes.has(type)) || (typeof message === 'string' && /fenced|old epoch/i.test(message))) return false;
-    if (flag === true || (typeof name === 'string' && retriableNames.has(name)) || (typeof code === 'string' && socketCodes.has(code))) retriable = true;
-    current = (current as { originalError?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
-  }
-  return retriable;
 }
 
 /** Sends records in one produce request per broker (acks=all); where each partition's records landed. */

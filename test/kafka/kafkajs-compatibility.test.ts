@@ -21,6 +21,26 @@ test('admin: create topics (with config), describe partitions, list offsets', as
   await admin.disconnect();
 });
 
+test('admin: instances racing to create one topic all return once it has leaders, and none fails', async () => {
+  const kafka = createKafka(await brokers(), 'compat');
+  const admins = [kafka.admin(), kafka.admin(), kafka.admin(), kafka.admin()];
+  await Promise.all(admins.map((admin) => admin.connect()));
+  try {
+    for (let round = 0; round < 5; round++) {
+      const topic = uniqueName(`compat-race-${round}`);
+      await Promise.all(admins.map((admin) => ensureTopics(admin, [{ topic, partitions: 2 }])));
+      // Every racer returned: the topic is there with a leader for each partition.
+      for (const admin of admins) {
+        const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+        assert.equal(metadata.topics[0]!.partitions.length, 2);
+        assert.ok(metadata.topics[0]!.partitions.every((partition) => partition.leader >= 0));
+      }
+    }
+  } finally {
+    await Promise.all(admins.map((admin) => admin.disconnect()));
+  }
+});
+
 test('produce and consume in a consumer group, with committed offsets', async () => {
   const kafka = createKafka(await brokers(), 'compat');
   const admin = kafka.admin();
