@@ -7,7 +7,8 @@
 // documentation, groups and widths: what Connect's REST API lists), of which
 // the worker reads name, connector.class, tasks.max, topics, converter
 // overrides and the `errors.*` keys of KIP-298 (into
-// ErrorHandlingSettings); resolving
+// ErrorHandlingSettings; the dead-letter queue keys for sources too, Eddy's
+// extension, though only sinks declare them); resolving
 // `connector.class` to a WASM component (Kafka's class names of the
 // connectors Eddy ships, or a path to any component or plugin folder), the
 // transforms and predicates (transform-config.ts), and handing every key,
@@ -88,7 +89,13 @@ export const commonConnectorKeys = [
     documentation: "Whether to include in the log the Connect record that resulted in a failure. For sink records, the topic, partition, offset, and timestamp will be logged. For source records, the key and value (and their schemas), all headers, and the timestamp, Kafka topic, Kafka partition, source partition, and source offset will be logged. This is 'false' by default, which will prevent record keys, values, and headers from being written to log files." }),
 ] as const;
 
-/** The keys only sink connectors have (Kafka's SinkConnectorConfig). */
+/**
+ * The keys only sink connectors have (Kafka's SinkConnectorConfig). A source
+ * reads the errors.deadletterqueue.* keys too (Eddy's extension: Kafka has
+ * no source dead-letter queue), checked with every connector's keys
+ * (connectorConfigDefinition), but they are not declared for sources: the
+ * validate endpoint and GET …/config list Kafka's keys only.
+ */
 export const sinkConnectorKeys = [
   key({ name: 'topics', type: 'list', default: [], documentation: 'List of topics to consume, separated by commas', importance: 'HIGH', group: 'Common', orderInGroup: 4, width: 'LONG', displayName: 'Topics' }),
   key({ name: 'topics.regex', type: 'string', default: '', importance: 'HIGH', group: 'Common', orderInGroup: 4, width: 'LONG', displayName: 'Topics regex',

@@ -7,22 +7,28 @@
 // context (the original record, the stage that failed, its class and the
 // error), tolerance (none: the first failure fails the task with Kafka's
 // "Tolerance exceeded in error handler" and the cause; all: the record is
-// skipped and counted), the log reporter (Kafka's message), and, for sinks,
-// the dead-letter queue: the ORIGINAL consumed record (key, value, headers
-// and timestamp as consumed) with Kafka's `__connect.errors.*` context
-// headers when enabled, the topic created (one partition) when missing.
+// skipped and counted), the log reporter (Kafka's message), and the
+// dead-letter queue: for sinks the ORIGINAL consumed record (key, value,
+// headers and timestamp as consumed), for sources (Eddy's extension: Kafka
+// has no source DLQ) the record as the task polled it, serialized by the
+// task; with Kafka's `__connect.errors.*` context headers when enabled (and,
+// for a polled record, Eddy's `__connect.errors.source.partition` and
+// `…source.offset`), built here only; the topic created (one partition) when
+// missing.
 // Must never: tolerate a failure of the plugin itself (put/poll), import a
-// Kafka client (the DLQ goes through the Kafka ports), or let a record be
-// committed before its dead-letter copy is acknowledged.
+// Kafka client (the DLQ goes through the Kafka ports, or through the
+// source task's commit protocol), or let a record be committed before its
+// dead-letter copy is acknowledged.
 
 import { ConnectorError, EddyError, messageOf } from '../errors.ts';
 import type { KafkaAdmin, KafkaConnection, OutgoingRecord, Producer } from '../kafka/ports.ts';
 import type { Header, StreamRecord } from '../record.ts';
 import type { LogLevel } from '../processor/processor.ts';
 import { DataError } from './json-converter.ts';
+import type { StringMap } from './offset-store.ts';
 
-/** Kafka's ErrorHandlingMetrics stages a worker tolerates failures in. */
-export type Stage = 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER' | 'TRANSFORMATION';
+/** Kafka's ErrorHandlingMetrics stages a worker tolerates failures in (TASK_PUT: a record a sink task reports errant, KIP-610). */
+export type Stage = 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER' | 'TRANSFORMATION' | 'TASK_PUT';
 
 export type ToleranceType = 'none' | 'all';
 
@@ -33,7 +39,7 @@ export interface ErrorHandlingSettings {
   retryDelayMaxMs: number;
   logEnable: boolean;
   logIncludeMessages: boolean;
-  /** Sinks only: the dead-letter queue topic ('' or undefined: none). */
+  /** The dead-letter queue topic ('' or undefined: none); Kafka's for sinks, Eddy's extension for sources. */
   deadLetterQueueTopic: string | undefined;
   deadLetterQueueReplicationFactor: number;
   deadLetterQueueContextHeaders: boolean;
@@ -54,13 +60,29 @@ export class ToleranceExceededError extends ConnectorError {
   }
 }
 
-/** A consumed record as Kafka's ProcessingContext keeps it (its original, for the reporters). */
+/** A consumed record as Kafka's ProcessingContext keeps it (its original, for the reporters): a sink's. */
 export interface ConsumedOriginal {
+  kind?: 'consumed';
   topic: string;
   partition: number;
   offset: number;
   record: StreamRecord;
 }
+
+/** A record a source task polled (Eddy's source dead-letter queue): no consumed bytes, so the task serializes it when a DLQ copy is written. */
+export interface PolledOriginal {
+  kind: 'polled';
+  /** The topic the record was to be written to, and its partition (undefined: the producer's choice). */
+  topic: string;
+  partition: number | undefined;
+  sourcePartition: StringMap;
+  sourceOffset: StringMap;
+  /** The record as polled, as the dead-letter copy's key, value, headers and timestamp (called only when a copy is written). */
+  serialize: () => StreamRecord;
+}
+
+/** The original of a record that failed a stage. */
+export type ProcessingOriginal = ConsumedOriginal | PolledOriginal;
 
 /** What failed for one record. */
 export interface Failure {
@@ -99,7 +121,8 @@ const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf
  * value, or `undefined` when the record failed (then the record is skipped:
  * its offset still moves on); with tolerance none it throws
  * ToleranceExceededError. The sink hands the failed records to `flush`
- * before it puts the batch.
+ * before it puts the batch; a source task before it stores the offsets of
+ * its poll batch (or, exactly once, within the batch's transaction).
  */
 export class ErrorHandler {
   /** Records skipped since the task started (Kafka's total-records-skipped). */
@@ -114,7 +137,7 @@ export class ErrorHandler {
     private readonly settings: ErrorHandlingSettings,
     private readonly task: { connector: string; task: number; id: string },
     private readonly log: (level: LogLevel, where: string, message: string) => void,
-    /** For a sink's dead-letter queue. */
+    /** The dead-letter queue's producer (a sink's; a source task passes its own `send` to `flush`) and topic creation. */
     private readonly connection?: KafkaConnection,
     private readonly admin?: () => Promise<KafkaAdmin>,
   ) {}
@@ -124,8 +147,8 @@ export class ErrorHandler {
     return topic === undefined || topic === '' ? undefined : topic;
   }
 
-  /** Runs `operation` as `stage` of `executingClass` for a consumed record (sink). */
-  attempt<T>(original: ConsumedOriginal | undefined, stage: Stage, executingClass: string, operation: () => T): { ok: true; value: T } | { ok: false } {
+  /** Runs `operation` as `stage` of `executingClass` for a record (consumed by a sink, polled by a source). */
+  attempt<T>(original: ProcessingOriginal | undefined, stage: Stage, executingClass: string, operation: () => T): { ok: true; value: T } | { ok: false } {
     try {
       return { ok: true, value: operation() };
     } catch (error) {
@@ -135,29 +158,32 @@ export class ErrorHandler {
   }
 
   /** Reports a failure (log, dead-letter queue), then throws unless tolerated. */
-  failed(original: ConsumedOriginal | undefined, failure: Failure): void {
+  failed(original: ProcessingOriginal | undefined, failure: Failure): void {
     this.failures++;
     this.report(original, failure);
     if (this.settings.tolerance === 'none') throw new ToleranceExceededError(failure.stage, failure.executingClass, failure.error);
     this.skipped++;
   }
 
-  private report(original: ConsumedOriginal | undefined, failure: Failure): void {
+  private report(original: ProcessingOriginal | undefined, failure: Failure): void {
     if (this.settings.logEnable) {
       let message = `Error encountered in task ${this.task.id}. Executing stage '${failure.stage}' with class '${failure.executingClass}'`;
-      if (this.settings.logIncludeMessages && original) {
+      if (this.settings.logIncludeMessages && original && original.kind !== 'polled') {
         message += `, where consumed record is {topic='${original.topic}', partition=${original.partition}, offset=${original.offset}, timestamp=${original.record.timestamp}, timestampType=CreateTime}`;
       }
       this.log('error', this.task.id, `${message}.\n${traceOf(failure.error)}`);
     }
     const topic = this.deadLetterQueue;
     if (topic === undefined || original === undefined) return;
-    const headers: Header[] = [...original.record.headers];
+    const polled = original.kind === 'polled';
+    const record = polled ? original.serialize() : original.record;
+    const headers: Header[] = [...record.headers];
     if (this.settings.deadLetterQueueContextHeaders) {
       const add = (name: string, value: string) => headers.push({ key: `${errorHeaderPrefix}${name}`, value: utf8(value) });
+      // A polled record: its target topic, its partition or -1, and offset -1 (it has none in Kafka).
       add('topic', original.topic);
-      add('partition', String(original.partition));
-      add('offset', String(original.offset));
+      add('partition', String(original.partition ?? -1));
+      add('offset', String(polled ? -1 : original.offset));
       add('connector.name', this.task.connector);
       add('task.id', String(this.task.task));
       add('stage', failure.stage);
@@ -165,9 +191,14 @@ export class ErrorHandler {
       add('exception.class.name', exceptionClassName(failure.error));
       add('exception.message', exceptionMessage(failure.error));
       add('exception.stacktrace', traceOf(failure.error));
+      if (polled) {
+        // Eddy's: where the record came from, as the JSON objects of Kafka Connect's offset keys and values.
+        add('source.partition', JSON.stringify(Object.fromEntries(original.sourcePartition)));
+        add('source.offset', JSON.stringify(Object.fromEntries(original.sourceOffset)));
+      }
     }
     // No partition: the default partitioner picks one, as Kafka's reporter's ProducerRecord.
-    this.pending.push({ topic, record: { key: original.record.key, value: original.record.value, timestamp: original.record.timestamp, headers } });
+    this.pending.push({ topic, record: { key: record.key, value: record.value, timestamp: record.timestamp, headers } });
   }
 
   /** Creates the dead-letter queue topic when it is missing (one partition), as Kafka's reporter does at task start. */
@@ -183,15 +214,21 @@ export class ErrorHandler {
     this.topicReady = true;
   }
 
-  /** Produces the dead-letter records of the records handled so far and waits for their acknowledgement. */
-  async flush(): Promise<void> {
+  /**
+   * Produces the dead-letter records of the records handled so far and waits
+   * for their acknowledgement: through the handler's own producer (a sink's),
+   * or through `send` (a source task's commit protocol: exactly once, the
+   * copies join the task's open transaction).
+   */
+  async flush(send?: (records: OutgoingRecord[]) => Promise<unknown>): Promise<void> {
     if (this.pending.length === 0) return;
     const topic = this.deadLetterQueue!;
     await this.prepare();
-    this.producer ??= await this.connection!.producer();
+    if (send === undefined) this.producer ??= await this.connection!.producer();
+    const producer = this.producer;
     const records = this.pending.splice(0);
     try {
-      await this.producer.send(records);
+      await (send === undefined ? producer!.send(records) : send(records));
     } catch (error) {
       throw new ConnectorError(`Could not produce message to dead letter queue. topic=${topic}: ${messageOf(error)}`, {}, { cause: error });
     }

@@ -265,6 +265,10 @@ export async function validateConnectorConfig(worker: ConnectWorker, pluginName:
     }
   }
 
+  // A source's errors.deadletterqueue.* keys (Eddy's extension) are not listed: Kafka's SourceConnectorConfig has none, so this
+  // answer stays Kafka's; checkConnectorConfig's worker.check refuses a bad value. Its DLQ topic is not compared with the
+  // topics it writes: a source names them per record.
+
   // A source's exactly-once keys (KIP-618), checked by a distributed worker only, as Kafka's DistributedHerder.
   const exactlyOnceKeys = ['exactly.once.support', 'transaction.boundary', 'transaction.boundary.interval.ms', 'offsets.storage.topic'];
   if (plugin.kind === 'source' && workerConfig.distributed && exactlyOnceKeys.every((name) => values.get(name)!.errors.length === 0)) {

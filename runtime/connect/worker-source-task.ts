@@ -19,19 +19,26 @@
 // Transforms and conversions run under the task's error handler
 // (error-handling.ts: errors.tolerance and the log; a skipped record's
 // offset is still stored, as Kafka's); a failing poll is never tolerated.
-// Must never: record an offset before its record is acknowledged (or, exactly
-// once, outside the transaction of its record), or let a failure of its
-// plugin or of a transform stop another task.
+// The dead-letter queue (Eddy's extension, Kafka has none for sources): the
+// topic created at start when missing, a failed record's copy as polled
+// (key and value in JsonConverter's schemas.enable envelope) sent through
+// the commit protocol after the batch's records and before their offsets
+// are stored (exactly once: in the batch's transaction).
+// Must never: record an offset before its record (or its dead-letter copy)
+// is acknowledged (or, exactly once, outside the transaction of its record),
+// or let a failure of its plugin or of a transform stop another task.
 
 import type { KafkaAdmin, KafkaConnection, OutgoingRecord, Producer } from '../kafka/ports.ts';
 import { AtLeastOnceCommit, ExactlyOnceCommit, type CommitProtocol } from '../task/commit-protocol.ts';
 import { RecordCollector } from '../task/record-collector.ts';
 import type { Config, SourceRecord, SourceTaskInstance } from '../plugin/plugin-connector.ts';
+import type { Header, StreamRecord } from '../record.ts';
 import type { ConnectRecordData } from './connect-data.ts';
 import { fromConnectorValue } from './connector-data.ts';
 import type { Converter } from './converter.ts';
-import { defaultErrorHandling, ErrorHandler, type ErrorHandlingSettings } from './error-handling.ts';
+import { defaultErrorHandling, ErrorHandler, type ErrorHandlingSettings, type PolledOriginal, type Stage } from './error-handling.ts';
 import type { SimpleHeaderConverter } from './header-converter.ts';
+import { JsonConverter } from './json-converter.ts';
 import { offsetKey, type SourceOffsetStore, type StoredOffset, type TransactionalOffsetStore } from './offset-store.ts';
 import { TaskState, type TaskLog } from './task-state.ts';
 import { TransformationError, type TaskTransformationChain } from './transformation-chain.ts';
@@ -52,7 +59,7 @@ export interface SourceTaskOptions {
   /** How long to wait after a poll that returned nothing. */
   idleMs: number;
   log: TaskLog;
-  /** The connector's `errors.*` keys (a dead-letter queue is for sinks only, as Kafka's). */
+  /** The connector's `errors.*` keys (with a dead-letter queue: Eddy's extension, Kafka's is for sinks only). */
   errors?: ErrorHandlingSettings;
   /** Kafka's class names of the converters, for error reports. */
   converterClasses?: { key: string; value: string; header: string };
@@ -96,10 +103,14 @@ export class WorkerSourceTask {
   /** Records a transform dropped since the task started. */
   dropped = 0;
   readonly errors: ErrorHandler;
+  /** Writes the dead-letter copies' keys and values (JsonConverter, schemas.enable=true: lossless); made at the first copy. */
+  private deadLetterJson: JsonConverter | undefined;
 
   constructor(private readonly options: SourceTaskOptions) {
     this.state = new TaskState(options.connector, options.task, options.log, options.onFailed);
-    this.errors = new ErrorHandler({ ...(options.errors ?? defaultErrorHandling), deadLetterQueueTopic: undefined }, { connector: options.connector, task: options.task, id: this.state.id }, options.log);
+    // No connection: the dead-letter copies go through the task's commit protocol (see `flush` in run).
+    this.errors = new ErrorHandler(options.errors ?? defaultErrorHandling, { connector: options.connector, task: options.task, id: this.state.id }, options.log,
+      undefined, () => Promise.resolve(options.admin));
     // Source tasks commit no consumer offsets: their offsets go to the offset store.
     this.protocol = new AtLeastOnceCommit(options.producer, async () => undefined);
   }
@@ -117,6 +128,9 @@ export class WorkerSourceTask {
       await exactlyOnce.offsets.readToEnd();
       if (this.stopping) return;
     }
+    // The dead-letter queue topic, created when missing (as a sink's at its start).
+    await this.errors.prepare();
+    if (this.stopping) return;
     this.transforms = this.options.transforms();
     this.started = true;
     instance.start(this.options.config, offsets.offsetsOf(connector));
@@ -146,13 +160,13 @@ export class WorkerSourceTask {
           try {
             result = this.transforms.apply(this.connectRecord(record, polledAt));
           } catch (error) {
-            this.errors.failed(undefined, { stage: 'TRANSFORMATION', executingClass: error instanceof TransformationError ? error.transformClass : 'Transformation', error });
+            this.errors.failed(this.polledOriginal(record, polledAt), { stage: 'TRANSFORMATION', executingClass: error instanceof TransformationError ? error.transformClass : 'Transformation', error });
             processed++;
             continue;
           }
           if (result === undefined) this.dropped++;
           else {
-            const converted = this.outgoing(result);
+            const converted = this.outgoing(result, record, polledAt);
             if (converted !== undefined) {
               outgoing.push(converted);
               transformed.push(result);
@@ -168,6 +182,12 @@ export class WorkerSourceTask {
       for (const record of transformed) this.options.onTopic?.(record.topic);
       for (const record of outgoing) this.collector.add(record);
       await this.collector.flush((batch) => this.protocol.send(batch));
+      // The dead-letter copies of the batch's failed records (with tolerance none, the one that fails the task too), acknowledged
+      // before the batch's offsets are stored; exactly once, they join the open transaction (an abort drops them with the batch).
+      await this.errors.flush(async (dead) => {
+        for (const record of dead) this.collector.add(record);
+        await this.collector.flush((batch) => this.protocol.send(batch));
+      });
       if (exactlyOnce) {
         // Their offsets go into the same transaction, committed at its boundary.
         for (const record of records.slice(0, processed)) this.uncommitted.set(offsetKey(connector, record.sourcePartition), { sourcePartition: record.sourcePartition, sourceOffset: record.sourceOffset });
@@ -214,21 +234,62 @@ export class WorkerSourceTask {
     };
   }
 
-  /** The record converted (Kafka's convertTransformedRecord); undefined when a converter failed and the failure is tolerated. */
-  private outgoing(record: ConnectRecordData): OutgoingRecord | undefined {
+  /**
+   * The record converted (Kafka's convertTransformedRecord); undefined when a
+   * converter failed and the failure is tolerated. `polled` is the record as
+   * the plugin returned it (the dead-letter copy's original).
+   */
+  private outgoing(record: ConnectRecordData, polled: SourceRecord, polledAt: number): OutgoingRecord | undefined {
     const { keyConverter, valueConverter, headerConverter } = this.options;
-    const classes = this.options.converterClasses ?? { key: 'Converter', value: 'Converter', header: 'org.apache.kafka.connect.storage.SimpleHeaderConverter' };
-    const key = this.errors.attempt(undefined, 'KEY_CONVERTER', classes.key, () => keyConverter.fromConnectData(record.topic, record.key));
-    if (!key.ok) return undefined;
-    const value = this.errors.attempt(undefined, 'VALUE_CONVERTER', classes.value, () => valueConverter.fromConnectData(record.topic, record.value));
-    if (!value.ok) return undefined;
-    const headers = this.errors.attempt(undefined, 'HEADER_CONVERTER', classes.header, () => headerConverter.fromConnectHeaders(record.headers));
-    if (!headers.ok) return undefined;
+    // One try for the three conversions (no closure per record); `stage` says which one failed.
+    let stage: Extract<Stage, 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER'> = 'KEY_CONVERTER';
+    let key: Uint8Array | undefined;
+    let value: Uint8Array | undefined;
+    let headers: Header[];
+    try {
+      key = keyConverter.fromConnectData(record.topic, record.key);
+      stage = 'VALUE_CONVERTER';
+      value = valueConverter.fromConnectData(record.topic, record.value);
+      stage = 'HEADER_CONVERTER';
+      headers = headerConverter.fromConnectHeaders(record.headers);
+    } catch (error) {
+      const classes = this.options.converterClasses ?? { key: 'Converter', value: 'Converter', header: 'org.apache.kafka.connect.storage.SimpleHeaderConverter' };
+      const executingClass = stage === 'KEY_CONVERTER' ? classes.key : stage === 'VALUE_CONVERTER' ? classes.value : classes.header;
+      this.errors.failed(this.polledOriginal(polled, polledAt), { stage, executingClass, error });
+      return undefined;
+    }
     return {
       topic: record.topic,
       ...(record.partition === undefined ? {} : { partition: record.partition }),
-      record: { key: key.value, value: value.value, timestamp: record.timestamp ?? Date.now(), headers: headers.value },
+      record: { key, value, timestamp: record.timestamp ?? Date.now(), headers },
     };
+  }
+
+  /** A polled record that failed a stage, for the error handler (its dead-letter copy is serialized only when one is written). */
+  private polledOriginal(record: SourceRecord, polledAt: number): PolledOriginal {
+    return {
+      kind: 'polled', topic: record.topic, partition: record.partition,
+      sourcePartition: record.sourcePartition, sourceOffset: record.sourceOffset,
+      serialize: () => this.deadLetterRecord(record, polledAt),
+    };
+  }
+
+  /**
+   * The dead-letter copy of a polled record: key and value as Kafka's
+   * JsonConverter with schemas.enable=true writes them (schema and payload,
+   * lossless), its headers by the task's header converter (none when that
+   * fails), its timestamp as polled.
+   */
+  private deadLetterRecord(record: SourceRecord, polledAt: number): StreamRecord {
+    const data = this.connectRecord(record, polledAt);
+    const json = (this.deadLetterJson ??= new JsonConverter(true));
+    let headers: Header[] = [];
+    try {
+      headers = this.options.headerConverter.fromConnectHeaders(data.headers);
+    } catch {
+      headers = [];
+    }
+    return { key: json.fromConnectData(data.topic, data.key), value: json.fromConnectData(data.topic, data.value), timestamp: data.timestamp ?? polledAt, headers };
   }
 
   private async ensureTopics(topics: string[]): Promise<void> {
