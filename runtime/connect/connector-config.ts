@@ -43,6 +43,10 @@ export const builtInConnectors: ReadonlyMap<string, string> = new Map([
   ['eddy.connect.sqlite.SqliteSinkConnector', 'connect-sqlite-sink-rust'],
   ['SqliteSinkConnector', 'connect-sqlite-sink-rust'],
   ['SqliteSink', 'connect-sqlite-sink-rust'],
+  // An HTTP sink with the keys of Confluent's HTTP sink that it implements, by Eddy names.
+  ['eddy.connect.http.HttpSinkConnector', 'connect-http-sink-rust'],
+  ['HttpSinkConnector', 'connect-http-sink-rust'],
+  ['HttpSink', 'connect-http-sink-rust'],
 ]);
 
 const nameKey = key({ name: 'name', type: 'string', documentation: 'Globally unique name to use for this connector.', importance: 'HIGH', group: 'Common', orderInGroup: 1, width: 'MEDIUM', displayName: 'Connector name',

@@ -11,17 +11,24 @@
 // stop, and the task's state.
 // Conversions and transforms run under the task's error handler
 // (error-handling.ts: errors.tolerance, the log and the dead-letter queue);
-// a failure of the plugin's put is never tolerated, as Kafka's.
+// a failure of the plugin's put is never tolerated, as Kafka's. Records the
+// plugin reports errant (KIP-610) go through the same handler at stage
+// TASK_PUT, as the records they were consumed as (kept until committed, for
+// a plugin that can report). A plugin's asynchronous work (its HTTP
+// requests): `put([])` as each outcome arrives, back-pressure before a put
+// while 8 are in flight, and a flush only once none is outstanding (new
+// batches wait meanwhile).
 // Must never: commit an offset the plugin has not flushed nor one whose
-// failed record's dead-letter copy is unacknowledged, or let a failure of its
-// plugin or of a transform stop another task.
+// failed record's dead-letter copy is unacknowledged, flush while the
+// plugin's work is outstanding, or let a failure of its plugin or of a
+// transform stop another task.
 
 import type { FetchedBatch, GroupConsumer, GroupConsumerListener, KafkaAdmin, KafkaConnection, TopicPartition } from '../kafka/ports.ts';
 import type { Config, SinkRecord, SinkTaskInstance } from '../plugin/plugin-connector.ts';
-import { messageOf } from '../errors.ts';
+import { ConnectorError, messageOf } from '../errors.ts';
 import { toConnectorValue } from './connector-data.ts';
 import type { Converter } from './converter.ts';
-import { defaultErrorHandling, ErrorHandler, type ErrorHandlingSettings } from './error-handling.ts';
+import { defaultErrorHandling, ErrorHandler, type ConsumedOriginal, type ErrorHandlingSettings } from './error-handling.ts';
 import type { SimpleHeaderConverter } from './header-converter.ts';
 import { TaskState, type TaskLog } from './task-state.ts';
 import { TransformationError, type TaskTransformationChain } from './transformation-chain.ts';
@@ -54,6 +61,13 @@ export interface SinkTaskOptions {
   onFailed?: (error: unknown) => void;
 }
 
+/** A put waits while this many of the plugin's requests are in flight. */
+export const maxInFlightIo = 8;
+/** How long a stopping task waits for the plugin's outstanding work before it gives up its last commit (Kafka's task.shutdown.graceful.timeout.ms). */
+const stopSettleMs = 5_000;
+/** Kafka's executing class of an errant record report (WorkerErrantRecordReporter: SinkTask.class). */
+const sinkTaskClass = 'org.apache.kafka.connect.sink.SinkTask';
+
 export class WorkerSinkTask {
   readonly state: TaskState;
   private consumer: GroupConsumer | undefined;
@@ -74,11 +88,125 @@ export class WorkerSinkTask {
   /** Records a transform dropped since the task started. */
   dropped = 0;
   readonly errors: ErrorHandler;
+  /** Per `topic\0partition`: the batches put since the last commit (only for a plugin that can report errant records). */
+  private readonly given = new Map<string, FetchedBatch[]>();
+  /** Originals of put records a transform moved to another topic or partition, by `topic\0partition\0offset` as put. */
+  private readonly moved = new Map<string, ConsumedOriginal>();
+  /** A report that exceeded errors.tolerance: the task fails once the plugin's call returns. */
+  private fatal: unknown;
+  /** Set while a commit waits for the plugin's outstanding work: puts of new records wait for it. */
+  private settling: Promise<void> | undefined;
+  private ioArmed = false;
 
   constructor(private readonly options: SinkTaskOptions) {
     this.state = new TaskState(options.connector, options.task, options.log, options.onFailed);
-    this.errors = new ErrorHandler(options.errors ?? defaultErrorHandling, { connector: options.connector, task: options.task, id: this.state.id }, options.log,
+    const errors = options.errors ?? defaultErrorHandling;
+    this.errors = new ErrorHandler(errors, { connector: options.connector, task: options.task, id: this.state.id }, options.log,
       options.connection, options.admin ?? (() => options.connection.admin()));
+    // Kafka's context.errantRecordReporter() is null unless a dead-letter queue or the error log is configured.
+    const reporting = options.instance.reportsErrantRecords && (errors.deadLetterQueueTopic !== undefined && errors.deadLetterQueueTopic.trim() !== '' || errors.logEnable);
+    options.instance.reportErrantRecordsTo(reporting ? (topic, partition, offset, message) => this.reportErrant(topic, partition, offset, message) : undefined);
+  }
+
+  /** An errant record report: handled as a failure at stage TASK_PUT of the record as consumed; a refusal's reason otherwise. */
+  private reportErrant(topic: string, partition: number, offset: number, message: string): string | undefined {
+    const original = this.originalOf(topic, partition, offset);
+    if (original === undefined) return `no record at offset ${offset} of ${topic}-${partition} was put into this task since its last commit`;
+    try {
+      this.errors.failed(original, { stage: 'TASK_PUT', executingClass: sinkTaskClass, error: new ConnectorError(message) });
+      return undefined;
+    } catch (error) {
+      this.fatal ??= error;
+      return messageOf(error);
+    }
+  }
+
+  private originalOf(topic: string, partition: number, offset: number): ConsumedOriginal | undefined {
+    for (const batch of this.given.get(`${topic}\0${partition}`) ?? []) {
+      const { records } = batch;
+      if (records.length === 0 || offset < records[0]!.offset || offset > records[records.length - 1]!.offset) continue;
+      let low = 0;
+      let high = records.length - 1;
+      while (low <= high) {
+        const middle = (low + high) >>> 1;
+        const at = records[middle]!.offset;
+        if (at === offset) return { topic, partition, offset, record: records[middle]!.record };
+        if (at < offset) low = middle + 1;
+        else high = middle - 1;
+      }
+    }
+    return this.moved.get(`${topic}\0${partition}\0${offset}`);
+  }
+
+  private get failed(): boolean {
+    return this.state.status === 'FAILED';
+  }
+
+  /** Runs a call into the plugin; a report that exceeded the tolerance during it fails the call. */
+  private callPlugin(invoke: () => void): void {
+    invoke();
+    if (this.fatal !== undefined) throw this.fatal;
+  }
+
+  /** Fails the task once the dead-letter copies of the records that failed so far are sent (or could not be). */
+  private async failAfterDeadLetters(error: unknown): Promise<void> {
+    this.fatal ??= error;
+    await this.errors.flush().catch((flushError: unknown) => this.options.log('error', this.state.id, messageOf(flushError)));
+    this.state.fail(error);
+  }
+
+  /** Calls the plugin with `put([])` whenever an outcome of its asynchronous work arrives, while any is outstanding. */
+  private armIo(): void {
+    const { instance } = this.options;
+    if (this.ioArmed || this.state.status === 'FAILED' || instance.outstandingIo === 0) return;
+    this.ioArmed = true;
+    const wait = instance.completedIo > 0 ? Promise.resolve() : instance.nextIoCompletion();
+    void wait.then(() => {
+      this.ioArmed = false;
+      this.deliverIo();
+    });
+  }
+
+  /** Hands waiting outcomes to the plugin (calls never overlap: each is synchronous). */
+  private deliverIo(): void {
+    const { instance } = this.options;
+    if (this.state.status === 'FAILED' || !instance.usable) return;
+    try {
+      if (instance.completedIo > 0) this.callPlugin(() => instance.put([]));
+    } catch (error) {
+      void this.failAfterDeadLetters(error);
+      return;
+    }
+    this.armIo();
+  }
+
+  /**
+   * Waits until the plugin has no outstanding work (its outcomes taken),
+   * holding back new puts meanwhile; false when `timeoutMs` passed first.
+   */
+  private async settleIo(timeoutMs = Infinity): Promise<boolean> {
+    const { instance } = this.options;
+    if (instance.outstandingIo === 0) return true;
+    const deadline = Date.now() + timeoutMs;
+    let release!: () => void;
+    const settling = new Promise<void>((resolve) => (release = resolve));
+    this.settling = settling;
+    try {
+      while (instance.outstandingIo > 0 && this.state.status !== 'FAILED') {
+        if (instance.completedIo > 0) {
+          this.deliverIo();
+          continue;
+        }
+        if (Date.now() >= deadline) return false;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([instance.nextIoCompletion(), new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(deadline - Date.now(), 2 ** 31 - 1))))]);
+        clearTimeout(timer);
+      }
+      return this.state.status !== 'FAILED';
+    } finally {
+      if (this.settling === settling) this.settling = undefined;
+      release();
+    }
   }
 
   async start(): Promise<void> {
@@ -230,12 +358,18 @@ export class WorkerSinkTask {
         }
         // The dead-letter copies are acknowledged before the batch counts as consumed.
         await errors.flush();
-        if (records.length > 0) instance.put(records);
+        if (records.length > 0) {
+          while (this.settling) await this.settling;
+          while (instance.inFlightIo >= maxInFlightIo && !this.failed) await instance.nextIoCompletion();
+          if (this.failed) return;
+          if (instance.reportsErrantRecords) this.keep(batch, records);
+          this.callPlugin(() => instance.put(records));
+          this.armIo();
+        }
         this.put += records.length;
       } catch (error) {
-        // With errors.tolerance=none: a record the converters cannot read or a transform that fails; and always: a plugin that refuses the batch.
-        await this.errors.flush().catch((flushError: unknown) => this.options.log('error', this.state.id, messageOf(flushError)));
-        this.state.fail(error);
+        // With errors.tolerance=none: a record the converters cannot read, a transform that fails, or a record the plugin reports errant; and always: a plugin that refuses the batch.
+        await this.failAfterDeadLetters(error);
         return;
       }
     }
@@ -243,16 +377,61 @@ export class WorkerSinkTask {
     this.consumed.set(`${batch.topic}\0${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: batch.lastOffset + 1 });
   }
 
-  /** flush → commit, one at a time; nothing to do when nothing new was put. */
-  commit(): Promise<void> {
+  /** Keeps a put batch's records as consumed, so the plugin can report any of them errant until they are committed. */
+  private keep(batch: FetchedBatch, records: SinkRecord[]): void {
+    const key = `${batch.topic}\0${batch.partition}`;
+    const batches = this.given.get(key);
+    if (batches) batches.push(batch);
+    else this.given.set(key, [batch]);
+    for (const record of records) {
+      if (record.topic === batch.topic && record.partition === batch.partition) continue;
+      const offset = Number(record.offset);
+      const original = this.originalOf(batch.topic, batch.partition, offset);
+      if (original) this.moved.set(`${record.topic}\0${record.partition}\0${offset}`, original);
+    }
+  }
+
+  /** Forgets the kept records below the committed offsets. */
+  private forgetCommitted(): void {
+    for (const [key, batches] of this.given) {
+      const committed = this.committed.get(key);
+      if (committed === undefined) continue;
+      const kept = batches.filter((batch) => batch.lastOffset >= committed);
+      if (kept.length > 0) this.given.set(key, kept);
+      else this.given.delete(key);
+    }
+    for (const [key, original] of this.moved) {
+      const committed = this.committed.get(`${original.topic}\0${original.partition}`);
+      if (committed !== undefined && original.offset < committed) this.moved.delete(key);
+    }
+  }
+
+  /**
+   * settle the plugin's outstanding work → flush → dead-letter copies
+   * acknowledged → commit, one at a time; nothing to do when nothing new was
+   * put. `settleMs` bounds the wait for outstanding work: past it nothing is
+   * committed (the records are delivered again).
+   */
+  commit(settleMs = Infinity): Promise<void> {
     // A failed commit fails the task, but must not poison the chain for the final commit attempt.
     this.committing = this.committing.catch(() => undefined).then(async () => {
       if (this.state.status === 'FAILED' || !this.consumer) return;
       const offsets = [...this.consumed.entries()].filter(([key, entry]) => this.committed.get(key) !== entry.offset);
       if (offsets.length === 0) return;
-      this.options.instance.flush(offsets.map(([, entry]) => ({ topic: entry.topic, partition: entry.partition, offset: BigInt(entry.offset) })));
+      if (!(await this.settleIo(settleMs))) {
+        if (!this.failed) this.options.log('warn', this.state.id, `not committing: the task's requests were still outstanding after ${settleMs} ms; their records will be delivered again`);
+        return;
+      }
+      try {
+        this.callPlugin(() => this.options.instance.flush(offsets.map(([, entry]) => ({ topic: entry.topic, partition: entry.partition, offset: BigInt(entry.offset) }))));
+      } catch (error) {
+        await this.failAfterDeadLetters(error);
+        return;
+      }
+      await this.errors.flush();
       await this.consumer.commitOffsets(offsets.map(([, entry]) => entry));
       for (const [key, entry] of offsets) this.committed.set(key, entry.offset);
+      if (this.given.size > 0) this.forgetCommitted();
     });
     return this.committing;
   }
@@ -277,7 +456,7 @@ export class WorkerSinkTask {
     if (this.timer) clearInterval(this.timer);
     await this.drain();
     try {
-      await this.commit();
+      await this.commit(stopSettleMs);
     } catch (error) {
       this.state.fail(error);
     }

@@ -230,6 +230,8 @@ export interface SimpleRecord {
   value: string | null;
   timestamp?: number;
   partition?: number;
+  /** Text headers, in order. */
+  headers?: Record<string, string>;
 }
 
 /** Produces records (idempotent producer, acks=all), in order per partition. */
@@ -247,6 +249,7 @@ export async function produceRecords(bootstrap: string, topic: string, records: 
           value: record.value,
           ...(record.timestamp !== undefined ? { timestamp: String(record.timestamp) } : {}),
           ...(record.partition !== undefined ? { partition: record.partition } : {}),
+          ...(record.headers !== undefined ? { headers: record.headers } : {}),
         })),
       });
     }

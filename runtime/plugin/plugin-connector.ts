@@ -22,6 +22,8 @@ import { contractVersion } from './contract/versions.ts';
 import { fileAccessImports, type FileAccessCapability, type FileGrant } from './host/file-access.ts';
 import { logImports } from './host/log.ts';
 import { sqliteAccessImports, sqliteGrantKey, sqliteGrantOf, type SqliteAccessCapability, type SqliteGrant } from './host/sqlite-access.ts';
+import { httpClientImports, httpGrantKey, httpGrantOf, type HttpClientCapability, type HttpGrant } from './host/http-client.ts';
+import { errantRecordReporterImports, type ErrantRecordReporterCapability, type ErrantRecordSink } from './host/errant-record-reporter.ts';
 import type { CommittedOffset, ConfigIssue, SinkRecord, SourceRecord, TopicPartitionOffset } from './host/wit/interfaces/eddy-plugin-connect-types.js';
 import type { ConfigKey } from './host/wit/0.2.0/interfaces/eddy-plugin-connect-types.js';
 import type * as Connector from './host/wit/interfaces/eddy-plugin-connector.js';
@@ -30,7 +32,7 @@ import type * as SinkTask from './host/wit/interfaces/eddy-plugin-sink-task.js';
 import type * as SourceTask from './host/wit/interfaces/eddy-plugin-source-task.js';
 import { PluginInstance, type InstanceHost } from './plugin-instance.ts';
 
-export type { CommittedOffset, ConfigIssue, ConfigKey, SinkRecord, SourceRecord, TopicPartitionOffset };
+export type { CommittedOffset, ConfigIssue, ConfigKey, ErrantRecordSink, SinkRecord, SourceRecord, TopicPartitionOffset };
 export type ConnectorKind = 'source' | 'sink';
 export type Config = Array<[string, string]>;
 
@@ -41,6 +43,7 @@ type Exports = { connector: typeof Connector & Partial<Pick<typeof Connector0_2_
 export interface ConnectorGrants {
   file?: FileGrant;
   sqlite?: SqliteGrant;
+  http?: HttpGrant;
 }
 
 /**
@@ -52,6 +55,7 @@ export interface ConnectorGrants {
 const capabilityGrants: ReadonlyArray<{ key: string; grant(value: string, kind: ConnectorKind): ConnectorGrants }> = [
   { key: 'file', grant: (file, kind) => ({ file: { file, mode: kind === 'source' ? 'read' : 'append' } }) },
   { key: sqliteGrantKey, grant: (url) => ({ sqlite: sqliteGrantOf(url) }) },
+  { key: httpGrantKey, grant: (url) => ({ http: httpGrantOf(url) }) },
 ];
 
 /** The capabilities a connector's configuration grants its tasks. */
@@ -120,6 +124,8 @@ export class ConnectorPlugin {
   private instantiate(host: ConnectorHost, taskId: string, grants: ConnectorGrants): Bound {
     const files = fileAccessImports(grants.file);
     const sqlite = sqliteAccessImports(grants.sqlite);
+    const http = httpClientImports(grants.http);
+    const errant = errantRecordReporterImports();
     const instanceHost: InstanceHost = {
       applicationId: host.connector,
       taskId,
@@ -134,15 +140,22 @@ export class ConnectorPlugin {
       'eddy:plugin/file-access': files.imports,
       // In the sink-connector world from 0.2.0 (a 0.1.0 component cannot import it: world.ts refuses it at load).
       'eddy:plugin/sqlite-access': sqlite.imports,
+      // From 0.2.0 (as sqlite-access): asynchronous HTTP, and a sink's errant record reports.
+      'eddy:plugin/http-client': http.imports,
+      'eddy:plugin/errant-record-reporter': errant.imports,
     }));
-    return { instance, files, sqlite };
+    return { instance, imports: this.compiled.component.shape.imports, files, sqlite, http, errant };
   }
 }
 
 interface Bound {
   instance: PluginInstance<Exports>;
+  /** The component's imports (interface names with their version). */
+  imports: readonly string[];
   files: FileAccessCapability;
   sqlite: SqliteAccessCapability;
+  http: HttpClientCapability;
+  errant: ErrantRecordReporterCapability;
 }
 
 /** Releases what an instance's capabilities hold open. */
@@ -150,7 +163,11 @@ function release(bound: Bound): void {
   try {
     bound.files.close();
   } finally {
-    bound.sqlite.close();
+    try {
+      bound.sqlite.close();
+    } finally {
+      bound.http.close();
+    }
   }
 }
 
@@ -225,6 +242,41 @@ export class SinkTaskInstance {
 
   get usable(): boolean {
     return !this.bound.instance.isPoisoned;
+  }
+
+  /** Whether the plugin can report errant records (it imports the reporter): only then must the task keep what it put. */
+  get reportsErrantRecords(): boolean {
+    return this.bound.imports.some((name) => name.startsWith('eddy:plugin/errant-record-reporter'));
+  }
+
+  /** Where the plugin's errant record reports go (undefined: they are refused, as Kafka's null reporter). */
+  reportErrantRecordsTo(sink: ErrantRecordSink | undefined): void {
+    this.bound.errant.reportTo(sink);
+  }
+
+  /**
+   * Asynchronous work the plugin started and has not taken the outcome of
+   * yet (its HTTP requests). While any is outstanding the plugin is not
+   * done with what it was put: the task calls `put([])` as outcomes arrive
+   * and flushes only once none is outstanding.
+   */
+  get outstandingIo(): number {
+    return this.bound.http.outstanding();
+  }
+
+  /** Of those, the ones still running (not completed). */
+  get inFlightIo(): number {
+    return this.bound.http.inFlight();
+  }
+
+  /** Outcomes waiting for the plugin to take them (in its next call). */
+  get completedIo(): number {
+    return this.bound.http.completed();
+  }
+
+  /** Resolves when the next running piece of work completes; at once when none is running. */
+  nextIoCompletion(): Promise<void> {
+    return this.bound.http.nextCompletion();
   }
 
   start(config: Config): void {

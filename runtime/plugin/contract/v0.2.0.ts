@@ -1,10 +1,12 @@
 // Contract version 0.2.0 (`wit/0.2.0/eddy-plugin.wit`): 0.1.0 plus
 // `kv-store`'s `put-if-absent` (Kafka Streams' putIfAbsent), the
 // `connector` export `config-def` (Kafka's Connector.config()), and the
-// `sink-connector` world's `sqlite-access` import (host/sqlite-access.ts,
-// linked by plugin-connector.ts with each task's grant beside file-access;
-// nothing to adapt here: 0.1.0's worlds have no such import, so world.ts
-// refuses a 0.1.0 component that imports it).
+// connector worlds' capability imports — `sqlite-access`, `http-client` and
+// `errant-record-reporter` (host/sqlite-access.ts, host/http-client.ts,
+// host/errant-record-reporter.ts, linked by plugin-connector.ts with each
+// task's grants beside file-access; nothing to adapt here: 0.1.0's worlds
+// have no such imports, so world.ts refuses a 0.1.0 component that imports
+// one).
 //
 // Owns: those differences — a kv-store `store` resource whose handles also
 // answer `put-if-absent`, built on 0.1.0's store (host/kv-store.ts), so the

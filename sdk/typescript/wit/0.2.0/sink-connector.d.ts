@@ -1,14 +1,18 @@
 // Generated from wit/ by scripts/generate-wit-types.ts with jco 1.10.2. Do not edit.
 /// <reference path="./interfaces/eddy-plugin-connect-types.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-connector.d.ts" />
+/// <reference path="./interfaces/eddy-plugin-errant-record-reporter.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-file-access.d.ts" />
+/// <reference path="./interfaces/eddy-plugin-http-client.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-log.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-sink-task.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-sqlite-access.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-types.d.ts" />
 declare module 'eddy:plugin/sink-connector@0.2.0' {
   import type * as EddyPluginConnectTypes from 'eddy:plugin/connect-types@0.2.0'; // eddy:plugin/connect-types@0.2.0
+  import type * as EddyPluginErrantRecordReporter from 'eddy:plugin/errant-record-reporter@0.2.0'; // eddy:plugin/errant-record-reporter@0.2.0
   import type * as EddyPluginFileAccess from 'eddy:plugin/file-access@0.2.0'; // eddy:plugin/file-access@0.2.0
+  import type * as EddyPluginHttpClient from 'eddy:plugin/http-client@0.2.0'; // eddy:plugin/http-client@0.2.0
   import type * as EddyPluginLog from 'eddy:plugin/log@0.2.0'; // eddy:plugin/log@0.2.0
   import type * as EddyPluginSqliteAccess from 'eddy:plugin/sqlite-access@0.2.0'; // eddy:plugin/sqlite-access@0.2.0
   import type * as EddyPluginTypes from 'eddy:plugin/types@0.2.0'; // eddy:plugin/types@0.2.0
@@ -16,7 +20,9 @@ declare module 'eddy:plugin/sink-connector@0.2.0' {
   import type * as EddyPluginSinkTask from 'eddy:plugin/sink-task@0.2.0'; // eddy:plugin/sink-task@0.2.0
   export interface ImportObject {
     'eddy:plugin/connect-types@0.2.0': typeof EddyPluginConnectTypes,
+    'eddy:plugin/errant-record-reporter@0.2.0': typeof EddyPluginErrantRecordReporter,
     'eddy:plugin/file-access@0.2.0': typeof EddyPluginFileAccess,
+    'eddy:plugin/http-client@0.2.0': typeof EddyPluginHttpClient,
     'eddy:plugin/log@0.2.0': typeof EddyPluginLog,
     'eddy:plugin/sqlite-access@0.2.0': typeof EddyPluginSqliteAccess,
     'eddy:plugin/types@0.2.0': typeof EddyPluginTypes,

@@ -2,12 +2,14 @@
 /// <reference path="./interfaces/eddy-plugin-connect-types.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-connector.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-file-access.d.ts" />
+/// <reference path="./interfaces/eddy-plugin-http-client.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-log.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-source-task.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-types.d.ts" />
 declare module 'eddy:plugin/source-connector@0.2.0' {
   import type * as EddyPluginConnectTypes from 'eddy:plugin/connect-types@0.2.0'; // eddy:plugin/connect-types@0.2.0
   import type * as EddyPluginFileAccess from 'eddy:plugin/file-access@0.2.0'; // eddy:plugin/file-access@0.2.0
+  import type * as EddyPluginHttpClient from 'eddy:plugin/http-client@0.2.0'; // eddy:plugin/http-client@0.2.0
   import type * as EddyPluginLog from 'eddy:plugin/log@0.2.0'; // eddy:plugin/log@0.2.0
   import type * as EddyPluginTypes from 'eddy:plugin/types@0.2.0'; // eddy:plugin/types@0.2.0
   import type * as EddyPluginConnector from 'eddy:plugin/connector@0.2.0'; // eddy:plugin/connector@0.2.0
@@ -15,6 +17,7 @@ declare module 'eddy:plugin/source-connector@0.2.0' {
   export interface ImportObject {
     'eddy:plugin/connect-types@0.2.0': typeof EddyPluginConnectTypes,
     'eddy:plugin/file-access@0.2.0': typeof EddyPluginFileAccess,
+    'eddy:plugin/http-client@0.2.0': typeof EddyPluginHttpClient,
     'eddy:plugin/log@0.2.0': typeof EddyPluginLog,
     'eddy:plugin/types@0.2.0': typeof EddyPluginTypes,
   }

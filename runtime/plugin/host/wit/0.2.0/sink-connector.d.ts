@@ -1,7 +1,9 @@
 // Generated from wit/ by scripts/generate-wit-types.ts with jco 1.10.2. Do not edit.
 // world eddy:plugin/sink-connector@0.2.0
 import type * as EddyPluginConnectTypes from './interfaces/eddy-plugin-connect-types.js'; // eddy:plugin/connect-types@0.2.0
+import type * as EddyPluginErrantRecordReporter from './interfaces/eddy-plugin-errant-record-reporter.js'; // eddy:plugin/errant-record-reporter@0.2.0
 import type * as EddyPluginFileAccess from './interfaces/eddy-plugin-file-access.js'; // eddy:plugin/file-access@0.2.0
+import type * as EddyPluginHttpClient from './interfaces/eddy-plugin-http-client.js'; // eddy:plugin/http-client@0.2.0
 import type * as EddyPluginLog from './interfaces/eddy-plugin-log.js'; // eddy:plugin/log@0.2.0
 import type * as EddyPluginSqliteAccess from './interfaces/eddy-plugin-sqlite-access.js'; // eddy:plugin/sqlite-access@0.2.0
 import type * as EddyPluginTypes from './interfaces/eddy-plugin-types.js'; // eddy:plugin/types@0.2.0
@@ -9,7 +11,9 @@ import type * as EddyPluginConnector from './interfaces/eddy-plugin-connector.js
 import type * as EddyPluginSinkTask from './interfaces/eddy-plugin-sink-task.js'; // eddy:plugin/sink-task@0.2.0
 export interface ImportObject {
   'eddy:plugin/connect-types@0.2.0': typeof EddyPluginConnectTypes,
+  'eddy:plugin/errant-record-reporter@0.2.0': typeof EddyPluginErrantRecordReporter,
   'eddy:plugin/file-access@0.2.0': typeof EddyPluginFileAccess,
+  'eddy:plugin/http-client@0.2.0': typeof EddyPluginHttpClient,
   'eddy:plugin/log@0.2.0': typeof EddyPluginLog,
   'eddy:plugin/sqlite-access@0.2.0': typeof EddyPluginSqliteAccess,
   'eddy:plugin/types@0.2.0': typeof EddyPluginTypes,
