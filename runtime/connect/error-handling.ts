@@ -25,10 +25,15 @@ import type { KafkaAdmin, KafkaConnection, OutgoingRecord, Producer } from '../k
 import type { Header, StreamRecord } from '../record.ts';
 import type { LogLevel } from '../processor/processor.ts';
 import { DataError } from './json-converter.ts';
+import { RecordTooLargeError } from '../kafka/record-size.ts';
 import type { StringMap } from './offset-store.ts';
 
-/** Kafka's ErrorHandlingMetrics stages a worker tolerates failures in (TASK_PUT: a record a sink task reports errant, KIP-610). */
-export type Stage = 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER' | 'TRANSFORMATION' | 'TASK_PUT';
+/**
+ * Kafka's ErrorHandlingMetrics stages a worker tolerates failures in
+ * (TASK_PUT: a record a sink task reports errant, KIP-610; KAFKA_PRODUCE: a
+ * source record the producer refuses, KIP-779).
+ */
+export type Stage = 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER' | 'TRANSFORMATION' | 'TASK_PUT' | 'KAFKA_PRODUCE';
 
 export type ToleranceType = 'none' | 'all';
 
@@ -94,6 +99,7 @@ export interface Failure {
 /** Java's class of an error, when Kafka has one for it; the JavaScript class otherwise. */
 function exceptionClassName(error: unknown): string {
   if (error instanceof DataError) return 'org.apache.kafka.connect.errors.DataException';
+  if (error instanceof RecordTooLargeError) return 'org.apache.kafka.common.errors.RecordTooLargeException';
   if (error instanceof Error) return error.name || error.constructor.name;
   return typeof error;
 }
@@ -141,6 +147,10 @@ export class ErrorHandler {
     private readonly connection?: KafkaConnection,
     private readonly admin?: () => Promise<KafkaAdmin>,
   ) {}
+
+  get tolerance(): ToleranceType {
+    return this.settings.tolerance;
+  }
 
   get deadLetterQueue(): string | undefined {
     const topic = this.settings.deadLetterQueueTopic?.trim();

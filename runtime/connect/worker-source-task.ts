@@ -28,6 +28,7 @@
 // is acknowledged (or, exactly once, outside the transaction of its record),
 // or let a failure of its plugin or of a transform stop another task.
 
+import { ConnectorError } from '../errors.ts';
 import type { KafkaAdmin, KafkaConnection, OutgoingRecord, Producer } from '../kafka/ports.ts';
 import { AtLeastOnceCommit, ExactlyOnceCommit, type CommitProtocol } from '../task/commit-protocol.ts';
 import { RecordCollector } from '../task/record-collector.ts';
@@ -39,6 +40,7 @@ import type { Converter } from './converter.ts';
 import { defaultErrorHandling, ErrorHandler, type ErrorHandlingSettings, type PolledOriginal, type Stage } from './error-handling.ts';
 import type { SimpleHeaderConverter } from './header-converter.ts';
 import { JsonConverter } from './json-converter.ts';
+import { defaultMaxRequestSize, RecordTooLargeError, recordSizeUpperBound } from '../kafka/record-size.ts';
 import { offsetKey, type SourceOffsetStore, type StoredOffset, type TransactionalOffsetStore } from './offset-store.ts';
 import { TaskState, type TaskLog } from './task-state.ts';
 import { TransformationError, type TaskTransformationChain } from './transformation-chain.ts';
@@ -258,11 +260,30 @@ export class WorkerSourceTask {
       this.errors.failed(this.polledOriginal(polled, polledAt), { stage, executingClass, error });
       return undefined;
     }
+    const converted = { key, value, timestamp: record.timestamp ?? Date.now(), headers };
+    // Java's producer refuses a record past max.request.size on its own (KafkaProducer.ensureValidRecordSize), before sending it.
+    const size = recordSizeUpperBound(converted);
+    if (size > defaultMaxRequestSize) {
+      this.sendFailed(record.topic, new RecordTooLargeError(size, defaultMaxRequestSize));
+      return undefined;
+    }
     return {
       topic: record.topic,
       ...(record.partition === undefined ? {} : { partition: record.partition }),
-      record: { key, value, timestamp: record.timestamp ?? Date.now(), headers },
+      record: converted,
     };
+  }
+
+  /**
+   * A record the producer refuses (Kafka's producerSendFailed, KIP-779):
+   * logged; with errors.tolerance=all skipped (its offset still stored) at
+   * stage KAFKA_PRODUCE — no dead-letter copy, which would be refused the
+   * same way —, otherwise the task fails.
+   */
+  private sendFailed(topic: string, error: Error): void {
+    this.options.log('error', this.state.id, `failed to send record to ${topic}: ${error.message}`);
+    if (this.errors.tolerance !== 'all') throw new ConnectorError('Unrecoverable exception from producer send callback', {}, { cause: error });
+    this.errors.failed(undefined, { stage: 'KAFKA_PRODUCE', executingClass: 'org.apache.kafka.connect.runtime.WorkerSourceTask', error });
   }
 
   /** A polled record that failed a stage, for the error handler (its dead-letter copy is serialized only when one is written). */

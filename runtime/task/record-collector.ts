@@ -52,15 +52,18 @@ export class RecordCollector {
     if (this.pending.length === 0) return;
     const records = this.pending;
     this.pending = [];
+    // A chunk ends before the record that would take it past the limit, so a
+    // record of up to ~1 MiB goes alone rather than tipping a chunk over.
     let start = 0;
     let bytes = 0;
     for (let index = 0; index < records.length; index++) {
-      bytes += estimatedSize(records[index]!.outgoing);
-      if (bytes >= maxChunkBytes) {
-        await this.sendChunk(send, records.slice(start, index + 1));
-        start = index + 1;
+      const size = estimatedSize(records[index]!.outgoing);
+      if (bytes > 0 && bytes + size > maxChunkBytes) {
+        await this.sendChunk(send, records.slice(start, index));
+        start = index;
         bytes = 0;
       }
+      bytes += size;
     }
     if (start < records.length) await this.sendChunk(send, start === 0 ? records : records.slice(start));
   }

@@ -24,7 +24,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { AppProcess, brokers, createTopics, readAll, uniqueName, waitFor } from '../support/kafka.ts';
+import { AppProcess, brokers, createTopics, freePort, readAll, uniqueName, waitFor } from '../support/kafka.ts';
 import { connectStandalone44Command, connectStandaloneCommand, kafkaConnect44StandaloneClasspath, kafkaConnectStandaloneLibraries } from '../support/kafka-connect.ts';
 import { repositoryRoot } from '../support/plugins.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
@@ -345,4 +345,70 @@ test('Kafka Connect 4.4 and Eddy tolerate the same bad records: the same sink fi
   const kafkaLetters = await letters(kafka);
   assert.equal(kafkaLetters.length, 3);
   assert.deepEqual(await letters(eddy), kafkaLetters);
+});
+
+test('Kafka Connect 4.4 and Eddy refuse a source record over max.request.size alike: skipped with errors.tolerance=all (the lines around it written, byte-identical), the task failed without; Java\'s size in both', { timeout: 600_000 }, async () => {
+  kafkaConnect44StandaloneClasspath();
+  const suffix = uniqueName('');
+  // 1,200,000 bytes of value: Java's producer estimates 61 + 21 + 1 (null key) + 4 (the zigzag varint of the length) + 1,200,000 + 1 (no headers) = 1,200,088 bytes.
+  const big = 'x'.repeat(1_200_000);
+  const runs = await Promise.all((['kafka', 'eddy'] as const).map(async (kind) => {
+    const directory = temporaryDirectory(`connect-too-large-${kind}`);
+    const tolerant = `connect-too-large${suffix}-all-${kind}`;
+    const strict = `connect-too-large${suffix}-none-${kind}`;
+    let worker = readFileSync(join(fixtures, 'connect-standalone.properties'), 'utf8')
+      .replace(/^bootstrap\.servers=.*$/m, `bootstrap.servers=${await brokers()}`)
+      .replace(/^offset\.storage\.file\.filename=.*$/m, `offset.storage.file.filename=${join(directory, 'connect.offsets')}`)
+      .replace(/^value\.converter=.*$/m, 'value.converter=org.apache.kafka.connect.storage.StringConverter');
+    const port = await freePort();
+    worker += `\nlisteners=http://127.0.0.1:${port}\n`;
+    writeFileSync(join(directory, 'worker.properties'), worker);
+    for (const [name, topic, tolerance] of [['all', tolerant, 'all'], ['none', strict, 'none']] as const) {
+      writeFileSync(join(directory, `${name}.txt`), `before\n${big}\nafter\n`);
+      writeFileSync(join(directory, `${name}.properties`), `name=${topic}\nconnector.class=FileStreamSource\nfile=${name}.txt\ntopic=${topic}\nerrors.tolerance=${tolerance}\n`);
+    }
+    return { kind, directory, tolerant, strict, port };
+  }));
+  await createTopics(runs.flatMap((run) => [{ topic: run.tolerant, partitions: 1 }, { topic: run.strict, partitions: 1 }]));
+  const processes = runs.map((run) => {
+    const files = ['worker.properties', 'all.properties', 'none.properties'];
+    const { command, args } = run.kind === 'kafka'
+      ? connectStandalone44Command(files)
+      : { command: process.execPath, args: [join(repositoryRoot, 'runtime/bin/eddy.js'), 'connect-standalone', ...files] };
+    return new AppProcess(spawn(command, args, { cwd: run.directory, stdio: ['ignore', 'pipe', 'pipe'] }), `too-large-${run.kind}`);
+  });
+  const status = async (run: (typeof runs)[number], name: string) => {
+    try {
+      const response = await fetch(`http://127.0.0.1:${run.port}/connectors/${name}/status`);
+      return response.ok ? ((await response.json()) as { tasks: Array<{ state: string; trace?: string }> }).tasks[0] : undefined;
+    } catch {
+      return undefined; // the REST server is not up yet
+    }
+  };
+  const strictTask = (run: (typeof runs)[number]) => status(run, run.strict);
+  const tolerantTask = (run: (typeof runs)[number]) => status(run, run.tolerant);
+  const refusal = 'The message is 1200088 bytes when serialized which is larger than 1048576, which is the value of the max.request.size configuration.';
+  try {
+    for (const [index, run] of runs.entries()) {
+      const child = processes[index]!;
+      try {
+        await waitFor(`the lines around the big one in ${run.tolerant}`, async () => (await readAll(run.tolerant)).length >= 2 || (child.child.exitCode !== null && assert.fail(child.output)), 240_000);
+        // The strict task fails, with the producer's refusal (Java's size) as the cause, in the REST status of both.
+        await waitFor(`${run.kind}'s strict task to fail`, async () => (await strictTask(run))?.state === 'FAILED', 120_000);
+        const trace = (await strictTask(run))!.trace!;
+        assert.match(trace, /Unrecoverable exception from producer send callback/);
+        assert.ok(trace.includes(`RecordTooLargeException: ${refusal}`), trace);
+        assert.equal((await tolerantTask(run))?.state, 'RUNNING');
+      } catch (error) {
+        throw new Error(`${(error as Error).message}\n${run.kind}'s output:\n${child.output.slice(-6000)}`);
+      }
+    }
+  } finally {
+    for (const child of processes) await child.stop();
+  }
+  const [kafka, eddy] = runs as [(typeof runs)[number], (typeof runs)[number]];
+  const values = async (topic: string) => (await readAll(topic)).map((record) => hex(record.valueBytes));
+  assert.deepEqual(await values(eddy.tolerant), await values(kafka.tolerant));
+  assert.deepEqual((await readAll(eddy.tolerant)).map((record) => record.value), ['before', 'after']);
+  assert.ok(!(await readAll(eddy.strict)).some((record) => record.value === big));
 });
