@@ -138,8 +138,9 @@ export class WorkerSinkTask {
     return this.moved.get(`${topic}\0${partition}\0${offset}`);
   }
 
+  /** FAILED, or failing: once a call into the plugin failed, nothing more is handed to it. */
   private get failed(): boolean {
-    return this.state.status === 'FAILED';
+    return this.state.status === 'FAILED' || this.fatal !== undefined;
   }
 
   /** Runs a call into the plugin; a report that exceeded the tolerance during it fails the call. */
@@ -158,7 +159,7 @@ export class WorkerSinkTask {
   /** Calls the plugin with `put([])` whenever an outcome of its asynchronous work arrives, while any is outstanding. */
   private armIo(): void {
     const { instance } = this.options;
-    if (this.ioArmed || this.state.status === 'FAILED' || instance.outstandingIo === 0) return;
+    if (this.ioArmed || this.failed || instance.outstandingIo === 0) return;
     this.ioArmed = true;
     const wait = instance.completedIo > 0 ? Promise.resolve() : instance.nextIoCompletion();
     void wait.then(() => {
@@ -170,7 +171,7 @@ export class WorkerSinkTask {
   /** Hands waiting outcomes to the plugin (calls never overlap: each is synchronous). */
   private deliverIo(): void {
     const { instance } = this.options;
-    if (this.state.status === 'FAILED' || !instance.usable) return;
+    if (this.failed || !instance.usable) return;
     try {
       if (instance.completedIo > 0) this.callPlugin(() => instance.put([]));
     } catch (error) {
@@ -192,7 +193,7 @@ export class WorkerSinkTask {
     const settling = new Promise<void>((resolve) => (release = resolve));
     this.settling = settling;
     try {
-      while (instance.outstandingIo > 0 && this.state.status !== 'FAILED') {
+      while (instance.outstandingIo > 0 && !this.failed) {
         if (instance.completedIo > 0) {
           this.deliverIo();
           continue;
@@ -202,7 +203,7 @@ export class WorkerSinkTask {
         await Promise.race([instance.nextIoCompletion(), new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(deadline - Date.now(), 2 ** 31 - 1))))]);
         clearTimeout(timer);
       }
-      return this.state.status !== 'FAILED';
+      return !this.failed;
     } finally {
       if (this.settling === settling) this.settling = undefined;
       release();
@@ -283,7 +284,7 @@ export class WorkerSinkTask {
    * flushed.
    */
   private async onBatch(batch: FetchedBatch): Promise<boolean> {
-    if (this.stopping || this.state.status === 'FAILED') return false;
+    if (this.stopping || this.failed) return false;
     if (this.pausing) return false;
     const previous = this.processing;
     this.processing = previous
@@ -303,7 +304,7 @@ export class WorkerSinkTask {
   }
 
   private async process(batch: FetchedBatch): Promise<void> {
-    if (this.state.status === 'FAILED') return;
+    if (this.failed) return;
     const { keyConverter, valueConverter, headerConverter, instance } = this.options;
     const classes = this.options.converterClasses ?? { key: 'Converter', value: 'Converter', header: 'org.apache.kafka.connect.storage.SimpleHeaderConverter' };
     if (batch.records.length > 0) {
@@ -415,7 +416,7 @@ export class WorkerSinkTask {
   commit(settleMs = Infinity): Promise<void> {
     // A failed commit fails the task, but must not poison the chain for the final commit attempt.
     this.committing = this.committing.catch(() => undefined).then(async () => {
-      if (this.state.status === 'FAILED' || !this.consumer) return;
+      if (this.failed || !this.consumer) return;
       const offsets = [...this.consumed.entries()].filter(([key, entry]) => this.committed.get(key) !== entry.offset);
       if (offsets.length === 0) return;
       if (!(await this.settleIo(settleMs))) {

@@ -3,7 +3,9 @@
 // (every eddy:plugin name it uses carries that version) and gets that
 // version's imports — 0.2.0's kv-store with put-if-absent, 0.1.0's without.
 // The plugins here are real builds from plugins/: deduplicate-ts (0.2.0) and
-// wordcount-js (0.1.0), in one topology, both with stores.
+// wordcount-js (0.1.0), in one topology, both with stores. The connector
+// worlds of 0.2.0 import more capabilities (sqlite-access, http-client,
+// errant-record-reporter) than 0.1.0's.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -19,12 +21,15 @@ import { pluginPath, plugins } from '../support/plugins.ts';
 
 const deduplicate = () => pluginPath('deduplicate-ts');
 
-test('the host serves 0.1.0 and 0.2.0; 0.2.0 adds kv-store put-if-absent, connector config-def and the sink-connector import sqlite-access', async () => {
+test('the host serves 0.1.0 and 0.2.0; 0.2.0 adds kv-store put-if-absent, connector config-def and the connector capabilities sqlite-access, http-client and errant-record-reporter', async () => {
   assert.deepEqual(contractVersions.map((version) => version.version), ['0.1.0', '0.2.0']);
   for (const world of knownWorlds) {
     const old = await referenceShape(world, '0.1.0');
     const next = await referenceShape(world, '0.2.0');
-    const added = world === 'sink-connector' ? ['eddy:plugin/sqlite-access@0.2.0'] : [];
+    const added = {
+      'sink-connector': ['eddy:plugin/sqlite-access@0.2.0', 'eddy:plugin/http-client@0.2.0', 'eddy:plugin/errant-record-reporter@0.2.0'],
+      'source-connector': ['eddy:plugin/http-client@0.2.0'],
+    }[world as string] ?? [];
     assert.deepEqual([...next.imports].sort(), [...old.imports.map((name) => name.replace('@0.1.0', '@0.2.0')), ...added].sort(), world);
     assert.deepEqual(next.exports, old.exports.map((declaration) => declaration.replaceAll('@0.1.0', '@0.2.0')), world);
   }
