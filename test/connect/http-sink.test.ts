@@ -1,5 +1,8 @@
-// The HTTP sink (plugins/connect-http-sink-rust) in a standalone worker on
-// Kafka, against a real local HTTP server: batches POSTed in offset order,
+// The HTTP sink (plugins/connect-http-sink-rust) alone through the plugin
+// loader: its keys refused naming the key, and the bodies it writes for
+// every kind of value (json and string formats, bytes as base64), a value
+// JSON cannot hold and a tombstone reported errant. Then in a standalone
+// worker on Kafka, against a real local HTTP server: batches POSTed in offset order,
 // a 503 retried with backoff, a 400's records in the dead-letter queue as
 // consumed (KIP-610's errant record reporter, stage TASK_PUT), offsets
 // committed only once the server has answered — and a response the server
@@ -15,6 +18,8 @@ import { test } from 'node:test';
 import { StandaloneWorker } from '../../runtime/connect/standalone-worker.ts';
 import { connectKafka } from '../../runtime/kafka/connection.ts';
 import { produceRecords } from '../../runtime/kafka/kafka-client.ts';
+import { ConnectorPlugin, connectorGrants, type Config, type SinkRecord } from '../../runtime/plugin/plugin-connector.ts';
+import { pluginPath } from '../support/plugins.ts';
 import { brokers, createTopics, readAll, uniqueName, waitFor } from '../support/kafka.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
 
@@ -181,6 +186,62 @@ test('the HTTP sink without an errant record reporter: a 400 fails the task, nam
     assert.equal(await committed(bootstrap, `connect-${refusedTopic}`, refusedTopic), -1, 'nothing committed for a record the sink could not write');
   } finally {
     await running.stop();
+    await http.close();
+  }
+});
+
+test('the HTTP sink alone: keys refused naming the key; json and string bodies for every kind of value; NaN and a tombstone reported errant', { timeout: 60_000 }, async () => {
+  const plugin = await ConnectorPlugin.load(pluginPath('connect-http-sink-rust'));
+  assert.equal(plugin.kind, 'sink');
+  assert.deepEqual(plugin.configDef.map((key) => key.name), ['http.api.url', 'request.method', 'headers', 'header.separator', 'request.timeout.ms', 'request.body.format', 'batch.separator', 'batch.max.size', 'behavior.on.null.values', 'max.retries', 'retry.backoff.ms']);
+  const half = plugin.connector({ connector: 'http', log: () => undefined });
+  try {
+    assert.deepEqual(half.validate([['http.api.url', 'ftp://example.com/x'], ['request.method', 'PATCH'], ['batch.max.size', '0']]), [
+      { key: 'http.api.url', message: 'Invalid value ftp://example.com/x for configuration http.api.url: must be an absolute http:// or https:// URL' },
+      { key: 'request.method', message: 'Invalid value PATCH for configuration request.method: String must be one of: POST, PUT' },
+      { key: 'batch.max.size', message: 'Invalid value 0 for configuration batch.max.size: Value must be at least 1' },
+    ]);
+    assert.deepEqual(half.validate([]), [{ key: 'http.api.url', message: 'Missing required configuration "http.api.url" which has no default value.' }]);
+  } finally {
+    half.close();
+  }
+
+  const http = await httpServer(() => 200);
+  const record = (offset: number, value: SinkRecord['value']): SinkRecord => ({ topic: 't', partition: 0, offset: BigInt(offset), key: undefined, value, timestamp: 0n });
+  const values: Array<SinkRecord['value']> = [
+    { tag: 'json', val: '{"a":[1,2]}' }, { tag: 'text', val: 'he said "hi"\n' }, { tag: 'bytes', val: new Uint8Array([0, 1, 2, 255]) },
+    { tag: 'int64', val: -9007199254740993n }, { tag: 'float64', val: 1.5 }, { tag: 'boolean', val: true },
+  ];
+  const run = async (config: Config, records: SinkRecord[]) => {
+    const reports: string[] = [];
+    const task = plugin.sinkTask({ connector: 'http', log: () => undefined }, 0, connectorGrants(config, 'sink'));
+    task.reportErrantRecordsTo((_topic, _partition, offset, message) => void reports.push(`${offset}: ${message}`));
+    task.start(config);
+    task.put(records);
+    while (task.outstandingIo > 0) {
+      if (task.completedIo > 0) task.put([]);
+      else await task.nextIoCompletion();
+    }
+    task.flush([]);
+    task.stop();
+    return reports;
+  };
+  try {
+    const json = await run([['http.api.url', http.url], ['batch.max.size', '10'], ['behavior.on.null.values', 'fail']],
+      [...values.map((value, offset) => record(offset, value)), record(6, { tag: 'float64', val: Number.NaN }), record(7, undefined)]);
+    assert.deepEqual(http.exchanges.map((exchange) => [exchange.contentType, exchange.body]), [
+      ['application/json', '[{"a":[1,2]},"he said \\"hi\\"\\n","AAEC/w==",-9007199254740993,1.5,true]'],
+    ]);
+    assert.deepEqual(json, ['6: its value NaN is not a finite number, which JSON cannot write', '7: the record has a null value, and behavior.on.null.values=fail']);
+    http.exchanges.length = 0;
+    const text = await run([['http.api.url', http.url], ['batch.max.size', '3'], ['request.body.format', 'string'], ['batch.separator', '|'], ['request.method', 'put']],
+      [...values.map((value, offset) => record(offset, value)), record(6, undefined)]);
+    assert.deepEqual(http.exchanges.map((exchange) => [exchange.contentType, exchange.body]), [
+      ['text/plain; charset=utf-8', '{"a":[1,2]}|he said "hi"\n|AAEC/w=='],
+      ['text/plain; charset=utf-8', '-9007199254740993|1.5|true'],
+    ]);
+    assert.deepEqual(text, [], 'a tombstone is skipped by default');
+  } finally {
     await http.close();
   }
 });

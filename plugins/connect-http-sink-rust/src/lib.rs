@@ -14,6 +14,7 @@
 //! refuses other origins), follow a redirect, or let `flush` succeed while a
 //! request is outstanding.
 
+use base64::Engine;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -177,15 +178,7 @@ fn json_number(x: f64) -> Option<String> {
 }
 
 fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | ((b as u32) << (16 - 8 * i)));
-        for i in 0..4 {
-            out.push(if i <= chunk.len() { ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char } else { '=' });
-        }
-    }
-    out
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// A value as one element of the body: JSON text (json) or plain text (string).
