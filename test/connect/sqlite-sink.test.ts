@@ -18,19 +18,10 @@ import { sqliteAccessImports, sqliteGrantOf } from '../../runtime/plugin/host/sq
 import { brokers, createTopics, uniqueName, waitFor } from '../support/kafka.ts';
 import { pluginPath } from '../support/plugins.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
+import { refusal } from '../support/host-imports.ts';
 
 const sink = () => ConnectorPlugin.load(pluginPath('connect-sqlite-sink-rust'));
 const host = { connector: 'sqlite-sink', log: () => undefined };
-
-/** The `err` payload a host import threw. */
-function refusal(call: () => unknown): { tag: string; val?: string } {
-  try {
-    call();
-  } catch (error) {
-    return (error as { payload: { tag: string; val?: string } }).payload;
-  }
-  assert.fail('the call was not refused');
-}
 
 function rows(database: string, sql: string): unknown[] {
   const db = new Database(database, { readonly: true, fileMustExist: true });

@@ -13,6 +13,7 @@ import { connectorGrants } from '../../runtime/plugin/plugin-connector.ts';
 import { httpClientImports, httpGrantOf, maxResponseBodyBytes } from '../../runtime/plugin/host/http-client.ts';
 import type { HttpCompletion, HttpRequest } from '../../runtime/plugin/host/wit/0.2.0/interfaces/eddy-plugin-http-client.js';
 import { freePort, waitFor } from '../support/process.ts';
+import { refusal } from '../support/host-imports.ts';
 
 async function server(handle: (request: IncomingMessage, body: Buffer, response: ServerResponse) => void): Promise<{ origin: string; close(): Promise<void> }> {
   const http = createServer((request, response) => {
@@ -29,15 +30,6 @@ async function server(handle: (request: IncomingMessage, body: Buffer, response:
       http.close(() => resolve());
     }),
   };
-}
-
-function refusal(call: () => unknown): { tag: string; val?: string } {
-  try {
-    call();
-  } catch (error) {
-    return (error as { payload: { tag: string; val?: string } }).payload;
-  }
-  assert.fail('the call was not refused');
 }
 
 const request = (url: string, extra: Partial<HttpRequest> = {}): HttpRequest => ({ method: 'POST', url, headers: [], body: new Uint8Array(0), timeoutMs: 5_000, delayMs: 0, ...extra });
