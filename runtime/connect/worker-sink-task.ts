@@ -14,7 +14,7 @@
 // a failure of the plugin's put is never tolerated, as Kafka's. Records the
 // plugin reports errant (KIP-610) go through the same handler at stage
 // TASK_PUT, as the records they were consumed as (kept until committed, for
-// a plugin that can report). A plugin's asynchronous work (its HTTP
+// a plugin that can report; past 64 MiB kept, the task commits early). A plugin's asynchronous work (its HTTP
 // requests): `put([])` as each outcome arrives, back-pressure before a put
 // while 8 are in flight, and a flush only once none is outstanding (new
 // batches wait meanwhile).
@@ -59,12 +59,16 @@ export interface SinkTaskOptions {
   paused?: boolean;
   /** Hears the task fail (the herder may restart it). */
   onFailed?: (error: unknown) => void;
+  /** How much of what it put a task that can report errant records keeps before it commits early (default 64 MiB). */
+  maxKeptBytes?: number;
 }
 
 /** A put waits while this many of the plugin's requests are in flight. */
 export const maxInFlightIo = 8;
 /** How long a stopping task waits for the plugin's outstanding work before it gives up its last commit (Kafka's task.shutdown.graceful.timeout.ms). */
 const stopSettleMs = 5_000;
+/** How much a task that can report errant records keeps of what it put before it commits early (and so forgets it). */
+const defaultMaxKeptBytes = 64 * 1024 * 1024;
 /** Kafka's executing class of an errant record report (WorkerErrantRecordReporter: SinkTask.class). */
 const sinkTaskClass = 'org.apache.kafka.connect.sink.SinkTask';
 
@@ -88,8 +92,11 @@ export class WorkerSinkTask {
   /** Records a transform dropped since the task started. */
   dropped = 0;
   readonly errors: ErrorHandler;
-  /** Per `topic\0partition`: the batches put since the last commit (only for a plugin that can report errant records). */
-  private readonly given = new Map<string, FetchedBatch[]>();
+  /** Per `topic\0partition`: the batches put since the last commit, with their size (only for a plugin that can report errant records). */
+  private readonly given = new Map<string, Array<{ batch: FetchedBatch; bytes: number }>>();
+  /** The bytes of the kept batches; past `maxKeptBytes` the task commits early, so memory stays bounded. */
+  private keptBytes = 0;
+  private committingEarly = false;
   /** Originals of put records a transform moved to another topic or partition, by `topic\0partition\0offset` as put. */
   private readonly moved = new Map<string, ConsumedOriginal>();
   /** A report that exceeded errors.tolerance: the task fails once the plugin's call returns. */
@@ -122,7 +129,7 @@ export class WorkerSinkTask {
   }
 
   private originalOf(topic: string, partition: number, offset: number): ConsumedOriginal | undefined {
-    for (const batch of this.given.get(`${topic}\0${partition}`) ?? []) {
+    for (const { batch } of this.given.get(`${topic}\0${partition}`) ?? []) {
       const { records } = batch;
       if (records.length === 0 || offset < records[0]!.offset || offset > records[records.length - 1]!.offset) continue;
       let low = 0;
@@ -381,9 +388,16 @@ export class WorkerSinkTask {
   /** Keeps a put batch's records as consumed, so the plugin can report any of them errant until they are committed. */
   private keep(batch: FetchedBatch, records: SinkRecord[]): void {
     const key = `${batch.topic}\0${batch.partition}`;
+    let bytes = 0;
+    for (const { record } of batch.records) bytes += 64 + (record.key?.length ?? 0) + (record.value?.length ?? 0);
     const batches = this.given.get(key);
-    if (batches) batches.push(batch);
-    else this.given.set(key, [batch]);
+    if (batches) batches.push({ batch, bytes });
+    else this.given.set(key, [{ batch, bytes }]);
+    this.keptBytes += bytes;
+    if (this.keptBytes > (this.options.maxKeptBytes ?? defaultMaxKeptBytes) && !this.committingEarly) {
+      this.committingEarly = true;
+      void this.commit().catch((error: unknown) => this.state.fail(error)).finally(() => (this.committingEarly = false));
+    }
     for (const record of records) {
       if (record.topic === batch.topic && record.partition === batch.partition) continue;
       const offset = Number(record.offset);
@@ -397,7 +411,8 @@ export class WorkerSinkTask {
     for (const [key, batches] of this.given) {
       const committed = this.committed.get(key);
       if (committed === undefined) continue;
-      const kept = batches.filter((batch) => batch.lastOffset >= committed);
+      const kept = batches.filter(({ batch }) => batch.lastOffset >= committed);
+      for (const { batch, bytes } of batches) if (batch.lastOffset < committed) this.keptBytes -= bytes;
       if (kept.length > 0) this.given.set(key, kept);
       else this.given.delete(key);
     }

@@ -16,6 +16,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { StandaloneWorker } from '../../runtime/connect/standalone-worker.ts';
+import { SimpleHeaderConverter } from '../../runtime/connect/header-converter.ts';
+import { StringConverter } from '../../runtime/connect/string-converter.ts';
+import { TaskTransformationChain } from '../../runtime/connect/transformation-chain.ts';
+import { WorkerSinkTask } from '../../runtime/connect/worker-sink-task.ts';
 import { connectKafka } from '../../runtime/kafka/connection.ts';
 import { produceRecords } from '../../runtime/kafka/kafka-client.ts';
 import { ConnectorPlugin, connectorGrants, type Config, type SinkRecord } from '../../runtime/plugin/plugin-connector.ts';
@@ -242,6 +246,38 @@ test('the HTTP sink alone: keys refused naming the key; json and string bodies f
     ]);
     assert.deepEqual(text, [], 'a tombstone is skipped by default');
   } finally {
+    await http.close();
+  }
+});
+
+test('a sink task that keeps what it put for errant reports commits early once it keeps too much, not at the next interval', { timeout: 120_000 }, async () => {
+  const bootstrap = await brokers();
+  const topic = uniqueName('http-early');
+  await createTopics([{ topic, partitions: 1 }]);
+  await produceRecords(bootstrap, topic, Array.from({ length: 200 }, (_, n) => ({ key: null, value: `value ${n} ${'x'.repeat(100)}` })));
+  const http = await httpServer(() => 200);
+  const plugin = await ConnectorPlugin.load(pluginPath('connect-http-sink-rust'));
+  const config: Config = [['http.api.url', http.url], ['batch.max.size', '50'], ['request.body.format', 'string']];
+  const connection = connectKafka(bootstrap, 'http-early');
+  const instance = plugin.sinkTask({ connector: topic, log: () => undefined }, 0, connectorGrants(config, 'sink'));
+  assert.ok(instance.reportsErrantRecords);
+  const task = new WorkerSinkTask({
+    connector: topic, task: 0, instance, config, topics: [topic],
+    keyConverter: new StringConverter(), valueConverter: new StringConverter(), headerConverter: new SimpleHeaderConverter(),
+    transforms: () => new TaskTransformationChain([], []), connection,
+    commitIntervalMs: 600_000, // no commit by the interval within this test
+    log: () => undefined,
+    errors: { tolerance: 'all', retryTimeoutMs: 0, retryDelayMaxMs: 60_000, logEnable: true, logIncludeMessages: false, deadLetterQueueTopic: undefined, deadLetterQueueReplicationFactor: 1, deadLetterQueueContextHeaders: false },
+    maxKeptBytes: 4096,
+  });
+  await task.start();
+  try {
+    await waitFor('every record sent and committed early', async () => (await committed(bootstrap, `connect-${topic}`, topic)) === 200, 60_000);
+    assert.equal(http.exchanges.flatMap((exchange) => exchange.body.split('\n')).length, 200);
+    assert.equal(task.state.status, 'RUNNING');
+  } finally {
+    await task.stop();
+    await connection.close();
     await http.close();
   }
 });
