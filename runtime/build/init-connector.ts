@@ -35,7 +35,11 @@ function testPackage(name: string, repositoryRoot: string): string {
   ) + '\n';
 }
 
-function cargoToml(name: string): string {
+/** `connectRoot`: the repository whose sdk/rust/connect (`eddy-connect`) a connector template depends on; none for a transform. */
+function cargoToml(name: string, connectRoot?: string): string {
+  const connect = connectRoot === undefined ? '' : `# Config reading with Kafka's messages, shared by Eddy's Rust connectors (sdk/rust/connect).
+eddy-connect = { path = "${connectRoot}/sdk/rust/connect" }
+`;
   return `[package]
 name = "${name}"
 version = "0.1.0"
@@ -48,7 +52,7 @@ crate-type = ["cdylib"]
 [dependencies]
 # Pinned like Eddy's own plugins: its component-type encoding must be readable by the host's jco.
 wit-bindgen = { version = "=0.41.0", default-features = false, features = ["macros", "realloc"] }
-
+${connect}
 # A project of its own, not part of any enclosing workspace.
 [workspace]
 `;
@@ -56,14 +60,11 @@ wit-bindgen = { version = "=0.41.0", default-features = false, features = ["macr
 
 const sharedHelpers = `type Config = Vec<(String, String)>;
 
-/// The value of \`key\` (the last one written wins, as in a properties file).
-fn get<'a>(config: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    config.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-}
-
-fn issues_text(issues: &[ConfigIssue]) -> String {
-    issues.iter().map(|issue| format!("{}: {}", issue.key, issue.message)).collect::<Vec<_>>().join("; ")
-}
+// \`issue(key, message)\` (a ConfigIssue) and \`issues_text(&issues)\` (what \`start\` fails with).
+eddy_connect::config_issues!();
+// \`get\`: the value of a key (the last one written wins, as in a properties file);
+// \`missing\`: Kafka's message for a required key that is absent.
+use eddy_connect::{get, missing};
 `;
 
 // ---- What the Rust and TypeScript templates of a kind share: their tests
@@ -252,7 +253,7 @@ offset.flush.interval.ms=1000
 
 function sourceFiles(name: string, repositoryRoot: string): Record<string, string> {
   return {
-    'Cargo.toml': cargoToml(name),
+    'Cargo.toml': cargoToml(name, repositoryRoot),
     'src/lib.rs': `//! ${name}: a Kafka Connect source connector. It counts: each poll hands
 //! over the next numbers (at most \`batch.size\`, default 100) as records of
 //! \`topic\` — key the number as text, value the number — until \`count\`
@@ -291,12 +292,12 @@ fn settings(config: &[(String, String)]) -> Result<Settings, Vec<ConfigIssue>> {
     let mut issues = Vec::new();
     let topic = get(config, "topic").unwrap_or("").trim().to_string();
     if topic.is_empty() {
-        issues.push(ConfigIssue { key: "topic".into(), message: "Missing required configuration \\"topic\\" which has no default value.".into() });
+        issues.push(issue("topic", missing("topic")));
     }
     let mut number = |key: &str, default: u64| match get(config, key) {
         None => default,
         Some(text) => text.trim().parse::<u64>().ok().filter(|n| *n > 0).unwrap_or_else(|| {
-            issues.push(ConfigIssue { key: key.into(), message: format!("Invalid value {text} for configuration {key}: must be a positive whole number") });
+            issues.push(issue(key, format!("Invalid value {text} for configuration {key}: must be a positive whole number")));
             default
         }),
     };
@@ -379,7 +380,7 @@ export!(Source);
 
 function sinkFiles(name: string, repositoryRoot: string): Record<string, string> {
   return {
-    'Cargo.toml': cargoToml(name),
+    'Cargo.toml': cargoToml(name, repositoryRoot),
     'src/lib.rs': `//! ${name}: a Kafka Connect sink connector. It appends each record to
 //! the file its \`file\` key names, one line per record: the key, a tab, the
 //! value (structured values as JSON text, \`null\` for none, bytes in hex).
@@ -407,7 +408,7 @@ ${sharedHelpers}
 fn file(config: &[(String, String)]) -> Result<String, Vec<ConfigIssue>> {
     match get(config, "file") {
         Some(file) if !file.trim().is_empty() => Ok(file.to_string()),
-        _ => Err(vec![ConfigIssue { key: "file".into(), message: "Missing required configuration \\"file\\" which has no default value.".into() }]),
+        _ => Err(vec![issue("file", missing("file"))]),
     }
 }
 

@@ -23,7 +23,10 @@ wit_bindgen::generate!({
     generate_all,
 });
 
+eddy_connect::config_issues!();
+
 use eddy::plugin::connect_types::{CommittedOffset, ConfigIssue, ConnectValue, SourceRecord};
+use eddy_connect::{get, missing};
 use eddy::plugin::log::{log, Level};
 use exports::eddy::plugin::{connector, source_task};
 use wasi::clocks::wall_clock;
@@ -51,10 +54,6 @@ const MAX_PER_POLL: u64 = 1000;
 /// After a stall longer than this (a paused connector, a slow host) the
 /// schedule restarts at the current time instead of bursting the backlog.
 const MAX_LAG_MS: i64 = 5000;
-
-fn get<'a>(config: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    config.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-}
 
 #[derive(Clone, Copy, PartialEq)]
 enum Quickstart {
@@ -98,7 +97,7 @@ fn settings(config: &[(String, String)]) -> Result<Settings, Vec<ConfigIssue>> {
     let mut issue = |key: &str, message: String| issues.push(ConfigIssue { key: key.into(), message });
     let topic = match get(config, TOPIC) {
         None => {
-            issue(TOPIC, format!("Missing required configuration \"{TOPIC}\" which has no default value."));
+            issue(TOPIC, missing(TOPIC));
             String::new()
         }
         Some(topic) if topic.trim().is_empty() => {
@@ -153,10 +152,6 @@ fn settings(config: &[(String, String)]) -> Result<Settings, Vec<ConfigIssue>> {
         }
     }
     if issues.is_empty() { Ok(Settings { topic, quickstart, interval_ms, iterations, seed }) } else { Err(issues) }
-}
-
-fn issues_text(issues: &[ConfigIssue]) -> String {
-    issues.iter().map(|issue| format!("{}: {}", issue.key, issue.message)).collect::<Vec<_>>().join("; ")
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {

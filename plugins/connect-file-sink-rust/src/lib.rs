@@ -14,25 +14,20 @@ wit_bindgen::generate!({
     path: "../../wit/0.2.0",
 });
 
-use eddy::plugin::connect_types::{
-    ConfigDefault, ConfigImportance, ConfigIssue, ConfigKey, ConfigType, ConfigWidth, ConnectValue, SinkRecord, TopicPartitionOffset,
-};
+eddy_connect::config_issues!();
+eddy_connect::config_keys!();
+
+use eddy::plugin::connect_types::{ConfigDefault, ConfigImportance, ConfigIssue, ConfigKey, ConfigType, ConnectValue, SinkRecord, TopicPartitionOffset};
+use eddy_connect::get;
 use eddy::plugin::file_access::{self, FileError};
 use exports::eddy::plugin::{connector, sink_task};
 
 const FILE: &str = "file";
 
-fn get<'a>(config: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    config.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-}
-
 fn file_of(config: &[(String, String)]) -> Result<String, ConfigIssue> {
     match get(config, FILE) {
         Some(file) if !file.is_empty() => Ok(file.to_string()),
-        _ => Err(ConfigIssue {
-            key: FILE.into(),
-            message: "is required: this connector writes one file (writing stdout, Kafka's default, needs a capability Eddy does not grant)".into(),
-        }),
+        _ => Err(issue(FILE, "is required: this connector writes one file (writing stdout, Kafka's default, needs a capability Eddy does not grant)")),
     }
 }
 
@@ -73,18 +68,7 @@ impl connector::Guest for FileStreamSink {
     /// Kafka's FileStreamSinkConnector.CONFIG_DEF. Kafka's `file` is
     /// optional (stdout); Eddy's `validate` requires it.
     fn config_def() -> Vec<ConfigKey> {
-        vec![ConfigKey {
-            name: FILE.into(),
-            type_: ConfigType::String,
-            default: ConfigDefault::Null,
-            importance: ConfigImportance::High,
-            documentation: "Destination filename. If not specified, the standard output will be used".into(),
-            group: None,
-            order_in_group: -1,
-            width: ConfigWidth::None,
-            display_name: FILE.into(),
-            dependents: Vec::new(),
-        }]
+        vec![define(FILE, ConfigType::String, ConfigDefault::Null, ConfigImportance::High, "Destination filename. If not specified, the standard output will be used")]
     }
 
     fn validate(config: Vec<(String, String)>) -> Vec<ConfigIssue> {

@@ -18,9 +18,11 @@ wit_bindgen::generate!({
     path: "../../wit/0.2.0",
 });
 
-use eddy::plugin::connect_types::{
-    CommittedOffset, ConfigDefault, ConfigImportance, ConfigIssue, ConfigKey, ConfigType, ConfigWidth, ConnectValue, SourceRecord,
-};
+eddy_connect::config_issues!();
+eddy_connect::config_keys!();
+
+use eddy::plugin::connect_types::{CommittedOffset, ConfigDefault, ConfigImportance, ConfigIssue, ConfigKey, ConfigType, ConnectValue, SourceRecord};
+use eddy_connect::{get, missing};
 use eddy::plugin::file_access::{self, FileError};
 use eddy::plugin::log::{log, Level};
 use exports::eddy::plugin::{connector, source_task};
@@ -34,10 +36,6 @@ const FILENAME_KEY: &str = "filename";
 const POSITION_KEY: &str = "position";
 const READ_CHUNK: u32 = 64 * 1024;
 
-fn get<'a>(config: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    config.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-}
-
 struct Settings {
     file: String,
     topic: String,
@@ -46,7 +44,6 @@ struct Settings {
 
 fn settings(config: &[(String, String)]) -> Result<Settings, Vec<ConfigIssue>> {
     let mut issues = Vec::new();
-    let issue = |key: &str, message: &str| ConfigIssue { key: key.into(), message: message.into() };
     let file = match get(config, FILE) {
         Some(file) if !file.is_empty() => file.to_string(),
         _ => {
@@ -65,7 +62,7 @@ fn settings(config: &[(String, String)]) -> Result<Settings, Vec<ConfigIssue>> {
         }
         Some(topic) => topic.to_string(),
         None => {
-            issues.push(issue(TOPIC, "Missing required configuration \"topic\" which has no default value."));
+            issues.push(issue(TOPIC, missing(TOPIC)));
             String::new()
         }
     };
@@ -161,30 +158,14 @@ impl Task {
 
 struct FileStreamSource;
 
-/// A key as Kafka's ConfigDef.define(name, type, default, importance, doc) declares it: no group, no width, its name shown.
-fn key(name: &str, type_: ConfigType, default: ConfigDefault, importance: ConfigImportance, documentation: &str) -> ConfigKey {
-    ConfigKey {
-        name: name.into(),
-        type_,
-        default,
-        importance,
-        documentation: documentation.into(),
-        group: None,
-        order_in_group: -1,
-        width: ConfigWidth::None,
-        display_name: name.into(),
-        dependents: Vec::new(),
-    }
-}
-
 impl connector::Guest for FileStreamSource {
     /// Kafka's FileStreamSourceConnector.CONFIG_DEF. Kafka's `file` is
     /// optional (stdin); Eddy's `validate` requires it.
     fn config_def() -> Vec<ConfigKey> {
         vec![
-            key(FILE, ConfigType::String, ConfigDefault::Null, ConfigImportance::High, "Source filename. If not specified, the standard input will be used"),
-            key(TOPIC, ConfigType::String, ConfigDefault::Required, ConfigImportance::High, "The topic to publish data to"),
-            key(BATCH_SIZE, ConfigType::Int, ConfigDefault::Value(DEFAULT_BATCH_SIZE.to_string()), ConfigImportance::Low,
+            define(FILE, ConfigType::String, ConfigDefault::Null, ConfigImportance::High, "Source filename. If not specified, the standard input will be used"),
+            define(TOPIC, ConfigType::String, ConfigDefault::Required, ConfigImportance::High, "The topic to publish data to"),
+            define(BATCH_SIZE, ConfigType::Int, ConfigDefault::Value(DEFAULT_BATCH_SIZE.to_string()), ConfigImportance::Low,
                 "The maximum number of records the source task can read from the file each time it is polled"),
         ]
     }
@@ -207,9 +188,7 @@ impl connector::Guest for FileStreamSource {
 
 impl source_task::Guest for FileStreamSource {
     fn start(config: Vec<(String, String)>, offsets: Vec<CommittedOffset>) -> Result<(), String> {
-        let settings = settings(&config).map_err(|issues| {
-            issues.iter().map(|issue| format!("{}: {}", issue.key, issue.message)).collect::<Vec<_>>().join("; ")
-        })?;
+        let settings = settings(&config).map_err(|issues| issues_text(&issues))?;
         let mut position = 0u64;
         for offset in &offsets {
             if get(&offset.source_partition, FILENAME_KEY) == Some(settings.file.as_str()) {

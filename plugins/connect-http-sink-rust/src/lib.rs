@@ -23,9 +23,11 @@ wit_bindgen::generate!({
     path: "../../wit/0.2.0",
 });
 
-use eddy::plugin::connect_types::{
-    ConfigDefault, ConfigImportance, ConfigIssue, ConfigKey, ConfigType, ConfigWidth, ConnectValue, SinkRecord, TopicPartitionOffset,
-};
+eddy_connect::config_issues!();
+eddy_connect::config_keys!();
+
+use eddy::plugin::connect_types::{ConfigDefault, ConfigImportance, ConfigIssue, ConfigKey, ConfigType, ConnectValue, SinkRecord, TopicPartitionOffset};
+use eddy_connect::{choice, get, int, missing};
 use eddy::plugin::errant_record_reporter;
 use eddy::plugin::http_client::{self, HttpCompletion, HttpError, HttpRequest};
 use eddy::plugin::log::{log, Level};
@@ -67,39 +69,6 @@ struct Settings {
     timeout_ms: u32,
 }
 
-fn get<'a>(config: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    config.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-}
-
-fn issue(key: &str, message: String) -> ConfigIssue {
-    ConfigIssue { key: key.into(), message }
-}
-
-/// One of `choices` (compared case-insensitively), as its index.
-fn choice(config: &[(String, String)], key: &str, choices: &[&str], issues: &mut Vec<ConfigIssue>) -> usize {
-    let Some(value) = get(config, key) else { return 0 };
-    choices.iter().position(|c| c.eq_ignore_ascii_case(value.trim())).unwrap_or_else(|| {
-        issues.push(issue(key, format!("Invalid value {value} for configuration {key}: String must be one of: {}", choices.join(", "))));
-        0
-    })
-}
-
-/// A Kafka `int` of at least `min`.
-fn int(config: &[(String, String)], key: &str, default: u32, min: u32, issues: &mut Vec<ConfigIssue>) -> u32 {
-    let Some(value) = get(config, key) else { return default };
-    match value.trim().parse::<i32>() {
-        Ok(n) if n >= min as i32 => n as u32,
-        Ok(_) => {
-            issues.push(issue(key, format!("Invalid value {value} for configuration {key}: Value must be at least {min}")));
-            default
-        }
-        Err(_) => {
-            issues.push(issue(key, format!("Invalid value {value} for configuration {key}: Not a number of type INT")));
-            default
-        }
-    }
-}
-
 /// Why `url` is not an absolute http(s) URL, if it is not.
 fn url_problem(url: &str) -> Option<&'static str> {
     let lower = url.to_ascii_lowercase();
@@ -132,7 +101,7 @@ fn settings(config: &[(String, String)]) -> Result<Settings, Vec<ConfigIssue>> {
     let mut issues = Vec::new();
     let url = match get(config, HTTP_API_URL).map(str::trim) {
         None | Some("") => {
-            issues.push(issue(HTTP_API_URL, format!("Missing required configuration \"{HTTP_API_URL}\" which has no default value.")));
+            issues.push(issue(HTTP_API_URL, missing(HTTP_API_URL)));
             String::new()
         }
         Some(url) => {
@@ -162,9 +131,9 @@ fn settings(config: &[(String, String)]) -> Result<Settings, Vec<ConfigIssue>> {
     }
     let batch_separator = get(config, BATCH_SEPARATOR).unwrap_or("\n").to_string();
     let batch_size = int(config, BATCH_MAX_SIZE, 1, 1, &mut issues) as usize;
-    let max_retries = int(config, MAX_RETRIES, 10, 0, &mut issues);
-    let retry_backoff_ms = int(config, RETRY_BACKOFF_MS, 3000, 0, &mut issues).into();
-    let timeout_ms = int(config, REQUEST_TIMEOUT_MS, 30_000, 1, &mut issues);
+    let max_retries = int(config, MAX_RETRIES, 10, 0, &mut issues) as u32;
+    let retry_backoff_ms = int(config, RETRY_BACKOFF_MS, 3000, 0, &mut issues) as u64;
+    let timeout_ms = int(config, REQUEST_TIMEOUT_MS, 30_000, 1, &mut issues) as u32;
     if issues.is_empty() {
         Ok(Settings { url, method, headers, format, batch_separator, fail_on_null, batch_size, max_retries, retry_backoff_ms, timeout_ms })
     } else {
@@ -370,23 +339,6 @@ fn with_task<T>(f: impl FnOnce(&mut Task) -> Result<T, String>) -> Result<T, Str
 
 struct HttpSink;
 
-/// A key shown at `place`: its group and its order in the group.
-fn key(name: &str, type_: ConfigType, default: ConfigDefault, importance: ConfigImportance, documentation: &str, place: (&str, i32), display: &str) -> ConfigKey {
-    let (group, order) = place;
-    ConfigKey {
-        name: name.into(),
-        type_,
-        default,
-        importance,
-        documentation: documentation.into(),
-        group: Some(group.into()),
-        order_in_group: order,
-        width: ConfigWidth::Medium,
-        display_name: display.into(),
-        dependents: Vec::new(),
-    }
-}
-
 impl connector::Guest for HttpSink {
     /// The keys of Confluent's HTTP sink this connector reads, in its groups.
     fn config_def() -> Vec<ConfigKey> {
@@ -446,7 +398,7 @@ impl connector::Guest for HttpSink {
 
 impl sink_task::Guest for HttpSink {
     fn start(config: Vec<(String, String)>) -> Result<(), String> {
-        let settings = settings(&config).map_err(|issues| issues.iter().map(|issue| format!("{}: {}", issue.key, issue.message)).collect::<Vec<_>>().join("; "))?;
+        let settings = settings(&config).map_err(|issues| issues_text(&issues))?;
         log(Level::Info, &format!("sending {} requests to {}, up to {} records each", settings.method, settings.url, settings.batch_size));
         TASK.with(|slot| *slot.borrow_mut() = Some(Task { settings, in_flight: HashMap::new() }));
         Ok(())

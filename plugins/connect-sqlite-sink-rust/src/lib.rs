@@ -19,9 +19,11 @@ wit_bindgen::generate!({
     path: "../../wit/0.2.0",
 });
 
-use eddy::plugin::connect_types::{
-    ConfigDefault, ConfigImportance, ConfigIssue, ConfigKey, ConfigType, ConfigWidth, ConnectValue, SinkRecord, TopicPartitionOffset,
-};
+eddy_connect::config_issues!();
+eddy_connect::config_keys!();
+
+use eddy::plugin::connect_types::{ConfigDefault, ConfigImportance, ConfigIssue, ConfigKey, ConfigType, ConnectValue, SinkRecord, TopicPartitionOffset};
+use eddy_connect::{boolean, get, or_issue, required};
 use eddy::plugin::sqlite_access::{self, SqlValue, SqliteError, Statement};
 use exports::eddy::plugin::{connector, sink_task};
 use serde_json::Value as Json;
@@ -65,26 +67,6 @@ struct Settings {
     auto_evolve: bool,
 }
 
-fn get<'a>(config: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    config.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-}
-
-fn issue(key: &str, message: String) -> ConfigIssue {
-    ConfigIssue { key: key.into(), message }
-}
-
-fn boolean(config: &[(String, String)], key: &str, issues: &mut Vec<ConfigIssue>) -> bool {
-    match get(config, key).map(|v| v.trim().to_ascii_lowercase()) {
-        None => false,
-        Some(v) if v == "true" => true,
-        Some(v) if v == "false" || v.is_empty() => false,
-        Some(v) => {
-            issues.push(issue(key, format!("Invalid value {v} for configuration {key}: Expected value to be either true or false")));
-            false
-        }
-    }
-}
-
 /// The database path a `jdbc:sqlite:<path>` URL names.
 fn database_of(url: &str) -> Result<String, String> {
     let Some(path) = url.strip_prefix(URL_PREFIX) else {
@@ -101,16 +83,7 @@ fn database_of(url: &str) -> Result<String, String> {
 /// The configuration, or one issue per refused key.
 fn settings(config: &[(String, String)]) -> Result<Settings, Vec<ConfigIssue>> {
     let mut issues = Vec::new();
-    let database = match get(config, CONNECTION_URL) {
-        None | Some("") => {
-            issues.push(issue(CONNECTION_URL, format!("Missing required configuration \"{CONNECTION_URL}\" which has no default value.")));
-            String::new()
-        }
-        Some(url) => database_of(url.trim()).unwrap_or_else(|message| {
-            issues.push(issue(CONNECTION_URL, message));
-            String::new()
-        }),
-    };
+    let database = or_issue(required(config, CONNECTION_URL).and_then(|url| database_of(url.trim())), CONNECTION_URL, String::new(), &mut issues);
     let table_format = get(config, TABLE_NAME_FORMAT).unwrap_or("${topic}").to_string();
     if table_format.trim().is_empty() {
         issues.push(issue(TABLE_NAME_FORMAT, format!("Invalid value {table_format} for configuration {TABLE_NAME_FORMAT}: must not be empty")));
@@ -138,9 +111,9 @@ fn settings(config: &[(String, String)]) -> Result<Settings, Vec<ConfigIssue>> {
     };
     let pk_fields: Vec<String> =
         get(config, PK_FIELDS).unwrap_or("").split(',').map(|field| field.trim().to_string()).filter(|field| !field.is_empty()).collect();
-    let delete_enabled = boolean(config, DELETE_ENABLED, &mut issues);
-    let auto_create = boolean(config, AUTO_CREATE, &mut issues);
-    let auto_evolve = boolean(config, AUTO_EVOLVE, &mut issues);
+    let delete_enabled = boolean(config, DELETE_ENABLED, false, &mut issues);
+    let auto_create = boolean(config, AUTO_CREATE, false, &mut issues);
+    let auto_evolve = boolean(config, AUTO_EVOLVE, false, &mut issues);
     if delete_enabled && pk_mode != PkMode::RecordKey {
         issues.push(issue(DELETE_ENABLED, format!("Invalid value true for configuration {DELETE_ENABLED}: deletes need {PK_MODE}=record_key (a tombstone deletes the row of its key)")));
     }
@@ -386,21 +359,6 @@ thread_local! {
 
 struct SqliteSink;
 
-fn key(name: &str, type_: ConfigType, default: ConfigDefault, importance: ConfigImportance, documentation: &str, group: &str, order: i32, display: &str) -> ConfigKey {
-    ConfigKey {
-        name: name.into(),
-        type_,
-        default,
-        importance,
-        documentation: documentation.into(),
-        group: Some(group.into()),
-        order_in_group: order,
-        width: ConfigWidth::Medium,
-        display_name: display.into(),
-        dependents: Vec::new(),
-    }
-}
-
 impl connector::Guest for SqliteSink {
     /// The keys of Confluent's JDBC sink this connector reads, in its groups.
     fn config_def() -> Vec<ConfigKey> {
@@ -409,28 +367,28 @@ impl connector::Guest for SqliteSink {
         vec![
             key(CONNECTION_URL, ConfigType::String, Required, High,
                 "JDBC connection URL of the SQLite database: jdbc:sqlite:<path of the database file>. The connector is granted this one database file and no other.",
-                "Connection", 1, "JDBC URL"),
+                ("Connection", 1), "JDBC URL"),
             key(INSERT_MODE, ConfigType::String, Value("insert".into()), High,
                 "The insertion mode to use: insert (INSERT only), upsert (INSERT … ON CONFLICT DO UPDATE on the primary key), update (UPDATE of the row with the record's key).",
-                "Writes", 1, "Insert Mode"),
+                ("Writes", 1), "Insert Mode"),
             key(DELETE_ENABLED, ConfigType::Boolean, Value("false".into()), Medium,
                 "Whether to treat null record values (tombstones) as deletes of the row with the record's key. Requires pk.mode to be record_key.",
-                "Writes", 2, "Enable deletes"),
+                ("Writes", 2), "Enable deletes"),
             key(TABLE_NAME_FORMAT, ConfigType::String, Value("${topic}".into()), Medium,
                 "A format string for the destination table name, which may contain '${topic}' as a placeholder for the originating topic name.",
-                "Data Mapping", 1, "Table Name Format"),
+                ("Data Mapping", 1), "Table Name Format"),
             key(PK_MODE, ConfigType::String, Value("none".into()), High,
                 "The primary key mode: none (no key columns), record_key (the record key: a primitive key is one column, named by pk.fields or __connect_key; a struct key's fields are the columns).",
-                "Data Mapping", 2, "Primary Key Mode"),
+                ("Data Mapping", 2), "Primary Key Mode"),
             key(PK_FIELDS, ConfigType::List, Value("".into()), Medium,
                 "For pk.mode=record_key: the key column's name for a primitive key (default __connect_key), or the fields of a struct key to use (default all).",
-                "Data Mapping", 3, "Primary Key Fields"),
+                ("Data Mapping", 3), "Primary Key Fields"),
             key(AUTO_CREATE, ConfigType::Boolean, Value("false".into()), Medium,
                 "Whether to create a missing destination table (CREATE TABLE), with the columns of the first record written to it and the key columns as its primary key.",
-                "DDL Support", 1, "Auto-Create"),
+                ("DDL Support", 1), "Auto-Create"),
             key(AUTO_EVOLVE, ConfigType::Boolean, Value("false".into()), Medium,
                 "Whether to add a column to the destination table (ALTER TABLE ADD COLUMN) when a record has a field the table lacks.",
-                "DDL Support", 2, "Auto-Evolve"),
+                ("DDL Support", 2), "Auto-Evolve"),
         ]
     }
 
@@ -451,7 +409,7 @@ impl connector::Guest for SqliteSink {
 
 impl sink_task::Guest for SqliteSink {
     fn start(config: Vec<(String, String)>) -> Result<(), String> {
-        let settings = settings(&config).map_err(|issues| issues.iter().map(|issue| format!("{}: {}", issue.key, issue.message)).collect::<Vec<_>>().join("; "))?;
+        let settings = settings(&config).map_err(|issues| issues_text(&issues))?;
         TASK.with(|slot| *slot.borrow_mut() = Some(Task { settings, tables: HashMap::new() }));
         Ok(())
     }

@@ -19,9 +19,11 @@ wit_bindgen::generate!({
     path: "../../../wit/0.2.0",
 });
 
-use eddy::plugin::connect_types::{
-    CommittedOffset, ConfigDefault, ConfigImportance, ConfigIssue, ConfigKey, ConfigType, ConfigWidth, ConnectValue, SourceRecord,
-};
+eddy_connect::config_issues!();
+eddy_connect::config_keys!();
+
+use eddy::plugin::connect_types::{CommittedOffset, ConfigDefault, ConfigImportance, ConfigIssue, ConfigKey, ConfigType, ConnectValue, SourceRecord};
+use eddy_connect::get;
 use eddy::plugin::log::{log, Level};
 use exports::eddy::plugin::{connector, source_task};
 
@@ -32,10 +34,6 @@ const DEFAULT_AFTER: u64 = 3;
 const PARTITION_KEY: &str = "counter";
 const PARTITION_VALUE: &str = "misbehaving";
 const OFFSET_KEY: &str = "counter";
-
-fn get<'a>(config: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    config.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-}
 
 #[derive(Clone, Copy)]
 enum Misbehaviour {
@@ -52,10 +50,9 @@ struct Settings {
 
 fn settings(config: &[(String, String)]) -> Result<Settings, Vec<ConfigIssue>> {
     let mut issues = Vec::new();
-    let issue = |key: &str, message: String| ConfigIssue { key: key.into(), message };
     let topic = get(config, TOPIC).unwrap_or_default().to_string();
     if topic.trim().is_empty() {
-        issues.push(issue(TOPIC, "String must be non-empty".into()));
+        issues.push(issue(TOPIC, "String must be non-empty"));
     }
     let misbehave = match get(config, MISBEHAVE).unwrap_or("trap") {
         "trap" => Misbehaviour::Trap,
@@ -129,30 +126,14 @@ impl Task {
     }
 }
 
-/// A key with no group and no width, its name shown.
-fn key(name: &str, type_: ConfigType, default: ConfigDefault, documentation: &str) -> ConfigKey {
-    ConfigKey {
-        name: name.into(),
-        type_,
-        default,
-        importance: ConfigImportance::High,
-        documentation: documentation.into(),
-        group: None,
-        order_in_group: -1,
-        width: ConfigWidth::None,
-        display_name: name.into(),
-        dependents: Vec::new(),
-    }
-}
-
 struct MisbehavingSource;
 
 impl connector::Guest for MisbehavingSource {
     fn config_def() -> Vec<ConfigKey> {
         vec![
-            key(TOPIC, ConfigType::String, ConfigDefault::Required, "The topic the counter goes to"),
-            key(MISBEHAVE, ConfigType::String, ConfigDefault::Value("trap".into()), "trap, loop or memory: how the task misbehaves"),
-            key(AFTER, ConfigType::Long, ConfigDefault::Value(DEFAULT_AFTER.to_string()), "How many records a task instance emits before it misbehaves"),
+            define(TOPIC, ConfigType::String, ConfigDefault::Required, ConfigImportance::High, "The topic the counter goes to"),
+            define(MISBEHAVE, ConfigType::String, ConfigDefault::Value("trap".into()), ConfigImportance::High, "trap, loop or memory: how the task misbehaves"),
+            define(AFTER, ConfigType::Long, ConfigDefault::Value(DEFAULT_AFTER.to_string()), ConfigImportance::High, "How many records a task instance emits before it misbehaves"),
         ]
     }
 
@@ -175,9 +156,7 @@ impl source_task::Guest for MisbehavingSource {
         // A panic aborts (traps) the instance; log its message first so the
         // host's error says what happened, not just "unreachable".
         std::panic::set_hook(Box::new(|info| log(Level::Error, &info.to_string().replace('\n', " "))));
-        let settings = settings(&config).map_err(|issues| {
-            issues.iter().map(|issue| format!("{}: {}", issue.key, issue.message)).collect::<Vec<_>>().join("; ")
-        })?;
+        let settings = settings(&config).map_err(|issues| issues_text(&issues))?;
         let mut next = 0u64;
         for offset in &offsets {
             if get(&offset.source_partition, PARTITION_KEY) == Some(PARTITION_VALUE) {
