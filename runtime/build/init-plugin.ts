@@ -1,7 +1,6 @@
 // `eddy init --lang ts|js|rust|python|c|go [--world processor|functions]
 // [--kind processor|source|sink|transform] <dir>`: a new plugin project that
-// builds and passes its own tests (Python: the processor world; the C
-// templates are in init-c.ts, the Go ones in init-go.ts, the connector and
+// builds and passes its own tests (the C templates are in init-c.ts, the Go ones in init-go.ts, the connector and
 // transform kinds — Rust, TypeScript and JavaScript — in init-connector.ts).
 //
 // Owns: the project templates — a processor that counts records per key in a
@@ -92,16 +91,13 @@ export function initPlugin(directory: string, language: InitLanguage, world: Ini
   }
   const name = basename(root).toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '') || 'my-plugin';
   if (kind !== 'processor') return writeProject(root, connectorFiles(kind, language, name, repositoryRoot), true);
-  if (language === 'python' && world !== 'processor') {
-    throw new ConfigError(`Python plugins are built for the processor world (--world ${world} is not supported for Python yet)`, { field: '--world' });
-  }
   const files =
     language === 'go'
       ? world === 'functions' ? goFunctionFiles(name, repositoryRoot) : goFiles(name, repositoryRoot)
       : language === 'c'
       ? world === 'functions' ? cFunctionFiles(name) : cFiles(name)
       : language === 'python'
-      ? pythonFiles(name)
+      ? world === 'functions' ? pythonFunctionFiles(name) : pythonFiles(name)
       : world === 'functions'
         ? language === 'rust' ? rustFunctionFiles(name) : language === 'js' ? javascriptFunctionFiles(name) : typescriptFunctionFiles(name)
         : language === 'rust' ? rustFiles(name) : language === 'js' ? javascriptFiles(name) : typescriptFiles(name);
@@ -475,22 +471,64 @@ export_functions!(register);
   };
 }
 
-function pythonFiles(name: string): Record<string, string> {
-  const module = /^[0-9]/.test(name) ? `plugin_${name.replace(/-/g, '_')}` : name.replace(/-/g, '_');
-  return {
-    'pyproject.toml': `[project]
+/** The Python module of a project named `name`. */
+function pythonModule(name: string): string {
+  return /^[0-9]/.test(name) ? `plugin_${name.replace(/-/g, '_')}` : name.replace(/-/g, '_');
+}
+
+/** A Python project's pyproject.toml. */
+function pyproject(name: string, description: string, world: InitWorld): string {
+  return `[project]
 name = "${name}"
 version = "0.1.0"
-description = "An Eddy processor: counts records per key"
+description = "${description}"
 
 [tool.eddy]
-world = "processor"
-module = "${module}"
+world = "${world}"
+module = "${pythonModule(name)}"
 
 # For editors and type checkers: the SDK and its generated typing stubs.
 [tool.pyright]
 extraPaths = ["${repositoryRoot}/sdk/python", "${repositoryRoot}/sdk/python/bindings"]
+`;
+}
+
+/** The `--world functions` template: DSL functions (a word splitter and a key selector). */
+function pythonFunctionFiles(name: string): Record<string, string> {
+  const module = pythonModule(name);
+  return {
+    'pyproject.toml': pyproject(name, 'Eddy DSL functions: a word splitter and a key selector', 'functions'),
+    [`src/${module}.py`]: `# ${name}: DSL functions. A DSL step names one as <functions>.<name>
+# (see tests/word-count.pipeline.yaml).
+#
+# Import every module at the top: \`eddy build\` runs this module once and
+# snapshots it, and nothing can be imported while the plugin runs.
+
+from typing import Optional
+
+from eddy_plugin.functions import Config, Functions, export_functions, text
+
+
+def register(config: Config, f: Functions) -> None:
+    # The lowercased words of a line (a null line has none).
+    @f.flat_value_mapper("words")
+    def words(key: Optional[bytes], value: Optional[bytes]) -> list[str]:
+        return [] if value is None else text(value).lower().split()
+
+    # The value as the new key (to count per word).
+    f.key_selector("word-as-key", lambda key, value: value)
+
+
+export_functions(register)
 `,
+    '.gitignore': 'dist/\n__pycache__/\n',
+  };
+}
+
+function pythonFiles(name: string): Record<string, string> {
+  const module = pythonModule(name);
+  return {
+    'pyproject.toml': pyproject(name, 'An Eddy processor: counts records per key', 'processor'),
     [`src/${module}.py`]: `# ${name}: counts records per key in the store \`counts\` and forwards
 # (key, count) with the input's timestamp. Records without a key are skipped.
 #

@@ -1,6 +1,7 @@
-// Python plugins and `eddy`: `eddy init --lang python` makes a project that
-// builds with the pinned componentize-py and passes its own tests, and runs
-// with `eddy dry-run`; `eddy build` detects Python, skips an unchanged
+// Python plugins and `eddy`: `eddy init --lang python` makes a project (a
+// processor, or DSL functions with `--world functions`) that builds with the
+// pinned componentize-py and passes its own tests, and runs with `eddy
+// dry-run`; `eddy build` detects Python, skips an unchanged
 // project, names what is wrong (no toolchain, no module, a Python error); the
 // WIT handed to componentize-py and the export rename are mechanical and
 // checked; the SDK's typing stubs are what componentize-py generates today.
@@ -14,6 +15,7 @@ import { componentEmbed, componentNew } from '@bytecodealliance/jco';
 import { buildPlugin } from '../../runtime/build/build-plugin.ts';
 import { ComponentRewriteError, renameComponentExport } from '../../runtime/build/component-exports.ts';
 import { componentizePyVersion, generatePythonBindings, pythonSdkDirectory, pythonWitSource } from '../../runtime/build/build-python.ts';
+import { PluginComponent } from '../../runtime/plugin/component.ts';
 import { readComponentShape } from '../../runtime/plugin/world.ts';
 import { repositoryRoot } from '../support/plugins.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
@@ -43,9 +45,19 @@ test('eddy init --lang python makes a project that builds, passes its own tests 
   const again = eddy(['init', '--lang', 'python', directory]);
   assert.equal(again.code, 1);
   assert.match(again.output, /exists and is not empty/);
-  const functions = eddy(['init', '--lang', 'python', '--world', 'functions', join(temporaryDirectory(), 'py-functions')]);
-  assert.equal(functions.code, 1);
-  assert.match(functions.output, /Python plugins are built for the processor world/);
+});
+
+test('eddy init --lang python --world functions makes a DSL functions plugin whose DSL word count passes its golden test', { timeout: 600_000 }, async () => {
+  const directory = join(temporaryDirectory(), 'my-python-functions');
+  const created = eddy(['init', '--lang', 'python', '--world', 'functions', directory]);
+  assert.equal(created.code, 0, created.output);
+  assert.ok(existsSync(join(directory, 'src', 'my_python_functions.py')));
+  const tested = eddy(['test', directory]);
+  assert.equal(tested.code, 0, tested.output);
+  assert.match(tested.output, /ok - golden word-count/);
+  assert.equal((await PluginComponent.fromFile(join(directory, 'dist', 'my-python-functions.wasm'))).world, 'functions');
+  writeFileSync(join(directory, 'pyproject.toml'), readFileSync(join(directory, 'pyproject.toml'), 'utf8').replace('world = "functions"', 'world = "transform"'));
+  await assert.rejects(buildPlugin(directory, { force: true }), /world = "transform": Python plugins can be built for processor, functions/);
 });
 
 test('eddy build detects Python, restores the world\'s exports, and skips an unchanged project', { timeout: 600_000 }, async () => {

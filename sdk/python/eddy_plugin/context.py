@@ -1,22 +1,20 @@
-# The processing context and the log, for Python plugins.
+# The processing context, for Python plugins.
 #
-# Owns: the Pythonic face of the `context` and `log` imports of the
-# `processor` world — forwarding records, record metadata, punctuators, time,
-# commits, ids — and a `logging.Handler` that sends Python log records to the
-# host's plugin log. Everything calls the bindings componentize-py generates
-# from wit/ at build time.
+# Owns: the Pythonic face of the `context` import of the `processor` world —
+# forwarding records, record metadata, punctuators, time, commits, ids (the
+# log, which every world imports, is logs.py; re-exported here). Everything
+# calls the bindings componentize-py generates from wit/ at build time.
 # Must never: buffer or reorder forwards (a forward travels the whole
 # downstream graph before it returns), or reach the host by any other route.
 
 from __future__ import annotations
 
-import logging
 from typing import Optional
 
 from wit_world.imports import context as _context
-from wit_world.imports import log as _log
-from wit_world.imports.log import Level
 from wit_world.imports.types import PunctuationType, Record, RecordMetadata
+
+from .logs import HostLogHandler, Level, log
 
 __all__ = [
     "HostLogHandler",
@@ -87,37 +85,3 @@ def application_id() -> str:
 def task_id() -> str:
     """The task id, e.g. `0_3`."""
     return _context.task_id()
-
-
-def log(level: Level, message: str) -> None:
-    """Writes one line to the host's plugin log (application, task and node attached)."""
-    _log.log(level, message)
-
-
-_levels = (
-    (logging.ERROR, Level.ERROR),
-    (logging.WARNING, Level.WARN),
-    (logging.INFO, Level.INFO),
-    (logging.DEBUG, Level.DEBUG),
-)
-
-
-class HostLogHandler(logging.Handler):
-    """Sends Python `logging` records to the host's plugin log.
-
-    Installed on the root logger when `eddy_plugin` is imported, so
-    `logging.getLogger(__name__).warning(...)` reaches the host. (`print`
-    works too: stdout and stderr go to the plugin log.)
-    """
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            message = self.format(record)
-        except Exception:  # a broken format string must not stop the plugin
-            message = str(record.msg)
-        level = Level.TRACE
-        for threshold, host_level in _levels:
-            if record.levelno >= threshold:
-                level = host_level
-                break
-        _log.log(level, message)

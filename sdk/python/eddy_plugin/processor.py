@@ -11,21 +11,15 @@
 
 from __future__ import annotations
 
-import traceback
 from typing import Optional
 
 from componentize_py_types import Err
 
-from .context import Level, log
+from .errors import ProcessingError, describe
+from .logs import Level, log
 from .records import Config, Record
 
 __all__ = ["Processor", "ProcessingError", "export_processor", "processor_world"]
-
-
-class ProcessingError(Exception):
-    """Raise it to report a record (or a config) as unprocessable with exactly
-    this message; any other exception is reported with its type and where it
-    was raised."""
 
 
 class Processor:
@@ -72,23 +66,6 @@ def exported_processor(module_name: str) -> type[Processor]:
     if _exported is None:
         raise RuntimeError(f"module '{module_name}' exports no processor: call eddy_plugin.export_processor(YourProcessor)")
     return _exported
-
-
-_import_hint = " (a Python plugin imports its modules when it is built: import them at the top of a module, not inside a function)"
-
-
-def describe(error: Exception) -> str:
-    """The message an `err` result carries for `error`."""
-    if isinstance(error, ProcessingError):
-        return str(error)
-    message = f"{type(error).__name__}: {error}"
-    frames = traceback.extract_tb(error.__traceback__)
-    if frames:
-        frame = frames[-1]
-        message += f" (at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} in {frame.name})"
-    if isinstance(error, ImportError):
-        message += _import_hint
-    return message
 
 
 class _Slot:
