@@ -22,16 +22,10 @@ import { build, type BuildOptions } from 'esbuild';
 import { javascriptEntry } from '../runtime/build/build-plugin.ts';
 import { javascriptBuildTarget, javascriptSdkAliases } from '../runtime/build/javascript-worlds.ts';
 import { cacheDirectory } from '../runtime/cache-directory.ts';
-import { ProcessingError } from '../runtime/errors.ts';
-import { defaultLimits, PluginComponent } from '../runtime/plugin/component.ts';
-import type { Processor as ProcessorExports } from '../runtime/plugin/host/wit/processor.js';
-import { PluginInstance } from '../runtime/plugin/plugin-instance.ts';
-import { processorImports } from '../runtime/plugin/plugin-processor.ts';
-import { toWitRecord } from '../runtime/record.ts';
-import { TaskDatabase } from '../runtime/state/task-database.ts';
 import { TopologyTestDriver } from '../runtime/testing/test-driver.ts';
 import { TopologyBuilder } from '../runtime/topology/topology.ts';
-import { benchContext, benchmarkLines, formatRate, plugin, printTable, repositoryRoot } from './support.ts';
+import { formatRate, plugin, printTable, repositoryRoot } from './support.ts';
+import { instanceFigures, mebibytes, wordCountRate } from './wordcount.ts';
 
 /** The weval release componentize-js's own downloader pins (node_modules/@bytecodealliance/weval). */
 export const wevalVersion = JSON.parse(readFileSync(join(repositoryRoot, 'node_modules/@bytecodealliance/weval/package.json'), 'utf8')).version as string;
@@ -86,25 +80,7 @@ export async function aotComponent(folder: string, weval: string): Promise<{ fil
   return { file, buildSeconds: (Date.now() - started) / 1000 };
 }
 
-interface Rate { linesPerSecond: number; words: number }
-
-async function wordCountRate(file: string, lineCount: number): Promise<Rate> {
-  const topology = new TopologyBuilder()
-    .addSource('lines', 'lines')
-    .addProcessor('count', file, { stores: ['counts'] }, 'lines')
-    .addSink('out', 'counts', 'count')
-    .build();
-  const lines = benchmarkLines(lineCount).map((value, index) => ({ value, timestamp: index }));
-  const driver = await TopologyTestDriver.create(topology);
-  driver.pipeInput('lines', lines.slice(0, Math.min(500, lineCount))); // warm-up
-  driver.readAllOutput();
-  const started = process.hrtime.bigint();
-  driver.pipeInput('lines', lines);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const words = driver.readAllOutput().length;
-  driver.close();
-  return { linesPerSecond: lineCount / seconds, words };
-}
+type Rate = { linesPerSecond: number; words: number };
 
 /**
  * Lines with letters beyond the Basic Multilingual Plane (Linear B, Deseret):
@@ -126,37 +102,6 @@ async function wordsOf(file: string, lines: string[]): Promise<string[][]> {
   driver.close();
   return words;
 }
-
-/** Instantiate + init (best of 5, compiled already) and linear memory after 1,000 lines. */
-async function instanceFigures(file: string): Promise<{ instantiateMs: number; linearMemoryBytes: number }> {
-  const compiled = await (await PluginComponent.fromFile(file)).compile(defaultLimits);
-  const database = TaskDatabase.open(':memory:');
-  const counts = database.keyValueStore('counts');
-  const host = { ...benchContext('count'), openStore: () => counts };
-  const create = (): PluginInstance<ProcessorExports> => {
-    const instance = PluginInstance.create<ProcessorExports>(compiled, host, processorImports(host));
-    instance.call('init', (guest) => guest.init([]), (message) => new ProcessingError(message));
-    return instance;
-  };
-  create();
-  let best = Infinity;
-  for (let round = 0; round < 5; round++) {
-    const started = performance.now();
-    create();
-    best = Math.min(best, performance.now() - started);
-  }
-  const instance = create();
-  const encoder = new TextEncoder();
-  for (const [index, line] of benchmarkLines(1000).entries()) {
-    const record = toWitRecord({ key: undefined, value: encoder.encode(line), timestamp: index, headers: [] });
-    instance.call('process', (guest) => guest.process(record), (message) => new ProcessingError(message));
-  }
-  const linearMemoryBytes = instance.memoryBytes();
-  database.close();
-  return { instantiateMs: best, linearMemoryBytes };
-}
-
-const mebibytes = (bytes: number) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} KiB` : `${(bytes / (1024 * 1024)).toFixed(1)} MiB`);
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rounds = Number(process.argv[2] ?? 3);
@@ -188,7 +133,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const astral = await wordsOf(file, astralLines);
     rows.push([
       name, formatRate(lines), formatRate(rate.linesPerSecond), `${(rate.linesPerSecond / rust).toFixed(3)}×`, formatRate(rate.words),
-      mebibytes(readFileSync(file).length), `${figures.instantiateMs.toFixed(1)} ms`, mebibytes(figures.linearMemoryBytes),
+      mebibytes(figures.componentBytes), `${figures.instantiateMs.toFixed(1)} ms`, mebibytes(figures.linearMemoryBytes),
       JSON.stringify(astral) === expected ? 'same as Rust' : `WRONG: ${JSON.stringify(astral)}`,
     ]);
   }

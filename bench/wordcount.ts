@@ -22,10 +22,11 @@ import { TopologyTestDriver } from '../runtime/testing/test-driver.ts';
 import { TopologyBuilder } from '../runtime/topology/topology.ts';
 import { benchContext, benchmarkLines, bestRate, formatRate, plugin, printTable } from './support.ts';
 
-async function pluginRate(folder: string, lineCount: number): Promise<{ linesPerSecond: number; words: number }> {
+/** Lines/s of a word-count component through the test driver (after a warm-up of 500 lines), and the words it forwarded. */
+export async function wordCountRate(file: string, lineCount: number): Promise<{ linesPerSecond: number; words: number }> {
   const topology = new TopologyBuilder()
     .addSource('lines', 'lines')
-    .addProcessor('count', plugin(folder), { stores: ['counts'] }, 'lines')
+    .addProcessor('count', file, { stores: ['counts'] }, 'lines')
     .addSink('out', 'counts', 'count')
     .build();
   const lines = benchmarkLines(lineCount).map((value, index) => ({ value, timestamp: index }));
@@ -51,15 +52,14 @@ function referenceRate(lineCount: number): { linesPerSecond: number; words: numb
   return { linesPerSecond: lineCount / seconds, words };
 }
 
-interface InstanceFigures {
+export interface InstanceFigures {
   componentBytes: number;
   instantiateMs: number;
   linearMemoryBytes: number;
 }
 
 /** Size, instantiate + init time (compiled already) and linear memory after 1,000 lines, for one plugin instance. */
-async function instanceFigures(folder: string): Promise<InstanceFigures> {
-  const file = plugin(folder);
+export async function instanceFigures(file: string): Promise<InstanceFigures> {
   const compiled = await (await PluginComponent.fromFile(file)).compile(defaultLimits);
   const database = TaskDatabase.open(':memory:');
   const counts = database.keyValueStore('counts');
@@ -84,7 +84,7 @@ async function instanceFigures(folder: string): Promise<InstanceFigures> {
   return { componentBytes: readFileSync(file).length, instantiateMs: timing.nsPerItem / 1e6, linearMemoryBytes };
 }
 
-const mebibytes = (bytes: number) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} KiB` : `${(bytes / (1024 * 1024)).toFixed(1)} MiB`);
+export const mebibytes = (bytes: number) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} KiB` : `${(bytes / (1024 * 1024)).toFixed(1)} MiB`);
 
 type Rate = { linesPerSecond: number; words: number };
 const faster = (best: Rate | undefined, next: Rate): Rate => (best && best.linesPerSecond >= next.linesPerSecond ? best : next);
@@ -102,13 +102,13 @@ export async function wordCountBenchmark(rounds = 3): Promise<string[][]> {
   const pluginBest = new Map<string, Rate>();
   for (let round = 0; round < rounds; round++) {
     referenceBest = faster(referenceBest, referenceRate(referenceLines));
-    for (const [folder, lines] of plugins) pluginBest.set(folder, faster(pluginBest.get(folder), await pluginRate(folder, lines)));
+    for (const [folder, lines] of plugins) pluginBest.set(folder, faster(pluginBest.get(folder), await wordCountRate(plugin(folder), lines)));
   }
   const results: Array<[string, number, Rate, InstanceFigures | undefined]> = [
     ['plain-JS reference (in-process Map, no engine)', referenceLines, referenceBest!, undefined],
   ];
   for (const [folder, lines] of plugins) {
-    results.push([`${folder} plugin via test driver`, lines, pluginBest.get(folder)!, await instanceFigures(folder)]);
+    results.push([`${folder} plugin via test driver`, lines, pluginBest.get(folder)!, await instanceFigures(plugin(folder))]);
   }
   const reference = results[0]![2].linesPerSecond;
   const rust = results[1]![2].linesPerSecond;
