@@ -144,6 +144,11 @@ export async function startLocalBroker(
       'group.min.session.timeout.ms=1000',
       'auto.create.topics.enable=false',
       'log.cleaner.backoff.ms=1000',
+      // No time-based retention: tests and demos write records with fixed, old timestamps (Kafka Streams
+      // windows, Connect's error cases), which the default 7 days would delete at the next 5-minute retention
+      // check — between a write and its read, at random (a DLQ once read as empty in a clean-clone run).
+      // Topics that set retention.ms themselves (window changelogs) keep it.
+      'log.retention.ms=-1',
       '',
     ].join('\n'),
   );
