@@ -89,6 +89,22 @@ export interface PolledOriginal {
 /** The original of a record that failed a stage. */
 export type ProcessingOriginal = ConsumedOriginal | PolledOriginal;
 
+/** The converter stages, run in this order for each record. */
+export type ConverterStage = Extract<Stage, 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER'>;
+
+/** Kafka's class names of a task's converters, for error reports. */
+export interface ConverterClasses {
+  key: string;
+  value: string;
+  header: string;
+}
+
+/** The executing class of a converter stage (Kafka's names when the worker gave them). */
+export function converterClassOf(stage: ConverterStage, classes: ConverterClasses | undefined): string {
+  if (stage === 'HEADER_CONVERTER') return classes?.header ?? 'org.apache.kafka.connect.storage.SimpleHeaderConverter';
+  return (stage === 'KEY_CONVERTER' ? classes?.key : classes?.value) ?? 'Converter';
+}
+
 /** What failed for one record. */
 export interface Failure {
   stage: Stage;
@@ -123,10 +139,9 @@ export function traceOf(error: unknown): string {
 const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
 
 /**
- * One task's error handler. `attempt` runs one stage of one record: its
- * value, or `undefined` when the record failed (then the record is skipped:
- * its offset still moves on); with tolerance none it throws
- * ToleranceExceededError. The sink hands the failed records to `flush`
+ * One task's error handler. `failed` reports a record that failed a stage;
+ * with tolerance all the record is then skipped (its offset still moves on),
+ * with tolerance none it throws ToleranceExceededError. The sink hands the failed records to `flush`
  * before it puts the batch; a source task before it stores the offsets of
  * its poll batch (or, exactly once, within the batch's transaction).
  */
@@ -155,16 +170,6 @@ export class ErrorHandler {
   get deadLetterQueue(): string | undefined {
     const topic = this.settings.deadLetterQueueTopic?.trim();
     return topic === undefined || topic === '' ? undefined : topic;
-  }
-
-  /** Runs `operation` as `stage` of `executingClass` for a record (consumed by a sink, polled by a source). */
-  attempt<T>(original: ProcessingOriginal | undefined, stage: Stage, executingClass: string, operation: () => T): { ok: true; value: T } | { ok: false } {
-    try {
-      return { ok: true, value: operation() };
-    } catch (error) {
-      this.failed(original, { stage, executingClass, error });
-      return { ok: false };
-    }
   }
 
   /** Reports a failure (log, dead-letter queue), then throws unless tolerated. */

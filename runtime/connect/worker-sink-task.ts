@@ -28,7 +28,7 @@ import type { Config, SinkRecord, SinkTaskInstance } from '../plugin/plugin-conn
 import { ConnectorError, messageOf } from '../errors.ts';
 import { toConnectorValue } from './connector-data.ts';
 import type { Converter } from './converter.ts';
-import { defaultErrorHandling, ErrorHandler, type ConsumedOriginal, type ErrorHandlingSettings } from './error-handling.ts';
+import { converterClassOf, defaultErrorHandling, ErrorHandler, type ConsumedOriginal, type ConverterClasses, type ConverterStage, type ErrorHandlingSettings } from './error-handling.ts';
 import type { SimpleHeaderConverter } from './header-converter.ts';
 import { TaskState, type TaskLog } from './task-state.ts';
 import { TransformationError, type TaskTransformationChain } from './transformation-chain.ts';
@@ -50,7 +50,7 @@ export interface SinkTaskOptions {
   /** The connector's `errors.*` keys (default: tolerance none, no log, no dead-letter queue). */
   errors?: ErrorHandlingSettings;
   /** Kafka's class names of the converters, for error reports. */
-  converterClasses?: { key: string; value: string; header: string };
+  converterClasses?: ConverterClasses;
   /** The worker's admin (creating a missing dead-letter queue topic). */
   admin?: () => Promise<KafkaAdmin>;
   /** Hears each topic the task receives records of (Kafka's active topics). */
@@ -111,7 +111,7 @@ export class WorkerSinkTask {
     this.errors = new ErrorHandler(errors, { connector: options.connector, task: options.task, id: this.state.id }, options.log,
       options.connection, options.admin ?? (() => options.connection.admin()));
     // Kafka's context.errantRecordReporter() is null unless a dead-letter queue or the error log is configured.
-    const reporting = options.instance.reportsErrantRecords && (errors.deadLetterQueueTopic !== undefined && errors.deadLetterQueueTopic.trim() !== '' || errors.logEnable);
+    const reporting = options.instance.reportsErrantRecords && (this.errors.deadLetterQueue !== undefined || errors.logEnable);
     options.instance.reportErrantRecordsTo(reporting ? (topic, partition, offset, message) => this.reportErrant(topic, partition, offset, message) : undefined);
   }
 
@@ -313,7 +313,6 @@ export class WorkerSinkTask {
   private async process(batch: FetchedBatch): Promise<void> {
     if (this.failed) return;
     const { keyConverter, valueConverter, headerConverter, instance } = this.options;
-    const classes = this.options.converterClasses ?? { key: 'Converter', value: 'Converter', header: 'org.apache.kafka.connect.storage.SimpleHeaderConverter' };
     if (batch.records.length > 0) {
       try {
         const records: SinkRecord[] = [];
@@ -323,7 +322,7 @@ export class WorkerSinkTask {
         for (const { offset, record } of batch.records) {
           // Kafka's convertAndTransformRecord: key, value, headers, then the transforms; a failed stage skips the record (tolerance all).
           // One try for the three conversions (no closure per record); `stage` says which one failed.
-          let stage: 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER' = 'KEY_CONVERTER';
+          let stage: ConverterStage = 'KEY_CONVERTER';
           let key, value, headers;
           try {
             key = keyConverter.toConnectData(topic, record.key);
@@ -332,8 +331,7 @@ export class WorkerSinkTask {
             stage = 'HEADER_CONVERTER';
             headers = record.headers.length === 0 ? [] : headerConverter.toConnectHeaders(record.headers);
           } catch (error) {
-            const executingClass = stage === 'KEY_CONVERTER' ? classes.key : stage === 'VALUE_CONVERTER' ? classes.value : classes.header;
-            errors.failed({ topic, partition: batch.partition, offset, record }, { stage, executingClass, error });
+            errors.failed({ topic, partition: batch.partition, offset, record }, { stage, executingClass: converterClassOf(stage, this.options.converterClasses), error });
             continue;
           }
           let transformed;
@@ -411,8 +409,11 @@ export class WorkerSinkTask {
     for (const [key, batches] of this.given) {
       const committed = this.committed.get(key);
       if (committed === undefined) continue;
-      const kept = batches.filter(({ batch }) => batch.lastOffset >= committed);
-      for (const { batch, bytes } of batches) if (batch.lastOffset < committed) this.keptBytes -= bytes;
+      const kept: typeof batches = [];
+      for (const entry of batches) {
+        if (entry.batch.lastOffset >= committed) kept.push(entry);
+        else this.keptBytes -= entry.bytes;
+      }
       if (kept.length > 0) this.given.set(key, kept);
       else this.given.delete(key);
     }

@@ -37,7 +37,7 @@ import type { Header, StreamRecord } from '../record.ts';
 import type { ConnectRecordData } from './connect-data.ts';
 import { fromConnectorValue } from './connector-data.ts';
 import type { Converter } from './converter.ts';
-import { defaultErrorHandling, ErrorHandler, type ErrorHandlingSettings, type PolledOriginal, type Stage } from './error-handling.ts';
+import { converterClassOf, defaultErrorHandling, ErrorHandler, type ConverterClasses, type ConverterStage, type ErrorHandlingSettings, type PolledOriginal } from './error-handling.ts';
 import type { SimpleHeaderConverter } from './header-converter.ts';
 import { JsonConverter } from './json-converter.ts';
 import { defaultMaxRequestSize, RecordTooLargeError, recordSizeUpperBound } from '../kafka/record-size.ts';
@@ -64,7 +64,7 @@ export interface SourceTaskOptions {
   /** The connector's `errors.*` keys (with a dead-letter queue: Eddy's extension, Kafka's is for sinks only). */
   errors?: ErrorHandlingSettings;
   /** Kafka's class names of the converters, for error reports. */
-  converterClasses?: { key: string; value: string; header: string };
+  converterClasses?: ConverterClasses;
   /** Hears each topic the task produces to (Kafka's active topics). */
   onTopic?: (topic: string) => void;
   /** Start paused (the connector's target state is PAUSED). */
@@ -244,7 +244,7 @@ export class WorkerSourceTask {
   private outgoing(record: ConnectRecordData, polled: SourceRecord, polledAt: number): OutgoingRecord | undefined {
     const { keyConverter, valueConverter, headerConverter } = this.options;
     // One try for the three conversions (no closure per record); `stage` says which one failed.
-    let stage: Extract<Stage, 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER'> = 'KEY_CONVERTER';
+    let stage: ConverterStage = 'KEY_CONVERTER';
     let key: Uint8Array | undefined;
     let value: Uint8Array | undefined;
     let headers: Header[];
@@ -255,9 +255,7 @@ export class WorkerSourceTask {
       stage = 'HEADER_CONVERTER';
       headers = headerConverter.fromConnectHeaders(record.headers);
     } catch (error) {
-      const classes = this.options.converterClasses ?? { key: 'Converter', value: 'Converter', header: 'org.apache.kafka.connect.storage.SimpleHeaderConverter' };
-      const executingClass = stage === 'KEY_CONVERTER' ? classes.key : stage === 'VALUE_CONVERTER' ? classes.value : classes.header;
-      this.errors.failed(this.polledOriginal(polled, polledAt), { stage, executingClass, error });
+      this.errors.failed(this.polledOriginal(polled, polledAt), { stage, executingClass: converterClassOf(stage, this.options.converterClasses), error });
       return undefined;
     }
     const converted = { key, value, timestamp: record.timestamp ?? Date.now(), headers };
@@ -304,7 +302,7 @@ export class WorkerSourceTask {
   private deadLetterRecord(record: SourceRecord, polledAt: number): StreamRecord {
     const data = this.connectRecord(record, polledAt);
     const json = (this.deadLetterJson ??= new JsonConverter(true));
-    let headers: Header[] = [];
+    let headers: Header[];
     try {
       headers = this.options.headerConverter.fromConnectHeaders(data.headers);
     } catch {

@@ -144,14 +144,15 @@ export class ConnectorPlugin {
       'eddy:plugin/http-client': http.imports,
       'eddy:plugin/errant-record-reporter': errant.imports,
     }));
-    return { instance, imports: this.compiled.component.shape.imports, files, sqlite, http, errant };
+    const reportsErrantRecords = this.compiled.component.shape.imports.some((name) => name.startsWith('eddy:plugin/errant-record-reporter'));
+    return { instance, reportsErrantRecords, files, sqlite, http, errant };
   }
 }
 
 interface Bound {
   instance: PluginInstance<Exports>;
-  /** The component's imports (interface names with their version). */
-  imports: readonly string[];
+  /** Whether the component imports the errant record reporter. */
+  reportsErrantRecords: boolean;
   files: FileAccessCapability;
   sqlite: SqliteAccessCapability;
   http: HttpClientCapability;
@@ -246,7 +247,7 @@ export class SinkTaskInstance {
 
   /** Whether the plugin can report errant records (it imports the reporter): only then must the task keep what it put. */
   get reportsErrantRecords(): boolean {
-    return this.bound.imports.some((name) => name.startsWith('eddy:plugin/errant-record-reporter'));
+    return this.bound.reportsErrantRecords;
   }
 
   /** Where the plugin's errant record reports go (undefined: they are refused, as Kafka's null reporter). */
