@@ -26,6 +26,7 @@ import { ConnectorPlugin, connectorGrants, type Config, type SinkRecord } from '
 import { pluginPath } from '../support/plugins.ts';
 import { brokers, createTopics, readAll, uniqueName, waitFor } from '../support/kafka.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
+import { writeProperties } from '../support/properties.ts';
 
 interface Exchange {
   body: string;
@@ -66,9 +67,6 @@ async function httpServer(respond: (body: string, index: number) => number | und
   };
 }
 
-function writeProperties(path: string, entries: Record<string, string>): void {
-  writeFileSync(path, Object.entries(entries).map(([key, value]) => `${key}=${value}`).join('\n') + '\n');
-}
 
 /** The group's committed offset of partition 0 (-1: none yet). */
 async function committed(bootstrap: string, group: string, topic: string): Promise<number> {

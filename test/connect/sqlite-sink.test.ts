@@ -6,7 +6,6 @@
 // a tombstone, creates the table from the JSON fields, and inserts.
 
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -19,6 +18,7 @@ import { brokers, createTopics, uniqueName, waitFor } from '../support/kafka.ts'
 import { pluginPath } from '../support/plugins.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
 import { refusal } from '../support/host-imports.ts';
+import { writeProperties } from '../support/properties.ts';
 
 const sink = () => ConnectorPlugin.load(pluginPath('connect-sqlite-sink-rust'));
 const host = { connector: 'sqlite-sink', log: () => undefined };
@@ -223,7 +223,3 @@ test('the SQLite sink in a standalone worker: upsert by key, delete on a tombsto
     return true;
   });
 });
-
-function writeProperties(path: string, entries: Record<string, string>): void {
-  writeFileSync(path, Object.entries(entries).map(([key, value]) => `${key}=${value}`).join('\n') + '\n');
-}
