@@ -23,6 +23,7 @@ import { atLeast, ConfigDefinition, key, nonEmpty, oneOfIgnoringCase, type Confi
 import { converterSettings, type ConverterSettings } from './converter.ts';
 import type { ErrorHandlingSettings } from './error-handling.ts';
 import { readPropertiesFile } from './properties-file.ts';
+import { compileTopicPattern } from './topic-pattern.ts';
 import { aliasListKeys, parseTransforms, type TransformStage } from './transform-config.ts';
 
 const pluginsDirectory = fileURLToPath(new URL('../../plugins/', import.meta.url));
@@ -93,6 +94,17 @@ export const commonConnectorKeys = [
     documentation: "Whether to include in the log the Connect record that resulted in a failure. For sink records, the topic, partition, offset, and timestamp will be logged. For source records, the key and value (and their schemas), all headers, and the timestamp, Kafka topic, Kafka partition, source partition, and source offset will be logged. This is 'false' by default, which will prevent record keys, values, and headers from being written to log files." }),
 ] as const;
 
+/** Kafka's RegexValidator: the pattern compiles (here: as the JavaScript it runs as, topic-pattern.ts). */
+function validTopicPattern(source: string): string | undefined {
+  if (source.trim() === '') return undefined;
+  try {
+    compileTopicPattern(source.trim());
+    return undefined;
+  } catch (error) {
+    return `Invalid regex: ${(error as Error).message}`;
+  }
+}
+
 /**
  * The keys only sink connectors have (Kafka's SinkConnectorConfig). A source
  * reads the errors.deadletterqueue.* keys too (Eddy's extension: Kafka has
@@ -102,7 +114,7 @@ export const commonConnectorKeys = [
  */
 export const sinkConnectorKeys = [
   key({ name: 'topics', type: 'list', default: [], documentation: 'List of topics to consume, separated by commas', importance: 'HIGH', group: 'Common', orderInGroup: 4, width: 'LONG', displayName: 'Topics' }),
-  key({ name: 'topics.regex', type: 'string', default: '', importance: 'HIGH', group: 'Common', orderInGroup: 4, width: 'LONG', displayName: 'Topics regex',
+  key({ name: 'topics.regex', type: 'string', default: '', importance: 'HIGH', group: 'Common', orderInGroup: 4, width: 'LONG', displayName: 'Topics regex', validate: validTopicPattern,
     documentation: 'Regular expression giving topics to consume. Under the hood, the regex is compiled to a <code>java.util.regex.Pattern</code>. Only one of topics or topics.regex should be specified.' }),
   key({ name: 'errors.deadletterqueue.topic.name', type: 'string', default: '', importance: 'MEDIUM', group: 'Error Handling', orderInGroup: 6, width: 'MEDIUM', displayName: 'Dead Letter Queue Topic Name',
     documentation: 'The name of the topic to be used as the dead letter queue (DLQ) for messages that result in an error when processed by this sink connector, or its transformations or converters. The topic name is blank by default, which means that no messages are to be recorded in the DLQ.' }),
@@ -146,6 +158,8 @@ export interface ConnectorConfig {
   plugin: ConnectorPluginLocation;
   tasksMax: number;
   topics: string[] | undefined;
+  /** `topics.regex` (trimmed; undefined when blank), a Java pattern a topic's whole name must match. */
+  topicsRegex: string | undefined;
   keyConverter: ConverterSettings | undefined;
   valueConverter: ConverterSettings | undefined;
   /** The `transforms` chain, in order. */
@@ -190,6 +204,7 @@ export function parseConnectorConfig(source: ConfigSource, baseDirectory: string
     plugin: resolvePlugin(connectorClass, baseDirectory, pluginPath, { file: source.file, line: classEntry?.line, field: 'connector.class' }),
     tasksMax: values['tasks.max'],
     topics: values.topics,
+    topicsRegex: values['topics.regex'].trim() === '' ? undefined : values['topics.regex'].trim(),
     keyConverter: values['key.converter'] === undefined ? undefined : converterSettings(source, 'key.converter', values['key.converter'], true),
     valueConverter: values['value.converter'] === undefined ? undefined : converterSettings(source, 'value.converter', values['value.converter'], false),
     transforms: parseTransforms(source, baseDirectory, pluginPath),

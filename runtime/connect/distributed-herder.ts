@@ -30,7 +30,7 @@ import { connectAssignor, decodeAssignment, type ConnectAssignment } from './con
 import { traceOf } from './error-handling.ts';
 import type { ConfigInfos, ConfigKeyInfo } from './config-infos.ts';
 import {
-  alterOffsets, checkConnectorConfig, connectorPluginConfig, connectorPlugins, eddyVersion, notStopped, patchedConfig, serverInfo, validateConnectorConfig, withConnectorName,
+  alterOffsets, checkConnectorConfig, connectorPluginConfig, connectorPlugins, eddyVersion, notStopped, patchedConfig, serverInfo, sinkConnectorOffsets, validateConnectorConfig, withConnectorName,
 } from './herder-common.ts';
 import {
   HerderError, notFound,
@@ -516,9 +516,7 @@ export class DistributedHerder implements Herder, ConfigListener {
       await this.offsetLog!.readToEnd();
       return this.offsets.offsetsOf(name).map((stored) => ({ partition: Object.fromEntries(stored.sourcePartition), offset: Object.fromEntries(stored.sourceOffset) }));
     }
-    const topics = (config.topics ?? '').split(',').map((topic) => topic.trim()).filter((topic) => topic !== '');
-    const committed = topics.length === 0 ? [] : await (await this.worker.admin()).committedOffsets(`connect-${name}`, topics);
-    return committed.map(({ topic, partition, offset }) => ({ partition: { kafka_topic: topic, kafka_partition: partition }, offset: { kafka_offset: offset } }));
+    return sinkConnectorOffsets(this.worker, name, config);
   }
 
   async alterConnectorOffsets(name: string, offsets: ConnectorOffset[] | undefined): Promise<string> {

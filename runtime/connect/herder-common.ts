@@ -15,6 +15,7 @@ import { configInfos, declaredKey, pluginKey, validateKey, type ConfigInfos, typ
 import { builtInConnectors, frameworkKeys } from './connector-config.ts';
 import { exactlyOnceProblems, parseSourceExactlyOnce } from './exactly-once-source.ts';
 import { HerderError, type ConfigMap, type ConnectorOffset, type ConnectorType, type PluginInfo, type ServerInfo } from './herder.ts';
+import { compileTopicPattern, dlqMatchedMessage, dlqMatchesPattern, matchingTopics } from './topic-pattern.ts';
 import { aliasKeys, builtInTransformsPlugin, duplicateAliases, negateWithoutPredicate } from './transform-config.ts';
 import { builtComponent, ConnectorConfigInvalidError, issueMessage, type ConnectWorker, type LoadedConnector } from './worker.ts';
 
@@ -79,6 +80,22 @@ export async function checkConnectorConfig(worker: ConnectWorker, config: Config
 }
 
 /** Kafka's refusal to change the offsets of a connector that is not STOPPED. */
+/**
+ * A sink connector's committed offsets (GET /connectors/{name}/offsets): the
+ * group `connect-<name>`'s offsets of its topics — the listed ones, or those
+ * its topics.regex matches now.
+ */
+export async function sinkConnectorOffsets(worker: ConnectWorker, name: string, config: ConfigMap): Promise<ConnectorOffset[]> {
+  const admin = await worker.admin();
+  const regex = (config['topics.regex'] ?? '').trim();
+  const topics =
+    regex !== ''
+      ? matchingTopics(compileTopicPattern(regex), await admin.topicNames())
+      : (config.topics ?? '').split(',').map((topic) => topic.trim()).filter((topic) => topic !== '');
+  const committed = topics.length === 0 ? [] : await admin.committedOffsets(`connect-${name}`, topics);
+  return committed.map(({ topic, partition, offset }) => ({ partition: { kafka_topic: topic, kafka_partition: partition }, offset: { kafka_offset: offset } }));
+}
+
 export function notStopped(name: string): HerderError {
   return new HerderError(400, `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`);
 }
@@ -258,11 +275,11 @@ export async function validateConnectorConfig(worker: ConnectWorker, pluginName:
     const deadLetterQueue = (config['errors.deadletterqueue.topic.name'] ?? '').trim();
     if (topics !== '' && regex !== '') for (const name of ['topics', 'topics.regex']) addError(name, 'topics and topics.regex are mutually exclusive options, but both are set.');
     if (topics === '' && regex === '') for (const name of ['topics', 'topics.regex']) addError(name, 'Must configure one of topics or topics.regex');
-    if (topics === '' && regex !== '') addError('topics.regex', `Invalid value ${regex} for configuration topics.regex: Eddy does not support topics.regex yet; list the topics in topics`);
     const list = topics === '' ? [] : topics.split(/\s*,\s*/);
     if (deadLetterQueue !== '' && list.includes(deadLetterQueue)) {
       addError('topics', `The DLQ topic '${deadLetterQueue}' may not be included in the list of topics ('topics=[${list.join(', ')}]') consumed by the connector`);
     }
+    if (deadLetterQueue !== '' && regex !== '' && dlqMatchesPattern(regex, deadLetterQueue)) addError('topics.regex', dlqMatchedMessage(deadLetterQueue, regex));
   }
 
   // A source's errors.deadletterqueue.* keys (Eddy's extension) are not listed: Kafka's SourceConnectorConfig has none, so this

@@ -27,7 +27,7 @@ import {
 } from './herder.ts';
 import type { ConfigInfos, ConfigKeyInfo } from './config-infos.ts';
 import {
-  alterOffsets, checkConnectorConfig, connectorPluginConfig, connectorPlugins, eddyVersion, notStopped, patchedConfig, serverInfo, validateConnectorConfig, withConnectorName,
+  alterOffsets, checkConnectorConfig, connectorPluginConfig, connectorPlugins, eddyVersion, notStopped, patchedConfig, serverInfo, sinkConnectorOffsets, validateConnectorConfig, withConnectorName,
 } from './herder-common.ts';
 import { parseTaskRestart, TaskRestarts } from './task-restart.ts';
 import type { ConnectWorker, LoadedConnector, WorkerTask } from './worker.ts';
@@ -237,9 +237,7 @@ export class StandaloneHerder implements Herder {
     if (entry.type === 'source') {
       return this.worker.offsets.offsetsOf(name).map((stored) => ({ partition: Object.fromEntries(stored.sourcePartition), offset: Object.fromEntries(stored.sourceOffset) }));
     }
-    const topics = entry.loaded.config.topics ?? [];
-    const committed = topics.length === 0 ? [] : await (await this.worker.admin()).committedOffsets(`connect-${name}`, topics);
-    return committed.map(({ topic, partition, offset }) => ({ partition: { kafka_topic: topic, kafka_partition: partition }, offset: { kafka_offset: offset } }));
+    return sinkConnectorOffsets(this.worker, name, Object.fromEntries(entry.loaded.config.entries));
   }
 
   alterConnectorOffsets(name: string, offsets: ConnectorOffset[] | undefined): Promise<string> {

@@ -25,6 +25,8 @@ export const workerConfigDefinition = new ConfigDefinition('worker', [
   key({ name: 'plugin.path', type: 'list', default: null, documentation: 'folders of connector plugins (Eddy looks for WASM components there)' }),
   key({ name: 'rest.advertised.host.name', type: 'string', default: null, documentation: "the host other workers and clients reach this worker's REST API at (its worker_id); default: the listener's host, or this machine's name when it listens on every interface" }),
   key({ name: 'rest.advertised.port', type: 'int', default: null, validate: atLeast(1), documentation: "the port other workers and clients reach this worker's REST API at; default: the port it listens on" }),
+  key({ name: 'consumer.metadata.max.age.ms', type: 'long', default: 300_000, validate: atLeast(0),
+    documentation: "how often sink tasks' consumers refresh topic metadata: a sink with topics.regex subscribes new matching topics at the next refresh" }),
   key({ name: 'listeners', type: 'list', default: ['http://:8083'], documentation: "where Kafka Connect's REST API is served (the first listener)",
     validate: (listeners) => (listeners.some((listener) => !listenerPattern.test(listener)) ? 'Expected listeners like http://host:port' : undefined) }),
 ] as const);
@@ -80,6 +82,8 @@ export interface WorkerConfig {
   /** Distributed: the group and its storage topics. */
   distributed: DistributedSettings | undefined;
   offsetFlushIntervalMs: number;
+  /** `consumer.metadata.max.age.ms`: how often a sink with topics.regex looks for new matching topics. */
+  consumerMetadataMaxAgeMs: number;
   pluginPath: string[];
   listeners: string[];
   /** `rest.advertised.host.name` and `rest.advertised.port` (Kafka's keys). */
@@ -118,6 +122,7 @@ export function parseWorkerConfig(source: ConfigSource, mode: 'standalone' | 'di
     offsetStorageFile,
     distributed,
     offsetFlushIntervalMs: values['offset.flush.interval.ms'],
+    consumerMetadataMaxAgeMs: values['consumer.metadata.max.age.ms'],
     pluginPath: values['plugin.path'] ?? [],
     listeners: values['listeners'],
     advertisedHost: values['rest.advertised.host.name'] || undefined,

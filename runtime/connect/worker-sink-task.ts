@@ -8,7 +8,9 @@
 // values and headers, the connector's transforms (after the converters, as
 // Kafka's; a dropped record is not put, its offset still committed), put →
 // flush → commit every offset.flush.interval.ms, before a rebalance and at
-// stop, and the task's state.
+// stop, and the task's state; for a topics.regex subscription, looking for
+// matching topics at every metadata refresh and replacing the consumer
+// (after a commit) when they change.
 // Conversions and transforms run under the task's error handler
 // (error-handling.ts: errors.tolerance, the log and the dead-letter queue);
 // a failure of the plugin's put is never tolerated, as Kafka's. Records the
@@ -31,6 +33,7 @@ import type { Converter } from './converter.ts';
 import { converterClassOf, defaultErrorHandling, ErrorHandler, type ConsumedOriginal, type ConverterClasses, type ConverterStage, type ErrorHandlingSettings } from './error-handling.ts';
 import type { SimpleHeaderConverter } from './header-converter.ts';
 import { TaskState, type TaskLog } from './task-state.ts';
+import { matchingTopics } from './topic-pattern.ts';
 import { TransformationError, type TaskTransformationChain } from './transformation-chain.ts';
 
 export interface SinkTaskOptions {
@@ -38,7 +41,8 @@ export interface SinkTaskOptions {
   task: number;
   instance: SinkTaskInstance;
   config: Config;
-  topics: string[];
+  /** What it consumes: `topics`, or every topic `topics.regex` matches. */
+  subscription: SinkSubscription;
   keyConverter: Converter;
   valueConverter: Converter;
   headerConverter: SimpleHeaderConverter;
@@ -62,6 +66,13 @@ export interface SinkTaskOptions {
   /** How much of what it put a task that can report errant records keeps before it commits early (default 64 MiB). */
   maxKeptBytes?: number;
 }
+
+/**
+ * A sink's topics: a list (`topics`), or a pattern (`topics.regex`) matched
+ * against the cluster's topics at start and again every `refreshMs` (Kafka's
+ * consumer metadata.max.age.ms), so topics created later are consumed too.
+ */
+export type SinkSubscription = { topics: string[] } | { pattern: RegExp; source: string; refreshMs: number };
 
 /** A put waits while this many of the plugin's requests are in flight. */
 export const maxInFlightIo = 8;
@@ -104,6 +115,14 @@ export class WorkerSinkTask {
   /** Set while a commit waits for the plugin's outstanding work: puts of new records wait for it. */
   private settling: Promise<void> | undefined;
   private ioArmed = false;
+  /** The topics the consumer is subscribed to (a pattern's current matches). */
+  private topics: string[] = [];
+  /** A pattern's next look for matching topics. */
+  private refreshTimer: NodeJS.Timeout | undefined;
+  /** A pattern's resubscription in progress (stop waits for it). */
+  private resubscribing: Promise<void> = Promise.resolve();
+  /** Set while the consumer is replaced: fetched batches are refused (fetched again by the next consumer). */
+  private replacingConsumer = false;
 
   constructor(private readonly options: SinkTaskOptions) {
     this.state = new TaskState(options.connector, options.task, options.log, options.onFailed);
@@ -223,7 +242,14 @@ export class WorkerSinkTask {
       this.options.instance.start(this.options.config);
       await this.errors.prepare();
       this.pausing = this.options.paused ?? false;
-      await this.startConsumer();
+      const subscription = this.options.subscription;
+      if ('topics' in subscription) this.topics = subscription.topics;
+      else {
+        this.topics = await this.matchingTopics(subscription.pattern);
+        this.options.log('info', this.state.id, `topics.regex=${subscription.source} matches ${this.topics.length === 0 ? 'no topic yet' : this.topics.join(', ')}; looking again every ${subscription.refreshMs} ms`);
+        this.scheduleRefresh(subscription);
+      }
+      if (this.topics.length > 0) await this.startConsumer();
       this.state.running();
       if (this.pausing) this.state.paused();
       this.timer = setInterval(() => void this.commit().catch((error: unknown) => this.state.fail(error)), Math.max(this.options.commitIntervalMs, 1));
@@ -238,7 +264,7 @@ export class WorkerSinkTask {
     for (let attempt = 1; ; attempt++) {
       const consumer = this.options.connection.groupConsumer({
         groupId: `connect-${this.options.connector}`,
-        topics: this.options.topics,
+        topics: this.topics,
         sessionTimeoutMs: 45_000,
         heartbeatIntervalMs: 3_000,
         rebalanceTimeoutMs: 60_000,
@@ -292,7 +318,7 @@ export class WorkerSinkTask {
    */
   private async onBatch(batch: FetchedBatch): Promise<boolean> {
     if (this.stopping || this.failed) return false;
-    if (this.pausing) return false;
+    if (this.pausing || this.replacingConsumer) return false;
     const previous = this.processing;
     this.processing = previous
       .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
@@ -468,9 +494,63 @@ export class WorkerSinkTask {
     this.state.resumed();
   }
 
+  /** The cluster's topics `pattern` subscribes (internal topics never). */
+  private async matchingTopics(pattern: RegExp): Promise<string[]> {
+    const admin = await (this.options.admin ?? (() => this.options.connection.admin()))();
+    return matchingTopics(pattern, await admin.topicNames());
+  }
+
+  private scheduleRefresh(subscription: Extract<SinkSubscription, { pattern: RegExp }>): void {
+    if (this.stopping) return;
+    this.refreshTimer = setTimeout(() => {
+      this.resubscribing = this.refreshSubscription(subscription).finally(() => this.scheduleRefresh(subscription));
+    }, Math.max(subscription.refreshMs, 100));
+  }
+
+  /**
+   * Looks for the topics a pattern matches now; when they changed, replaces
+   * the consumer as a rebalance would: what was given is put, flushed and
+   * committed under the old membership, then a consumer subscribed to the
+   * new set joins (and is assigned their partitions). A failed look is
+   * logged and tried again at the next refresh.
+   */
+  private async refreshSubscription(subscription: Extract<SinkSubscription, { pattern: RegExp }>): Promise<void> {
+    if (this.stopping || this.failed) return;
+    let topics: string[];
+    try {
+      topics = await this.matchingTopics(subscription.pattern);
+    } catch (error) {
+      this.options.log('warn', this.state.id, `topics.regex=${subscription.source}: could not list the cluster's topics (trying again in ${subscription.refreshMs} ms): ${messageOf(error)}`);
+      return;
+    }
+    if (topics.length === this.topics.length && topics.every((topic, index) => topic === this.topics[index])) return;
+    this.options.log('info', this.state.id, `topics.regex=${subscription.source} now matches ${topics.length === 0 ? 'no topic' : topics.join(', ')}: resubscribing`);
+    this.replacingConsumer = true;
+    try {
+      await this.drain();
+      await this.commit();
+      const old = this.consumer;
+      this.consumer = undefined;
+      if (old) {
+        await old.stop().catch(() => undefined);
+        await old.disconnect().catch(() => undefined);
+      }
+      this.topics = topics;
+      this.assigned = [];
+      this.replacingConsumer = false;
+      if (topics.length > 0 && !this.stopping && !this.failed) await this.startConsumer();
+    } catch (error) {
+      this.state.fail(error);
+    } finally {
+      this.replacingConsumer = false;
+    }
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    await this.resubscribing;
     await this.drain();
     try {
       await this.commit(stopSettleMs);

@@ -29,7 +29,8 @@ import { readPropertiesFile } from './properties-file.ts';
 import { taskRestartDefinition } from './task-restart.ts';
 import { TransformationChain } from './transformation-chain.ts';
 import type { WorkerConfig } from './worker-config.ts';
-import { WorkerSinkTask } from './worker-sink-task.ts';
+import { dlqMatchedMessage, dlqMatchesPattern, compileTopicPattern } from './topic-pattern.ts';
+import { WorkerSinkTask, type SinkSubscription } from './worker-sink-task.ts';
 import { WorkerSourceTask } from './worker-source-task.ts';
 
 export type WorkerLog = (level: LogLevel, where: string, message: string) => void;
@@ -131,14 +132,21 @@ export class ConnectWorker {
       const first = problems[0]!;
       throw new ConnectorConfigInvalidError(problems.map((problem) => problem.message), { file: config.file, line: lineOf(first.key), field: first.key, plugin: plugin.name });
     }
-    if (plugin.kind === 'sink' && (config.topics === undefined || config.topics.length === 0)) {
-      throw new ConnectConfigError('missing-key', 'Must configure one of topics or topics.regex (topics.regex is not supported yet)', { file: config.file, field: 'topics' });
+    const hasTopics = config.topics !== undefined && config.topics.length > 0;
+    if (plugin.kind === 'sink' && !hasTopics && config.topicsRegex === undefined) {
+      throw new ConnectConfigError('missing-key', 'Must configure one of topics or topics.regex', { file: config.file, field: 'topics' });
+    }
+    if (plugin.kind === 'sink' && hasTopics && config.topicsRegex !== undefined) {
+      throw new ConnectConfigError('invalid-value', 'topics and topics.regex are mutually exclusive options, but both are set.', { file: config.file, line: lineOf('topics.regex'), field: 'topics.regex' });
     }
     const deadLetterQueue = config.errors.deadLetterQueueTopic?.trim();
     if (plugin.kind === 'sink' && deadLetterQueue && config.topics?.includes(deadLetterQueue)) {
       throw new ConnectConfigError('invalid-value', `The DLQ topic '${deadLetterQueue}' may not be included in the list of topics ('topics=${config.topics.join(',')}') consumed by the connector`, {
         file: config.file, line: lineOf('errors.deadletterqueue.topic.name'), field: 'errors.deadletterqueue.topic.name',
       });
+    }
+    if (plugin.kind === 'sink' && deadLetterQueue && config.topicsRegex !== undefined && dlqMatchesPattern(config.topicsRegex, deadLetterQueue)) {
+      throw new ConnectConfigError('invalid-value', dlqMatchedMessage(deadLetterQueue, config.topicsRegex), { file: config.file, line: lineOf('topics.regex'), field: 'topics.regex' });
     }
     const transforms = await TransformationChain.prepare(config.transforms, config.name, builtComponent, this.log);
     return {
@@ -189,9 +197,16 @@ export class ConnectWorker {
       task.start();
       return task;
     }
-    await (await this.admin()).ensureTopics(config.topics!.map((topic) => ({ topic, partitions: 1 })));
+    // A list of topics is created when missing; a pattern subscribes whatever matches, now and later (as Kafka's consumer).
+    let subscription: SinkSubscription;
+    if (config.topicsRegex !== undefined) {
+      subscription = { pattern: compileTopicPattern(config.topicsRegex), source: config.topicsRegex, refreshMs: metadataMaxAgeMs(config.entries, this.config) };
+    } else {
+      await (await this.admin()).ensureTopics(config.topics!.map((topic) => ({ topic, partitions: 1 })));
+      subscription = { topics: config.topics! };
+    }
     const task = new WorkerSinkTask({
-      ...common, instance: plugin.sinkTask(host, index, grant), topics: config.topics!,
+      ...common, instance: plugin.sinkTask(host, index, grant), subscription,
       connection: this.connection, commitIntervalMs: this.config.offsetFlushIntervalMs, admin: () => this.admin(),
     });
     await task.start();
@@ -260,4 +275,21 @@ export async function builtComponent(folder: string): Promise<string> {
     if (!(error instanceof ConfigError)) throw error;
     return (await buildPlugin(resolve(folder))).output;
   }
+}
+
+/**
+ * How often a sink task with topics.regex looks for new matching topics: its
+ * consumer's metadata.max.age.ms (Kafka's consumer notices new topics at its
+ * metadata refresh) — the connector's `consumer.override.metadata.max.age.ms`,
+ * else the worker's `consumer.metadata.max.age.ms` (default 5 minutes).
+ */
+function metadataMaxAgeMs(entries: Array<[string, string]>, worker: WorkerConfig): number {
+  const key = 'consumer.override.metadata.max.age.ms';
+  const override = entries.find(([name]) => name === key)?.[1];
+  if (override === undefined) return worker.consumerMetadataMaxAgeMs;
+  const value = Number(override.trim());
+  if (override.trim() === '' || !Number.isSafeInteger(value) || value < 0) {
+    throw new ConnectConfigError('invalid-value', `Invalid value ${override} for configuration ${key}: Value must be at least 0`, { field: key });
+  }
+  return value;
 }

@@ -104,6 +104,10 @@ class KafkajsAdmin implements KafkaAdmin {
     return ensureTopics(this.admin, topics);
   }
 
+  topicNames(): Promise<string[]> {
+    return this.admin.listTopics();
+  }
+
   partitionCounts(topics: string[]): Promise<Map<string, number | undefined>> {
     return partitionCounts(this.admin, topics);
   }

@@ -176,6 +176,8 @@ export interface TopicSpec {
 export interface KafkaAdmin {
   /** Creates the topics that do not exist yet; existing ones are left alone. */
   ensureTopics(topics: TopicSpec[]): Promise<void>;
+  /** The names of every topic in the cluster (the broker's internal ones included). */
+  topicNames(): Promise<string[]>;
   /** Partition count of each topic; undefined for a topic that does not exist. */
   partitionCounts(topics: string[]): Promise<Map<string, number | undefined>>;
   /** The offset after the last readable record of each partition (read-committed). */

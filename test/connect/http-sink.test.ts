@@ -260,7 +260,7 @@ test('a sink task that keeps what it put for errant reports commits early once i
   const instance = plugin.sinkTask({ connector: topic, log: () => undefined }, 0, connectorGrants(config, 'sink'));
   assert.ok(instance.reportsErrantRecords);
   const task = new WorkerSinkTask({
-    connector: topic, task: 0, instance, config, topics: [topic],
+    connector: topic, task: 0, instance, config, subscription: { topics: [topic] },
     keyConverter: new StringConverter(), valueConverter: new StringConverter(), headerConverter: new SimpleHeaderConverter(),
     transforms: () => new TaskTransformationChain([], []), connection,
     commitIntervalMs: 600_000, // no commit by the interval within this test
