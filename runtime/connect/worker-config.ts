@@ -27,6 +27,8 @@ export const workerConfigDefinition = new ConfigDefinition('worker', [
   key({ name: 'rest.advertised.port', type: 'int', default: null, validate: atLeast(1), documentation: "the port other workers and clients reach this worker's REST API at; default: the port it listens on" }),
   key({ name: 'consumer.metadata.max.age.ms', type: 'long', default: 300_000, validate: atLeast(0),
     documentation: "how often sink tasks' consumers refresh topic metadata: a sink with topics.regex subscribes new matching topics at the next refresh" }),
+  key({ name: 'producer.max.request.size', type: 'int', default: 1_048_576, validate: atLeast(0),
+    documentation: "the largest record (as Java's producer sizes it) a source task sends; a larger one fails the task, or is skipped with errors.tolerance=all" }),
   key({ name: 'listeners', type: 'list', default: ['http://:8083'], documentation: "where Kafka Connect's REST API is served (the first listener)",
     validate: (listeners) => (listeners.some((listener) => !listenerPattern.test(listener)) ? 'Expected listeners like http://host:port' : undefined) }),
 ] as const);
@@ -84,6 +86,8 @@ export interface WorkerConfig {
   offsetFlushIntervalMs: number;
   /** `consumer.metadata.max.age.ms`: how often a sink with topics.regex looks for new matching topics. */
   consumerMetadataMaxAgeMs: number;
+  /** `producer.max.request.size`: the largest record a source task sends. */
+  producerMaxRequestSize: number;
   pluginPath: string[];
   listeners: string[];
   /** `rest.advertised.host.name` and `rest.advertised.port` (Kafka's keys). */
@@ -123,6 +127,7 @@ export function parseWorkerConfig(source: ConfigSource, mode: 'standalone' | 'di
     distributed,
     offsetFlushIntervalMs: values['offset.flush.interval.ms'],
     consumerMetadataMaxAgeMs: values['consumer.metadata.max.age.ms'],
+    producerMaxRequestSize: values['producer.max.request.size'],
     pluginPath: values['plugin.path'] ?? [],
     listeners: values['listeners'],
     advertisedHost: values['rest.advertised.host.name'] || undefined,

@@ -60,6 +60,8 @@ export interface SourceTaskOptions {
   offsets: SourceOffsetStore;
   /** How long to wait after a poll that returned nothing. */
   idleMs: number;
+  /** The producer's max.request.size: a larger record is refused on its own (default Kafka's, 1 MiB). */
+  maxRequestSize?: number;
   log: TaskLog;
   /** The connector's `errors.*` keys (with a dead-letter queue: Eddy's extension, Kafka's is for sinks only). */
   errors?: ErrorHandlingSettings;
@@ -261,8 +263,9 @@ export class WorkerSourceTask {
     const converted = { key, value, timestamp: record.timestamp ?? Date.now(), headers };
     // Java's producer refuses a record past max.request.size on its own (KafkaProducer.ensureValidRecordSize), before sending it.
     const size = recordSizeUpperBound(converted);
-    if (size > defaultMaxRequestSize) {
-      this.sendFailed(record.topic, new RecordTooLargeError(size, defaultMaxRequestSize));
+    const maxRequestSize = this.options.maxRequestSize ?? defaultMaxRequestSize;
+    if (size > maxRequestSize) {
+      this.sendFailed(record.topic, new RecordTooLargeError(size, maxRequestSize));
       return undefined;
     }
     return {

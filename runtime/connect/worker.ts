@@ -192,6 +192,7 @@ export class ConnectWorker {
       const task = new WorkerSourceTask({
         ...common, instance: plugin.sourceTask(host, index, grant),
         producer: await this.sharedProducer(), admin: await this.admin(), offsets, idleMs: this.sourceIdleMs,
+        maxRequestSize: clientSetting(config.entries, 'producer.override.max.request.size', this.config.producerMaxRequestSize),
         ...(options.exactlyOnce && isTransactional(offsets) ? { exactlyOnce: { ...options.exactlyOnce, connection: this.connection, offsets } } : {}),
       });
       task.start();
@@ -200,7 +201,7 @@ export class ConnectWorker {
     // A list of topics is created when missing; a pattern subscribes whatever matches, now and later (as Kafka's consumer).
     let subscription: SinkSubscription;
     if (config.topicsRegex !== undefined) {
-      subscription = { pattern: compileTopicPattern(config.topicsRegex), source: config.topicsRegex, refreshMs: metadataMaxAgeMs(config.entries, this.config) };
+      subscription = { pattern: compileTopicPattern(config.topicsRegex), source: config.topicsRegex, refreshMs: clientSetting(config.entries, 'consumer.override.metadata.max.age.ms', this.config.consumerMetadataMaxAgeMs) };
     } else {
       await (await this.admin()).ensureTopics(config.topics!.map((topic) => ({ topic, partitions: 1 })));
       subscription = { topics: config.topics! };
@@ -278,18 +279,20 @@ export async function builtComponent(folder: string): Promise<string> {
 }
 
 /**
- * How often a sink task with topics.regex looks for new matching topics: its
- * consumer's metadata.max.age.ms (Kafka's consumer notices new topics at its
- * metadata refresh) — the connector's `consumer.override.metadata.max.age.ms`,
- * else the worker's `consumer.metadata.max.age.ms` (default 5 minutes).
+ * A client setting of a connector's tasks: the connector's
+ * `producer.override.*` / `consumer.override.*` key (Kafka's client config
+ * overrides, allowed by its default override policy `All`), else the
+ * worker's `producer.*` / `consumer.*` key. Eddy reads the ones it
+ * implements: `consumer.metadata.max.age.ms` (how often a sink with
+ * topics.regex looks for new matching topics) and
+ * `producer.max.request.size` (the largest record a source task sends).
  */
-function metadataMaxAgeMs(entries: Array<[string, string]>, worker: WorkerConfig): number {
-  const key = 'consumer.override.metadata.max.age.ms';
-  const override = entries.find(([name]) => name === key)?.[1];
-  if (override === undefined) return worker.consumerMetadataMaxAgeMs;
+function clientSetting(entries: Array<[string, string]>, overrideKey: string, workerValue: number): number {
+  const override = [...entries].reverse().find(([name]) => name === overrideKey)?.[1];
+  if (override === undefined) return workerValue;
   const value = Number(override.trim());
   if (override.trim() === '' || !Number.isSafeInteger(value) || value < 0) {
-    throw new ConnectConfigError('invalid-value', `Invalid value ${override} for configuration ${key}: Value must be at least 0`, { field: key });
+    throw new ConnectConfigError('invalid-value', `Invalid value ${override} for configuration ${overrideKey}: Value must be at least 0`, { field: overrideKey });
   }
   return value;
 }

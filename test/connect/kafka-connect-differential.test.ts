@@ -347,7 +347,7 @@ test('Kafka Connect 4.4 and Eddy tolerate the same bad records: the same sink fi
   assert.deepEqual(await letters(eddy), kafkaLetters);
 });
 
-test('Kafka Connect 4.4 and Eddy refuse a source record over max.request.size alike: skipped with errors.tolerance=all (the lines around it written, byte-identical), the task failed without; Java\'s size in both', { timeout: 600_000 }, async () => {
+test('Kafka Connect 4.4 and Eddy refuse a source record over max.request.size alike: skipped with errors.tolerance=all (the lines around it written, byte-identical), the task failed without; Java\'s size in both, also under a connector\'s producer.override.max.request.size', { timeout: 600_000 }, async () => {
   kafkaConnect44StandaloneClasspath();
   const suffix = uniqueName('');
   // 1,200,000 bytes of value: Java's producer estimates 61 + 21 + 1 (null key) + 4 (the zigzag varint of the length) + 1,200,000 + 1 (no headers) = 1,200,088 bytes.
@@ -356,6 +356,7 @@ test('Kafka Connect 4.4 and Eddy refuse a source record over max.request.size al
     const directory = temporaryDirectory(`connect-too-large-${kind}`);
     const tolerant = `connect-too-large${suffix}-all-${kind}`;
     const strict = `connect-too-large${suffix}-none-${kind}`;
+    const overridden = `connect-too-large${suffix}-override-${kind}`;
     let worker = readFileSync(join(fixtures, 'connect-standalone.properties'), 'utf8')
       .replace(/^bootstrap\.servers=.*$/m, `bootstrap.servers=${await brokers()}`)
       .replace(/^offset\.storage\.file\.filename=.*$/m, `offset.storage.file.filename=${join(directory, 'connect.offsets')}`)
@@ -367,11 +368,14 @@ test('Kafka Connect 4.4 and Eddy refuse a source record over max.request.size al
       writeFileSync(join(directory, `${name}.txt`), `before\n${big}\nafter\n`);
       writeFileSync(join(directory, `${name}.properties`), `name=${topic}\nconnector.class=FileStreamSource\nfile=${name}.txt\ntopic=${topic}\nerrors.tolerance=${tolerance}\n`);
     }
-    return { kind, directory, tolerant, strict, port };
+    // A connector's own producer limit (Kafka's client override, allowed by the default policy All): a 2,000-byte line is too large for 1,000.
+    writeFileSync(join(directory, 'override.txt'), `${'y'.repeat(2000)}\n`);
+    writeFileSync(join(directory, 'override.properties'), `name=${overridden}\nconnector.class=FileStreamSource\nfile=override.txt\ntopic=${overridden}\nproducer.override.max.request.size=1000\n`);
+    return { kind, directory, tolerant, strict, overridden, port };
   }));
-  await createTopics(runs.flatMap((run) => [{ topic: run.tolerant, partitions: 1 }, { topic: run.strict, partitions: 1 }]));
+  await createTopics(runs.flatMap((run) => [{ topic: run.tolerant, partitions: 1 }, { topic: run.strict, partitions: 1 }, { topic: run.overridden, partitions: 1 }]));
   const processes = runs.map((run) => {
-    const files = ['worker.properties', 'all.properties', 'none.properties'];
+    const files = ['worker.properties', 'all.properties', 'none.properties', 'override.properties'];
     const { command, args } = run.kind === 'kafka'
       ? connectStandalone44Command(files)
       : { command: process.execPath, args: [join(repositoryRoot, 'runtime/bin/eddy.js'), 'connect-standalone', ...files] };
@@ -399,6 +403,9 @@ test('Kafka Connect 4.4 and Eddy refuse a source record over max.request.size al
         assert.match(trace, /Unrecoverable exception from producer send callback/);
         assert.ok(trace.includes(`RecordTooLargeException: ${refusal}`), trace);
         assert.equal((await tolerantTask(run))?.state, 'RUNNING');
+        await waitFor(`${run.kind}'s overridden task to fail`, async () => (await status(run, run.overridden))?.state === 'FAILED', 120_000);
+        const overriddenTrace = (await status(run, run.overridden))!.trace!;
+        assert.ok(overriddenTrace.includes('RecordTooLargeException: The message is 2086 bytes when serialized which is larger than 1000, which is the value of the max.request.size configuration.'), overriddenTrace);
       } catch (error) {
         throw new Error(`${(error as Error).message}\n${run.kind}'s output:\n${child.output.slice(-6000)}`);
       }
