@@ -1,14 +1,19 @@
 // Window and session stores kept in tables of their task's SQLite database.
 //
 // Owns: the tables `win_<name>` (key, window start, sequence number) and
-// `ses_<name>` (key, session end, session start), the retention rules of
+// `ses_<name>` (key, session end, session start), the window store's write
+// cache (as the key-value store's: reads and writes between commits stay in
+// memory and only a window's latest value is written and logged, once per
+// flush — an aggregation updates the same few windows over and over), the
+// retention rules of
 // window-store.ts (observed stream time, expired segments deleted locally —
 // not in the changelog, whose topic has its own retention), sequence numbers
 // for duplicates, a changelog record (Kafka Streams' binary key) for every
 // write, applying changelog records on restore, and rolling the in-memory
 // stream time back with the transaction.
 // Must never: commit or roll back the SQLite transaction (the TaskDatabase
-// owns it), or show an entry older than the retention allows.
+// owns it), show an entry older than the retention allows, or let a scan
+// miss a cached write (scans flush first).
 
 import type Database from 'better-sqlite3';
 import { asBuffer } from '../bytes.ts';
@@ -84,9 +89,27 @@ abstract class SegmentedTable {
 
 type WindowRow = { key: Buffer; start: number; value: Buffer };
 
+/** A window's cached value; `value: undefined` is a delete (or a window known to be absent). */
+interface CachedWindow {
+  key: Uint8Array;
+  start: number;
+  sequence: number;
+  value: Uint8Array | undefined;
+  /** Written since the last flush: to SQLite (when `stored`) and to the changelog at the flush. */
+  dirty: boolean;
+  /** False for a put into an expired segment: logged (as Kafka Streams logs every put) but never stored. */
+  stored: boolean;
+}
+
+const defaultWindowCacheMaxEntries = 100_000;
+
 export class SqliteWindowStore extends SegmentedTable implements WindowStore {
   readonly options: Required<WindowStoreOptions>;
   private sequence = 0;
+  /** By `start:sequence:key` (numbers first: a key's bytes cannot run into them). */
+  private readonly cache = new Map<string, CachedWindow>();
+  private dirtyCount = 0;
+  private readonly cacheMaxEntries: number;
   private readonly upsert: Database.Statement<[Buffer, number, number, Buffer]>;
   private readonly remove: Database.Statement<[Buffer, number, number]>;
   private readonly selectOne: Database.Statement<[Buffer, number], { value: Buffer }>;
@@ -96,10 +119,11 @@ export class SqliteWindowStore extends SegmentedTable implements WindowStore {
   private readonly database: Database.Database;
   private readonly table: string;
 
-  constructor(name: string, database: Database.Database, options: WindowStoreOptions, hooks: StoreHooks) {
+  constructor(name: string, database: Database.Database, options: WindowStoreOptions, hooks: StoreHooks & { cacheMaxEntries?: number }) {
     const full = { segmentIntervalMs: defaultSegmentInterval(options.retentionMs), ...options };
     super(name, full.retentionMs, full.segmentIntervalMs, hooks);
     this.options = full;
+    this.cacheMaxEntries = hooks.cacheMaxEntries ?? defaultWindowCacheMaxEntries;
     this.database = database;
     this.table = `"win_${name}"`;
     const table = this.table;
@@ -118,20 +142,59 @@ export class SqliteWindowStore extends SegmentedTable implements WindowStore {
     if (value === undefined && this.options.retainDuplicates) return;
     if (this.options.retainDuplicates) this.sequence = (this.sequence + 1) & 0x7fffffff;
     const sequence = this.options.retainDuplicates ? this.sequence : 0;
-    this.hooks.beginTransaction();
-    if (this.observe(start)) this.write(key, start, sequence, value);
-    // The changelog gets every put, as ChangeLoggingWindowBytesStore logs it.
-    this.hooks.onChange?.({ store: this.name, key: windowChangelogKey(key, start, sequence), value });
+    // The changelog gets every put that survives to the flush (an expired one too), as ChangeLoggingWindowBytesStore logs it.
+    const stored = this.observe(start);
+    const id = windowId(key, start, sequence);
+    const cached = this.cache.get(id);
+    if (cached) {
+      if (!cached.dirty) this.dirtyCount++;
+      cached.value = value;
+      cached.dirty = true;
+      cached.stored = stored;
+      return;
+    }
+    this.remember(id, { key, start, sequence, value, dirty: true, stored });
+    this.dirtyCount++;
   }
 
   fetch(key: Uint8Array, start: number): Uint8Array | undefined {
     if (start < this.observedStreamTime - this.retentionMs + 1) return undefined;
-    return this.selectOne.get(asBuffer(key), start)?.value;
+    const id = windowId(key, start, 0);
+    const cached = this.cache.get(id);
+    if (cached) return cached.stored ? cached.value : undefined;
+    const value = this.selectOne.get(asBuffer(key), start)?.value;
+    this.remember(id, { key, start, sequence: 0, value, dirty: false, stored: true });
+    return value;
+  }
+
+  /** Writes cached writes to SQLite and hands them to the changelog (in the task's open transaction). */
+  override flush(): void {
+    if (this.dirtyCount === 0) return;
+    this.hooks.beginTransaction();
+    for (const entry of this.cache.values()) {
+      if (!entry.dirty) continue;
+      entry.dirty = false;
+      if (entry.stored) this.write(entry.key, entry.start, entry.sequence, entry.value);
+      this.hooks.onChange?.({ store: this.name, key: windowChangelogKey(entry.key, entry.start, entry.sequence), value: entry.value });
+    }
+    this.dirtyCount = 0;
+  }
+
+  /** Number of writes not yet flushed. */
+  get pendingChanges(): number {
+    return this.dirtyCount;
+  }
+
+  override discardCache(): void {
+    super.discardCache();
+    this.cache.clear();
+    this.dirtyCount = 0;
   }
 
   fetchRange(key: Uint8Array, timeFrom: number, timeTo: number, backward = false): WindowEntry[] {
     const from = this.actualFrom(timeFrom);
     if (timeTo < from) return [];
+    this.flush();
     const rows = this.selectKey.all({ key: asBuffer(key), from, to: timeTo }).map(toWindowEntry);
     return backward ? rows.reverse() : rows;
   }
@@ -140,10 +203,12 @@ export class SqliteWindowStore extends SegmentedTable implements WindowStore {
     if (keyFrom && keyTo && Buffer.compare(asBuffer(keyFrom), asBuffer(keyTo)) > 0) return [];
     const from = this.actualFrom(timeFrom);
     if (timeTo < from) return [];
+    this.flush();
     return this.scan(keyFrom, keyTo, from, timeTo, backward);
   }
 
   all(backward = false): WindowEntry[] {
+    this.flush();
     return this.scan(undefined, undefined, this.actualFrom(0), Number.MAX_SAFE_INTEGER, backward);
   }
 
@@ -153,6 +218,7 @@ export class SqliteWindowStore extends SegmentedTable implements WindowStore {
     // AbstractRocksDBSegmentedBytesStore.getWriteBatches: stream time advances to the batch's latest first.
     for (const change of parsed) this.observe(change.start);
     for (const change of parsed) {
+      if (this.cache.size > 0) this.cache.delete(windowId(change.key, change.start, change.sequence));
       if (this.observe(change.start)) this.write(change.key, change.start, change.sequence, change.value);
       if (change.sequence > this.sequence) this.sequence = change.sequence;
     }
@@ -165,6 +231,20 @@ export class SqliteWindowStore extends SegmentedTable implements WindowStore {
 
   protected deleteBefore(time: number): void {
     this.removeBefore.run(time);
+    // Cached windows of the dropped segments go too; their pending writes are still logged (as every put is).
+    for (const [id, entry] of this.cache) {
+      if (entry.start >= time) continue;
+      if (entry.dirty) entry.stored = false;
+      else this.cache.delete(id);
+    }
+  }
+
+  private remember(id: string, entry: CachedWindow): void {
+    if (this.cache.size >= this.cacheMaxEntries) {
+      this.flush();
+      this.cache.clear();
+    }
+    this.cache.set(id, entry);
   }
 
   private write(key: Uint8Array, start: number, sequence: number, value: Uint8Array | undefined): void {
@@ -188,6 +268,10 @@ export class SqliteWindowStore extends SegmentedTable implements WindowStore {
     const sql = `SELECT key, start, value FROM ${this.table} WHERE ${conditions.join(' AND ')} ORDER BY start / :interval ${direction}, key ${direction}, start ${direction}, seq ${direction}`;
     return (this.database.prepare(sql).all(parameters) as WindowRow[]).map(toWindowEntry);
   }
+}
+
+function windowId(key: Uint8Array, start: number, sequence: number): string {
+  return `${start}:${sequence}:${asBuffer(key).toString('latin1')}`;
 }
 
 function toWindowEntry(row: WindowRow): WindowEntry {

@@ -42,7 +42,35 @@ test('a window store fetches by key and time range, and forgets windows past ret
   // A delete is a tombstone in the changelog.
   store.put(bytes('c'), undefined, 400_000);
   assert.equal(store.fetch(bytes('c'), 400_000), undefined);
+  store.flush();
   assert.equal(changes.at(-1)!.value, undefined);
+  database.close();
+});
+
+test('a window store caches writes until the flush: reads see them, each window is written and logged once with its latest value', () => {
+  const changes: StoreChange[] = [];
+  const database = TaskDatabase.open(':memory:', { onChange: (change) => changes.push(change) });
+  const store = database.windowStore('counts', { retentionMs: 100_000, windowSizeMs: 10_000, retainDuplicates: false });
+  for (let count = 1; count <= 5; count++) store.put(bytes('a'), bytes(String(count)), 10_000);
+  store.put(bytes('b'), bytes('x'), 10_000);
+  assert.equal(text(store.fetch(bytes('a'), 10_000)!), '5', 'a read sees the cached write');
+  assert.equal(changes.length, 0, 'nothing logged before the flush');
+  assert.equal(store.pendingChanges, 2);
+  database.flush();
+  assert.deepEqual(changes.map((change) => [change.key, text(change.value!)]), [[windowChangelogKey(bytes('a'), 10_000, 0), '5'], [windowChangelogKey(bytes('b'), 10_000, 0), 'x']]);
+  database.flush();
+  assert.equal(changes.length, 2, 'a flush with nothing new logs nothing');
+  // A scan flushes first, so it sees a write made just before it.
+  store.put(bytes('a'), bytes('6'), 20_000);
+  assert.deepEqual(store.fetchRange(bytes('a'), 0, 30_000).map((entry) => text(entry.value)), ['5', '6']);
+  assert.equal(changes.length, 3);
+  // Rolled back: the cached write and its log entry are gone.
+  database.commit();
+  store.put(bytes('a'), bytes('7'), 20_000);
+  database.rollback();
+  database.flush();
+  assert.equal(changes.length, 3);
+  assert.equal(text(store.fetch(bytes('a'), 20_000)!), '6');
   database.close();
 });
 
