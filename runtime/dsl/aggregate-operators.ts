@@ -40,8 +40,8 @@ export function aggregateSupplier(store: string, spec: AggregationSpec, flags: T
         }
         const old = decodeValueAndTimestamp(values.get(record.key));
         const timestamp = old ? Math.max(old.timestamp, record.timestamp) : record.timestamp;
-        // The old value sent downstream: the stored aggregate, else the initial one (null for reduce).
-        const previous = old ? old.value.slice() : aggregation.initial();
+        // The old value sent downstream: the stored aggregate (stores replace values, never change their bytes: no copy), else the initial one (null for reduce).
+        const previous = old ? old.value : aggregation.initial();
         const aggregate = aggregation.add(record.key, record.value, previous);
         if (aggregate === undefined) values.delete(record.key);
         else values.put(record.key, encodeValueAndTimestamp(aggregate, timestamp));

@@ -101,7 +101,8 @@ class PluginProcessor implements Processor {
 
   process(record: StreamRecord): void {
     const instance = this.instance!;
-    const where: ErrorContext = { ...this.context!.metadata() };
+    // metadata() is a fresh object each call: no copy needed.
+    const where: ErrorContext = this.context!.metadata() ?? {};
     instance.call('process', (guest) => guest.process(toWitRecord(record)), (message) => new ProcessingError(message, { ...instance.errorContext, ...where }), where);
   }
 

@@ -34,6 +34,9 @@ type Row = { key: Buffer; value: Buffer };
 export class SqliteKeyValueStore implements KeyValueStore {
   private readonly cache = new Map<string, CacheEntry>();
   private dirtyCount = 0;
+  /** The key object of the last get and its cache id (keys are never changed in place once handed to a store). */
+  private lastRead: Uint8Array | undefined;
+  private lastReadId = '';
   private readonly cacheMaxEntries: number;
   private readonly onChange: ((change: StoreChange) => void) | undefined;
   private readonly selectOne: Database.Statement<[Buffer], { value: Buffer }>;
@@ -65,6 +68,9 @@ export class SqliteKeyValueStore implements KeyValueStore {
 
   get(key: Uint8Array): Uint8Array | undefined {
     const id = cacheKey(key);
+    // A read-modify-write (an aggregation) puts the same key object next: its id is not computed twice.
+    this.lastRead = key;
+    this.lastReadId = id;
     const cached = this.cache.get(id);
     if (cached) return cached.value;
     const value = this.selectOne.get(asBuffer(key))?.value;
@@ -136,7 +142,8 @@ export class SqliteKeyValueStore implements KeyValueStore {
   }
 
   private write(key: Uint8Array, value: Uint8Array | undefined): void {
-    const id = cacheKey(key);
+    const id = key === this.lastRead ? this.lastReadId : cacheKey(key);
+    this.lastRead = undefined;
     const cached = this.cache.get(id);
     if (cached) {
       if (!cached.dirty) this.dirtyCount++;

@@ -141,6 +141,7 @@ export class StreamTask {
   private readonly preparedExtractors = new Map<string, PreparedTimestampExtractor>();
   /** Largest extracted time per input partition (`topic:partition`). */
   private readonly partitionTimes = new Map<string, number>();
+  private lastPartition = { topic: '', partition: -1, key: '' };
   private skippedRecordsValue = 0;
   private readonly wallClock: () => number;
   private cpuLimitMs = defaultProcessorLimits.cpuMs;
@@ -354,7 +355,11 @@ export class StreamTask {
       applicationId: this.applicationId,
       taskId: this.taskId,
       routeTo: (name: string) => this.routeOf(name),
-      metadata: () => this.currentMetadata,
+      // A fresh object: the task's own may be the input record (more fields than metadata).
+      metadata: () => {
+        const at = this.currentMetadata;
+        return at && { topic: at.topic, partition: at.partition, offset: at.offset };
+      },
       schedule: (node: string, intervalMs: number, kind: PunctuationType) => this.punctuations.schedule(node, intervalMs, kind, this.wallClock()).id,
       cancel: (node: string, id: number) => this.punctuations.cancel(node, id),
       streamTime: () => this.streamTimeValue,
@@ -437,8 +442,9 @@ export class StreamTask {
     if (!routes) {
       throw new HostCallError(`no source reads topic '${input.topic}'`, this.context({ topic: input.topic, partition: input.partition, offset: input.offset }));
     }
-    const where = { topic: input.topic, partition: input.partition, offset: input.offset };
-    const partitionKey = `${input.topic}:${input.partition}`;
+    // The input record is its own metadata (topic, partition, offset): no object per record.
+    const where: RecordMetadata = input;
+    const partitionKey = this.partitionKeyOf(input);
     let extracted;
     try {
       const extractor = this.sourceExtractors.get(input.topic)!;
@@ -474,8 +480,20 @@ export class StreamTask {
     this.punctuate('stream-time', this.streamTimeValue);
   }
 
+  /** `topic:partition` of `input`, the key of its partition time (remembered for the run of records of one partition). */
+  private partitionKeyOf(input: InputRecord): string {
+    if (input.topic !== this.lastPartition.topic || input.partition !== this.lastPartition.partition) {
+      this.lastPartition = { topic: input.topic, partition: input.partition, key: `${input.topic}:${input.partition}` };
+    }
+    return this.lastPartition.key;
+  }
+
+  /** callProcessor for a record, without a closure per call (the hot path). */
   private deliver(runtime: ProcessorRuntime, record: StreamRecord): void {
-    this.callProcessor(runtime, () => runtime.processor.process(record));
+    const previous = this.activeNode;
+    this.activeNode = runtime;
+    runtime.processor.process(record);
+    this.activeNode = previous;
   }
 
   private punctuate(kind: PunctuationType, now: number): void {
@@ -542,7 +560,9 @@ export class StreamTask {
   private translate(error: unknown): EddyError {
     if (error instanceof GuardTimeout) {
       const runtime = this.activeNode;
-      const where = this.currentMetadata ?? {};
+      // Picked: the metadata may be the input record itself.
+      const at = this.currentMetadata;
+      const where = at ? { topic: at.topic, partition: at.partition, offset: at.offset } : {};
       this.activeNode = undefined;
       return new CpuLimitExceededError(
         `the plugin ran past its CPU-time limit and was stopped: ${error.message}`,
