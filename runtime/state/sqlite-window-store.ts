@@ -110,6 +110,10 @@ export class SqliteWindowStore extends SegmentedTable implements WindowStore {
   private readonly cache = new Map<string, CachedWindow>();
   private dirtyCount = 0;
   private readonly cacheMaxEntries: number;
+  /** The last fetch's key object, start and id (keys are never changed in place once handed to a store). */
+  private lastFetched: Uint8Array | undefined;
+  private lastFetchedStart = 0;
+  private lastFetchedId = '';
   private readonly upsert: Database.Statement<[Buffer, number, number, Buffer]>;
   private readonly remove: Database.Statement<[Buffer, number, number]>;
   private readonly selectOne: Database.Statement<[Buffer, number], { value: Buffer }>;
@@ -144,7 +148,9 @@ export class SqliteWindowStore extends SegmentedTable implements WindowStore {
     const sequence = this.options.retainDuplicates ? this.sequence : 0;
     // The changelog gets every put that survives to the flush (an expired one too), as ChangeLoggingWindowBytesStore logs it.
     const stored = this.observe(start);
-    const id = windowId(key, start, sequence);
+    // An aggregation fetches the window it then puts: the same key object and start, so the same id.
+    const id = key === this.lastFetched && start === this.lastFetchedStart && sequence === 0 ? this.lastFetchedId : windowId(key, start, sequence);
+    this.lastFetched = undefined;
     const cached = this.cache.get(id);
     if (cached) {
       if (!cached.dirty) this.dirtyCount++;
@@ -160,6 +166,9 @@ export class SqliteWindowStore extends SegmentedTable implements WindowStore {
   fetch(key: Uint8Array, start: number): Uint8Array | undefined {
     if (start < this.observedStreamTime - this.retentionMs + 1) return undefined;
     const id = windowId(key, start, 0);
+    this.lastFetched = key;
+    this.lastFetchedStart = start;
+    this.lastFetchedId = id;
     const cached = this.cache.get(id);
     if (cached) return cached.stored ? cached.value : undefined;
     const value = this.selectOne.get(asBuffer(key), start)?.value;
