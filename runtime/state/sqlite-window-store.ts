@@ -102,6 +102,8 @@ interface CachedWindow {
 }
 
 const defaultWindowCacheMaxEntries = 100_000;
+/** Rows per statement when a restore writes a run of puts (4 parameters a row, within SQLite's 32,766). */
+const restoreRowsPerStatement = 128;
 
 export class SqliteWindowStore extends SegmentedTable implements WindowStore {
   readonly options: Required<WindowStoreOptions>;
@@ -114,6 +116,7 @@ export class SqliteWindowStore extends SegmentedTable implements WindowStore {
   private lastFetched: Uint8Array | undefined;
   private lastFetchedStart = 0;
   private lastFetchedId = '';
+  private upsertManyStatement: Database.Statement<Array<Buffer | number>> | undefined;
   private readonly upsert: Database.Statement<[Buffer, number, number, Buffer]>;
   private readonly remove: Database.Statement<[Buffer, number, number]>;
   private readonly selectOne: Database.Statement<[Buffer, number], { value: Buffer }>;
@@ -221,16 +224,44 @@ export class SqliteWindowStore extends SegmentedTable implements WindowStore {
     return this.scan(undefined, undefined, this.actualFrom(0), Number.MAX_SAFE_INTEGER, backward);
   }
 
-  /** Applies changelog records (restore, standby) straight to the table. */
+  /**
+   * Applies changelog records (restore, standby) straight to the table, in
+   * order: runs of puts go in multi-row statements of up to
+   * `restoreRowsPerStatement` rows (one statement per row made SQLite's
+   * per-statement cost most of a restore), a delete ends a run.
+   */
   applyChanges(changes: Array<{ key: Uint8Array; value: Uint8Array | undefined }>): void {
     const parsed = changes.map((change) => ({ ...parseWindowChangelogKey(change.key), value: change.value }));
     // AbstractRocksDBSegmentedBytesStore.getWriteBatches: stream time advances to the batch's latest first.
     for (const change of parsed) this.observe(change.start);
+    const run: Array<Buffer | number> = [];
+    const writeRun = () => {
+      let at = 0;
+      const full = restoreRowsPerStatement * 4;
+      for (; run.length - at >= full; at += full) this.upsertMany().run(...run.slice(at, at + full));
+      for (; at < run.length; at += 4) this.upsert.run(run[at] as Buffer, run[at + 1] as number, run[at + 2] as number, run[at + 3] as Buffer);
+      run.length = 0;
+    };
     for (const change of parsed) {
       if (this.cache.size > 0) this.cache.delete(windowId(change.key, change.start, change.sequence));
-      if (this.observe(change.start)) this.write(change.key, change.start, change.sequence, change.value);
       if (change.sequence > this.sequence) this.sequence = change.sequence;
+      if (!this.observe(change.start)) continue;
+      if (change.value === undefined) {
+        writeRun();
+        this.remove.run(asBuffer(change.key), change.start, change.sequence);
+      } else {
+        run.push(asBuffer(change.key), change.start, change.sequence, asBuffer(change.value));
+      }
     }
+    writeRun();
+  }
+
+  /** The multi-row upsert of a restore, prepared on first use. */
+  private upsertMany(): Database.Statement<Array<Buffer | number>> {
+    this.upsertManyStatement ??= this.database.prepare(
+      `INSERT OR REPLACE INTO ${this.table} (key, start, seq, value) VALUES ${Array.from({ length: restoreRowsPerStatement }, () => '(?, ?, ?, ?)').join(', ')}`,
+    );
+    return this.upsertManyStatement;
   }
 
   clear(): void {

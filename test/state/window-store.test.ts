@@ -104,6 +104,27 @@ test('a window store restored from its changelog records holds the same windows'
   restored.close();
 });
 
+test('a restore of many records (multi-row statements) applies puts and deletes in changelog order', () => {
+  const options = { retentionMs: 1_000_000, windowSizeMs: 1_000, retainDuplicates: false };
+  const changes: Array<{ key: Uint8Array; value: Uint8Array | undefined }> = [];
+  const expected = new Map<string, string>();
+  for (let index = 0; index < 1_000; index++) {
+    const key = `k${index % 37}`;
+    const start = (index % 11) * 1_000;
+    // Every 7th record deletes its window, every other one overwrites whatever is there.
+    const value = index % 7 === 3 ? undefined : `v${index}`;
+    changes.push({ key: windowChangelogKey(bytes(key), start, 0), value: value === undefined ? undefined : bytes(value) });
+    if (value === undefined) expected.delete(`${key}@${start}`);
+    else expected.set(`${key}@${start}`, value);
+  }
+  const restored = TaskDatabase.open(':memory:');
+  restored.windowStore('w', options);
+  restored.applyChangelog('w', changes, 'changelog:w', '1000');
+  const view = new Map(restored.windowStore('w', options).all().map((entry) => [`${text(entry.key)}@${entry.start}`, text(entry.value)]));
+  assert.deepEqual(view, expected);
+  restored.close();
+});
+
 test('a session store finds sessions that end after and start before the given times', () => {
   const changes: StoreChange[] = [];
   const database = TaskDatabase.open(':memory:', { onChange: (change) => changes.push(change) });
