@@ -12,6 +12,7 @@ import type Database from 'better-sqlite3';
 import { asBuffer } from '../bytes.ts';
 import type { KeyValueCursor, KeyValueEntry, KeyValueStore } from './key-value-store.ts';
 import { prefixUpperBound } from './key-value-store.ts';
+import { BatchedUpsert } from './batched-upsert.ts';
 
 /** A change as written to SQLite; `value: undefined` is a delete. */
 export interface StoreChange {
@@ -46,16 +47,19 @@ export class SqliteKeyValueStore implements KeyValueStore {
   private readonly clearAll: Database.Statement<[]>;
   private readonly pageFrom: Database.Statement<[Buffer, number], Row>;
   private readonly pageAfter: Database.Statement<[Buffer, number], Row>;
+  private readonly table: string;
+  private restoreRun: BatchedUpsert | undefined;
 
   constructor(
     readonly name: string,
-    database: Database.Database,
+    private readonly database: Database.Database,
     private readonly beginTransaction: () => void,
     options: { cacheMaxEntries?: number; onChange?: (change: StoreChange) => void } = {},
   ) {
     this.cacheMaxEntries = options.cacheMaxEntries ?? defaultCacheMaxEntries;
     this.onChange = options.onChange;
     const table = `"kv_${name}"`;
+    this.table = table;
     database.exec(`CREATE TABLE IF NOT EXISTS ${table} (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID`);
     this.selectOne = database.prepare(`SELECT value FROM ${table} WHERE key = ?`);
     this.upsert = database.prepare(`INSERT OR REPLACE INTO ${table} (key, value) VALUES (?, ?)`);
@@ -117,11 +121,18 @@ export class SqliteKeyValueStore implements KeyValueStore {
 
   /** Writes changes straight to SQLite, dropping cached copies of those keys. */
   applyChanges(changes: Array<{ key: Uint8Array; value: Uint8Array | undefined }>): void {
+    // Runs of puts in multi-row statements (batched-upsert.ts); a delete ends a run, so order is kept.
+    const run = (this.restoreRun ??= new BatchedUpsert(this.database, this.table, ['key', 'value'], this.upsert as Database.Statement<Array<Buffer | number>>));
     for (const change of changes) {
-      this.cache.delete(cacheKey(change.key));
-      if (change.value === undefined) this.remove.run(asBuffer(change.key));
-      else this.upsert.run(asBuffer(change.key), asBuffer(change.value));
+      if (this.cache.size > 0) this.cache.delete(cacheKey(change.key));
+      if (change.value === undefined) {
+        run.flush();
+        this.remove.run(asBuffer(change.key));
+      } else {
+        run.add(asBuffer(change.key), asBuffer(change.value));
+      }
     }
+    run.flush();
   }
 
   /** Deletes every entry. */

@@ -17,6 +17,7 @@
 
 import type Database from 'better-sqlite3';
 import { asBuffer } from '../bytes.ts';
+import { BatchedUpsert } from './batched-upsert.ts';
 import type { StoreChange } from './sqlite-key-value-store.ts';
 import {
   defaultSegmentInterval,
@@ -102,8 +103,6 @@ interface CachedWindow {
 }
 
 const defaultWindowCacheMaxEntries = 100_000;
-/** Rows per statement when a restore writes a run of puts (4 parameters a row, within SQLite's 32,766). */
-const restoreRowsPerStatement = 128;
 
 export class SqliteWindowStore extends SegmentedTable implements WindowStore {
   readonly options: Required<WindowStoreOptions>;
@@ -116,7 +115,7 @@ export class SqliteWindowStore extends SegmentedTable implements WindowStore {
   private lastFetched: Uint8Array | undefined;
   private lastFetchedStart = 0;
   private lastFetchedId = '';
-  private upsertManyStatement: Database.Statement<Array<Buffer | number>> | undefined;
+  private restoreRun: BatchedUpsert | undefined;
   private readonly upsert: Database.Statement<[Buffer, number, number, Buffer]>;
   private readonly remove: Database.Statement<[Buffer, number, number]>;
   private readonly selectOne: Database.Statement<[Buffer, number], { value: Buffer }>;
@@ -226,42 +225,26 @@ export class SqliteWindowStore extends SegmentedTable implements WindowStore {
 
   /**
    * Applies changelog records (restore, standby) straight to the table, in
-   * order: runs of puts go in multi-row statements of up to
-   * `restoreRowsPerStatement` rows (one statement per row made SQLite's
-   * per-statement cost most of a restore), a delete ends a run.
+   * order: runs of puts go in multi-row statements (batched-upsert.ts), a
+   * delete ends a run.
    */
   applyChanges(changes: Array<{ key: Uint8Array; value: Uint8Array | undefined }>): void {
     const parsed = changes.map((change) => ({ ...parseWindowChangelogKey(change.key), value: change.value }));
     // AbstractRocksDBSegmentedBytesStore.getWriteBatches: stream time advances to the batch's latest first.
     for (const change of parsed) this.observe(change.start);
-    const run: Array<Buffer | number> = [];
-    const writeRun = () => {
-      let at = 0;
-      const full = restoreRowsPerStatement * 4;
-      for (; run.length - at >= full; at += full) this.upsertMany().run(...run.slice(at, at + full));
-      for (; at < run.length; at += 4) this.upsert.run(run[at] as Buffer, run[at + 1] as number, run[at + 2] as number, run[at + 3] as Buffer);
-      run.length = 0;
-    };
+    const run = (this.restoreRun ??= new BatchedUpsert(this.database, this.table, ['key', 'start', 'seq', 'value'], this.upsert as Database.Statement<Array<Buffer | number>>));
     for (const change of parsed) {
       if (this.cache.size > 0) this.cache.delete(windowId(change.key, change.start, change.sequence));
       if (change.sequence > this.sequence) this.sequence = change.sequence;
       if (!this.observe(change.start)) continue;
       if (change.value === undefined) {
-        writeRun();
+        run.flush();
         this.remove.run(asBuffer(change.key), change.start, change.sequence);
       } else {
-        run.push(asBuffer(change.key), change.start, change.sequence, asBuffer(change.value));
+        run.add(asBuffer(change.key), change.start, change.sequence, asBuffer(change.value));
       }
     }
-    writeRun();
-  }
-
-  /** The multi-row upsert of a restore, prepared on first use. */
-  private upsertMany(): Database.Statement<Array<Buffer | number>> {
-    this.upsertManyStatement ??= this.database.prepare(
-      `INSERT OR REPLACE INTO ${this.table} (key, start, seq, value) VALUES ${Array.from({ length: restoreRowsPerStatement }, () => '(?, ?, ?, ?)').join(', ')}`,
-    );
-    return this.upsertManyStatement;
+    run.flush();
   }
 
   clear(): void {

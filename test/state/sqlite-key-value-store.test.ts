@@ -91,3 +91,23 @@ test('store names that could not be table or topic names are refused', () => {
   assert.throws(() => database.keyValueStore('bad"name'), /store name 'bad"name' must be/);
   database.close();
 });
+
+test('applying many changelog records (multi-row statements) keeps their order: puts, overwrites and deletes', () => {
+  const changes: Array<{ key: Uint8Array; value: Uint8Array | undefined }> = [];
+  const expected = new Map<string, string>();
+  for (let index = 0; index < 1_000; index++) {
+    const key = `k${index % 53}`;
+    const value = index % 9 === 4 ? undefined : `v${index}`;
+    changes.push({ key: bytes(key), value: value === undefined ? undefined : bytes(value) });
+    if (value === undefined) expected.delete(key);
+    else expected.set(key, value);
+  }
+  const database = TaskDatabase.open(':memory:');
+  const store = database.keyValueStore('kv');
+  assert.equal(store.get(bytes('k1')), undefined, 'cached as absent before the restore');
+  database.applyChangelog('kv', changes, 'changelog:kv', '1000');
+  const all = drain(store.range(undefined, undefined), 100);
+  assert.deepEqual(new Map(all.map((entry) => entry.split('=') as [string, string])), expected);
+  assert.equal(text(store.get(bytes('k1'))), expected.get('k1'), 'a key cached before the restore reads the restored value');
+  database.close();
+});
