@@ -10,11 +10,12 @@
 // written downstream (key ‖ window start, Kafka Streams' TimeWindowedSerializer).
 // Must never: forward a record that changed nothing, or drop one silently.
 
-import { writeLong } from '../bytes.ts';
+import { readLong, writeLong } from '../bytes.ts';
+import type { StreamRecord } from '../record.ts';
 import { encodeValueAndTimestamp, decodeValueAndTimestamp } from '../state/value-and-timestamp.ts';
 import type { WindowStore } from '../state/window-store.ts';
 import type { KeyValueStore } from '../state/key-value-store.ts';
-import { aggregationFunctions, bindAggregation, type AggregationSpec } from './aggregations.ts';
+import { aggregationFunctions, bindAggregation, encodeLong, type AggregationSpec } from './aggregations.ts';
 import { withChange, type TableFlags } from './change.ts';
 import { OperatorSupplier, requireStore } from './operator-supplier.ts';
 import { RecordCache } from './record-cache.ts';
@@ -23,6 +24,7 @@ export function aggregateSupplier(store: string, spec: AggregationSpec, flags: T
   return new OperatorSupplier(`KSTREAM-${spec.kind.toUpperCase()}`, aggregationFunctions(spec), (bind) => {
     const aggregation = bindAggregation(spec, bind);
     const sendOld = flags.sendOldValues;
+    const counting = spec.kind === 'count';
     let values: KeyValueStore;
     let cache: RecordCache;
     return {
@@ -38,6 +40,7 @@ export function aggregateSupplier(store: string, spec: AggregationSpec, flags: T
           context.recordDropped(`${record.key === undefined ? 'null key' : 'null value'}: ${spec.kind} skips it`);
           return;
         }
+        if (counting && countInPlace(record, values, cache, sendOld)) return;
         const old = decodeValueAndTimestamp(values.get(record.key));
         const timestamp = old ? Math.max(old.timestamp, record.timestamp) : record.timestamp;
         // The old value sent downstream: the stored aggregate (stores replace values, never change their bytes: no copy), else the initial one (null for reduce).
@@ -49,6 +52,32 @@ export function aggregateSupplier(store: string, spec: AggregationSpec, flags: T
       },
     };
   });
+}
+
+const zeroCount = encodeLong(0n);
+
+/**
+ * A count's update without the general path's intermediate arrays: the new
+ * stored value (8-byte timestamp ‖ Long) is written once and the count sent
+ * downstream is a view of it — the same bytes as decode → increment →
+ * encode. False (nothing done) when the stored value is not a 16-byte
+ * timestamped Long or the count would pass 2^53: the general path handles
+ * (and reports) those.
+ */
+function countInPlace(record: StreamRecord, values: KeyValueStore, cache: RecordCache, sendOld: boolean): boolean {
+  const key = record.key!;
+  const stored = values.get(key);
+  if (stored !== undefined && stored.length !== 16) return false;
+  const count = stored === undefined ? 1 : readLong(stored, 8) + 1;
+  if (!Number.isSafeInteger(count)) return false;
+  const timestamp = stored === undefined ? record.timestamp : Math.max(readLong(stored, 0), record.timestamp);
+  const next = new Uint8Array(16);
+  writeLong(next, 0, timestamp);
+  writeLong(next, 8, count);
+  values.put(key, next);
+  const previous = stored === undefined ? zeroCount : stored.subarray(8);
+  cache.update(withChange(record, next.subarray(8), sendOld ? previous : undefined, timestamp), stored !== undefined);
+  return true;
 }
 
 export interface TimeWindowsSpec {
