@@ -67,17 +67,24 @@ const zeroCount = encodeLong(0n);
 function countInPlace(record: StreamRecord, values: KeyValueStore, cache: RecordCache, sendOld: boolean): boolean {
   const key = record.key!;
   const stored = values.get(key);
-  if (stored !== undefined && stored.length !== 16) return false;
-  const count = stored === undefined ? 1 : readLong(stored, 8) + 1;
-  if (!Number.isSafeInteger(count)) return false;
-  const timestamp = stored === undefined ? record.timestamp : Math.max(readLong(stored, 0), record.timestamp);
-  const next = new Uint8Array(16);
-  writeLong(next, 0, timestamp);
-  writeLong(next, 8, count);
-  values.put(key, next);
+  const counted = nextCount(stored, record.timestamp);
+  if (!counted) return false;
+  values.put(key, counted.stored);
   const previous = stored === undefined ? zeroCount : stored.subarray(8);
-  cache.update(withChange(record, next.subarray(8), sendOld ? previous : undefined, timestamp), stored !== undefined);
+  cache.update(withChange(record, counted.stored.subarray(8), sendOld ? previous : undefined, counted.timestamp), stored !== undefined);
   return true;
+}
+
+/** The stored value (timestamp ‖ Long) after counting one more record at `timestamp`; undefined for what the general path must handle. */
+function nextCount(stored: Uint8Array | undefined, timestamp: number): { stored: Uint8Array; timestamp: number } | undefined {
+  if (stored !== undefined && stored.length !== 16) return undefined;
+  const count = stored === undefined ? 1 : readLong(stored, 8) + 1;
+  if (!Number.isSafeInteger(count)) return undefined;
+  const latest = stored === undefined ? timestamp : Math.max(readLong(stored, 0), timestamp);
+  const next = new Uint8Array(16);
+  writeLong(next, 0, latest);
+  writeLong(next, 8, count);
+  return { stored: next, timestamp: latest };
 }
 
 export interface TimeWindowsSpec {
@@ -105,6 +112,7 @@ export function windowedKey(key: Uint8Array, start: number): Uint8Array {
 export function windowAggregateSupplier(store: string, windows: TimeWindowsSpec, spec: AggregationSpec): OperatorSupplier {
   return new OperatorSupplier(`KSTREAM-WINDOW-${spec.kind.toUpperCase()}`, aggregationFunctions(spec), (bind) => {
     const aggregation = bindAggregation(spec, bind);
+    const counting = spec.kind === 'count';
     let values: WindowStore;
     let observedStreamTime = -1;
     let cache: RecordCache;
@@ -131,11 +139,21 @@ export function windowAggregateSupplier(store: string, windows: TimeWindowsSpec,
             context.recordDropped(`window [${start}, ${end}) closed at stream time ${observedStreamTime} (grace ${windows.graceMs} ms)`);
             continue;
           }
-          const old = decodeValueAndTimestamp(values.fetch(key, start));
+          const stored = values.fetch(key, start);
+          if (counting) {
+            const counted = nextCount(stored, record.timestamp);
+            if (counted) {
+              values.put(key, counted.stored, start);
+              cache.update({ key: windowedKey(key, start), value: counted.stored.subarray(8), timestamp: counted.timestamp, headers: record.headers, oldValue: undefined }, stored !== undefined);
+              continue;
+            }
+          }
+          const old = decodeValueAndTimestamp(stored);
           const timestamp = old ? Math.max(old.timestamp, record.timestamp) : record.timestamp;
           const aggregate = aggregation.add(key, record.value, old ? old.value : aggregation.initial());
           values.put(key, aggregate === undefined ? undefined : encodeValueAndTimestamp(aggregate, timestamp), start);
-          cache.update({ ...record, key: windowedKey(key, start), value: aggregate, timestamp }, old !== undefined);
+          // The change record's one shape (withChange's), whatever fields the input carried: the cache's hot path stays monomorphic.
+          cache.update({ key: windowedKey(key, start), value: aggregate, timestamp, headers: record.headers, oldValue: undefined }, old !== undefined);
         }
       },
     };

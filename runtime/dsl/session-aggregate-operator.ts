@@ -85,13 +85,13 @@ export function sessionAggregateSupplier(store: string, windows: SessionWindowsS
         if (start !== time || end !== time) {
           for (const session of found) {
             sessions.remove(key, session.start, session.end);
-            cache.update({ ...record, key: sessionKey(key, session.start, session.end), value: undefined, timestamp: session.end }, true);
+            cache.update({ key: sessionKey(key, session.start, session.end), value: undefined, timestamp: session.end, headers: record.headers, oldValue: undefined }, true);
           }
         }
         aggregate = aggregation.add(key, record.value, aggregate);
         if (aggregate === undefined) sessions.remove(key, start, end);
         else sessions.put(key, start, end, aggregate);
-        cache.update({ ...record, key: sessionKey(key, start, end), value: aggregate, timestamp: end }, found.some((session) => session.start === start && session.end === end));
+        cache.update({ key: sessionKey(key, start, end), value: aggregate, timestamp: end, headers: record.headers, oldValue: undefined }, found.some((session) => session.start === start && session.end === end));
       },
     };
   });

@@ -54,7 +54,7 @@ export function slidingAggregateSupplier(store: string, windows: SlidingWindowsS
       const aggregate = aggregation.add(key, record.value, old);
       const timestamp = old === undefined ? record.timestamp : Math.max(record.timestamp, current!.timestamp);
       write(key, start, { value: aggregate, timestamp });
-      cache.update({ ...record, key: windowedKey(key, start), value: aggregate, timestamp }, current !== undefined);
+      cache.update({ key: windowedKey(key, start), value: aggregate, timestamp, headers: record.headers, oldValue: undefined }, current !== undefined);
     }
 
     /** A new window starting from the initializer (make(initializer(), t): undefined when it is null). */
@@ -66,7 +66,7 @@ export function slidingAggregateSupplier(store: string, windows: SlidingWindowsS
     function createCurrentRightWindow(record: StreamRecord, context: ProcessorContext, key: Uint8Array, rightAggregate: Stored): void {
       const start = record.timestamp + 1;
       write(key, start, rightAggregate);
-      cache.update({ ...record, key: windowedKey(key, start), value: rightAggregate.value, timestamp: rightAggregate.timestamp }, false);
+      cache.update({ key: windowedKey(key, start), value: rightAggregate.value, timestamp: rightAggregate.timestamp, headers: record.headers, oldValue: undefined }, false);
     }
 
     function processEarly(record: StreamRecord, context: ProcessorContext, key: Uint8Array, closeTime: number): void {
