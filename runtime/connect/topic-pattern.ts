@@ -31,6 +31,9 @@ const posixClasses: Record<string, string> = {
   Space: ' \\t\\n\\x0B\\f\\r',
 };
 
+/** Letter escapes that mean the same in Java and in JavaScript (without the u flag), for the ASCII names topics have. */
+const sameEscapes = new Set(['d', 'D', 's', 'S', 'w', 'W', 'b', 'B', 'n', 't', 'r', 'f', 'c', 'x', 'u']);
+
 export class TopicPatternError extends Error {}
 
 /** The JavaScript form of Java pattern `source`, matching whole names; throws TopicPatternError when it cannot be run the same way. */
@@ -79,8 +82,13 @@ export function compileTopicPattern(source: string): RegExp {
       if (!inClass && next === 'A') translated += '^';
       else if (!inClass && next === 'z') translated += '$';
       else if (!inClass && next === 'Z') translated += '(?=\\n?$)';
-      else if (/[a-zA-Z0-9]/.test(next)) translated += `\\${next}`;
-      // Java lets any other character be escaped; JavaScript (without the u flag) does too, but '/' and '-' are safest escaped as themselves.
+      else if (/[a-zA-Z0]/.test(next) && !sameEscapes.has(next)) {
+        // \h, \R, \e, \a, \v, \G, \0n… mean something else in JavaScript (or nothing).
+        throw new TopicPatternError(`the escape \\${next} is not supported (near index ${index})`);
+      } else if (next === 'x' && body[index + 2] === '{') {
+        throw new TopicPatternError(`the escape \\x{…} is not supported; write \\xhh (near index ${index})`);
+      }
+      // Any other escape means the same in both: a class (\d \w \s …), a control or hex escape, a backreference, or the character itself.
       else translated += `\\${next}`;
       index++;
       continue;

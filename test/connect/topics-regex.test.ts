@@ -33,6 +33,8 @@ test('a topics.regex matches whole names, as Java\'s Matcher.matches()', () => {
   assert.ok(compileTopicPattern('t-\\p{Alpha}+\\p{Digit}').test('t-abc1'), 'POSIX classes');
   assert.ok(!compileTopicPattern('t-\\P{Digit}').test('t-1'));
   assert.ok(compileTopicPattern('\\Aevents\\z').test('events'));
+  assert.ok(compileTopicPattern('logs\\.\\d+\\-\\w+').test('logs.42-eu_1'), 'escapes that mean the same in both');
+  assert.ok(compileTopicPattern('(a)-\\1').test('a-a'), 'backreferences');
   assert.deepEqual(matchingTopics(compileTopicPattern('.*'), ['b', '__consumer_offsets', 'a', '__transaction_state']), ['a', 'b'], 'internal topics are never subscribed');
 });
 
@@ -44,6 +46,8 @@ test('what JavaScript cannot run as Java would is refused with the reason', () =
     ['\\p{javaLowerCase}', /not supported/],
     ['[a-z&&[^x]]', /nested|intersections/],
     ['(?x)a b', /inline flag 'x'/],
+    ['a\\hb', /escape \\h/],
+    ['\\x{41}', /\\x\{…\}/],
     ['orders-(', /Unterminated group/],
     ['*', /Nothing to repeat/],
   ] as const) {
