@@ -1,10 +1,9 @@
 // A key-value store kept in a table of its task's SQLite database, behind a
 // write cache.
 //
-// Owns: the table `kv_<name>`, the cache that absorbs reads and writes
-// between commits (only the latest value of a key is written, once per
-// commit — like Kafka Streams' record cache), and cursors that page through
-// SQLite in key order.
+// Owns: the table `kv_<name>`, what its write cache (write-cache.ts) holds
+// — a key's latest value, written to SQLite and logged once per flush —,
+// and cursors that page through SQLite in key order.
 // Must never: commit or roll back (the TaskDatabase owns the transaction), or
 // hand out a view of cached bytes that a later write could change.
 
@@ -13,6 +12,7 @@ import { asBuffer } from '../bytes.ts';
 import type { KeyValueCursor, KeyValueEntry, KeyValueStore } from './key-value-store.ts';
 import { prefixUpperBound } from './key-value-store.ts';
 import { BatchedUpsert } from './batched-upsert.ts';
+import { WriteCache, type CachedEntry } from './write-cache.ts';
 
 /** A change as written to SQLite; `value: undefined` is a delete. */
 export interface StoreChange {
@@ -21,11 +21,10 @@ export interface StoreChange {
   value: Uint8Array | undefined;
 }
 
-interface CacheEntry {
+interface CacheEntry extends CachedEntry {
   key: Uint8Array;
   /** undefined: the key is absent (deleted, or known not to exist). */
   value: Uint8Array | undefined;
-  dirty: boolean;
 }
 
 const defaultCacheMaxEntries = 100_000;
@@ -33,12 +32,10 @@ const defaultCacheMaxEntries = 100_000;
 type Row = { key: Buffer; value: Buffer };
 
 export class SqliteKeyValueStore implements KeyValueStore {
-  private readonly cache = new Map<string, CacheEntry>();
-  private dirtyCount = 0;
+  private readonly cache: WriteCache<CacheEntry>;
   /** The key object of the last get and its cache id (keys are never changed in place once handed to a store). */
   private lastRead: Uint8Array | undefined;
   private lastReadId = '';
-  private readonly cacheMaxEntries: number;
   private readonly onChange: ((change: StoreChange) => void) | undefined;
   private readonly selectOne: Database.Statement<[Buffer], { value: Buffer }>;
   private readonly upsert: Database.Statement<[Buffer, Buffer]>;
@@ -56,7 +53,7 @@ export class SqliteKeyValueStore implements KeyValueStore {
     private readonly beginTransaction: () => void,
     options: { cacheMaxEntries?: number; onChange?: (change: StoreChange) => void } = {},
   ) {
-    this.cacheMaxEntries = options.cacheMaxEntries ?? defaultCacheMaxEntries;
+    this.cache = new WriteCache(options.cacheMaxEntries ?? defaultCacheMaxEntries, () => this.flush());
     this.onChange = options.onChange;
     const table = `"kv_${name}"`;
     this.table = table;
@@ -78,7 +75,7 @@ export class SqliteKeyValueStore implements KeyValueStore {
     const cached = this.cache.get(id);
     if (cached) return cached.value;
     const value = this.selectOne.get(asBuffer(key))?.value;
-    this.remember(id, { key, value, dirty: false });
+    this.cache.add(id, { key, value, dirty: false });
     return value;
   }
 
@@ -107,16 +104,13 @@ export class SqliteKeyValueStore implements KeyValueStore {
 
   /** Writes dirty cache entries to SQLite (in the task's open transaction). */
   flush(): void {
-    if (this.dirtyCount === 0) return;
+    if (this.cache.pending === 0) return;
     this.beginTransaction();
-    for (const entry of this.cache.values()) {
-      if (!entry.dirty) continue;
+    this.cache.flush((entry) => {
       if (entry.value === undefined) this.remove.run(asBuffer(entry.key));
       else this.upsert.run(asBuffer(entry.key), asBuffer(entry.value));
-      entry.dirty = false;
       this.onChange?.({ store: this.name, key: entry.key, value: entry.value });
-    }
-    this.dirtyCount = 0;
+    });
   }
 
   /** Writes changes straight to SQLite, dropping cached copies of those keys. */
@@ -143,13 +137,12 @@ export class SqliteKeyValueStore implements KeyValueStore {
 
   /** Drops every cached entry, written or not (used on rollback). */
   discardCache(): void {
-    this.cache.clear();
-    this.dirtyCount = 0;
+    this.cache.discard();
   }
 
   /** Number of changes not yet written to SQLite. */
   get pendingChanges(): number {
-    return this.dirtyCount;
+    return this.cache.pending;
   }
 
   private write(key: Uint8Array, value: Uint8Array | undefined): void {
@@ -157,22 +150,11 @@ export class SqliteKeyValueStore implements KeyValueStore {
     this.lastRead = undefined;
     const cached = this.cache.get(id);
     if (cached) {
-      if (!cached.dirty) this.dirtyCount++;
       cached.value = value;
-      cached.dirty = true;
+      this.cache.written(cached);
       return;
     }
-    this.remember(id, { key, value, dirty: true });
-    // After remember(): a flush there resets the count of what it wrote.
-    this.dirtyCount++;
-  }
-
-  private remember(id: string, entry: CacheEntry): void {
-    if (this.cache.size >= this.cacheMaxEntries) {
-      this.flush();
-      this.cache.clear();
-    }
-    this.cache.set(id, entry);
+    this.cache.add(id, { key, value, dirty: true });
   }
 
   private cursor(lower: Uint8Array | undefined, upper: Uint8Array | undefined, upperInclusive: boolean): KeyValueCursor {

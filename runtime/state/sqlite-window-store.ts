@@ -1,11 +1,10 @@
 // Window and session stores kept in tables of their task's SQLite database.
 //
 // Owns: the tables `win_<name>` (key, window start, sequence number) and
-// `ses_<name>` (key, session end, session start), the window store's write
-// cache (as the key-value store's: reads and writes between commits stay in
-// memory and only a window's latest value is written and logged, once per
-// flush — an aggregation updates the same few windows over and over), the
-// retention rules of
+// `ses_<name>` (key, session end, session start), what the window store's
+// write cache (write-cache.ts, as the key-value store's) holds — a window's
+// latest value, written and logged once per flush: an aggregation updates
+// the same few windows over and over —, the retention rules of
 // window-store.ts (observed stream time, expired segments deleted locally —
 // not in the changelog, whose topic has its own retention), sequence numbers
 // for duplicates, a changelog record (Kafka Streams' binary key) for every
@@ -18,6 +17,7 @@
 import type Database from 'better-sqlite3';
 import { asBuffer } from '../bytes.ts';
 import { BatchedUpsert } from './batched-upsert.ts';
+import { WriteCache, type CachedEntry } from './write-cache.ts';
 import type { StoreChange } from './sqlite-key-value-store.ts';
 import {
   defaultSegmentInterval,
@@ -91,13 +91,11 @@ abstract class SegmentedTable {
 type WindowRow = { key: Buffer; start: number; value: Buffer };
 
 /** A window's cached value; `value: undefined` is a delete (or a window known to be absent). */
-interface CachedWindow {
+interface CachedWindow extends CachedEntry {
   key: Uint8Array;
   start: number;
   sequence: number;
   value: Uint8Array | undefined;
-  /** Written since the last flush: to SQLite (when `stored`) and to the changelog at the flush. */
-  dirty: boolean;
   /** False for a put into an expired segment: logged (as Kafka Streams logs every put) but never stored. */
   stored: boolean;
 }
@@ -108,9 +106,7 @@ export class SqliteWindowStore extends SegmentedTable implements WindowStore {
   readonly options: Required<WindowStoreOptions>;
   private sequence = 0;
   /** By `start:sequence:key` (numbers first: a key's bytes cannot run into them). */
-  private readonly cache = new Map<string, CachedWindow>();
-  private dirtyCount = 0;
-  private readonly cacheMaxEntries: number;
+  private readonly cache: WriteCache<CachedWindow>;
   /** The last fetch's key object, start and id (keys are never changed in place once handed to a store). */
   private lastFetched: Uint8Array | undefined;
   private lastFetchedStart = 0;
@@ -129,7 +125,7 @@ export class SqliteWindowStore extends SegmentedTable implements WindowStore {
     const full = { segmentIntervalMs: defaultSegmentInterval(options.retentionMs), ...options };
     super(name, full.retentionMs, full.segmentIntervalMs, hooks);
     this.options = full;
-    this.cacheMaxEntries = hooks.cacheMaxEntries ?? defaultWindowCacheMaxEntries;
+    this.cache = new WriteCache(hooks.cacheMaxEntries ?? defaultWindowCacheMaxEntries, () => this.flush());
     this.database = database;
     this.table = `"win_${name}"`;
     const table = this.table;
@@ -155,14 +151,12 @@ export class SqliteWindowStore extends SegmentedTable implements WindowStore {
     this.lastFetched = undefined;
     const cached = this.cache.get(id);
     if (cached) {
-      if (!cached.dirty) this.dirtyCount++;
       cached.value = value;
-      cached.dirty = true;
       cached.stored = stored;
+      this.cache.written(cached);
       return;
     }
-    this.remember(id, { key, start, sequence, value, dirty: true, stored });
-    this.dirtyCount++;
+    this.cache.add(id, { key, start, sequence, value, dirty: true, stored });
   }
 
   fetch(key: Uint8Array, start: number): Uint8Array | undefined {
@@ -174,32 +168,28 @@ export class SqliteWindowStore extends SegmentedTable implements WindowStore {
     const cached = this.cache.get(id);
     if (cached) return cached.stored ? cached.value : undefined;
     const value = this.selectOne.get(asBuffer(key), start)?.value;
-    this.remember(id, { key, start, sequence: 0, value, dirty: false, stored: true });
+    this.cache.add(id, { key, start, sequence: 0, value, dirty: false, stored: true });
     return value;
   }
 
   /** Writes cached writes to SQLite and hands them to the changelog (in the task's open transaction). */
   override flush(): void {
-    if (this.dirtyCount === 0) return;
+    if (this.cache.pending === 0) return;
     this.hooks.beginTransaction();
-    for (const entry of this.cache.values()) {
-      if (!entry.dirty) continue;
-      entry.dirty = false;
+    this.cache.flush((entry) => {
       if (entry.stored) this.write(entry.key, entry.start, entry.sequence, entry.value);
       this.hooks.onChange?.({ store: this.name, key: windowChangelogKey(entry.key, entry.start, entry.sequence), value: entry.value });
-    }
-    this.dirtyCount = 0;
+    });
   }
 
   /** Number of writes not yet flushed. */
   get pendingChanges(): number {
-    return this.dirtyCount;
+    return this.cache.pending;
   }
 
   override discardCache(): void {
     super.discardCache();
-    this.cache.clear();
-    this.dirtyCount = 0;
+    this.cache.discard();
   }
 
   fetchRange(key: Uint8Array, timeFrom: number, timeTo: number, backward = false): WindowEntry[] {
@@ -255,20 +245,13 @@ export class SqliteWindowStore extends SegmentedTable implements WindowStore {
   protected deleteBefore(time: number): void {
     this.removeBefore.run(time);
     // Cached windows of the dropped segments go too; their pending writes are still logged (as every put is).
-    for (const [id, entry] of this.cache) {
+    for (const [id, entry] of this.cache.all()) {
       if (entry.start >= time) continue;
       if (entry.dirty) entry.stored = false;
       else this.cache.delete(id);
     }
   }
 
-  private remember(id: string, entry: CachedWindow): void {
-    if (this.cache.size >= this.cacheMaxEntries) {
-      this.flush();
-      this.cache.clear();
-    }
-    this.cache.set(id, entry);
-  }
 
   private write(key: Uint8Array, start: number, sequence: number, value: Uint8Array | undefined): void {
     if (value === undefined) this.remove.run(asBuffer(key), start, sequence);
