@@ -245,7 +245,7 @@ export class WorkerSinkTask {
       const subscription = this.options.subscription;
       if ('topics' in subscription) this.topics = subscription.topics;
       else {
-        this.topics = await this.matchingTopics(subscription.pattern);
+        this.topics = await this.clusterTopicsMatching(subscription.pattern);
         this.options.log('info', this.state.id, `topics.regex=${subscription.source} matches ${this.topics.length === 0 ? 'no topic yet' : this.topics.join(', ')}; looking again every ${subscription.refreshMs} ms`);
         this.scheduleRefresh(subscription);
       }
@@ -495,7 +495,7 @@ export class WorkerSinkTask {
   }
 
   /** The cluster's topics `pattern` subscribes (internal topics never). */
-  private async matchingTopics(pattern: RegExp): Promise<string[]> {
+  private async clusterTopicsMatching(pattern: RegExp): Promise<string[]> {
     const admin = await (this.options.admin ?? (() => this.options.connection.admin()))();
     return matchingTopics(pattern, await admin.topicNames());
   }
@@ -518,7 +518,7 @@ export class WorkerSinkTask {
     if (this.stopping || this.failed) return;
     let topics: string[];
     try {
-      topics = await this.matchingTopics(subscription.pattern);
+      topics = await this.clusterTopicsMatching(subscription.pattern);
     } catch (error) {
       this.options.log('warn', this.state.id, `topics.regex=${subscription.source}: could not list the cluster's topics (trying again in ${subscription.refreshMs} ms): ${messageOf(error)}`);
       return;
