@@ -5,6 +5,10 @@
 # one started from Maven Central jars unless KAFKA_BROKERS is set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Eddy runs on Node 24: the machine's if it is that, else the pinned one,
+# fetched from the npm registry into Eddy's cache (runtime/bin/node-runtime.js).
+PATH="$(node runtime/bin/node-runtime.js --bin-dir):$PATH"
+export PATH
 bash scripts/install-toolchain.sh
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund

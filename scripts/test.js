@@ -1,12 +1,17 @@
 // The test command (`npm test`): installs what a clean clone lacks, builds
 // every plugin under plugins/ (skipped when up to date), then runs every
 // test/**/*.test.ts with node:test and tsx.
-// Plain JS so it runs before anything is compiled.
+// Plain JS so it runs before anything is compiled, on whatever `node` the
+// machine has: it re-runs itself on the pinned Node when that one is not
+// supported (runtime/bin/node-runtime.js).
 
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { runOnSupportedNode } from '../runtime/bin/node-runtime.js';
 import { findFiles, pluginFolders } from './plugin-folders.js';
+
+runOnSupportedNode();
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', ...options });
@@ -15,7 +20,8 @@ function run(command, args, options = {}) {
 
 // From a clean clone: the Rust WASM and Python (componentize-py) toolchains and the npm packages.
 run('bash', ['scripts/install-toolchain.sh']);
-if (!existsSync('node_modules/.package-lock.json')) run('npm', ['ci', '--no-audit', '--no-fund']);
+const installed = 'node_modules/.package-lock.json';
+if (!existsSync(installed) || statSync('package-lock.json').mtimeMs > statSync(installed).mtimeMs) run('npm', ['ci', '--no-audit', '--no-fund']);
 
 run(process.execPath, ['runtime/bin/eddy.js', 'build', ...pluginFolders()]);
 

@@ -34,6 +34,10 @@
 //     that starts at or before a record activated for its producer, a
 //     producer's ABORT control record ends it, transactional records of an
 //     active producer are dropped (Kafka's CompletedFetch).
+// One method replaced:
+//   - `network/requestQueue` scheduled a timer with a delay of minus the
+//     epoch time whenever nothing was pending (Node 24 warns for every one):
+//     the same schedule, with the delay Node applied.
 // And what kafkajs lacks for Kafka Streams' group protocol, per consumer (see
 // EddyAssignerHooks): a callback awaited before a member rejoins its group
 // for a rebalance — where Kafka Streams commits in onPartitionsRevoked — the
@@ -450,6 +454,29 @@ replaceModule('kafkajs/src/protocol/requests/produce/v3/request.js', produceRequ
 replaceModule('kafkajs/src/consumer/filterAbortedMessages.js', filterAbortedMessages);
 replaceModule('kafkajs/src/protocol/recordBatch/record/v0/decoder.js', decodeRecord);
 replaceModule('kafkajs/src/producer/partitioners/default/murmur2.js', murmur2);
+
+// The request queue schedules its next check of pending requests at
+// `throttledUntil - Date.now()`, which is about minus the epoch time when the
+// queue was never throttled (`throttledUntil` starts at -1) and nothing is
+// pending. Node clamps a negative delay to 1 ms; Node 24 also prints a
+// TimeoutNegativeWarning each time. Same schedule, delay given as Node uses it.
+interface RequestQueueLike {
+  throttledUntil: number;
+  throttleCheckTimeoutId: ReturnType<typeof setTimeout> | null;
+  pending: unknown[];
+  checkPendingRequests(): void;
+}
+const CHECK_PENDING_REQUESTS_INTERVAL = 10; // kafkajs' constant in the same module
+export const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as { prototype: RequestQueueLike & { scheduleCheckPendingRequests(this: RequestQueueLike): void } };
+RequestQueue.prototype.scheduleCheckPendingRequests = function scheduleCheckPendingRequests(this: RequestQueueLike): void {
+  if (this.throttleCheckTimeoutId) return;
+  const untilThrottleEnds = this.throttledUntil - Date.now();
+  const delay = untilThrottleEnds > 0 ? untilThrottleEnds : this.pending.length > 0 ? CHECK_PENDING_REQUESTS_INTERVAL : 1;
+  this.throttleCheckTimeoutId = setTimeout(() => {
+    this.throttleCheckTimeoutId = null;
+    this.checkPendingRequests();
+  }, delay);
+};
 
 // A fetched batch keeps the partition's last stable offset (kafkajs reads it
 // from the fetch response and drops it): with it a task knows whether a

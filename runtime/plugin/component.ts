@@ -16,7 +16,6 @@ import { bytesToPages, capMemory, formatMiB, MemoryCapError } from './memory-cap
 import { defaultProcessorLimits, type ProcessorLimits } from '../processor/processor.ts';
 import { readCoreModule, sha256, transpiled, type TranspiledComponent } from './transpile-cache.ts';
 import { detectWorld, readComponentShape, type ComponentShape, type WorldName } from './world.ts';
-import './wasm-features.ts';
 
 /** Per-instance resource limits (a plugin is one kind of processor). */
 export type PluginLimits = ProcessorLimits;

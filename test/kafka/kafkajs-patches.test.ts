@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { test } from 'node:test';
-import { decodeRecord, encodeRecord, murmur2 } from '../../runtime/kafka/kafkajs-patches.ts';
+import { decodeRecord, encodeRecord, murmur2, RequestQueue } from '../../runtime/kafka/kafkajs-patches.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -131,4 +131,36 @@ test("the key hash is Kafka's murmur2, as kafkajs computes it, for every tail le
     assert.equal(murmur2(key), kafkajsMurmur2(key), `bytes of length ${length}`);
   }
   for (const key of ['', 'a', 'straße', '東京', 'ΟΔΥΣΣΕΥΣ 🦊', 42]) assert.equal(murmur2(key), kafkajsMurmur2(key), String(key));
+});
+
+test("the request queue's pending-request check never asks for a negative delay (Node 24 warns for one)", () => {
+  const delays: number[] = [];
+  const realSetTimeout = globalThis.setTimeout;
+  const queue = Object.assign(Object.create(RequestQueue.prototype) as object, {
+    throttledUntil: -1,
+    throttleCheckTimeoutId: null,
+    pending: [] as unknown[],
+    checked: 0,
+    checkPendingRequests() {
+      this.checked += 1;
+    },
+  });
+  const schedule = RequestQueue.prototype.scheduleCheckPendingRequests;
+  globalThis.setTimeout = ((callback: () => void, delay: number) => {
+    delays.push(delay);
+    callback();
+    return 0 as unknown as ReturnType<typeof setTimeout>;
+  }) as typeof setTimeout;
+  try {
+    schedule.call(queue); // never throttled, nothing pending: kafkajs asked for -Date.now()
+    queue.pending.push({});
+    schedule.call(queue); // something pending: its 10 ms interval
+    queue.throttledUntil = Date.now() + 5_000;
+    schedule.call(queue); // throttled: until the throttle ends
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+  assert.equal(queue.checked, 3);
+  assert.deepEqual(delays.slice(0, 2), [1, 10]);
+  assert.ok(delays[2]! > 4_000 && delays[2]! <= 5_000, `throttled delay ${delays[2]}`);
 });
