@@ -24,6 +24,12 @@
 // (key and value in JsonConverter's schemas.enable envelope) sent through
 // the commit protocol after the batch's records and before their offsets
 // are stored (exactly once: in the batch's transaction).
+// A plugin that imports source-commits hears, in poll order, each record
+// committed (acknowledged; exactly once, its transaction committed) with
+// where Kafka put it — or without, when a transform dropped it or a
+// tolerated failure skipped it — and each offset commit (Kafka's
+// commitRecord and commit: after every offset flush of the worker; exactly
+// once, after every transaction).
 // Must never: record an offset before its record (or its dead-letter copy)
 // is acknowledged (or, exactly once, outside the transaction of its record),
 // or let a failure of its plugin or of a transform stop another task.
@@ -32,7 +38,7 @@ import { ConnectorError } from '../errors.ts';
 import type { KafkaAdmin, KafkaConnection, OutgoingRecord, Producer } from '../kafka/ports.ts';
 import { AtLeastOnceCommit, ExactlyOnceCommit, type CommitProtocol } from '../task/commit-protocol.ts';
 import { RecordCollector } from '../task/record-collector.ts';
-import type { Config, SourceRecord, SourceTaskInstance } from '../plugin/plugin-connector.ts';
+import type { CommittedRecord, Config, SourceRecord, SourceTaskInstance } from '../plugin/plugin-connector.ts';
 import type { Header, StreamRecord } from '../record.ts';
 import type { ConnectRecordData } from './connect-data.ts';
 import { fromConnectorValue } from './connector-data.ts';
@@ -109,6 +115,10 @@ export class WorkerSourceTask {
   readonly errors: ErrorHandler;
   /** Writes the dead-letter copies' keys and values (JsonConverter, schemas.enable=true: lossless); made at the first copy. */
   private deadLetterJson: JsonConverter | undefined;
+  /** source-commits: the sequence number of the next record polled. */
+  private nextSequence = 0n;
+  /** source-commits, exactly once: the records of the open transaction, told when it commits. */
+  private transactionRecords: CommittedRecord[] = [];
 
   constructor(private readonly options: SourceTaskOptions) {
     this.state = new TaskState(options.connector, options.task, options.log, options.onFailed);
@@ -158,7 +168,11 @@ export class WorkerSourceTask {
       let processed = 0;
       let failure: unknown;
       const outgoing: OutgoingRecord[] = [];
+      // What the plugin hears once the batch is committed, when it listens (source-commits): one entry per record, in poll order.
+      const news: CommittedRecord[] | undefined = instance.hearsCommits ? [] : undefined;
       for (const record of records) {
+        const told: CommittedRecord | undefined = news && { sequence: this.nextSequence++, sourcePartition: record.sourcePartition, sourceOffset: record.sourceOffset };
+        if (told) news!.push(told);
         try {
           let result: ConnectRecordData | undefined;
           try {
@@ -172,6 +186,7 @@ export class WorkerSourceTask {
           else {
             const converted = this.outgoing(result, record, polledAt);
             if (converted !== undefined) {
+              if (told) converted.acknowledged = ({ topic, partition, offset, timestamp }) => (told.metadata = { topic, partition, offset: BigInt(offset), timestamp: BigInt(timestamp) });
               outgoing.push(converted);
               transformed.push(result);
             }
@@ -195,6 +210,7 @@ export class WorkerSourceTask {
       if (exactlyOnce) {
         // Their offsets go into the same transaction, committed at its boundary.
         for (const record of records.slice(0, processed)) this.uncommitted.set(offsetKey(connector, record.sourcePartition), { sourcePartition: record.sourcePartition, sourceOffset: record.sourceOffset });
+        if (news) for (const told of news.slice(0, processed)) this.transactionRecords.push(told);
         this.transactionOpen = true;
         if (failure === undefined && (exactlyOnce.boundary === 'poll' || this.transactionDue())) await this.commitTransaction();
       } else {
@@ -202,6 +218,7 @@ export class WorkerSourceTask {
         await this.protocol.commit([], () => {
           for (const record of records.slice(0, processed)) offsets.set(connector, record.sourcePartition, record.sourceOffset);
         });
+        if (news) instance.recordsCommitted(news.slice(0, processed));
       }
       this.produced += transformed.length;
       if (failure !== undefined) throw failure;
@@ -223,6 +240,12 @@ export class WorkerSourceTask {
     this.uncommitted.clear();
     this.transactionOpen = false;
     this.lastCommit = Date.now();
+    if (this.options.instance.hearsCommits) {
+      const told = this.transactionRecords;
+      this.transactionRecords = [];
+      this.options.instance.recordsCommitted(told);
+      this.options.instance.offsetsCommitted();
+    }
   }
 
   /** What the plugin returned as Connect data (Kafka's SourceRecord), stamped with the poll's time when it has no timestamp. */
@@ -351,6 +374,16 @@ export class WorkerSourceTask {
     this.pausedUntil = undefined;
     this.state.resumed();
     paused.resume();
+  }
+
+  /**
+   * The worker stored the source offsets acknowledged so far (its offset
+   * flush): the plugin hears an offset commit (Kafka's SourceTask.commit,
+   * called after every successful flush). Exactly-once tasks hear theirs
+   * at each transaction instead.
+   */
+  offsetsFlushed(): void {
+    if (this.started && !this.options.exactlyOnce && this.options.instance.hearsCommits && this.state.status !== 'FAILED') this.options.instance.offsetsCommitted();
   }
 
   /** Stops polling, lets the records in flight be acknowledged, stops the plugin. */

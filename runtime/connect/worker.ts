@@ -73,6 +73,8 @@ export class ConnectWorker {
   private readonly plugins = new Map<string, Promise<ConnectorPlugin>>();
   private producer: Promise<Producer> | undefined;
   private adminClient: Promise<KafkaAdmin> | undefined;
+  /** The source tasks started, told after each offset flush (forgotten once stopped or failed). */
+  private readonly sourceTasks = new Set<WorkerSourceTask>();
 
   constructor(
     readonly config: WorkerConfig,
@@ -196,6 +198,7 @@ export class ConnectWorker {
         ...(options.exactlyOnce && isTransactional(offsets) ? { exactlyOnce: { ...options.exactlyOnce, connection: this.connection, offsets } } : {}),
       });
       task.start();
+      this.sourceTasks.add(task);
       return task;
     }
     // A list of topics is created when missing; a pattern subscribes whatever matches, now and later (as Kafka's consumer).
@@ -220,6 +223,11 @@ export class ConnectWorker {
       await this.offsets.flush();
     } catch (error) {
       this.log('error', 'worker', `cannot write ${this.offsets.description}: ${messageOf(error)}`);
+      return;
+    }
+    for (const task of this.sourceTasks) {
+      if (task.state.status === 'STOPPED' || task.state.status === 'FAILED') this.sourceTasks.delete(task);
+      else task.offsetsFlushed();
     }
   }
 

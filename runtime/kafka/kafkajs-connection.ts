@@ -29,13 +29,28 @@ import type {
   OutgoingRecord,
   ProducedBatch,
   Producer,
+  RecordMetadata,
   TopicPartition,
   TopicPartitionOffset,
   TopicSpec,
   TransactionalProducer,
 } from './ports.ts';
 
-const { AssignerProtocol } = kafkajs;
+const { AssignerProtocol, Partitioners } = kafkajs;
+
+// The partition kafkajs' default partitioner (Java's, murmur2 by key) chose
+// for a message, kept on the message: with the partition's base offset in
+// the produce response, it gives each record's offset.
+const chosenPartition = Symbol('eddy.chosenPartition');
+type PartitionerArgs = Parameters<ReturnType<typeof Partitioners.DefaultPartitioner>>[0];
+function recordingPartitioner() {
+  const choose = Partitioners.DefaultPartitioner();
+  return (args: PartitionerArgs): number => {
+    const partition = choose(args);
+    (args.message as { [chosenPartition]?: number })[chosenPartition] = partition;
+    return partition;
+  };
+}
 const protocolVersion = 1;
 
 /** Connects to the cluster at `bootstrap` as `clientId`, through kafkajs. */
@@ -59,13 +74,13 @@ class KafkajsConnection implements KafkaConnection {
   }
 
   async producer(): Promise<Producer> {
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: recordingPartitioner });
     await producer.connect();
     return { send: (records) => sendRecords(producer, records), disconnect: () => producer.disconnect() };
   }
 
   async transactionalProducer(transactionalId: string, options: { transactionTimeoutMs?: number } = {}): Promise<TransactionalProducer> {
-    const producer = this.kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: options.transactionTimeoutMs ?? 60_000 });
+    const producer = this.kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: options.transactionTimeoutMs ?? 60_000, createPartitioner: recordingPartitioner });
     await producer.connect();
     const transactional = new KafkajsTransactionalProducer(producer);
     try {
@@ -200,15 +215,42 @@ export async function retryCoordinatorErrors<T>(request: () => Promise<T>, deadl
 /** Sends records in one produce request per broker (acks=all); where each partition's records landed. */
 async function sendRecords(sender: KafkajsProducer | Transaction, records: OutgoingRecord[]): Promise<ProducedBatch[]> {
   const byTopic = new Map<string, ReturnType<typeof toMessage>[]>();
-  for (const { topic, partition, record } of records) {
+  let acknowledging = false;
+  for (const { topic, partition, record, acknowledged } of records) {
     let messages = byTopic.get(topic);
     if (!messages) byTopic.set(topic, (messages = []));
     messages.push(toMessage(record, partition));
+    if (acknowledged) acknowledging = true;
   }
   const metadata = await sender.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-  return metadata
+  const produced = metadata
     .filter((entry) => entry.baseOffset !== undefined)
-    .map((entry) => ({ topic: entry.topicName, partition: entry.partition, baseOffset: Number(entry.baseOffset) }));
+    .map((entry) => ({ topic: entry.topicName, partition: entry.partition, baseOffset: Number(entry.baseOffset), logAppendTime: Number(entry.logAppendTime ?? -1) }));
+  if (acknowledging) acknowledge(records, byTopic, produced);
+  return produced.map(({ topic, partition, baseOffset }) => ({ topic, partition, baseOffset }));
+}
+
+/**
+ * Calls each record's `acknowledged` with its partition and offset: a
+ * partition's records of one request are one batch in message order (the
+ * grouping of kafkajs-patches.ts keeps it), so the n-th is at the batch's
+ * base offset + n.
+ */
+function acknowledge(records: OutgoingRecord[], messagesByTopic: Map<string, ReturnType<typeof toMessage>[]>, produced: Array<ProducedBatch & { logAppendTime: number }>): void {
+  const batches = new Map<string, { baseOffset: number; logAppendTime: number; next: number }>();
+  for (const batch of produced) batches.set(`${batch.partition}\u0000${batch.topic}`, { baseOffset: batch.baseOffset, logAppendTime: batch.logAppendTime, next: 0 });
+  const positions = new Map<string, number>();
+  for (const outgoing of records) {
+    const index = positions.get(outgoing.topic) ?? 0;
+    positions.set(outgoing.topic, index + 1);
+    const message = messagesByTopic.get(outgoing.topic)![index] as { [chosenPartition]?: number; partition?: number };
+    const partition = message[chosenPartition] ?? message.partition!;
+    const batch = batches.get(`${partition}\u0000${outgoing.topic}`);
+    if (!batch) throw new Error(`no produce result for ${outgoing.topic}-${partition}, where a record was sent`);
+    const offset = batch.baseOffset + batch.next++;
+    const landed: RecordMetadata = { topic: outgoing.topic, partition, offset, timestamp: batch.logAppendTime >= 0 ? batch.logAppendTime : outgoing.record.timestamp };
+    outgoing.acknowledged?.(landed);
+  }
 }
 
 function byTopic(offsets: TopicPartitionOffset[]): Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }> {

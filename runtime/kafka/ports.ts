@@ -43,6 +43,15 @@ export interface OutgoingRecord {
   topic: string;
   partition?: number;
   record: StreamRecord;
+  /** Called once Kafka has acknowledged the record (Java's send callback), before `send` resolves, with where it landed. */
+  acknowledged?: (metadata: RecordMetadata) => void;
+}
+
+/** Where Kafka put one record (Java's RecordMetadata). */
+export interface RecordMetadata extends TopicPartition {
+  offset: number;
+  /** The record's timestamp as written: its own, or the broker's when the topic uses LogAppendTime. */
+  timestamp: number;
 }
 
 /** Where one produce request put the records of one partition. */

@@ -24,6 +24,7 @@ import { logImports } from './host/log.ts';
 import { sqliteAccessImports, sqliteGrantKey, sqliteGrantOf, type SqliteAccessCapability, type SqliteGrant } from './host/sqlite-access.ts';
 import { httpClientImports, httpGrantKey, httpGrantOf, type HttpClientCapability, type HttpGrant } from './host/http-client.ts';
 import { errantRecordReporterImports, type ErrantRecordReporterCapability, type ErrantRecordSink } from './host/errant-record-reporter.ts';
+import { sourceCommitsImports, type CommittedRecord, type SourceCommitsCapability } from './host/source-commits.ts';
 import type { CommittedOffset, ConfigIssue, SinkRecord, SourceRecord, TopicPartitionOffset } from './host/wit/interfaces/eddy-plugin-connect-types.js';
 import type { ConfigKey } from './host/wit/0.2.0/interfaces/eddy-plugin-connect-types.js';
 import type * as Connector from './host/wit/interfaces/eddy-plugin-connector.js';
@@ -32,7 +33,7 @@ import type * as SinkTask from './host/wit/interfaces/eddy-plugin-sink-task.js';
 import type * as SourceTask from './host/wit/interfaces/eddy-plugin-source-task.js';
 import { PluginInstance, type InstanceHost } from './plugin-instance.ts';
 
-export type { CommittedOffset, ConfigIssue, ConfigKey, ErrantRecordSink, SinkRecord, SourceRecord, TopicPartitionOffset };
+export type { CommittedOffset, CommittedRecord, ConfigIssue, ConfigKey, ErrantRecordSink, SinkRecord, SourceRecord, TopicPartitionOffset };
 export type ConnectorKind = 'source' | 'sink';
 export type Config = Array<[string, string]>;
 
@@ -126,6 +127,7 @@ export class ConnectorPlugin {
     const sqlite = sqliteAccessImports(grants.sqlite);
     const http = httpClientImports(grants.http);
     const errant = errantRecordReporterImports();
+    const commits = sourceCommitsImports();
     const instanceHost: InstanceHost = {
       applicationId: host.connector,
       taskId,
@@ -143,9 +145,13 @@ export class ConnectorPlugin {
       // From 0.2.0 (as sqlite-access): asynchronous HTTP, and a sink's errant record reports.
       'eddy:plugin/http-client': http.imports,
       'eddy:plugin/errant-record-reporter': errant.imports,
+      // From 0.2.0: a source task hears when its records and offsets are committed.
+      'eddy:plugin/source-commits': commits.imports,
     }));
-    const reportsErrantRecords = this.compiled.component.shape.imports.some((name) => name.startsWith('eddy:plugin/errant-record-reporter'));
-    return { instance, reportsErrantRecords, files, sqlite, http, errant };
+    const imports = this.compiled.component.shape.imports;
+    const reportsErrantRecords = imports.some((name) => name.startsWith('eddy:plugin/errant-record-reporter'));
+    const hearsCommits = imports.some((name) => name.startsWith('eddy:plugin/source-commits'));
+    return { instance, reportsErrantRecords, hearsCommits, files, sqlite, http, errant, commits };
   }
 }
 
@@ -153,10 +159,13 @@ interface Bound {
   instance: PluginInstance<Exports>;
   /** Whether the component imports the errant record reporter. */
   reportsErrantRecords: boolean;
+  /** Whether the component imports source-commits: only then does its driver say what was committed. */
+  hearsCommits: boolean;
   files: FileAccessCapability;
   sqlite: SqliteAccessCapability;
   http: HttpClientCapability;
   errant: ErrantRecordReporterCapability;
+  commits: SourceCommitsCapability;
 }
 
 /** Releases what an instance's capabilities hold open. */
@@ -227,6 +236,21 @@ export class SourceTaskInstance {
 
   poll(): SourceRecord[] {
     return call(this.bound, this.limits, 'poll', (guest) => guest.sourceTask.poll());
+  }
+
+  /** Whether the plugin hears what was committed (it imports source-commits): only then need its driver tell it. */
+  get hearsCommits(): boolean {
+    return this.bound.hearsCommits;
+  }
+
+  /** Records of its polls now committed, in poll order; the plugin takes them in a later call. */
+  recordsCommitted(records: readonly CommittedRecord[]): void {
+    this.bound.commits.recordsCommitted(records);
+  }
+
+  /** Its offsets were committed (Kafka's SourceTask.commit). */
+  offsetsCommitted(): void {
+    this.bound.commits.offsetsCommitted();
   }
 
   stop(): void {
