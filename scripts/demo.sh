@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Eddy runs on Node 24: the machine's if it is that, else the pinned one,
-# fetched from the npm registry into Eddy's cache (runtime/bin/node-runtime.js).
-PATH="$(node runtime/bin/node-runtime.js --bin-dir):$PATH"
+# fetched from the npm registry into Eddy's cache (runtime/node-runtime.js).
+PATH="$(node runtime/node-runtime.js --bin-dir):$PATH"
 export PATH
 bash scripts/install-toolchain.sh
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

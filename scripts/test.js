@@ -3,15 +3,15 @@
 // test/**/*.test.ts with node:test and tsx.
 // Plain JS so it runs before anything is compiled, on whatever `node` the
 // machine has: it re-runs itself on the pinned Node when that one is not
-// supported (runtime/bin/node-runtime.js).
+// supported (runtime/node-runtime.js).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { runOnSupportedNode } from '../runtime/bin/node-runtime.js';
+import { runOnSupportedNode } from '../runtime/node-runtime.js';
 import { findFiles, pluginFolders } from './plugin-folders.js';
 
-runOnSupportedNode();
+await runOnSupportedNode();
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', ...options });

@@ -7,6 +7,7 @@
 // store, over its `kv_<name>` table.
 // Must never: write — a processor that tries gets an error naming the store.
 
+import '../supported-node.js'; // before the SQLite binding: it crashes an unsupported Node
 import Database from 'better-sqlite3';
 import { StateStoreError, messageOf } from '../errors.ts';
 import { prefixUpperBound, type KeyValueCursor, type KeyValueEntry, type KeyValueStore } from './key-value-store.ts';

@@ -10,6 +10,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import '../supported-node.js'; // before the SQLite binding: it crashes an unsupported Node
 import Database from 'better-sqlite3';
 import { StateStoreError, messageOf } from '../errors.ts';
 import { SqliteKeyValueStore, type StoreChange } from './sqlite-key-value-store.ts';

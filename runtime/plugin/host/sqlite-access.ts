@@ -13,6 +13,7 @@
 // or throw anything but a `sqlite-error` payload at the guest.
 
 import { resolve } from 'node:path';
+import '../../supported-node.js'; // before the SQLite binding: it crashes an unsupported Node
 import Database from 'better-sqlite3';
 import type * as SqliteAccess from './wit/0.2.0/interfaces/eddy-plugin-sqlite-access.js';
 

@@ -5,15 +5,16 @@
 // entry point on it. Never anything else: no other install, no Eddy logic.
 // Plain JS with no dependencies, so a clean machine's older `node` can run it.
 //
-//   node runtime/bin/node-runtime.js --bin-dir   prints the directory of a supported
+//   node runtime/node-runtime.js --bin-dir   prints the directory of a supported
 //                                            `node` (fetching it if needed), for PATH
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 
 /** The Node major versions Eddy is tested on (package.json `engines` says the same). */
 export const SUPPORTED_MAJORS = [24];
@@ -70,28 +71,87 @@ export function supportedNodeBin() {
   return isSupported() ? dirname(process.execPath) : pinnedNodeBin();
 }
 
+/** The pinned Node's binary and the environment the same command runs with on it. */
+function relaunch() {
+  if (!isMainThread) throw new Error(`Eddy runs on Node ${SUPPORTED_MAJORS.join(', ')}; this worker thread runs on Node ${process.versions.node}`);
+  const bin = pinnedNodeBin();
+  return {
+    node: join(bin, 'node'),
+    args: [...process.execArgv, ...process.argv.slice(1)],
+    env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, EDDY_NODE_PARENT_PID: String(process.pid) },
+  };
+}
+
 /**
- * Called first by an entry point: returns at once on a supported Node;
- * otherwise runs the same command (same flags, same arguments) on the pinned
- * Node, with that Node first on PATH for every child, and exits with its status.
+ * Awaited first by an entry point (an ES module's top level): resolves at
+ * once on a supported Node; otherwise runs the same command (same flags,
+ * same arguments) on the pinned Node, with that Node first on PATH for every
+ * child, forwards the signals a user or a supervisor sends (SIGINT, SIGTERM,
+ * SIGHUP) and exits as the child did — it never resolves then. Node cannot
+ * replace its process (no exec), so the child watches this one: if it dies
+ * without a word (SIGKILL), the child kills itself within a quarter of a
+ * second, and nothing keeps running that its supervisor believes dead.
  */
 export function runOnSupportedNode() {
-  if (isSupported()) return;
-  const bin = pinnedNodeBin();
-  const result = spawnSync(join(bin, 'node'), [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-    env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` },
+  if (isSupported()) {
+    watchParent();
+    return Promise.resolve();
+  }
+  const { node, args, env } = relaunch();
+  const child = spawn(node, args, { stdio: 'inherit', env });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  return new Promise((_, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code, signal) => exitAs(code, signal));
   });
-  if (result.error) throw result.error;
-  if (result.signal) process.kill(process.pid, result.signal);
-  process.exit(result.status ?? 1);
 }
+
+/**
+ * The same, synchronously, for a module that cannot await (it may be
+ * loaded by `require`): the command runs on the pinned Node while this
+ * process waits, then this process exits as it did. A signal that ends
+ * this process ends the child too, within a quarter of a second (it
+ * watches its parent).
+ */
+export function runOnSupportedNodeSync() {
+  if (isSupported()) {
+    watchParent();
+    return;
+  }
+  const { node, args, env } = relaunch();
+  const result = spawnSync(node, args, { stdio: 'inherit', env });
+  if (result.error) throw result.error;
+  exitAs(result.status, result.signal);
+}
+
+function exitAs(code, signal) {
+  if (signal) {
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  }
+  process.exit(code ?? 1);
+}
+
+/** In a process started by runOnSupportedNode: dies with its parent (checked every 250 ms, without keeping the process alive). */
+function watchParent() {
+  const parent = Number(process.env.EDDY_NODE_PARENT_PID);
+  if (!isMainThread || !Number.isSafeInteger(parent) || parent <= 0 || watching) return;
+  watching = true;
+  // Its own children are not the relaunched command's: they must not watch this process's parent.
+  delete process.env.EDDY_NODE_PARENT_PID;
+  // Orphaned, a process is handed to another parent (a dead parent may stay
+  // a zombie for a while, so its pid alone would still answer).
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGKILL');
+  }, 250).unref();
+}
+let watching = false;
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (process.argv[2] === '--bin-dir') {
     process.stdout.write(`${supportedNodeBin()}\n`);
   } else {
-    process.stderr.write('usage: node runtime/bin/node-runtime.js --bin-dir\n');
+    process.stderr.write('usage: node runtime/node-runtime.js --bin-dir\n');
     process.exit(2);
   }
 }
