@@ -5,6 +5,11 @@
 // Must never: swallow a cause, or build a message without the context a user
 // needs to find the failing plugin, node, record or file.
 
+// Nearly every module imports this one, so a script that uses Eddy's
+// modules directly is re-run on the Node Eddy supports before anything else
+// happens (supported-node.js).
+import './supported-node.js';
+
 /** Where an error happened. Every field is optional; what is known is set. */
 export interface ErrorContext {
   tenant?: string;
