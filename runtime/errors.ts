@@ -96,6 +96,15 @@ export class ConnectConfigError extends ConfigError {
 /** A connector or one of its tasks failed (its plugin refused, trapped, or Kafka refused its records). */
 export class ConnectorError extends EddyError {}
 
+/**
+ * A connector task or a transform returned an `err` it marked retriable
+ * (eddy:plugin/retriable-errors, Kafka Connect's RetriableException): the
+ * worker tries again as Kafka Connect does instead of failing at once.
+ */
+export class RetriableConnectorError extends ConnectorError {
+  override readonly retriable: boolean = true;
+}
+
 /** A component file cannot be read, parsed, or does not fit a known world. */
 export class ComponentLoadError extends EddyError {}
 

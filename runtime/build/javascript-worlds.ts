@@ -27,7 +27,7 @@ export const javascriptWorlds: Readonly<Partial<Record<WorldName, JavascriptWorl
   // config-def and exactly-once-support are 0.2.0's: the SDK's connectors export them.
   'source-connector': { contracts: ['0.2.0'], helper: "defineSourceConnector from '@eddy/sdk/connector'" },
   'sink-connector': { contracts: ['0.2.0'], helper: "defineSinkConnector from '@eddy/sdk/connector'" },
-  // Both versions' transform worlds are the same; 0.2.0 is the connectors' version.
+  // 0.2.0's transform world adds retriable-errors to 0.1.0's; 0.2.0 is the connectors' version.
   transform: { contracts: ['0.2.0', '0.1.0'], helper: "defineTransforms from '@eddy/sdk/transform'" },
 };
 

@@ -14,7 +14,10 @@
 // task; with Kafka's `__connect.errors.*` context headers when enabled (and,
 // for a polled record, Eddy's `__connect.errors.source.partition` and
 // `…source.offset`), built here only; the topic created (one partition) when
-// missing.
+// missing; and retrying a stage that failed with a retriable error (Kafka's
+// RetryWithToleranceOperator.execAndRetry: backoff from 300 ms, doubling,
+// past errors.retry.delay.max.ms a random delay below it, for as long as
+// errors.retry.timeout allows; 0 never retries, -1 retries forever).
 // Must never: tolerate a failure of the plugin itself (put/poll), import a
 // Kafka client (the DLQ goes through the Kafka ports, or through the
 // source task's commit protocol), or let a record be committed before its
@@ -27,6 +30,11 @@ import type { LogLevel } from '../processor/processor.ts';
 import { DataError } from './json-converter.ts';
 import { RecordTooLargeError } from '../kafka/record-size.ts';
 import type { StringMap } from './offset-store.ts';
+
+/** Whether trying again may help: Eddy's errors say so (a plugin's `err` marked retriable, Kafka's RetriableException). */
+export function isRetriable(error: unknown): boolean {
+  return error instanceof EddyError && error.retriable;
+}
 
 /**
  * Kafka's ErrorHandlingMetrics stages a worker tolerates failures in
@@ -170,6 +178,35 @@ export class ErrorHandler {
   get deadLetterQueue(): string | undefined {
     const topic = this.settings.deadLetterQueueTopic?.trim();
     return topic === undefined || topic === '' ? undefined : topic;
+  }
+
+  /**
+   * A stage failed with `failure`: while it is retriable (a transform's
+   * `err` marked by retriable-errors, Kafka's RetriableException) and
+   * errors.retry.timeout has not passed since this first failure, waits
+   * (Kafka's backoff) and calls `again` with the last failure; returns what
+   * a call gives, or throws the last failure — retriable or not, it then
+   * counts under the tolerance as any other. Gives up at once when `stopping`
+   * says so (the task stops).
+   */
+  async retry<T>(failure: unknown, again: (last: unknown) => T, stopping: () => boolean): Promise<T> {
+    const { retryTimeoutMs, retryDelayMaxMs } = this.settings;
+    const deadline = retryTimeoutMs < 0 ? Infinity : Date.now() + retryTimeoutMs;
+    let last = failure;
+    for (let attempt = 1; isRetriable(last) && Date.now() < deadline && !stopping(); attempt++) {
+      let delay = 300 * 2 ** (attempt - 1);
+      if (delay > retryDelayMaxMs) delay = Math.floor(Math.random() * retryDelayMaxMs);
+      delay = Math.max(0, Math.min(delay, deadline - Date.now()));
+      this.log('debug', this.task.id, `retriable failure, attempt ${attempt}; trying again in ${delay} ms: ${messageOf(last)}`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (stopping()) break;
+      try {
+        return again(last);
+      } catch (error) {
+        last = error;
+      }
+    }
+    throw last;
   }
 
   /** Reports a failure (log, dead-letter queue), then throws unless tolerated. */

@@ -21,9 +21,21 @@ import { decodeRecord, encodeRecord } from './transform-record.ts';
 
 /** A stage of the chain failed; `transformClass` is its class (for the error handler's reports). */
 export class TransformationError extends ConnectorError {
-  constructor(detail: string, readonly transformClass: string, cause: unknown) {
+  /** True when the stage's plugin marked its `err` retriable: `TaskTransformationChain.resume` tries the stage again. */
+  override readonly retriable: boolean;
+
+  constructor(detail: string, readonly transformClass: string, cause: unknown, readonly resumeAt?: ResumePoint) {
     super(detail, {}, { cause });
+    this.retriable = cause instanceof EddyError && cause.retriable && resumeAt !== undefined;
   }
+}
+
+/** Where a chain stopped: the stage that failed and the record it was given. */
+export interface ResumePoint {
+  stage: number;
+  record: TransformRecord;
+  /** The plugin of the last stage that changed the record before it. */
+  plugin: string;
 }
 
 /** Builds a plugin folder (or finds its build) and returns its component file. */
@@ -161,9 +173,20 @@ export class TaskTransformationChain {
   /** The record after every stage, or `undefined` when a stage dropped it. */
   apply(record: ConnectRecordData): ConnectRecordData | undefined {
     if (this.stages.length === 0) return record;
-    let current: TransformRecord = encodeRecord(record);
-    let plugin = '';
-    for (const [index, stage] of this.stages.entries()) {
+    return this.run({ stage: 0, record: encodeRecord(record), plugin: '' });
+  }
+
+  /** Tries the stage that failed again (a retriable failure), then the rest of the chain. */
+  resume(failure: TransformationError): ConnectRecordData | undefined {
+    if (!failure.resumeAt) throw failure;
+    return this.run(failure.resumeAt);
+  }
+
+  private run(from: ResumePoint): ConnectRecordData | undefined {
+    let current = from.record;
+    let plugin = from.plugin;
+    for (let index = from.stage; index < this.stages.length; index++) {
+      const stage = this.stages[index]!;
       const resolved = this.resolved[index]!;
       try {
         if (stage.predicate && stage.negate === stage.predicate.test(current)) continue;
@@ -172,8 +195,9 @@ export class TaskTransformationChain {
         current = next;
         plugin = resolved.plugin.name;
       } catch (error) {
-        if (error instanceof EddyError && error.detail.includes(`'${resolved.config.alias}'`)) throw new TransformationError(error.detail, resolved.className, error);
-        throw new TransformationError(`${what(resolved, 'transform')} failed: ${messageOf(error)}`, resolved.className, error);
+        const resumeAt = { stage: index, record: current, plugin };
+        if (error instanceof EddyError && error.detail.includes(`'${resolved.config.alias}'`)) throw new TransformationError(error.detail, resolved.className, error, resumeAt);
+        throw new TransformationError(`${what(resolved, 'transform')} failed: ${messageOf(error)}`, resolved.className, error, resumeAt);
       }
     }
     return decodeRecord(current, plugin);

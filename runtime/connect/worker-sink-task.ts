@@ -25,12 +25,12 @@
 // plugin's work is outstanding, or let a failure of its plugin or of a
 // transform stop another task.
 
-import type { FetchedBatch, GroupConsumer, GroupConsumerListener, KafkaAdmin, KafkaConnection, TopicPartition } from '../kafka/ports.ts';
+import type { FetchedBatch, GroupConsumer, GroupConsumerListener, Heartbeat, KafkaAdmin, KafkaConnection, TopicPartition } from '../kafka/ports.ts';
 import type { Config, SinkRecord, SinkTaskInstance } from '../plugin/plugin-connector.ts';
 import { ConnectorError, messageOf } from '../errors.ts';
 import { toConnectorValue } from './connector-data.ts';
 import type { Converter } from './converter.ts';
-import { converterClassOf, defaultErrorHandling, ErrorHandler, type ConsumedOriginal, type ConverterClasses, type ConverterStage, type ErrorHandlingSettings } from './error-handling.ts';
+import { converterClassOf, defaultErrorHandling, ErrorHandler, isRetriable, type ConsumedOriginal, type ConverterClasses, type ConverterStage, type ErrorHandlingSettings } from './error-handling.ts';
 import type { SimpleHeaderConverter } from './header-converter.ts';
 import { TaskState, type TaskLog } from './task-state.ts';
 import { matchingTopics } from './topic-pattern.ts';
@@ -123,6 +123,10 @@ export class WorkerSinkTask {
   private resubscribing: Promise<void> = Promise.resolve();
   /** Set while the consumer is replaced: fetched batches are refused (fetched again by the next consumer). */
   private replacingConsumer = false;
+  /** The consumer's heartbeat of the latest batch: a put retried for long keeps the member in its group with it. */
+  private heartbeat: Heartbeat | undefined;
+  /** Ends the wait before a retried put early (the task stops). */
+  private wakeRetry: (() => void) | undefined;
 
   constructor(private readonly options: SinkTaskOptions) {
     this.state = new TaskState(options.connector, options.task, options.log, options.onFailed);
@@ -297,7 +301,10 @@ export class WorkerSinkTask {
         await this.drain();
         await this.commit();
       },
-      onBatch: async (batch) => this.onBatch(batch),
+      onBatch: async (batch, heartbeat) => {
+        if (heartbeat) this.heartbeat = heartbeat;
+        return this.onBatch(batch);
+      },
       onCrash: (error, restarting) => {
         if (!restarting) this.state.fail(error);
         else this.options.log('warn', this.state.id, `consumer restarts after: ${error.message}`);
@@ -372,8 +379,15 @@ export class WorkerSinkTask {
               kafkaOffset: offset,
             });
           } catch (error) {
-            errors.failed({ topic, partition: batch.partition, offset, record }, { stage: 'TRANSFORMATION', executingClass: error instanceof TransformationError ? error.transformClass : 'Transformation', error });
-            continue;
+            try {
+              // A retriable failure is tried again under errors.retry.timeout (only this path awaits).
+              if (!isRetriable(error)) throw error;
+              transformed = await errors.retry(error, (last) => transforms.resume(last as TransformationError), () => this.stopping);
+            } catch (final) {
+              if (this.stopping && isRetriable(final)) return; // not consumed: delivered again after the restart
+              errors.failed({ topic, partition: batch.partition, offset, record }, { stage: 'TRANSFORMATION', executingClass: final instanceof TransformationError ? final.transformClass : 'Transformation', error: final });
+              continue;
+            }
           }
           if (transformed === undefined) {
             this.dropped++;
@@ -395,7 +409,8 @@ export class WorkerSinkTask {
           while (instance.inFlightIo >= maxInFlightIo && !this.failed) await instance.nextIoCompletion();
           if (this.failed) return;
           if (instance.reportsErrantRecords) this.keep(batch, records);
-          this.callPlugin(() => instance.put(records));
+          // Stopping while a retriable put waits: the batch is not consumed (delivered again after the restart).
+          if (!(await this.putRetrying(records))) return;
           this.armIo();
         }
         this.put += records.length;
@@ -407,6 +422,51 @@ export class WorkerSinkTask {
     }
     if (batch.records.length > 0) this.options.onTopic?.(batch.topic);
     this.consumed.set(`${batch.topic}\0${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: batch.lastOffset + 1 });
+  }
+
+  /**
+   * Puts a batch. A failure the plugin marked retriable (Kafka's
+   * RetriableException from put) is logged as Kafka's WorkerSinkTask logs it,
+   * and the same records are put again after the plugin's timeout
+   * (SinkTaskContext.timeout) or else the commit interval — for as long as
+   * it takes, as in Kafka; meanwhile nothing else is put (Kafka pauses every
+   * partition), offsets of what was put before still commit, and the member
+   * keeps its place in the group with heartbeats. False when the task stops
+   * during the wait.
+   */
+  private async putRetrying(records: SinkRecord[]): Promise<boolean> {
+    const { instance } = this.options;
+    for (;;) {
+      try {
+        this.callPlugin(() => instance.put(records));
+        return true;
+      } catch (error) {
+        if (!isRetriable(error) || this.fatal !== undefined) throw error;
+        const wait = instance.takeRetryTimeoutMs() ?? this.options.commitIntervalMs;
+        this.options.log('error', this.state.id, `RetriableException from SinkTask ${this.state.id}: ${messageOf(error)}; the same ${records.length} record(s) are put again in ${wait} ms`);
+        if (!(await this.waitUnlessStopping(wait))) return false;
+      }
+    }
+  }
+
+  /** Waits `ms` (sending the group heartbeats that fall due); false when the task stops meanwhile. */
+  private async waitUnlessStopping(ms: number): Promise<boolean> {
+    const until = Date.now() + ms;
+    while (!this.stopping) {
+      const left = until - Date.now();
+      if (left <= 0) return true;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 1000));
+        this.wakeRetry = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeRetry = undefined;
+      // A rebalance is refused here: it waits for this batch (up to the rebalance timeout), as Kafka's does for a poll.
+      await this.heartbeat?.().catch(() => undefined);
+    }
+    return false;
   }
 
   /** Keeps a put batch's records as consumed, so the plugin can report any of them errant until they are committed. */
@@ -548,6 +608,7 @@ export class WorkerSinkTask {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wakeRetry?.();
     if (this.timer) clearInterval(this.timer);
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     await this.resubscribing;

@@ -34,7 +34,7 @@
 // is acknowledged (or, exactly once, outside the transaction of its record),
 // or let a failure of its plugin or of a transform stop another task.
 
-import { ConnectorError } from '../errors.ts';
+import { ConnectorError, messageOf } from '../errors.ts';
 import type { KafkaAdmin, KafkaConnection, OutgoingRecord, Producer } from '../kafka/ports.ts';
 import { AtLeastOnceCommit, ExactlyOnceCommit, type CommitProtocol } from '../task/commit-protocol.ts';
 import { RecordCollector } from '../task/record-collector.ts';
@@ -43,7 +43,7 @@ import type { Header, StreamRecord } from '../record.ts';
 import type { ConnectRecordData } from './connect-data.ts';
 import { fromConnectorValue } from './connector-data.ts';
 import type { Converter } from './converter.ts';
-import { converterClassOf, defaultErrorHandling, ErrorHandler, type ConverterClasses, type ConverterStage, type ErrorHandlingSettings, type PolledOriginal } from './error-handling.ts';
+import { converterClassOf, defaultErrorHandling, ErrorHandler, isRetriable, type ConverterClasses, type ConverterStage, type ErrorHandlingSettings, type PolledOriginal } from './error-handling.ts';
 import type { SimpleHeaderConverter } from './header-converter.ts';
 import { JsonConverter } from './json-converter.ts';
 import { defaultMaxRequestSize, RecordTooLargeError, recordSizeUpperBound } from '../kafka/record-size.ts';
@@ -156,7 +156,16 @@ export class WorkerSourceTask {
         await this.pausedUntil.promise;
         continue;
       }
-      const records = instance.poll();
+      let records: SourceRecord[];
+      try {
+        records = instance.poll();
+      } catch (error) {
+        // Kafka's AbstractWorkerSourceTask.poll: a RetriableException is logged and the task polls again.
+        if (!isRetriable(error)) throw error;
+        this.options.log('warn', this.state.id, `failed to poll records from SourceTask. Will retry operation: ${messageOf(error)}`);
+        await this.idle();
+        continue;
+      }
       if (records.length === 0) {
         if (this.transactionDue()) await this.commitTransaction();
         await this.idle();
@@ -178,9 +187,18 @@ export class WorkerSourceTask {
           try {
             result = this.transforms.apply(this.connectRecord(record, polledAt));
           } catch (error) {
-            this.errors.failed(this.polledOriginal(record, polledAt), { stage: 'TRANSFORMATION', executingClass: error instanceof TransformationError ? error.transformClass : 'Transformation', error });
-            processed++;
-            continue;
+            try {
+              // A retriable failure is tried again under errors.retry.timeout (only this path awaits).
+              if (!isRetriable(error)) throw error;
+              const transforms = this.transforms;
+              result = await this.errors.retry(error, (last) => transforms.resume(last as TransformationError), () => this.stopping);
+            } catch (final) {
+              // Stopping while retrying: this record and the rest are not processed (their offsets are not stored), so they come again.
+              if (this.stopping && isRetriable(final)) break;
+              this.errors.failed(this.polledOriginal(record, polledAt), { stage: 'TRANSFORMATION', executingClass: final instanceof TransformationError ? final.transformClass : 'Transformation', error: final });
+              processed++;
+              continue;
+            }
           }
           if (result === undefined) this.dropped++;
           else {

@@ -423,7 +423,7 @@ class KafkajsGroupConsumer implements GroupConsumer {
           records: batch.messages.map((message) => ({ offset: Number(message.offset), record: toStreamRecord(message) })),
           lastOffset: Number(batch.lastOffset()),
           ...caughtUp(batch),
-        });
+        }, heartbeat);
         if (consumed) resolveOffset(batch.lastOffset());
         await heartbeat();
       },

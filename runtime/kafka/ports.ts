@@ -92,6 +92,13 @@ export interface GroupAssignment {
   userData: Uint8Array | undefined;
 }
 
+/**
+ * Keeps the member in its group while a listener holds a batch for long
+ * (sends a heartbeat when one is due); rejects when the group is
+ * rebalancing.
+ */
+export type Heartbeat = () => Promise<void>;
+
 export interface GroupConsumerListener {
   /** A join completed (before fetching for the new assignment starts). */
   onAssigned(assignment: GroupAssignment): void;
@@ -103,7 +110,7 @@ export interface GroupConsumerListener {
    * (transaction markers) or aborted records arrives as an empty batch: the
    * position has moved past `lastOffset` already.
    */
-  onBatch(batch: FetchedBatch): Promise<boolean>;
+  onBatch(batch: FetchedBatch, heartbeat?: Heartbeat): Promise<boolean>;
   /** The consumer failed; `restarting`: the client restarts it itself, otherwise it is dead. */
   onCrash(error: Error, restarting: boolean): void;
 }

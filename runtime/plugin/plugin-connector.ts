@@ -14,7 +14,7 @@
 // Must never: be known to the worker by anything but the interfaces below,
 // or grant a capability the connector's configuration does not name.
 
-import { ConfigError, ConnectorError, CpuLimitExceededError, type EddyError } from '../errors.ts';
+import { ConfigError, ConnectorError, CpuLimitExceededError, RetriableConnectorError, type EddyError } from '../errors.ts';
 import { GuardTimeout, runGuarded } from '../cpu-guard.ts';
 import { defaultProcessorLimits, type LogLevel, type ProcessorLimits } from '../processor/processor.ts';
 import { PluginComponent, type CompiledPlugin } from './component.ts';
@@ -25,6 +25,7 @@ import { sqliteAccessImports, sqliteGrantKey, sqliteGrantOf, type SqliteAccessCa
 import { httpClientImports, httpGrantKey, httpGrantOf, type HttpClientCapability, type HttpGrant } from './host/http-client.ts';
 import { errantRecordReporterImports, type ErrantRecordReporterCapability, type ErrantRecordSink } from './host/errant-record-reporter.ts';
 import { sourceCommitsImports, type CommittedRecord, type SourceCommitsCapability } from './host/source-commits.ts';
+import { retriableErrorsImports, type RetriableErrorsCapability } from './host/retriable-errors.ts';
 import type { CommittedOffset, ConfigIssue, SinkRecord, SourceRecord, TopicPartitionOffset } from './host/wit/interfaces/eddy-plugin-connect-types.js';
 import type { ConfigKey } from './host/wit/0.2.0/interfaces/eddy-plugin-connect-types.js';
 import type * as Connector from './host/wit/interfaces/eddy-plugin-connector.js';
@@ -128,6 +129,7 @@ export class ConnectorPlugin {
     const http = httpClientImports(grants.http);
     const errant = errantRecordReporterImports();
     const commits = sourceCommitsImports();
+    const retriable = retriableErrorsImports();
     const instanceHost: InstanceHost = {
       applicationId: host.connector,
       taskId,
@@ -147,11 +149,13 @@ export class ConnectorPlugin {
       'eddy:plugin/errant-record-reporter': errant.imports,
       // From 0.2.0: a source task hears when its records and offsets are committed.
       'eddy:plugin/source-commits': commits.imports,
+      // From 0.2.0: an `err` marked retriable (Kafka's RetriableException).
+      'eddy:plugin/retriable-errors': retriable.imports,
     }));
     const imports = this.compiled.component.shape.imports;
     const reportsErrantRecords = imports.some((name) => name.startsWith('eddy:plugin/errant-record-reporter'));
     const hearsCommits = imports.some((name) => name.startsWith('eddy:plugin/source-commits'));
-    return { instance, reportsErrantRecords, hearsCommits, files, sqlite, http, errant, commits };
+    return { instance, reportsErrantRecords, hearsCommits, files, sqlite, http, errant, commits, retriable };
   }
 }
 
@@ -166,6 +170,7 @@ interface Bound {
   http: HttpClientCapability;
   errant: ErrantRecordReporterCapability;
   commits: SourceCommitsCapability;
+  retriable: RetriableErrorsCapability;
 }
 
 /** Releases what an instance's capabilities hold open. */
@@ -181,9 +186,17 @@ function release(bound: Bound): void {
   }
 }
 
-/** Calls an export under the CPU guard; an `err` result becomes a ConnectorError. */
+/**
+ * Calls an export under the CPU guard; an `err` result becomes a
+ * ConnectorError, or a RetriableConnectorError when the plugin marked it
+ * retriable during the call (retriable-errors).
+ */
 function call<T>(bound: Bound, limits: ProcessorLimits, what: string, invoke: (exports: Exports) => T): T {
-  const onError = (message: string): EddyError => new ConnectorError(`${what} failed: ${message}`, bound.instance.errorContext);
+  bound.retriable.clear();
+  const onError = (message: string): EddyError =>
+    bound.retriable.marked()
+      ? new RetriableConnectorError(`${what} failed (retriable): ${message}`, bound.instance.errorContext)
+      : new ConnectorError(`${what} failed: ${message}`, bound.instance.errorContext);
   try {
     return runGuarded(() => bound.instance.call(what, invoke, onError), limits.cpuMs);
   } catch (error) {
@@ -267,6 +280,11 @@ export class SinkTaskInstance {
 
   get usable(): boolean {
     return !this.bound.instance.isPoisoned;
+  }
+
+  /** The wait the plugin asked for before its records are given again (Kafka's SinkTaskContext.timeout), once. */
+  takeRetryTimeoutMs(): number | undefined {
+    return this.bound.retriable.takeTimeoutMs();
   }
 
   /** Whether the plugin can report errant records (it imports the reporter): only then must the task keep what it put. */

@@ -11,11 +11,12 @@
 // Must never: be known to the worker by anything but the interfaces below,
 // or hand a plugin anything but its own configuration and the record.
 
-import { ConfigError, ConnectorError, CpuLimitExceededError, type EddyError } from '../errors.ts';
+import { ConfigError, ConnectorError, CpuLimitExceededError, RetriableConnectorError, type EddyError } from '../errors.ts';
 import { GuardTimeout, runGuarded } from '../cpu-guard.ts';
 import { defaultProcessorLimits, type LogLevel, type ProcessorLimits } from '../processor/processor.ts';
 import { PluginComponent, type CompiledPlugin } from './component.ts';
 import { logImports } from './host/log.ts';
+import { retriableErrorsImports, type RetriableErrorsCapability } from './host/retriable-errors.ts';
 import type { ConnectRecord } from './host/wit/interfaces/eddy-plugin-connect-data.js';
 import type { ConfigIssue } from './host/wit/interfaces/eddy-plugin-connect-types.js';
 import type * as Transformation from './host/wit/interfaces/eddy-plugin-transformation.js';
@@ -83,6 +84,7 @@ function isErrResult(error: unknown): error is { payload: unknown } {
 
 export class TransformInstance {
   private readonly instance: PluginInstance<Exports>;
+  private readonly retriable: RetriableErrorsCapability = retriableErrorsImports();
 
   constructor(compiled: CompiledPlugin, private readonly limits: ProcessorLimits, host: TransformHost) {
     const instanceHost: InstanceHost = {
@@ -97,6 +99,8 @@ export class TransformInstance {
       'eddy:plugin/types': {},
       'eddy:plugin/connect-types': {},
       'eddy:plugin/connect-data': {},
+      // From 0.2.0: an `err` marked retriable (Kafka's RetriableException), retried under errors.retry.timeout.
+      'eddy:plugin/retriable-errors': this.retriable.imports,
     }));
   }
 
@@ -106,7 +110,11 @@ export class TransformInstance {
 
   /** Calls an export under the CPU guard; `what` names the call in errors. */
   private call<T>(what: string, invoke: (exports: Exports) => T): T {
-    const onError = (message: string): EddyError => new ConnectorError(`${what} failed: ${message}`, this.instance.errorContext);
+    this.retriable.clear();
+    const onError = (message: string): EddyError =>
+      this.retriable.marked()
+        ? new RetriableConnectorError(`${what} failed (retriable): ${message}`, this.instance.errorContext)
+        : new ConnectorError(`${what} failed: ${message}`, this.instance.errorContext);
     try {
       return runGuarded(() => this.instance.call(what, invoke, onError), this.limits.cpuMs);
     } catch (error) {

@@ -21,14 +21,15 @@ import { pluginPath, plugins } from '../support/plugins.ts';
 
 const deduplicate = () => pluginPath('deduplicate-ts');
 
-test('the host serves 0.1.0 and 0.2.0; 0.2.0 adds kv-store put-if-absent, connector config-def and the connector capabilities sqlite-access, http-client, errant-record-reporter and source-commits', async () => {
+test('the host serves 0.1.0 and 0.2.0; 0.2.0 adds kv-store put-if-absent, connector config-def and the connector capabilities sqlite-access, http-client, errant-record-reporter, source-commits and retriable-errors', async () => {
   assert.deepEqual(contractVersions.map((version) => version.version), ['0.1.0', '0.2.0']);
   for (const world of knownWorlds) {
     const old = await referenceShape(world, '0.1.0');
     const next = await referenceShape(world, '0.2.0');
     const added = {
-      'sink-connector': ['eddy:plugin/sqlite-access@0.2.0', 'eddy:plugin/http-client@0.2.0', 'eddy:plugin/errant-record-reporter@0.2.0'],
-      'source-connector': ['eddy:plugin/http-client@0.2.0', 'eddy:plugin/source-commits@0.2.0'],
+      'sink-connector': ['eddy:plugin/sqlite-access@0.2.0', 'eddy:plugin/http-client@0.2.0', 'eddy:plugin/errant-record-reporter@0.2.0', 'eddy:plugin/retriable-errors@0.2.0'],
+      'source-connector': ['eddy:plugin/http-client@0.2.0', 'eddy:plugin/source-commits@0.2.0', 'eddy:plugin/retriable-errors@0.2.0'],
+      transform: ['eddy:plugin/retriable-errors@0.2.0'],
     }[world as string] ?? [];
     assert.deepEqual([...next.imports].sort(), [...old.imports.map((name) => name.replace('@0.1.0', '@0.2.0')), ...added].sort(), world);
     assert.deepEqual(next.exports, old.exports.map((declaration) => declaration.replaceAll('@0.1.0', '@0.2.0')), world);

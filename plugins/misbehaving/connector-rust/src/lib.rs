@@ -3,7 +3,10 @@
 //! Owns: the keys `topic` (where the counter goes), `misbehave` (`trap`: a
 //! panic, which aborts as a WebAssembly trap; `loop`: spins forever, for the
 //! host's CPU limit to stop; `memory`: allocates and touches 1 MiB after
-//! 1 MiB, for the host's memory cap to stop) and `after` (how many records
+//! 1 MiB, for the host's memory cap to stop; `retriable`: `retries` polls in
+//! a row (default 3) return an `err` marked retriable through
+//! `retriable-errors` — Kafka's RetriableException — after which it goes on
+//! counting and never misbehaves again) and `after` (how many records
 //! this task instance emits before it misbehaves, default 3). Each poll emits
 //! one record whose value is the counter and whose source offset is that
 //! counter (source partition `{counter: misbehaving}`), so a restarted task
@@ -25,12 +28,15 @@ eddy_connect::config_keys!();
 use eddy::plugin::connect_types::{CommittedOffset, ConfigDefault, ConfigImportance, ConfigIssue, ConfigKey, ConfigType, ConnectValue, SourceRecord};
 use eddy_connect::get;
 use eddy::plugin::log::{log, Level};
+use eddy::plugin::retriable_errors::retriable;
 use exports::eddy::plugin::{connector, source_task};
 
 const TOPIC: &str = "topic";
 const MISBEHAVE: &str = "misbehave";
 const AFTER: &str = "after";
 const DEFAULT_AFTER: u64 = 3;
+const RETRIES: &str = "retries";
+const DEFAULT_RETRIES: u64 = 3;
 const PARTITION_KEY: &str = "counter";
 const PARTITION_VALUE: &str = "misbehaving";
 const OFFSET_KEY: &str = "counter";
@@ -40,12 +46,14 @@ enum Misbehaviour {
     Trap,
     Loop,
     Memory,
+    Retriable,
 }
 
 struct Settings {
     topic: String,
     misbehave: Misbehaviour,
     after: u64,
+    retries: u64,
 }
 
 fn settings(config: &[(String, String)]) -> Result<Settings, Vec<ConfigIssue>> {
@@ -58,8 +66,9 @@ fn settings(config: &[(String, String)]) -> Result<Settings, Vec<ConfigIssue>> {
         "trap" => Misbehaviour::Trap,
         "loop" => Misbehaviour::Loop,
         "memory" => Misbehaviour::Memory,
+        "retriable" => Misbehaviour::Retriable,
         other => {
-            issues.push(issue(MISBEHAVE, format!("Invalid value {other} for configuration misbehave: must be one of trap, loop, memory")));
+            issues.push(issue(MISBEHAVE, format!("Invalid value {other} for configuration misbehave: must be one of trap, loop, memory, retriable")));
             Misbehaviour::Trap
         }
     };
@@ -70,7 +79,14 @@ fn settings(config: &[(String, String)]) -> Result<Settings, Vec<ConfigIssue>> {
             DEFAULT_AFTER
         }),
     };
-    if issues.is_empty() { Ok(Settings { topic, misbehave, after }) } else { Err(issues) }
+    let retries = match get(config, RETRIES) {
+        None => DEFAULT_RETRIES,
+        Some(text) => text.trim().parse::<u64>().unwrap_or_else(|_| {
+            issues.push(issue(RETRIES, format!("Invalid value {text} for configuration retries: must be a whole number of polls")));
+            DEFAULT_RETRIES
+        }),
+    };
+    if issues.is_empty() { Ok(Settings { topic, misbehave, after, retries }) } else { Err(issues) }
 }
 
 struct Task {
@@ -81,6 +97,8 @@ struct Task {
     emitted: u64,
     /// What the memory bomb holds on to.
     hoard: Vec<Vec<u8>>,
+    /// Retriable failures returned so far.
+    failed: u64,
 }
 
 thread_local! {
@@ -88,14 +106,22 @@ thread_local! {
 }
 
 impl Task {
-    fn poll(&mut self) -> Vec<SourceRecord> {
+    fn poll(&mut self) -> Result<Vec<SourceRecord>, String> {
         if self.emitted >= self.settings.after {
-            self.misbehave();
+            if let Misbehaviour::Retriable = self.settings.misbehave {
+                if self.failed < self.settings.retries {
+                    self.failed += 1;
+                    retriable();
+                    return Err(format!("retriable failure {} of {} on purpose", self.failed, self.settings.retries));
+                }
+            } else {
+                self.misbehave();
+            }
         }
         let counter = self.next;
         self.next += 1;
         self.emitted += 1;
-        vec![SourceRecord {
+        Ok(vec![SourceRecord {
             topic: self.settings.topic.clone(),
             partition: None,
             key: None,
@@ -103,7 +129,7 @@ impl Task {
             source_partition: vec![(PARTITION_KEY.into(), PARTITION_VALUE.into())],
             source_offset: vec![(OFFSET_KEY.into(), counter.to_string())],
             timestamp: None,
-        }]
+        }])
     }
 
     fn misbehave(&mut self) -> ! {
@@ -115,6 +141,7 @@ impl Task {
                     turns = std::hint::black_box(turns.wrapping_add(1));
                 }
             }
+            Misbehaviour::Retriable => unreachable!("a retriable failure is returned, not acted"),
             Misbehaviour::Memory => loop {
                 let mut chunk = vec![0u8; 1 << 20];
                 for index in (0..chunk.len()).step_by(4096) {
@@ -132,7 +159,8 @@ impl connector::Guest for MisbehavingSource {
     fn config_def() -> Vec<ConfigKey> {
         vec![
             define(TOPIC, ConfigType::String, ConfigDefault::Required, ConfigImportance::High, "The topic the counter goes to"),
-            define(MISBEHAVE, ConfigType::String, ConfigDefault::Value("trap".into()), ConfigImportance::High, "trap, loop or memory: how the task misbehaves"),
+            define(MISBEHAVE, ConfigType::String, ConfigDefault::Value("trap".into()), ConfigImportance::High, "trap, loop, memory or retriable: how the task misbehaves"),
+            define(RETRIES, ConfigType::Long, ConfigDefault::Value(DEFAULT_RETRIES.to_string()), ConfigImportance::Medium, "With misbehave=retriable: how many polls in a row fail retriably"),
             define(AFTER, ConfigType::Long, ConfigDefault::Value(DEFAULT_AFTER.to_string()), ConfigImportance::High, "How many records a task instance emits before it misbehaves"),
         ]
     }
@@ -165,13 +193,13 @@ impl source_task::Guest for MisbehavingSource {
                 log(Level::Info, &format!("resuming after counter {stored}"));
             }
         }
-        TASK.with(|task| *task.borrow_mut() = Some(Task { settings, next, emitted: 0, hoard: Vec::new() }));
+        TASK.with(|task| *task.borrow_mut() = Some(Task { settings, next, emitted: 0, hoard: Vec::new(), failed: 0 }));
         Ok(())
     }
 
     fn poll() -> Result<Vec<SourceRecord>, String> {
         TASK.with(|task| match task.borrow_mut().as_mut() {
-            Some(task) => Ok(task.poll()),
+            Some(task) => task.poll(),
             None => Err("poll before start".into()),
         })
     }

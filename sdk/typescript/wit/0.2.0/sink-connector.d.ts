@@ -5,6 +5,7 @@
 /// <reference path="./interfaces/eddy-plugin-file-access.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-http-client.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-log.d.ts" />
+/// <reference path="./interfaces/eddy-plugin-retriable-errors.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-sink-task.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-sqlite-access.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-types.d.ts" />
@@ -14,6 +15,7 @@ declare module 'eddy:plugin/sink-connector@0.2.0' {
   import type * as EddyPluginFileAccess from 'eddy:plugin/file-access@0.2.0'; // eddy:plugin/file-access@0.2.0
   import type * as EddyPluginHttpClient from 'eddy:plugin/http-client@0.2.0'; // eddy:plugin/http-client@0.2.0
   import type * as EddyPluginLog from 'eddy:plugin/log@0.2.0'; // eddy:plugin/log@0.2.0
+  import type * as EddyPluginRetriableErrors from 'eddy:plugin/retriable-errors@0.2.0'; // eddy:plugin/retriable-errors@0.2.0
   import type * as EddyPluginSqliteAccess from 'eddy:plugin/sqlite-access@0.2.0'; // eddy:plugin/sqlite-access@0.2.0
   import type * as EddyPluginTypes from 'eddy:plugin/types@0.2.0'; // eddy:plugin/types@0.2.0
   import type * as EddyPluginConnector from 'eddy:plugin/connector@0.2.0'; // eddy:plugin/connector@0.2.0
@@ -24,6 +26,7 @@ declare module 'eddy:plugin/sink-connector@0.2.0' {
     'eddy:plugin/file-access@0.2.0': typeof EddyPluginFileAccess,
     'eddy:plugin/http-client@0.2.0': typeof EddyPluginHttpClient,
     'eddy:plugin/log@0.2.0': typeof EddyPluginLog,
+    'eddy:plugin/retriable-errors@0.2.0': typeof EddyPluginRetriableErrors,
     'eddy:plugin/sqlite-access@0.2.0': typeof EddyPluginSqliteAccess,
     'eddy:plugin/types@0.2.0': typeof EddyPluginTypes,
   }

@@ -4,6 +4,7 @@
 /// <reference path="./interfaces/eddy-plugin-file-access.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-http-client.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-log.d.ts" />
+/// <reference path="./interfaces/eddy-plugin-retriable-errors.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-source-commits.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-source-task.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-types.d.ts" />
@@ -12,6 +13,7 @@ declare module 'eddy:plugin/source-connector@0.2.0' {
   import type * as EddyPluginFileAccess from 'eddy:plugin/file-access@0.2.0'; // eddy:plugin/file-access@0.2.0
   import type * as EddyPluginHttpClient from 'eddy:plugin/http-client@0.2.0'; // eddy:plugin/http-client@0.2.0
   import type * as EddyPluginLog from 'eddy:plugin/log@0.2.0'; // eddy:plugin/log@0.2.0
+  import type * as EddyPluginRetriableErrors from 'eddy:plugin/retriable-errors@0.2.0'; // eddy:plugin/retriable-errors@0.2.0
   import type * as EddyPluginSourceCommits from 'eddy:plugin/source-commits@0.2.0'; // eddy:plugin/source-commits@0.2.0
   import type * as EddyPluginTypes from 'eddy:plugin/types@0.2.0'; // eddy:plugin/types@0.2.0
   import type * as EddyPluginConnector from 'eddy:plugin/connector@0.2.0'; // eddy:plugin/connector@0.2.0
@@ -21,6 +23,7 @@ declare module 'eddy:plugin/source-connector@0.2.0' {
     'eddy:plugin/file-access@0.2.0': typeof EddyPluginFileAccess,
     'eddy:plugin/http-client@0.2.0': typeof EddyPluginHttpClient,
     'eddy:plugin/log@0.2.0': typeof EddyPluginLog,
+    'eddy:plugin/retriable-errors@0.2.0': typeof EddyPluginRetriableErrors,
     'eddy:plugin/source-commits@0.2.0': typeof EddyPluginSourceCommits,
     'eddy:plugin/types@0.2.0': typeof EddyPluginTypes,
   }

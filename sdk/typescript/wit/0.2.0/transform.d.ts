@@ -2,18 +2,21 @@
 /// <reference path="./interfaces/eddy-plugin-connect-data.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-connect-types.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-log.d.ts" />
+/// <reference path="./interfaces/eddy-plugin-retriable-errors.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-transformation.d.ts" />
 /// <reference path="./interfaces/eddy-plugin-types.d.ts" />
 declare module 'eddy:plugin/transform@0.2.0' {
   import type * as EddyPluginConnectData from 'eddy:plugin/connect-data@0.2.0'; // eddy:plugin/connect-data@0.2.0
   import type * as EddyPluginConnectTypes from 'eddy:plugin/connect-types@0.2.0'; // eddy:plugin/connect-types@0.2.0
   import type * as EddyPluginLog from 'eddy:plugin/log@0.2.0'; // eddy:plugin/log@0.2.0
+  import type * as EddyPluginRetriableErrors from 'eddy:plugin/retriable-errors@0.2.0'; // eddy:plugin/retriable-errors@0.2.0
   import type * as EddyPluginTypes from 'eddy:plugin/types@0.2.0'; // eddy:plugin/types@0.2.0
   import type * as EddyPluginTransformation from 'eddy:plugin/transformation@0.2.0'; // eddy:plugin/transformation@0.2.0
   export interface ImportObject {
     'eddy:plugin/connect-data@0.2.0': typeof EddyPluginConnectData,
     'eddy:plugin/connect-types@0.2.0': typeof EddyPluginConnectTypes,
     'eddy:plugin/log@0.2.0': typeof EddyPluginLog,
+    'eddy:plugin/retriable-errors@0.2.0': typeof EddyPluginRetriableErrors,
     'eddy:plugin/types@0.2.0': typeof EddyPluginTypes,
   }
   export interface Transform {

@@ -5,6 +5,7 @@ import type * as EddyPluginErrantRecordReporter from './interfaces/eddy-plugin-e
 import type * as EddyPluginFileAccess from './interfaces/eddy-plugin-file-access.js'; // eddy:plugin/file-access@0.2.0
 import type * as EddyPluginHttpClient from './interfaces/eddy-plugin-http-client.js'; // eddy:plugin/http-client@0.2.0
 import type * as EddyPluginLog from './interfaces/eddy-plugin-log.js'; // eddy:plugin/log@0.2.0
+import type * as EddyPluginRetriableErrors from './interfaces/eddy-plugin-retriable-errors.js'; // eddy:plugin/retriable-errors@0.2.0
 import type * as EddyPluginSqliteAccess from './interfaces/eddy-plugin-sqlite-access.js'; // eddy:plugin/sqlite-access@0.2.0
 import type * as EddyPluginTypes from './interfaces/eddy-plugin-types.js'; // eddy:plugin/types@0.2.0
 import type * as EddyPluginConnector from './interfaces/eddy-plugin-connector.js'; // eddy:plugin/connector@0.2.0
@@ -15,6 +16,7 @@ export interface ImportObject {
   'eddy:plugin/file-access@0.2.0': typeof EddyPluginFileAccess,
   'eddy:plugin/http-client@0.2.0': typeof EddyPluginHttpClient,
   'eddy:plugin/log@0.2.0': typeof EddyPluginLog,
+  'eddy:plugin/retriable-errors@0.2.0': typeof EddyPluginRetriableErrors,
   'eddy:plugin/sqlite-access@0.2.0': typeof EddyPluginSqliteAccess,
   'eddy:plugin/types@0.2.0': typeof EddyPluginTypes,
 }

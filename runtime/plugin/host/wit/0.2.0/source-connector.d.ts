@@ -4,6 +4,7 @@ import type * as EddyPluginConnectTypes from './interfaces/eddy-plugin-connect-t
 import type * as EddyPluginFileAccess from './interfaces/eddy-plugin-file-access.js'; // eddy:plugin/file-access@0.2.0
 import type * as EddyPluginHttpClient from './interfaces/eddy-plugin-http-client.js'; // eddy:plugin/http-client@0.2.0
 import type * as EddyPluginLog from './interfaces/eddy-plugin-log.js'; // eddy:plugin/log@0.2.0
+import type * as EddyPluginRetriableErrors from './interfaces/eddy-plugin-retriable-errors.js'; // eddy:plugin/retriable-errors@0.2.0
 import type * as EddyPluginSourceCommits from './interfaces/eddy-plugin-source-commits.js'; // eddy:plugin/source-commits@0.2.0
 import type * as EddyPluginTypes from './interfaces/eddy-plugin-types.js'; // eddy:plugin/types@0.2.0
 import type * as EddyPluginConnector from './interfaces/eddy-plugin-connector.js'; // eddy:plugin/connector@0.2.0
@@ -13,6 +14,7 @@ export interface ImportObject {
   'eddy:plugin/file-access@0.2.0': typeof EddyPluginFileAccess,
   'eddy:plugin/http-client@0.2.0': typeof EddyPluginHttpClient,
   'eddy:plugin/log@0.2.0': typeof EddyPluginLog,
+  'eddy:plugin/retriable-errors@0.2.0': typeof EddyPluginRetriableErrors,
   'eddy:plugin/source-commits@0.2.0': typeof EddyPluginSourceCommits,
   'eddy:plugin/types@0.2.0': typeof EddyPluginTypes,
 }

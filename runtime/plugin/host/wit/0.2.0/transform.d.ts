@@ -3,12 +3,14 @@
 import type * as EddyPluginConnectData from './interfaces/eddy-plugin-connect-data.js'; // eddy:plugin/connect-data@0.2.0
 import type * as EddyPluginConnectTypes from './interfaces/eddy-plugin-connect-types.js'; // eddy:plugin/connect-types@0.2.0
 import type * as EddyPluginLog from './interfaces/eddy-plugin-log.js'; // eddy:plugin/log@0.2.0
+import type * as EddyPluginRetriableErrors from './interfaces/eddy-plugin-retriable-errors.js'; // eddy:plugin/retriable-errors@0.2.0
 import type * as EddyPluginTypes from './interfaces/eddy-plugin-types.js'; // eddy:plugin/types@0.2.0
 import type * as EddyPluginTransformation from './interfaces/eddy-plugin-transformation.js'; // eddy:plugin/transformation@0.2.0
 export interface ImportObject {
   'eddy:plugin/connect-data@0.2.0': typeof EddyPluginConnectData,
   'eddy:plugin/connect-types@0.2.0': typeof EddyPluginConnectTypes,
   'eddy:plugin/log@0.2.0': typeof EddyPluginLog,
+  'eddy:plugin/retriable-errors@0.2.0': typeof EddyPluginRetriableErrors,
   'eddy:plugin/types@0.2.0': typeof EddyPluginTypes,
 }
 export interface Transform {
