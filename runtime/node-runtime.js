@@ -30,6 +30,7 @@ export function isSupported(version = process.versions.node) {
   return SUPPORTED_MAJORS.includes(Number(version.split('.')[0]));
 }
 
+/** Eddy's cache (the rule of runtime/cache-directory.ts, which is TypeScript and cannot run before this). */
 function cacheDirectory() {
   return process.env.EDDY_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'eddy');
 }
@@ -57,8 +58,15 @@ export function pinnedNodeBin() {
     }
     const unpacked = spawnSync('tar', ['-xzf', join(scratch, tarball), '-C', scratch], { stdio: 'inherit' });
     if (unpacked.status !== 0) throw new Error(`node-runtime: could not unpack ${tarball} (tar exit ${unpacked.status})`);
-    rmSync(home, { recursive: true, force: true });
-    renameSync(join(scratch, 'package'), home);
+    // Another process may have fetched it meanwhile: keep theirs (it may be running).
+    if (!existsSync(join(bin, 'node'))) {
+      rmSync(home, { recursive: true, force: true });
+      try {
+        renameSync(join(scratch, 'package'), home);
+      } catch (error) {
+        if (!existsSync(join(bin, 'node'))) throw error;
+      }
+    }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -13,7 +13,9 @@
 // (after a commit) when they change.
 // Conversions and transforms run under the task's error handler
 // (error-handling.ts: errors.tolerance, the log and the dead-letter queue);
-// a failure of the plugin's put is never tolerated, as Kafka's. Records the
+// a failure of the plugin's put is never tolerated, as Kafka's, but one it
+// marks retriable (RetriableException) is retried: the same records again
+// after the task's timeout, nothing else put meanwhile. Records the
 // plugin reports errant (KIP-610) go through the same handler at stage
 // TASK_PUT, as the records they were consumed as (kept until committed, for
 // a plugin that can report; past 64 MiB kept, the task commits early). A plugin's asynchronous work (its HTTP

@@ -18,7 +18,9 @@
 // stored (a paused or stopping task commits what it sent).
 // Transforms and conversions run under the task's error handler
 // (error-handling.ts: errors.tolerance and the log; a skipped record's
-// offset is still stored, as Kafka's); a failing poll is never tolerated.
+// offset is still stored, as Kafka's; a transform's retriable failure is
+// retried within errors.retry.timeout); a failing poll is never tolerated,
+// but one the plugin marks retriable (RetriableException) is polled again.
 // The dead-letter queue (Eddy's extension, Kafka has none for sources): the
 // topic created at start when missing, a failed record's copy as polled
 // (key and value in JsonConverter's schemas.enable envelope) sent through
