@@ -4,9 +4,11 @@
 // compacted topics, so any worker answers any REST call and any worker can
 // die while the others carry on.
 //
-// Owns: this worker's membership of the group (the eager round-robin
-// assignment of connect-assignor.ts: at every rebalance the worker stops
-// what it runs, then starts what it is given), starting the connectors and
+// Owns: this worker's membership of the group (the incremental cooperative
+// assignment of connect-assignor.ts: the worker keeps running through a
+// rebalance, then stops what is no longer its own — asking for another
+// rebalance when work was revoked — restarts what runs with a configuration
+// that changed, and starts what it is given), starting the connectors and
 // tasks assigned to it — a connector's worker computes its task
 // configurations and writes them to the config topic when they changed; the
 // leader asks for a rebalance whenever the connectors or committed tasks
@@ -58,6 +60,8 @@ interface LocalTask {
   task: number;
   worker: WorkerTask;
   reported: string;
+  /** The connector's and the task's configurations it started with: when the config topic says otherwise, it restarts. */
+  started: string;
 }
 
 export class DistributedHerder implements Herder, ConfigListener {
@@ -119,6 +123,7 @@ export class DistributedHerder implements Herder, ConfigListener {
         readConfigToEnd: () => this.configLog!.readToEnd(),
         configVersion: () => this.configs.version,
         work: () => [...this.configs.connectors.keys()].map((connector) => ({ connector, tasks: this.configs.taskConfigs.get(connector)?.length ?? 0 })),
+        running: () => ({ connectors: [...this.running.keys()], tasks: [...this.tasks.values()].map(({ connector, task }) => ({ connector, task })) }),
       }),
       sessionTimeoutMs: this.settings.sessionTimeoutMs,
       heartbeatIntervalMs: this.settings.heartbeatIntervalMs,
@@ -142,13 +147,15 @@ export class DistributedHerder implements Herder, ConfigListener {
           this.memberId = assignment.memberId;
           this.generation = assignment.generationId;
           this.assignment = decoded;
-          this.worker.log('info', 'worker', `generation ${assignment.generationId}: ${decoded?.connectors.length ?? 0} connector(s), ${decoded?.tasks.length ?? 0} task(s) here${decoded?.leader === assignment.memberId ? ' (leader)' : ''}`);
+          const revoked = (decoded?.revokedConnectors.length ?? 0) + (decoded?.revokedTasks.length ?? 0);
+          this.worker.log('info', 'worker', `generation ${assignment.generationId}: ${decoded?.connectors.length ?? 0} connector(s), ${decoded?.tasks.length ?? 0} task(s) here${revoked > 0 ? `, ${revoked} revoked` : ''}${decoded?.leader === assignment.memberId ? ' (leader)' : ''}`);
           void this.serial(() => this.reconcile());
         },
-        // Eager: everything stops before the worker rejoins; the next assignment starts what it gives.
+        // Incremental cooperative (KIP-415): nothing stops before the worker rejoins; the assignment says what moves.
         beforeRejoin: async () => {
           this.rebalancing = true;
-          await this.serial(() => this.stopEverything());
+          // What the worker runs when it joins is what the leader counts as its own: pending starts and stops land first.
+          await this.serial(async () => undefined);
         },
         onBatch: async () => true,
         onCrash: (error, restarting) => {
@@ -179,10 +186,21 @@ export class DistributedHerder implements Herder, ConfigListener {
     const connectors = new Set(assignment.connectors);
     const tasks = new Set(assignment.tasks.map(({ connector, task }) => `${connector}-${task}`));
     for (const name of [...this.running.keys()]) if (!connectors.has(name)) this.running.delete(name);
-    for (const [key, task] of [...this.tasks]) if (!tasks.has(key)) await this.stopTask(task);
+    // What is no longer here (revoked, or its connector deleted) stops; what stays keeps running,
+    // unless its configuration changed since it started (the rebalance after new task configurations).
+    const stopping = [...this.tasks].filter(([key, task]) => !tasks.has(key) || task.started !== this.startedWith(task.connector, task.task));
+    await Promise.all(stopping.map(([, task]) => this.stopTask(task)));
+    if (stopping.length > 0) await this.worker.flushOffsets();
     this.rebalancing = false;
     for (const name of assignment.connectors) if (!this.running.has(name)) await this.startConnector(name);
     for (const { connector, task } of assignment.tasks) if (!this.tasks.has(`${connector}-${task}`)) await this.startTask(connector, task);
+    // Revoked work is stopped: the next generation gives it to its new owner.
+    if (assignment.revokedConnectors.length + assignment.revokedTasks.length > 0 && this.assignment === assignment) this.member?.requestRejoin();
+  }
+
+  /** The configurations a task of `connector` runs with, as the config topic has them now. */
+  private startedWith(connector: string, task: number): string {
+    return JSON.stringify([this.configs.connectors.get(connector) ?? null, this.configs.taskConfigs.get(connector)?.[task] ?? null]);
   }
 
   /**
@@ -242,7 +260,7 @@ export class DistributedHerder implements Herder, ConfigListener {
         ...(this.exactlyOnce && loaded.type === 'source' ? { exactlyOnce: this.exactlyOnceTask(connector, task, connectorConfig) } : {}),
       });
       started = worker;
-      this.tasks.set(key, { connector, task, worker, reported: '' });
+      this.tasks.set(key, { connector, task, worker, reported: '', started: this.startedWith(connector, task) });
     } catch (error) {
       this.worker.log('error', key, `task could not start: ${messageOf(error)}`);
       await this.statuses.putTask(connector, task, this.entry('FAILED', traceOf(error)));

@@ -53,5 +53,6 @@ export class TaskState {
 
   stopped(): void {
     if (this.status !== 'FAILED') this.status = 'STOPPED';
+    this.log('info', this.id, 'task stopped');
   }
 }

@@ -87,3 +87,41 @@ test('three distributed workers share connectors; the worker running the source 
     await Promise.all(workers.map((worker) => worker.process.stop()));
   }
 });
+
+test('incremental cooperative rebalancing (KIP-415): a worker that joins takes half the tasks, and only the tasks that move stop; when it leaves, its tasks come back', { timeout: 300_000 }, async () => {
+  const directory = temporaryDirectory('connect-cooperative');
+  const group = uniqueName('eddy-cooperative');
+  const topic = `${group}-orders`;
+  await createTopics([{ topic, partitions: 4 }]);
+  const first = await startWorker(await brokers(), directory, group, 1);
+  let second: Worker | undefined;
+  try {
+    assert.equal((await call(first.url, 'POST', '/connectors', {
+      name: 'gen', config: { 'connector.class': 'DatagenConnector', 'kafka.topic': topic, quickstart: 'orders', 'max.interval': '200', 'tasks.max': '4' },
+    })).status, 201);
+    const status = async (worker: Worker) => (await call(worker.url, 'GET', '/connectors/gen/status')).body as Status;
+    const placed = async (worker: Worker, expected: (tasks: Status['tasks']) => boolean) => waitFor('the tasks to settle', async () => {
+      const tasks = (await status(worker)).tasks;
+      return tasks.length === 4 && tasks.every((task) => task.state === 'RUNNING') && expected(tasks) ? tasks : undefined;
+    }, 120_000);
+    await placed(first, (tasks) => tasks.every((task) => task.worker_id === first.id));
+    const stoppedOn = (worker: Worker) => worker.process.output.split('\n').filter((line) => /\[gen-\d\] task stopped/.test(line)).map((line) => /\[(gen-\d)\]/.exec(line)![1]!);
+    assert.deepEqual(stoppedOn(first), []);
+
+    second = await startWorker(await brokers(), directory, group, 2);
+    const shared = await placed(first, (tasks) => tasks.filter((task) => task.worker_id === second!.id).length === 2 && tasks.filter((task) => task.worker_id === first.id).length === 2);
+    const moved = shared.filter((task) => task.worker_id === second!.id).map((task) => `gen-${task.id}`).sort();
+    // Only the two tasks that moved were stopped on the first worker; the other two ran through the rebalances.
+    assert.deepEqual(stoppedOn(first).sort(), moved);
+    assert.match(first.process.output, /2 revoked/);
+
+    // The second worker leaves: its tasks come back to the first, and nothing else stops there.
+    await second.process.stop();
+    second = undefined;
+    await placed(first, (tasks) => tasks.every((task) => task.worker_id === first.id));
+    assert.deepEqual(stoppedOn(first).sort(), moved);
+  } finally {
+    await second?.process.stop();
+    await first.process.stop();
+  }
+});
