@@ -41,7 +41,8 @@ import {
 } from './herder.ts';
 import { fenceTaskProducers, parseSourceExactlyOnce, taskTransactionalId } from './exactly-once-source.ts';
 import { KafkaBasedLog } from './kafka-based-log.ts';
-import type { KafkaOffsetStore } from './kafka-offset-store.ts';
+import { KafkaOffsetStore } from './kafka-offset-store.ts';
+import { ConnectorOffsetStore } from './connector-offset-store.ts';
 import { StatusBackingStore, type StatusEntry } from './status-backing-store.ts';
 import { parseTaskRestart, TaskRestarts } from './task-restart.ts';
 import type { DistributedSettings } from './worker-config.ts';
@@ -72,6 +73,8 @@ export class DistributedHerder implements Herder, ConfigListener {
   private configLog: KafkaBasedLog | undefined;
   private statusLog: KafkaBasedLog | undefined;
   private offsetLog: KafkaBasedLog | undefined;
+  /** Connectors' own offsets topics (offsets.storage.topic), each read once per worker, by topic. */
+  private readonly connectorOffsetTopics = new Map<string, Promise<{ log: KafkaBasedLog; store: ConnectorOffsetStore }>>();
   private member: GroupConsumer | undefined;
   private assignment: ConnectAssignment | undefined;
   private memberId: string | undefined;
@@ -253,7 +256,9 @@ export class DistributedHerder implements Herder, ConfigListener {
         const local = this.tasks.get(key);
         if (local && started !== undefined && local.worker === started && started.state.status === 'FAILED' && !this.stopped) await this.restartLocalTask(local);
       }));
+      const offsets = loaded.type === 'source' ? await this.offsetStoreOf(connectorConfig) : undefined;
       const worker = await this.worker.startTask(loaded, task, taskConfig, {
+        ...(offsets ? { offsets } : {}),
         onFailed,
         paused: this.configs.targetState(connector) === 'PAUSED',
         onTopic: (topic) => void this.statuses.putTopic(connector, task, topic).catch(() => undefined),
@@ -279,6 +284,35 @@ export class DistributedHerder implements Herder, ConfigListener {
       }
     }
     await this.report();
+  }
+
+  /**
+   * The offsets store of a source connector: the worker's, or — when it
+   * names an `offsets.storage.topic` other than the worker's — its own
+   * topic (created compacted when missing, as the worker's, and read to its
+   * end), with the worker's as the fallback and secondary store (KIP-618).
+   */
+  private async offsetStoreOf(config: ConfigMap): Promise<KafkaOffsetStore | ConnectorOffsetStore> {
+    const topic = config['offsets.storage.topic']?.trim();
+    if (!topic || topic === this.settings.offsetTopic) return this.offsets;
+    let opened = this.connectorOffsetTopics.get(topic);
+    if (!opened) {
+      opened = (async () => {
+        const primary = new KafkaOffsetStore();
+        const { connection, log } = this.worker;
+        const kafkaLog = await KafkaBasedLog.start({
+          connection, admin: await this.worker.admin(), producer: this.producer!, groupId: this.settings.groupId, log,
+          topic, partitions: this.settings.offsetPartitions, replicationFactor: this.settings.offsetReplicationFactor, onRecord: (record) => primary.apply(record),
+        });
+        primary.attach(kafkaLog);
+        const store = new ConnectorOffsetStore(topic, primary, this.offsets, (message) => this.worker.log('warn', 'worker', message));
+        this.worker.addOffsetStore(store);
+        return { log: kafkaLog, store };
+      })();
+      this.connectorOffsetTopics.set(topic, opened);
+      opened.catch(() => this.connectorOffsetTopics.delete(topic));
+    }
+    return (await opened).store;
   }
 
   /** exactly.once.source.support=enabled: source tasks write exactly once (KIP-618). */
@@ -532,7 +566,9 @@ export class DistributedHerder implements Herder, ConfigListener {
     if (!config) throw notFound(name);
     if ((await this.typeOf(name, config)) === 'source') {
       await this.offsetLog!.readToEnd();
-      return this.offsets.offsetsOf(name).map((stored) => ({ partition: Object.fromEntries(stored.sourcePartition), offset: Object.fromEntries(stored.sourceOffset) }));
+      const store = await this.offsetStoreOf(config);
+      await store.readToEnd();
+      return store.offsetsOf(name).map((stored) => ({ partition: Object.fromEntries(stored.sourcePartition), offset: Object.fromEntries(stored.sourceOffset) }));
     }
     return sinkConnectorOffsets(this.worker, name, config);
   }
@@ -544,8 +580,11 @@ export class DistributedHerder implements Herder, ConfigListener {
       throw notStopped(name);
     }
     const type = await this.typeOf(name, config);
-    if (type === 'source') await this.offsetLog!.readToEnd();
-    return alterOffsets(this.worker, name, type, offsets);
+    if (type !== 'source') return alterOffsets(this.worker, name, type, offsets);
+    await this.offsetLog!.readToEnd();
+    const store = await this.offsetStoreOf(config);
+    await store.readToEnd();
+    return alterOffsets(this.worker, name, type, offsets, store);
   }
 
   connectorPlugins(connectorsOnly: boolean): PluginInfo[] {
@@ -586,7 +625,8 @@ export class DistributedHerder implements Herder, ConfigListener {
       await member.stop().catch(() => undefined);
       await member.disconnect().catch(() => undefined);
     }
-    await Promise.all([this.configLog?.stop(), this.statusLog?.stop(), this.offsetLog?.stop()]);
+    const connectorOffsetLogs = await Promise.all([...this.connectorOffsetTopics.values()].map((opened) => opened.then(({ log }) => log, () => undefined)));
+    await Promise.all([this.configLog?.stop(), this.statusLog?.stop(), this.offsetLog?.stop(), ...connectorOffsetLogs.map((log) => log?.stop())]);
     await this.producer?.disconnect().catch(() => undefined);
   }
 }

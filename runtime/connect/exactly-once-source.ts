@@ -4,7 +4,9 @@
 //
 // Owns: reading the source connector keys of KIP-618 (`exactly.once.support`,
 // `transaction.boundary`, `transaction.boundary.interval.ms`,
-// `offsets.storage.topic`, declared in connector-config.ts), the preflight
+// `offsets.storage.topic`, declared in connector-config.ts; a distributed
+// worker gives a connector that names one its own offsets store,
+// connector-offset-store.ts), the preflight
 // checks the distributed herder runs before accepting such a
 // connector (Kafka's wording), a task's transactional id
 // (`<group.id>-<connector>-<task>`, as Kafka's Worker.taskTransactionalId),
@@ -66,9 +68,6 @@ export function exactlyOnceProblems(settings: SourceExactlyOnceSettings, workerS
   if (settings.boundary === 'connector') {
     // No Eddy connector can define its own transaction boundaries (the source-task world has no way to say where one ends).
     problems.push({ key: 'transaction.boundary', message: 'The connector does not support connector-defined transaction boundaries with the given configuration. Please reconfigure it to use a different transaction boundary definition.' });
-  }
-  if (settings.offsetsTopic !== undefined) {
-    problems.push({ key: 'offsets.storage.topic', message: "Eddy does not support a separate offsets topic per connector yet: remove offsets.storage.topic to use the worker's offsets topic" });
   }
   return problems;
 }

@@ -18,6 +18,7 @@ import { HerderError, type ConfigMap, type ConnectorOffset, type ConnectorType, 
 import { compileTopicPattern, dlqMatchedMessage, dlqMatchesPattern, matchingTopics } from './topic-pattern.ts';
 import { aliasKeys, builtInTransformsPlugin, duplicateAliases, negateWithoutPredicate } from './transform-config.ts';
 import { builtComponent, ConnectorConfigInvalidError, issueMessage, type ConnectWorker, type LoadedConnector } from './worker.ts';
+import type { SourceOffsetStore } from './offset-store.ts';
 
 export const eddyVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 /** The Kafka Connect REST API version this worker speaks. */
@@ -105,9 +106,9 @@ export function notStopped(name: string): HerderError {
  * a source's in its offsets store, a sink's as its consumer group's committed
  * offsets (a reset deletes the group, as Kafka's). Kafka's success message.
  */
-export async function alterOffsets(worker: ConnectWorker, name: string, type: ConnectorType, offsets: ConnectorOffset[] | undefined): Promise<string> {
+export async function alterOffsets(worker: ConnectWorker, name: string, type: ConnectorType, offsets: ConnectorOffset[] | undefined, sourceOffsets: SourceOffsetStore = worker.offsets): Promise<string> {
   if (type === 'source') {
-    const store = worker.offsets;
+    const store = sourceOffsets;
     if (offsets === undefined) for (const stored of store.offsetsOf(name)) store.delete(name, stored.sourcePartition);
     for (const { partition, offset } of offsets ?? []) {
       const key = stringMap(partition, 'partition');

@@ -67,6 +67,8 @@ export interface TaskOptions {
   onFailed?: (error: unknown) => void;
   /** A source task that writes exactly once (its transactional id and transaction boundary). */
   exactlyOnce?: { transactionalId: string; boundary: 'poll' | 'interval'; intervalMs: number };
+  /** A source task's offsets store when not the worker's (a connector's own offsets topic; flushed with the worker's, see addOffsetStore). */
+  offsets?: SourceOffsetStore;
 }
 
 export class ConnectWorker {
@@ -75,6 +77,8 @@ export class ConnectWorker {
   private adminClient: Promise<KafkaAdmin> | undefined;
   /** The source tasks started, told after each offset flush (forgotten once stopped or failed). */
   private readonly sourceTasks = new Set<WorkerSourceTask>();
+  /** Offsets stores of connectors with their own offsets topic: flushed before the worker's (they write to it too). */
+  private readonly connectorOffsetStores = new Set<SourceOffsetStore>();
 
   constructor(
     readonly config: WorkerConfig,
@@ -189,7 +193,7 @@ export class ConnectWorker {
       paused: options.paused, onTopic: options.onTopic, onFailed: options.onFailed,
     };
     if (plugin.kind === 'source') {
-      const offsets = this.offsets;
+      const offsets = options.offsets ?? this.offsets;
       if (options.exactlyOnce && !isTransactional(offsets)) throw new ConnectConfigError('invalid-value', `exactly-once source tasks need an offsets topic, not ${offsets.description}`, { field: 'exactly.once.source.support' });
       const task = new WorkerSourceTask({
         ...common, instance: plugin.sourceTask(host, index, grant),
@@ -218,13 +222,22 @@ export class ConnectWorker {
   }
 
   /** Stores the source offsets acknowledged so far; a failure is logged (the next flush tries again). */
+  /** Flushes `store` with the worker's offsets from now on (a connector's own offsets topic). */
+  addOffsetStore(store: SourceOffsetStore): void {
+    this.connectorOffsetStores.add(store);
+  }
+
   async flushOffsets(): Promise<void> {
-    try {
-      await this.offsets.flush();
-    } catch (error) {
-      this.log('error', 'worker', `cannot write ${this.offsets.description}: ${messageOf(error)}`);
-      return;
+    let failed = false;
+    for (const store of [...this.connectorOffsetStores, this.offsets]) {
+      try {
+        await store.flush();
+      } catch (error) {
+        failed = true;
+        this.log('error', 'worker', `cannot write ${store.description}: ${messageOf(error)}`);
+      }
     }
+    if (failed) return;
     for (const task of this.sourceTasks) {
       if (task.state.status === 'STOPPED' || task.state.status === 'FAILED') this.sourceTasks.delete(task);
       else task.offsetsFlushed();
