@@ -43,6 +43,7 @@ import { fenceTaskProducers, parseSourceExactlyOnce, taskTransactionalId } from 
 import { KafkaBasedLog } from './kafka-based-log.ts';
 import { KafkaOffsetStore } from './kafka-offset-store.ts';
 import { ConnectorOffsetStore } from './connector-offset-store.ts';
+import { connectJson } from './offset-store.ts';
 import { StatusBackingStore, type StatusEntry } from './status-backing-store.ts';
 import { parseTaskRestart, TaskRestarts } from './task-restart.ts';
 import type { DistributedSettings } from './worker-config.ts';
@@ -568,7 +569,7 @@ export class DistributedHerder implements Herder, ConfigListener {
       await this.offsetLog!.readToEnd();
       const store = await this.offsetStoreOf(config);
       await store.readToEnd();
-      return store.offsetsOf(name).map((stored) => ({ partition: Object.fromEntries(stored.sourcePartition), offset: Object.fromEntries(stored.sourceOffset) }));
+      return store.offsetsOf(name).map((stored) => ({ partition: connectJson(stored.sourcePartition), offset: connectJson(stored.sourceOffset) }));
     }
     return sinkConnectorOffsets(this.worker, name, config);
   }

@@ -29,7 +29,7 @@ import type { Header, StreamRecord } from '../record.ts';
 import type { LogLevel } from '../processor/processor.ts';
 import { DataError } from './json-converter.ts';
 import { RecordTooLargeError } from '../kafka/record-size.ts';
-import type { StringMap } from './offset-store.ts';
+import { connectJson, type StringMap } from './offset-store.ts';
 
 /** Whether trying again may help: Eddy's errors say so (a plugin's `err` marked retriable, Kafka's RetriableException). */
 export function isRetriable(error: unknown): boolean {
@@ -245,8 +245,8 @@ export class ErrorHandler {
       add('exception.stacktrace', traceOf(failure.error));
       if (polled) {
         // Eddy's: where the record came from, as the JSON objects of Kafka Connect's offset keys and values.
-        add('source.partition', JSON.stringify(Object.fromEntries(original.sourcePartition)));
-        add('source.offset', JSON.stringify(Object.fromEntries(original.sourceOffset)));
+        add('source.partition', JSON.stringify(connectJson(original.sourcePartition)));
+        add('source.offset', JSON.stringify(connectJson(original.sourceOffset)));
       }
     }
     // No partition: the default partitioner picks one, as Kafka's reporter's ProducerRecord.

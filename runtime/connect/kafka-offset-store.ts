@@ -3,7 +3,8 @@
 // worker of the cluster so that a task that moves resumes where it was.
 //
 // Owns: Kafka Connect's record format — key `["<connector>",{<source
-// partition>}]`, value the offset as a JSON object, a tombstone for a reset
+// partition>}]`, value the offset as a JSON object (whole numbers as JSON
+// numbers, as Kafka's connectors write them: connectJson), a tombstone for a reset
 // partition — the snapshot read from the topic, and the offsets set since
 // the last flush (visible at once to this worker, written at flush); for an
 // exactly-once source task, the records that carry its offsets inside its
@@ -13,7 +14,7 @@
 
 import type { KafkaBasedLog, LogRecord } from './kafka-based-log.ts';
 import type { OutgoingRecord } from '../kafka/ports.ts';
-import { offsetKey, type StoredOffset, type StringMap, type TransactionalOffsetStore } from './offset-store.ts';
+import { connectJson, offsetKey, textMap, type StoredOffset, type StringMap, type TransactionalOffsetStore } from './offset-store.ts';
 
 interface Entry {
   connector: string;
@@ -71,7 +72,7 @@ export class KafkaOffsetStore implements TransactionalOffsetStore {
     return offsets.map(({ sourcePartition, sourceOffset }) => ({
       topic,
       // No partition: the default partitioner places it by key, as Kafka's offsets writer and this store's own flush do.
-      record: { key: Buffer.from(offsetKey(connector, sourcePartition)), value: Buffer.from(JSON.stringify(Object.fromEntries(sourceOffset))), timestamp: Date.now(), headers: [] },
+      record: { key: Buffer.from(offsetKey(connector, sourcePartition)), value: Buffer.from(JSON.stringify(connectJson(sourceOffset))), timestamp: Date.now(), headers: [] },
     }));
   }
 
@@ -93,7 +94,7 @@ export class KafkaOffsetStore implements TransactionalOffsetStore {
     if (!log || this.pending.size === 0) return;
     const entries = [...this.pending];
     for (const [key, entry] of entries) {
-      await log.send(key, entry.offset === null ? null : JSON.stringify(Object.fromEntries(entry.offset)));
+      await log.send(key, entry.offset === null ? null : JSON.stringify(connectJson(entry.offset)));
       // Written: the snapshot holds it now (unless a newer one is pending).
       if (this.pending.get(key) === entry) this.pending.delete(key);
       if (entry.offset === null) this.stored.delete(key);
@@ -102,7 +103,3 @@ export class KafkaOffsetStore implements TransactionalOffsetStore {
   }
 }
 
-/** A JSON object's entries as text (Kafka Connect's offsets may hold numbers; Eddy's contract carries strings). */
-function textMap(object: Record<string, unknown>): StringMap {
-  return Object.entries(object).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]);
-}

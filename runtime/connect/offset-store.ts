@@ -18,6 +18,25 @@ import type { OutgoingRecord } from '../kafka/ports.ts';
 
 export type StringMap = Array<[string, string]>;
 
+/**
+ * A source partition or offset as the JSON Kafka Connect writes: the
+ * connector contract carries text, and a value that is a whole number (in
+ * its canonical form, within 2^53) is written as a JSON number — Kafka's
+ * FileStreamSource stores its position as a long, and the offsets topic is
+ * keyed by these exact bytes — anything else as a JSON string.
+ */
+export function connectJson(map: StringMap): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [name, value] of map) out[name] = wholeNumber.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : value;
+  return out;
+}
+const wholeNumber = /^-?(0|[1-9][0-9]*)$/;
+
+/** JSON values as the contract's text (numbers in their JSON form; read from Kafka's topics or from REST bodies). */
+export function textMap(object: Record<string, unknown>): StringMap {
+  return Object.entries(object).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]);
+}
+
 export interface StoredOffset {
   sourcePartition: StringMap;
   sourceOffset: StringMap;
@@ -27,7 +46,7 @@ interface FileFormat {
   format: 'eddy-connect-offsets';
   version: 1;
   /** Kafka's key JSON (`["name",{partition}]`) → the offset map. */
-  offsets: Array<{ key: string; offset: Record<string, string> }>;
+  offsets: Array<{ key: string; offset: Record<string, string | number> }>;
 }
 
 /** Where a worker keeps its source offsets: a local file (standalone) or the offsets topic (distributed). */
@@ -86,8 +105,9 @@ export class FileOffsetStore implements SourceOffsetStore {
       throw new ConnectConfigError('offsets-file-invalid', 'the offsets file is not an Eddy Connect offsets file', { file, field: 'offset.storage.file.filename' });
     }
     for (const entry of document.offsets) {
-      const [connector, partition] = JSON.parse(entry.key) as [string, Record<string, string>];
-      store.offsets.set(entry.key, { connector, partition: Object.entries(partition), offset: Object.entries(entry.offset) });
+      const [connector, partition] = JSON.parse(entry.key) as [string, Record<string, unknown>];
+      const sourcePartition = textMap(partition);
+      store.offsets.set(offsetKey(connector, sourcePartition), { connector, partition: sourcePartition, offset: textMap(entry.offset) });
     }
     return store;
   }
@@ -115,7 +135,7 @@ export class FileOffsetStore implements SourceOffsetStore {
     const document: FileFormat = {
       format: 'eddy-connect-offsets',
       version: 1,
-      offsets: [...this.offsets].map(([key, entry]) => ({ key, offset: Object.fromEntries(entry.offset) })),
+      offsets: [...this.offsets].map(([key, entry]) => ({ key, offset: connectJson(entry.offset) })),
     };
     mkdirSync(dirname(this.file), { recursive: true });
     const temporary = `${this.file}.tmp`;
@@ -138,7 +158,7 @@ let lastKey: { connector: string; partition: StringMap; key: string } | undefine
 export function offsetKey(connector: string, partition: StringMap): string {
   const last = lastKey;
   if (last !== undefined && last.connector === connector && sameEntries(last.partition, partition)) return last.key;
-  const key = JSON.stringify([connector, Object.fromEntries(partition)]);
+  const key = JSON.stringify([connector, connectJson(partition)]);
   lastKey = { connector, partition: partition.map(([name, value]) => [name, value]), key };
   return key;
 }

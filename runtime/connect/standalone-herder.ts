@@ -31,6 +31,7 @@ import {
 } from './herder-common.ts';
 import { parseTaskRestart, TaskRestarts } from './task-restart.ts';
 import type { ConnectWorker, LoadedConnector, WorkerTask } from './worker.ts';
+import { connectJson } from './offset-store.ts';
 
 
 interface ConnectorEntry {
@@ -235,7 +236,7 @@ export class StandaloneHerder implements Herder {
   async connectorOffsets(name: string): Promise<ConnectorOffset[]> {
     const entry = this.entry(name);
     if (entry.type === 'source') {
-      return this.worker.offsets.offsetsOf(name).map((stored) => ({ partition: Object.fromEntries(stored.sourcePartition), offset: Object.fromEntries(stored.sourceOffset) }));
+      return this.worker.offsets.offsetsOf(name).map((stored) => ({ partition: connectJson(stored.sourcePartition), offset: connectJson(stored.sourceOffset) }));
     }
     return sinkConnectorOffsets(this.worker, name, Object.fromEntries(entry.loaded.config.entries));
   }

@@ -16,8 +16,8 @@ import { brokers, createTopics, readAll, uniqueName, waitFor } from '../support/
 import { temporaryDirectory } from '../support/temporary.ts';
 
 const text = (value: string | null) => value ?? '';
-/** The file source's offset after `lines` (Eddy's source offsets are text: the contract's string maps). */
-const bytes = (lines: string[]) => String(Buffer.byteLength(lines.map((line) => `${line}\n`).join('')));
+/** The file source's offset after `lines` (a JSON number, as Kafka's FileStreamSource stores its long). */
+const bytes = (lines: string[]) => Buffer.byteLength(lines.map((line) => `${line}\n`).join(''));
 
 /** The offset records of `connector` in an offsets topic: key `["<connector>",{partition}]`, value the offset. */
 async function offsetRecords(topic: string, connector: string): Promise<Array<{ partition: unknown; offset: unknown }>> {

@@ -90,9 +90,9 @@ test('quickstart: test.txt → connect-test (JsonConverter with schemas) → tes
   } finally {
     assert.equal(await worker.stop(), 0, worker.output);
   }
-  const offsets = JSON.parse(readFileSync(join(directory, 'connect.offsets'), 'utf8')) as { offsets: Array<{ key: string; offset: Record<string, string> }> };
+  const offsets = JSON.parse(readFileSync(join(directory, 'connect.offsets'), 'utf8')) as { offsets: Array<{ key: string; offset: Record<string, string | number> }> };
   assert.deepEqual(offsets.offsets.map((entry) => [JSON.parse(entry.key), entry.offset]), [
-    [[`local-file-source${suffix}`, { filename: 'test.txt' }], { position: String(readFileSync(join(directory, 'test.txt')).length) }],
+    [[`local-file-source${suffix}`, { filename: 'test.txt' }], { position: readFileSync(join(directory, 'test.txt')).length }],
   ]);
 
   // Lines written while the worker is down, then a restart: nothing repeats, nothing is lost.
