@@ -27,6 +27,7 @@ import { ConfigError, EddyError } from '../errors.ts';
 import { transpilerVersion } from '../plugin/transpile-cache.ts';
 import type { BuildOptions as EsbuildOptions } from 'esbuild';
 import { runTool } from './run-tool.ts';
+import { componentize } from './componentize-js.ts';
 import { javascriptBuildTarget, javascriptSdkAliases } from './javascript-worlds.ts';
 import { tomlSection, tomlString } from './toml-manifest.ts';
 import { buildPython, pythonBuildFingerprint, pythonSdkDirectory, readPythonProject } from './build-python.ts';
@@ -281,7 +282,6 @@ async function buildJavascript(root: string, name: string): Promise<Uint8Array> 
   } catch (error) {
     throw new BuildError(`bundling ${relative(root, entry)} failed: ${(error as Error).message}`, { file: entry });
   }
-  const { componentize } = await import('@bytecodealliance/componentize-js');
   try {
     const { component } = await componentize(source, {
       sourceName: `${name}.js`,
