@@ -64,7 +64,7 @@ export async function aotComponent(folder: string, weval: string): Promise<{ fil
   const stamp = `${file}.stamp`;
   const fingerprint = createHash('sha256').update(`weval ${wevalVersion}\n`).update(source).digest('hex');
   if (existsSync(file) && existsSync(stamp) && readFileSync(stamp, 'utf8') === fingerprint) return { file, buildSeconds: 0 };
-  const { componentize } = await import('@bytecodealliance/componentize-js');
+  const { componentize } = await import('../runtime/build/componentize-js.ts');
   const started = Date.now();
   const { component } = await componentize(source, {
     sourceName: `${name}.js`,

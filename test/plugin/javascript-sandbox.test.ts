@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { componentize } from '@bytecodealliance/componentize-js';
+import { componentize } from '../../runtime/build/componentize-js.ts';
 import { BuildError, buildPlugin } from '../../runtime/build/build-plugin.ts';
 import { ForbiddenImportError, ProcessingError } from '../../runtime/errors.ts';
 import { PluginComponent } from '../../runtime/plugin/component.ts';
