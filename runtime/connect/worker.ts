@@ -32,6 +32,7 @@ import type { WorkerConfig } from './worker-config.ts';
 import { dlqMatchedMessage, dlqMatchesPattern, compileTopicPattern } from './topic-pattern.ts';
 import { WorkerSinkTask, type SinkSubscription } from './worker-sink-task.ts';
 import { WorkerSourceTask } from './worker-source-task.ts';
+import { atLeast, ConfigDefinition, key, type ConfigSource } from './config-definition.ts';
 
 export type WorkerLog = (level: LogLevel, where: string, message: string) => void;
 
@@ -192,15 +193,29 @@ export class ConnectWorker {
       transforms, log: this.log, errors: config.errors, converterClasses: loaded.converterClasses,
       paused: options.paused, onTopic: options.onTopic, onFailed: options.onFailed,
     };
+    // A client override Kafka's client would refuse fails the task (FAILED, with Kafka's message), not its connector.
+    let refused: unknown;
+    const override = <T>(parse: () => T | undefined, fallback: T): T => {
+      try {
+        return parse() ?? fallback;
+      } catch (error) {
+        refused ??= error;
+        return fallback;
+      }
+    };
     if (plugin.kind === 'source') {
       const offsets = options.offsets ?? this.offsets;
       if (options.exactlyOnce && !isTransactional(offsets)) throw new ConnectConfigError('invalid-value', `exactly-once source tasks need an offsets topic, not ${offsets.description}`, { field: 'exactly.once.source.support' });
       const task = new WorkerSourceTask({
         ...common, instance: plugin.sourceTask(host, index, grant),
         producer: await this.sharedProducer(), admin: await this.admin(), offsets, idleMs: this.sourceIdleMs,
-        maxRequestSize: clientSetting(config.entries, 'producer.override.max.request.size', this.config.producerMaxRequestSize),
+        maxRequestSize: override(() => clientOverrides.producer.parse(overridesOf(config.entries, 'producer'))['max.request.size'], this.config.producerMaxRequestSize),
         ...(options.exactlyOnce && isTransactional(offsets) ? { exactlyOnce: { ...options.exactlyOnce, connection: this.connection, offsets } } : {}),
       });
+      if (refused !== undefined) {
+        task.state.fail(refused);
+        return task;
+      }
       task.start();
       this.sourceTasks.add(task);
       return task;
@@ -208,7 +223,8 @@ export class ConnectWorker {
     // A list of topics is created when missing; a pattern subscribes whatever matches, now and later (as Kafka's consumer).
     let subscription: SinkSubscription;
     if (config.topicsRegex !== undefined) {
-      subscription = { pattern: compileTopicPattern(config.topicsRegex), source: config.topicsRegex, refreshMs: clientSetting(config.entries, 'consumer.override.metadata.max.age.ms', this.config.consumerMetadataMaxAgeMs) };
+      const refreshMs = override(() => clientOverrides.consumer.parse(overridesOf(config.entries, 'consumer'))['metadata.max.age.ms'], this.config.consumerMetadataMaxAgeMs);
+      subscription = { pattern: compileTopicPattern(config.topicsRegex), source: config.topicsRegex, refreshMs };
     } else {
       await (await this.admin()).ensureTopics(config.topics!.map((topic) => ({ topic, partitions: 1 })));
       subscription = { topics: config.topics! };
@@ -217,16 +233,20 @@ export class ConnectWorker {
       ...common, instance: plugin.sinkTask(host, index, grant), subscription,
       connection: this.connection, commitIntervalMs: this.config.offsetFlushIntervalMs, admin: () => this.admin(),
     });
+    if (refused !== undefined) {
+      task.state.fail(refused);
+      return task;
+    }
     await task.start();
     return task;
   }
 
-  /** Stores the source offsets acknowledged so far; a failure is logged (the next flush tries again). */
   /** Flushes `store` with the worker's offsets from now on (a connector's own offsets topic). */
   addOffsetStore(store: SourceOffsetStore): void {
     this.connectorOffsetStores.add(store);
   }
 
+  /** Stores the source offsets acknowledged so far (connectors' own topics first); a failure is logged (the next flush tries again). */
   async flushOffsets(): Promise<void> {
     let failed = false;
     for (const store of [...this.connectorOffsetStores, this.offsets]) {
@@ -300,20 +320,31 @@ export async function builtComponent(folder: string): Promise<string> {
 }
 
 /**
- * A client setting of a connector's tasks: the connector's
- * `producer.override.*` / `consumer.override.*` key (Kafka's client config
+ * The client settings of a connector's tasks that Eddy reads, declared as
+ * Kafka's ProducerConfig and ConsumerConfig declare them: a connector's
+ * `producer.override.*` / `consumer.override.*` keys (Kafka's client config
  * overrides, allowed by its default override policy `All`), else the
- * worker's `producer.*` / `consumer.*` key. Eddy reads the ones it
- * implements: `consumer.metadata.max.age.ms` (how often a sink with
- * topics.regex looks for new matching topics) and
- * `producer.max.request.size` (the largest record a source task sends).
+ * worker's `producer.*` / `consumer.*` keys (worker-config.ts). Parsed when
+ * a task starts — as Kafka's clients parse their overrides, so a bad value
+ * fails the task, not the connector's creation — with Kafka's messages
+ * (`Invalid value x for configuration max.request.size: Not a number of
+ * type INT`). `producer.max.request.size` is the largest record a source
+ * task sends; `consumer.metadata.max.age.ms` how often a sink with
+ * topics.regex looks for new matching topics.
  */
-function clientSetting(entries: Array<[string, string]>, overrideKey: string, workerValue: number): number {
-  const override = [...entries].reverse().find(([name]) => name === overrideKey)?.[1];
-  if (override === undefined) return workerValue;
-  const value = Number(override.trim());
-  if (override.trim() === '' || !Number.isSafeInteger(value) || value < 0) {
-    throw new ConnectConfigError('invalid-value', `Invalid value ${override} for configuration ${overrideKey}: Value must be at least 0`, { field: overrideKey });
-  }
-  return value;
+const clientOverrides = {
+  producer: new ConfigDefinition('producer override', [
+    key({ name: 'max.request.size', type: 'int', default: null, validate: atLeast(0), documentation: 'the largest request (and so record) the producer sends' }),
+  ] as const),
+  consumer: new ConfigDefinition('consumer override', [
+    key({ name: 'metadata.max.age.ms', type: 'long', default: null, validate: atLeast(0), documentation: 'how often the consumer refreshes topic metadata' }),
+  ] as const),
+};
+
+/** A connector's `<client>.override.*` keys, the prefix taken off (the last of a repeated key wins, as in a properties file). */
+function overridesOf(entries: Array<[string, string]>, client: 'producer' | 'consumer'): ConfigSource {
+  const prefix = `${client}.override.`;
+  const values = new Map<string, string>();
+  for (const [name, value] of entries) if (name.startsWith(prefix)) values.set(name.slice(prefix.length), value.trim());
+  return { values };
 }
