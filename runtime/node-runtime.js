@@ -106,7 +106,8 @@ export function runOnSupportedNode() {
     return Promise.resolve();
   }
   const { node, args, env } = relaunch();
-  const child = spawn(node, args, { stdio: 'inherit', env });
+  // In a process group of its own, so a terminal's Ctrl-C reaches it once — forwarded from here — not twice (a second SIGINT ends Eddy at once).
+  const child = spawn(node, args, { stdio: 'inherit', env, detached: true });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   return new Promise((_, reject) => {
     child.on('error', reject);
@@ -117,9 +118,10 @@ export function runOnSupportedNode() {
 /**
  * The same, synchronously, for a module that cannot await (it may be
  * loaded by `require`): the command runs on the pinned Node while this
- * process waits, then this process exits as it did. A signal that ends
- * this process ends the child too, within a quarter of a second (it
- * watches its parent).
+ * process waits, then this process exits as it did. A terminal's Ctrl-C
+ * reaches both processes and this one ignores it; a signal that ends this
+ * process (SIGTERM, SIGKILL) ends the child too, within a quarter of a
+ * second (it watches its parent).
  */
 export function runOnSupportedNodeSync() {
   if (isSupported()) {
@@ -127,6 +129,9 @@ export function runOnSupportedNodeSync() {
     return;
   }
   const { node, args, env } = relaunch();
+  // While it waits this process runs no JavaScript, so it cannot forward signals: a terminal's Ctrl-C reaches the
+  // child directly (same process group) and must not end this process, whose death would end the child at once.
+  process.on('SIGINT', () => undefined);
   const result = spawnSync(node, args, { stdio: 'inherit', env });
   if (result.error) throw result.error;
   exitAs(result.status, result.signal);
