@@ -4,12 +4,13 @@
 //
 // Owns: the Converter interface, the converter classes Eddy knows (by
 // Kafka's class names and their simple-name aliases), and reading a
-// converter's settings from a configuration (`<prefix>` and
-// `<prefix>.schemas.enable`).
+// converter's settings from a configuration: `<prefix>`, and JsonConverter's
+// `<prefix>.schemas.enable`, `.replace.null.with.default` and
+// `.decimal.format`, declared as Kafka's JsonConverterConfig declares them.
 // Must never: know about tasks or Kafka clients.
 
 import { ConnectConfigError } from '../errors.ts';
-import type { ConfigSource } from './config-definition.ts';
+import { ConfigDefinition, key, oneOfIgnoringCase, type ConfigSource } from './config-definition.ts';
 import type { SchemaAndValue } from './connect-data.ts';
 import { ByteArrayConverter } from './byte-array-converter.ts';
 import { JsonConverter } from './json-converter.ts';
@@ -27,11 +28,27 @@ export interface ConverterSettings {
   className: string;
   /** `<prefix>.schemas.enable` (JsonConverter; default true, as Kafka's). */
   schemasEnable: boolean;
+  /** `<prefix>.replace.null.with.default` (JsonConverter; default true). */
+  replaceNullWithDefault?: boolean;
+  /** `<prefix>.decimal.format` (JsonConverter; BASE64, the default, or NUMERIC). */
+  decimalFormat?: 'BASE64' | 'NUMERIC';
   isKey: boolean;
 }
 
+/** JsonConverter's keys under a converter prefix, as Kafka's JsonConverterConfig declares them. */
+function jsonConverterKeys<const Prefix extends string>(prefix: Prefix) {
+  return new ConfigDefinition(`${prefix} (JsonConverter)`, [
+    key({ name: `${prefix}.schemas.enable`, type: 'boolean', default: true, documentation: 'Include schemas within each of the serialized values and keys.' }),
+    key({ name: `${prefix}.replace.null.with.default`, type: 'boolean', default: true,
+      documentation: 'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.' }),
+    key({ name: `${prefix}.decimal.format`, type: 'string', default: 'BASE64', validate: oneOfIgnoringCase('BASE64', 'NUMERIC'),
+      documentation: 'Controls which format this converter will serialize decimals in. This value is case insensitive and can be either \'BASE64\' (default) or \'NUMERIC\'' }),
+  ] as const);
+}
+const jsonConverterSettings = { 'key.converter': jsonConverterKeys('key.converter'), 'value.converter': jsonConverterKeys('value.converter') };
+
 const converterClasses: Record<string, (settings: ConverterSettings) => Converter> = {
-  'org.apache.kafka.connect.json.JsonConverter': (settings) => new JsonConverter(settings.schemasEnable),
+  'org.apache.kafka.connect.json.JsonConverter': (settings) => new JsonConverter(settings.schemasEnable, settings.replaceNullWithDefault ?? true, settings.decimalFormat ?? 'BASE64'),
   'org.apache.kafka.connect.storage.StringConverter': () => new StringConverter(),
   'org.apache.kafka.connect.converters.ByteArrayConverter': () => new ByteArrayConverter(),
 };
@@ -54,18 +71,17 @@ export function converterSettings(source: ConfigSource, prefix: 'key.converter' 
       file: source.file, line: classEntry?.line, field: prefix,
     });
   }
-  const schemas = get(`${prefix}.schemas.enable`);
-  let schemasEnable = true;
-  if (schemas !== undefined) {
-    const text = schemas.value.trim().toLowerCase();
-    if (text !== 'true' && text !== 'false') {
-      throw new ConnectConfigError('invalid-value', `Invalid value ${schemas.value} for configuration ${prefix}.schemas.enable: Expected value to be either true or false`, {
-        file: source.file, line: schemas.line, field: `${prefix}.schemas.enable`,
-      });
-    }
-    schemasEnable = text === 'true';
-  }
-  return { className: canonical, schemasEnable, isKey };
+  // Only JsonConverter reads these keys (as in Kafka, another converter ignores them).
+  if (canonical !== 'org.apache.kafka.connect.json.JsonConverter') return { className: canonical, schemasEnable: true, isKey };
+  const values = jsonConverterSettings[prefix].parse(source) as Record<string, unknown>;
+  const decimalFormat = (values[`${prefix}.decimal.format`] as string).toUpperCase() === 'NUMERIC' ? 'NUMERIC' : 'BASE64';
+  return {
+    className: canonical,
+    schemasEnable: values[`${prefix}.schemas.enable`] as boolean,
+    replaceNullWithDefault: values[`${prefix}.replace.null.with.default`] as boolean,
+    decimalFormat,
+    isKey,
+  };
 }
 
 export function createConverter(settings: ConverterSettings): Converter {

@@ -77,6 +77,26 @@ function decimalScale(schema: ConnectSchema): number {
   return Number.parseInt(scale, 10);
 }
 
+/**
+ * Java's `BigDecimal.toString()` of unscaled × 10^-scale (what Jackson
+ * writes for a decimal number node): plain when the scale is not negative
+ * and the adjusted exponent is at least -6, else scientific (`1.5E-7`,
+ * `1E+3`).
+ */
+export function javaBigDecimalText(unscaled: bigint, scale: number): string {
+  const negative = unscaled < 0n;
+  const digits = (negative ? -unscaled : unscaled).toString();
+  const sign = negative ? '-' : '';
+  const adjusted = -scale + (digits.length - 1);
+  if (scale >= 0 && adjusted >= -6) {
+    if (scale === 0) return sign + digits;
+    const padded = digits.padStart(scale + 1, '0');
+    return `${sign}${padded.slice(0, padded.length - scale)}.${padded.slice(padded.length - scale)}`;
+  }
+  const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  return `${sign}${mantissa}E${adjusted >= 0 ? '+' : ''}${adjusted}`;
+}
+
 /** Kafka's default `schemas.cache.size`. */
 const schemaCacheSize = 1000;
 /** A cached `"schema": null` (schemaless data in an envelope). */
@@ -94,6 +114,8 @@ export class JsonConverter implements Converter {
     readonly schemasEnable: boolean,
     /** `replace.null.with.default` (default true, as Kafka's). */
     readonly replaceNullWithDefault = true,
+    /** `decimal.format`: BASE64 (Kafka's default) writes a Decimal's unscaled bytes in base64, NUMERIC a JSON number. Reading takes either. */
+    readonly decimalFormat: 'BASE64' | 'NUMERIC' = 'BASE64',
   ) {}
 
   fromConnectData(topic: string, data: SchemaAndValue): Uint8Array | undefined {
@@ -169,6 +191,7 @@ export class JsonConverter implements Converter {
       switch (schema.name) {
         case decimalName: {
           if (value.type !== 'decimal') throw new DataError(`Invalid type for Decimal, expected BigDecimal but was class ${javaClassName(value)}`);
+          if (this.decimalFormat === 'NUMERIC') return javaBigDecimalText(value.unscaled, value.scale);
           if (value.scale !== decimalScale(schema)) throw new DataError('BigDecimal has mismatching scale value for given Decimal schema');
           return `"${base64(unscaledBytes(value.unscaled))}"`;
         }

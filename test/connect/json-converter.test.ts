@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import type { ConnectValue } from '../../runtime/connect/connect-data.ts';
 import { fromConnectorValue, toConnectorValue } from '../../runtime/connect/connector-data.ts';
 import { createConverter, converterSettings } from '../../runtime/connect/converter.ts';
-import { JsonConverter } from '../../runtime/connect/json-converter.ts';
+import { javaBigDecimalText, JsonConverter } from '../../runtime/connect/json-converter.ts';
 import { parseProperties } from '../../runtime/connect/properties-file.ts';
 import { runConnectReference } from '../support/kafka-connect.ts';
 
@@ -67,13 +67,66 @@ test('JsonConverter reads back what it wrote, and refuses plain JSON with schema
 test('StringConverter and converter settings from worker properties', () => {
   const properties = parseProperties('value.converter=org.apache.kafka.connect.storage.StringConverter\nkey.converter=JsonConverter\nkey.converter.schemas.enable=false\nvalue.converter.schemas.enable=maybe\n', 'worker.properties');
   const key = converterSettings(properties, 'key.converter', 'JsonConverter', true);
-  assert.deepEqual(key, { className: 'org.apache.kafka.connect.json.JsonConverter', schemasEnable: false, isKey: true });
+  assert.deepEqual(key, { className: 'org.apache.kafka.connect.json.JsonConverter', schemasEnable: false, replaceNullWithDefault: true, decimalFormat: 'BASE64', isKey: true });
   assert.equal(Buffer.from(createConverter(key).fromConnectData('t', fromConnectorValue({ tag: 'text', val: 'x' }))!).toString(), '"x"');
-  assert.throws(() => converterSettings(properties, 'value.converter', 'StringConverter', false), (error: Error) => /value\.converter\.schemas\.enable/.test(error.message) && /line=4/.test(error.message));
+  // JsonConverter's keys are read for a JsonConverter only (Kafka's other converters ignore them), with the line of a bad value.
+  assert.equal(converterSettings(properties, 'value.converter', 'StringConverter', false).className, 'org.apache.kafka.connect.storage.StringConverter');
+  assert.throws(() => converterSettings(properties, 'value.converter', 'JsonConverter', false), (error: Error) => /Invalid value maybe for configuration value\.converter\.schemas\.enable: Expected value to be either true or false/.test(error.message) && /line=4/.test(error.message));
+  const numeric = parseProperties('value.converter.decimal.format=numeric\nvalue.converter.replace.null.with.default=false\nkey.converter.decimal.format=hex\n', 'worker.properties');
+  assert.deepEqual(converterSettings(numeric, 'value.converter', 'JsonConverter', false), { className: 'org.apache.kafka.connect.json.JsonConverter', schemasEnable: true, replaceNullWithDefault: false, decimalFormat: 'NUMERIC', isKey: false });
+  assert.throws(() => converterSettings(numeric, 'key.converter', 'JsonConverter', true), /Invalid value hex for configuration key\.converter\.decimal\.format: String must be one of \(case insensitive\): BASE64, NUMERIC/);
   const string = createConverter({ className: 'org.apache.kafka.connect.storage.StringConverter', schemasEnable: true, isKey: false });
   assert.equal(Buffer.from(string.fromConnectData('t', fromConnectorValue({ tag: 'text', val: 'é😀' }))!).toString(), 'é😀');
   assert.equal(Buffer.from(string.fromConnectData('t', fromConnectorValue({ tag: 'float64', val: 1 }))!).toString(), '1.0');
   assert.deepEqual(toConnectorValue(string.toConnectData('t', Buffer.from('é'))), { tag: 'text', val: 'é' });
   assert.equal(string.fromConnectData('t', fromConnectorValue(undefined)), undefined);
   assert.throws(() => converterSettings(properties, 'value.converter', 'com.example.AvroConverter', false), /unknown-converter/);
+});
+
+/** An envelope's bytes, base64, as the Java reference reads them. */
+const envelope = (schema: unknown, payload: unknown) => Buffer.from(JSON.stringify({ schema, payload })).toString('base64');
+const decimalSchema = (scale: number) => ({ type: 'bytes', optional: false, name: 'org.apache.kafka.connect.data.Decimal', version: 1, parameters: { scale: String(scale) } });
+/** The unscaled value's two's-complement bytes, base64 (Kafka's Decimal encoding). */
+function unscaledBase64(unscaled: bigint): string {
+  let hex = (unscaled < 0n ? (1n << 128n) + unscaled : unscaled).toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  let bytes = Buffer.from(hex, 'hex');
+  if (unscaled < 0n) while (bytes.length > 1 && bytes[0] === 0xff && (bytes[1]! & 0x80)) bytes = bytes.subarray(1);
+  else if (bytes[0]! & 0x80) bytes = Buffer.concat([Buffer.from([0]), bytes]);
+  return bytes.toString('base64');
+}
+
+test("decimal.format and replace.null.with.default: the same bytes as Kafka Connect 4.4's JsonConverter reading and writing envelopes", () => {
+  const decimals: Array<[bigint, number]> = [[12345n, 2], [0n, 2], [-1n, 2], [1n, 10], [123456789012345678901234567890n, 5], [-42n, 0], [5n, 7], [1234n, 9]];
+  const structSchema = { type: 'struct', optional: false, fields: [
+    { field: 'name', type: 'string', optional: true, default: 'anonymous' },
+    { field: 'count', type: 'int32', optional: true, default: 7 },
+    { field: 'note', type: 'string', optional: true },
+  ] };
+  const lines = [
+    ...decimals.map(([unscaled, scale]) => envelope(decimalSchema(scale), unscaledBase64(unscaled))),
+    envelope(structSchema, { name: null, count: null, note: null }),
+    envelope(structSchema, { name: 'x', count: 3, note: 'y' }),
+    envelope({ type: 'int32', optional: true, default: 5 }, null),
+  ];
+  for (const settings of [[], ['decimal.format=NUMERIC'], ['replace.null.with.default=false'], ['decimal.format=numeric', 'replace.null.with.default=false']]) {
+    const kafka = runConnectReference('JsonConverterRoundTrip', `${lines.join('\n')}\n`, settings).trim().split('\n');
+    const options = new Map(settings.map((setting) => setting.split('=') as [string, string]));
+    const converter = new JsonConverter(true, options.get('replace.null.with.default') !== 'false', options.get('decimal.format')?.toUpperCase() === 'NUMERIC' ? 'NUMERIC' : 'BASE64');
+    const eddy = lines.map((line) => {
+      try {
+        const written = converter.fromConnectData('t', converter.toConnectData('t', Buffer.from(line, 'base64')));
+        return written === undefined ? 'null' : Buffer.from(written).toString('base64');
+      } catch (error) {
+        return `error:${(error as Error).message}`;
+      }
+    });
+    for (const [index, line] of lines.entries()) {
+      const decoded = (text: string) => (text.startsWith('error:') || text === 'null' ? text : Buffer.from(text, 'base64').toString('utf8'));
+      assert.ok(!kafka[index]!.startsWith('error:'), `Kafka refused ${Buffer.from(line, 'base64').toString()}: ${kafka[index]}`);
+      assert.equal(decoded(eddy[index]!), decoded(kafka[index]!), `${settings.join(' ') || 'defaults'}: ${Buffer.from(line, 'base64').toString()}`);
+    }
+  }
+  // Java's BigDecimal.toString, as Jackson writes a NUMERIC decimal.
+  assert.deepEqual([[12345n, 2], [1n, 10], [-5n, 0], [5n, -3], [100n, 8], [1n, 6]].map(([unscaled, scale]) => javaBigDecimalText(unscaled as bigint, scale as number)), ['123.45', '1E-10', '-5', '5E+3', '0.00000100', '0.000001']);
 });

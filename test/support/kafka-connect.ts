@@ -19,8 +19,8 @@ export function kafkaConnectLibraries(): string {
 }
 
 /** Runs test/connect/reference/<program>.java with `input` on stdin; its stdout. */
-export function runConnectReference(program: string, input: string): string {
-  const result = spawnSync(javaCommand(), ['-Xmx256m', '-Duser.timezone=UTC', '-cp', `${kafkaConnectLibraries()}/*`, join(referenceDirectory, `${program}.java`)], {
+export function runConnectReference(program: string, input: string, args: string[] = []): string {
+  const result = spawnSync(javaCommand(), ['-Xmx256m', '-Duser.timezone=UTC', '-cp', `${kafkaConnectLibraries()}/*`, join(referenceDirectory, `${program}.java`), ...args], {
     input,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
