@@ -14,7 +14,7 @@
 // Must never: be known to the worker by anything but the interfaces below,
 // or grant a capability the connector's configuration does not name.
 
-import { ConfigError, ConnectorError, CpuLimitExceededError, RetriableConnectorError, type EddyError } from '../errors.ts';
+import { ConfigError, CpuLimitExceededError, type EddyError } from '../errors.ts';
 import { GuardTimeout, runGuarded } from '../cpu-guard.ts';
 import { defaultProcessorLimits, type LogLevel, type ProcessorLimits } from '../processor/processor.ts';
 import { PluginComponent, type CompiledPlugin } from './component.ts';
@@ -193,10 +193,7 @@ function release(bound: Bound): void {
  */
 function call<T>(bound: Bound, limits: ProcessorLimits, what: string, invoke: (exports: Exports) => T): T {
   bound.retriable.clear();
-  const onError = (message: string): EddyError =>
-    bound.retriable.marked()
-      ? new RetriableConnectorError(`${what} failed (retriable): ${message}`, bound.instance.errorContext)
-      : new ConnectorError(`${what} failed: ${message}`, bound.instance.errorContext);
+  const onError = (message: string): EddyError => bound.retriable.failure(what, message, bound.instance.errorContext);
   try {
     return runGuarded(() => bound.instance.call(what, invoke, onError), limits.cpuMs);
   } catch (error) {

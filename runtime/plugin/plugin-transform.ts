@@ -11,7 +11,7 @@
 // Must never: be known to the worker by anything but the interfaces below,
 // or hand a plugin anything but its own configuration and the record.
 
-import { ConfigError, ConnectorError, CpuLimitExceededError, RetriableConnectorError, type EddyError } from '../errors.ts';
+import { ConfigError, CpuLimitExceededError, type EddyError } from '../errors.ts';
 import { GuardTimeout, runGuarded } from '../cpu-guard.ts';
 import { defaultProcessorLimits, type LogLevel, type ProcessorLimits } from '../processor/processor.ts';
 import { PluginComponent, type CompiledPlugin } from './component.ts';
@@ -111,10 +111,7 @@ export class TransformInstance {
   /** Calls an export under the CPU guard; `what` names the call in errors. */
   private call<T>(what: string, invoke: (exports: Exports) => T): T {
     this.retriable.clear();
-    const onError = (message: string): EddyError =>
-      this.retriable.marked()
-        ? new RetriableConnectorError(`${what} failed (retriable): ${message}`, this.instance.errorContext)
-        : new ConnectorError(`${what} failed: ${message}`, this.instance.errorContext);
+    const onError = (message: string): EddyError => this.retriable.failure(what, message, this.instance.errorContext);
     try {
       return runGuarded(() => this.instance.call(what, invoke, onError), this.limits.cpuMs);
     } catch (error) {
