@@ -30,8 +30,8 @@ export function isSupported(version = process.versions.node) {
   return SUPPORTED_MAJORS.includes(Number(version.split('.')[0]));
 }
 
-/** Eddy's cache (the rule of runtime/cache-directory.ts, which is TypeScript and cannot run before this). */
-function cacheDirectory() {
+/** Eddy's cache: `$EDDY_CACHE_DIR`, else `$XDG_CACHE_HOME/eddy`, else `~/.cache/eddy` (runtime/cache-directory.ts re-exports it). */
+export function cacheDirectory() {
   return process.env.EDDY_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'eddy');
 }
 
