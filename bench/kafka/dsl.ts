@@ -33,7 +33,8 @@
 //   npx tsx bench/kafka/dsl.ts [--lines 100000] [--guarantee exactly_once_v2|at_least_once]
 //     [--only wordcount,windowed,latency,restore] [--cache both|on|off]
 //     [--window-size 60000] [--window-span 300000] [--rate 1000] [--seconds 15]
-//     [--restore-records 1000000]
+//     [--restore-records 1000000] [--systems both|eddy|kafka-streams]
+// EDDY_BENCH_NODE_ARGS adds Node flags to Eddy's process (e.g. --cpu-prof --cpu-prof-dir=DIR).
 
 import { appendFileSync, mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -52,6 +53,7 @@ const { values } = parseArgs({
     guarantee: { type: 'string', default: 'exactly_once_v2' },
     only: { type: 'string' },
     cache: { type: 'string', default: 'both' },
+    systems: { type: 'string', default: 'both' },
     'window-size': { type: 'string', default: '60000' },
     'window-span': { type: 'string', default: '300000' },
     rate: { type: 'string', default: '1000' },
@@ -77,6 +79,7 @@ const parts = new Set<Part>(
 const defaultCache = 10 * 1024 * 1024;
 const caches = ({ both: [defaultCache, 0], on: [defaultCache], off: [0] } as Record<string, number[]>)[values.cache!];
 if (!caches) throw new Error(`--cache: both, on or off, not ${values.cache}`);
+if (!['both', 'eddy', 'kafka-streams'].includes(values.systems!)) throw new Error(`--systems: both, eddy or kafka-streams, not ${values.systems}`);
 const windowSizeMs = Number(values['window-size']);
 const windowSpanMs = Math.max(windowSizeMs, Math.floor(Number(values['window-span']) / windowSizeMs) * windowSizeMs);
 const rate = Number(values.rate);
@@ -111,7 +114,8 @@ const topologies: Record<Which, { topology: DslTopology; label: string; decode: 
   windowed: { topology: windowed, label: `windowed count (${windowSizeMs / 1000} s tumbling)`, decode: windowedLongOutput, finals: (lines) => countWordsPerWindow(lines, windowSizeMs) },
 };
 /** Both systems with each cache setting, Kafka Streams first (the ratio's base). */
-const systemsFor = (which: Which): DslSystem[] => caches.flatMap((cacheBytes) => [kafkaStreams(topologies[which].topology, cacheBytes), eddy(topologies[which].topology, cacheBytes)]);
+const systemsFor = (which: Which): DslSystem[] =>
+  caches.flatMap((cacheBytes) => [kafkaStreams(topologies[which].topology, cacheBytes), eddy(topologies[which].topology, cacheBytes)]).filter((system) => values.systems === 'both' || system.engine === values.systems);
 const ratio = (rows: Map<string, number>, system: DslSystem, value: number) => {
   const base = rows.get(`kafka-streams|${system.cacheBytes}`);
   return system.engine === 'eddy' && base ? `${(value / base).toFixed(2)}×` : '';

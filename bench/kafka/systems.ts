@@ -67,7 +67,9 @@ export function buildKafkaStreams(log: (line: string) => void): void {
 
 /** Runs `eddy run <file>`; resolves once it has its tasks. `onText` sees all its output from the start. */
 export async function startEddy(file: string, what: string, onText?: (text: string) => void): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', join(repositoryRoot, 'runtime/bin/eddy.js'), 'run', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // EDDY_BENCH_NODE_ARGS: extra Node flags for Eddy (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a run).
+  const extra = (process.env.EDDY_BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', ...extra, join(repositoryRoot, 'runtime/bin/eddy.js'), 'run', file], { stdio: ['ignore', 'pipe', 'pipe'] });
   listen(child, onText);
   return readyOrStopped(child, waitForText(child, /assigned active \[[0-9_, ]*\]/, what));
 }
