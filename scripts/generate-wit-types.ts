@@ -19,6 +19,7 @@ const targets = [
 const versions = [
   { wit: 'wit', subfolder: '' },
   { wit: 'wit/0.2.0', subfolder: '0.2.0' },
+  { wit: 'wit/0.3.0', subfolder: '0.3.0' },
 ];
 const header = '// Generated from wit/ by scripts/generate-wit-types.ts with jco 1.10.2. Do not edit.\n';
 

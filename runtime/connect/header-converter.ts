@@ -1,6 +1,9 @@
-// Kafka Connect's SimpleHeaderConverter (the default `header.converter`):
-// a header value written as `Values.convertToString` prints it, in UTF-8,
-// and read back with `Values.parseString`.
+// Kafka Connect's header converters: SimpleHeaderConverter (the default
+// `header.converter`: a header value written as `Values.convertToString`
+// prints it, in UTF-8, and read back with `Values.parseString`), and a
+// converter used as one (JsonConverter, StringConverter and
+// ByteArrayConverter are HeaderConverters in Kafka: each header's value
+// converted as a record's value is).
 //
 // Owns: Connect headers ⇄ Kafka record headers.
 // Must never: drop or reorder a header.
@@ -9,7 +12,36 @@ import type { Header } from '../record.ts';
 import { primitiveSchema, type ConnectHeader } from './connect-data.ts';
 import { convertToString, parseString } from './connect-values.ts';
 
-export class SimpleHeaderConverter {
+/** Kafka's HeaderConverter, for a record's headers at once. */
+export interface HeaderConverter {
+  fromConnectHeaders(headers: readonly ConnectHeader[]): Header[];
+  toConnectHeaders(headers: readonly Header[]): ConnectHeader[];
+}
+
+/** What header-converter.ts needs of a Converter (converter.ts's; not imported, which would be a cycle). */
+interface ValueConverter {
+  fromConnectData(topic: string, data: { schema: ConnectHeader['schema']; value: ConnectHeader['value'] }): Uint8Array | undefined;
+  toConnectData(topic: string, bytes: Uint8Array | undefined): { schema: ConnectHeader['schema']; value: ConnectHeader['value'] };
+}
+
+/** A converter as a header converter (Kafka's JsonConverter, StringConverter, ByteArrayConverter fromConnectHeader/toConnectHeader). */
+export class ConverterHeaderConverter implements HeaderConverter {
+  constructor(private readonly converter: ValueConverter) {}
+
+  /** A null converted value (a null header value) has no bytes: an empty value, as SimpleHeaderConverter's. */
+  fromConnectHeaders(headers: readonly ConnectHeader[]): Header[] {
+    return headers.map((header) => ({ key: header.key, value: this.converter.fromConnectData('', { schema: header.schema, value: header.value }) ?? new Uint8Array(0) }));
+  }
+
+  toConnectHeaders(headers: readonly Header[]): ConnectHeader[] {
+    return headers.map((header) => {
+      const data = this.converter.toConnectData('', header.value.length === 0 ? undefined : header.value);
+      return { key: header.key, schema: data.schema, value: data.value };
+    });
+  }
+}
+
+export class SimpleHeaderConverter implements HeaderConverter {
   /** Connect headers → Kafka headers (a null value: a header without bytes is not possible, so an empty value). */
   fromConnectHeaders(headers: readonly ConnectHeader[]): Header[] {
     return headers.map((header) => {

@@ -1,4 +1,5 @@
-// A Connect record ⇄ the WIT `connect-record` a transform plugin takes: its
+// A Connect record ⇄ the WIT `connect-record` a transform plugin takes (and,
+// from contract 0.3.0, a source task returns and a sink task receives): its
 // schemas and values flattened into two arenas, every nested schema or value
 // an index into them.
 //
@@ -67,7 +68,7 @@ class Encoder {
   }
 }
 
-/** A record as a transform plugin takes it. */
+/** A record as a transform plugin (or a 0.3.0 sink task) takes it. */
 export function encodeRecord(record: ConnectRecordData): Wit.ConnectRecord {
   const encoder = new Encoder();
   const key = encoder.data(record.key);
@@ -92,12 +93,12 @@ class Decoder {
   private readonly decoded: Array<ConnectSchema | undefined>;
   private readonly inProgress = new Set<number>();
 
-  constructor(private readonly record: Wit.ConnectRecord, private readonly plugin: string) {
+  constructor(private readonly record: Wit.ConnectRecord, private readonly plugin: string, private readonly what: string) {
     this.decoded = new Array<ConnectSchema | undefined>(record.schemas.length);
   }
 
   private fail(message: string): never {
-    throw new ConnectorError(`the transform plugin returned a malformed record: ${message}`, { plugin: this.plugin });
+    throw new ConnectorError(`the ${this.what} returned a malformed record: ${message}`, { plugin: this.plugin });
   }
 
   schema(index: number): ConnectSchema {
@@ -155,9 +156,9 @@ class Decoder {
   }
 }
 
-/** A record a transform plugin returned; `plugin` names it in errors. */
-export function decodeRecord(record: Wit.ConnectRecord, plugin: string): ConnectRecordData {
-  const decoder = new Decoder(record, plugin);
+/** A record a plugin returned (a transform's, or a 0.3.0 source task's); `plugin` and `what` name it in errors. */
+export function decodeRecord(record: Wit.ConnectRecord, plugin: string, what = 'transform plugin'): ConnectRecordData {
+  const decoder = new Decoder(record, plugin, what);
   const headers: ConnectHeader[] = record.headers.map((header) => {
     const data = decoder.data(header.data);
     return { key: header.key, schema: data.schema, value: data.value };

@@ -28,12 +28,14 @@
 // transform stop another task.
 
 import type { FetchedBatch, GroupConsumer, GroupConsumerListener, Heartbeat, KafkaAdmin, KafkaConnection, TopicPartition } from '../kafka/ports.ts';
-import type { Config, SinkRecord, SinkTaskInstance } from '../plugin/plugin-connector.ts';
+import type { Config, RecordShape, SinkRecords, SinkTaskInstance } from '../plugin/plugin-connector.ts';
 import { ConnectorError, messageOf } from '../errors.ts';
 import { toConnectorValue } from './connector-data.ts';
+import { encodeRecord } from './transform-record.ts';
+import type { ConnectRecordData } from './connect-data.ts';
 import type { Converter } from './converter.ts';
 import { converterClassOf, defaultErrorHandling, ErrorHandler, isRetriable, type ConsumedOriginal, type ConverterClasses, type ConverterStage, type ErrorHandlingSettings } from './error-handling.ts';
-import type { SimpleHeaderConverter } from './header-converter.ts';
+import type { HeaderConverter } from './header-converter.ts';
 import { TaskState, type TaskLog } from './task-state.ts';
 import { matchingTopics } from './topic-pattern.ts';
 import { TransformationError, type TaskTransformationChain } from './transformation-chain.ts';
@@ -47,7 +49,7 @@ export interface SinkTaskOptions {
   subscription: SinkSubscription;
   keyConverter: Converter;
   valueConverter: Converter;
-  headerConverter: SimpleHeaderConverter;
+  headerConverter: HeaderConverter;
   /** Creates this task's transforms (in instances of its own) when the task starts. */
   transforms: () => TaskTransformationChain;
   connection: KafkaConnection;
@@ -205,7 +207,7 @@ export class WorkerSinkTask {
     const { instance } = this.options;
     if (this.failed || !instance.usable) return;
     try {
-      if (instance.completedIo > 0) this.callPlugin(() => instance.put([]));
+      if (instance.completedIo > 0) this.callPlugin(() => instance.putRecords(sinkRecords(instance.recordShape, [])));
     } catch (error) {
       void this.failAfterDeadLetters(error);
       return;
@@ -350,7 +352,7 @@ export class WorkerSinkTask {
     const { keyConverter, valueConverter, headerConverter, instance } = this.options;
     if (batch.records.length > 0) {
       try {
-        const records: SinkRecord[] = [];
+        const records: GivenRecord[] = [];
         const errors = this.errors;
         const transforms = this.transforms!;
         const topic = batch.topic;
@@ -395,14 +397,7 @@ export class WorkerSinkTask {
             this.dropped++;
             continue;
           }
-          records.push({
-            topic: transformed.topic,
-            partition: transformed.partition ?? batch.partition,
-            offset: BigInt(offset),
-            key: toConnectorValue(transformed.key),
-            value: toConnectorValue(transformed.value),
-            timestamp: BigInt(transformed.timestamp ?? record.timestamp),
-          });
+          records.push({ ...transformed, partition: transformed.partition ?? batch.partition, timestamp: transformed.timestamp ?? record.timestamp, kafkaOffset: offset });
         }
         // The dead-letter copies are acknowledged before the batch counts as consumed.
         await errors.flush();
@@ -412,7 +407,7 @@ export class WorkerSinkTask {
           if (this.failed) return;
           if (instance.reportsErrantRecords) this.keep(batch, records);
           // Stopping while a retriable put waits: the batch is not consumed (delivered again after the restart).
-          if (!(await this.putRetrying(records))) return;
+          if (!(await this.putRetrying(sinkRecords(instance.recordShape, records)))) return;
           this.armIo();
         }
         this.put += records.length;
@@ -436,16 +431,16 @@ export class WorkerSinkTask {
    * keeps its place in the group with heartbeats. False when the task stops
    * during the wait.
    */
-  private async putRetrying(records: SinkRecord[]): Promise<boolean> {
+  private async putRetrying(records: SinkRecords): Promise<boolean> {
     const { instance } = this.options;
     for (;;) {
       try {
-        this.callPlugin(() => instance.put(records));
+        this.callPlugin(() => instance.putRecords(records));
         return true;
       } catch (error) {
         if (!isRetriable(error) || this.fatal !== undefined) throw error;
         const wait = instance.takeRetryTimeoutMs() ?? this.options.commitIntervalMs;
-        this.options.log('error', this.state.id, `RetriableException from SinkTask ${this.state.id}: ${messageOf(error)}; the same ${records.length} record(s) are put again in ${wait} ms`);
+        this.options.log('error', this.state.id, `RetriableException from SinkTask ${this.state.id}: ${messageOf(error)}; the same ${records.records.length} record(s) are put again in ${wait} ms`);
         if (!(await this.waitUnlessStopping(wait))) return false;
       }
     }
@@ -472,7 +467,7 @@ export class WorkerSinkTask {
   }
 
   /** Keeps a put batch's records as consumed, so the plugin can report any of them errant until they are committed. */
-  private keep(batch: FetchedBatch, records: SinkRecord[]): void {
+  private keep(batch: FetchedBatch, records: GivenRecord[]): void {
     const key = `${batch.topic}\0${batch.partition}`;
     let bytes = 0;
     for (const { record } of batch.records) bytes += 64 + (record.key?.length ?? 0) + (record.value?.length ?? 0);
@@ -486,7 +481,7 @@ export class WorkerSinkTask {
     }
     for (const record of records) {
       if (record.topic === batch.topic && record.partition === batch.partition) continue;
-      const offset = Number(record.offset);
+      const offset = record.kafkaOffset;
       const original = this.originalOf(batch.topic, batch.partition, offset);
       if (original) this.moved.set(`${record.topic}\0${record.partition}\0${offset}`, original);
     }
@@ -632,4 +627,23 @@ export class WorkerSinkTask {
     await this.errors.close();
     this.state.stopped();
   }
+}
+
+/** A record as the task gives it to the plugin: after the converters and transforms, with the partition and offset it was read from. */
+type GivenRecord = ConnectRecordData & { partition: number; timestamp: number; kafkaOffset: number };
+
+/** The records of a `put` in the shape the plugin's contract version takes. */
+function sinkRecords(shape: RecordShape, records: readonly GivenRecord[]): SinkRecords {
+  if (shape === 'connect-record') return { shape, records: records.map((record) => encodeRecord(record)) };
+  return {
+    shape,
+    records: records.map((record) => ({
+      topic: record.topic,
+      partition: record.partition,
+      offset: BigInt(record.kafkaOffset),
+      key: toConnectorValue(record.key),
+      value: toConnectorValue(record.value),
+      timestamp: BigInt(record.timestamp),
+    })),
+  };
 }

@@ -40,18 +40,22 @@ import { ConnectorError, messageOf } from '../errors.ts';
 import type { KafkaAdmin, KafkaConnection, OutgoingRecord, Producer } from '../kafka/ports.ts';
 import { AtLeastOnceCommit, ExactlyOnceCommit, type CommitProtocol } from '../task/commit-protocol.ts';
 import { RecordCollector } from '../task/record-collector.ts';
-import type { CommittedRecord, Config, SourceRecord, SourceTaskInstance } from '../plugin/plugin-connector.ts';
+import type { CommittedRecord, Config, SourceRecord, SourceRecord0_3_0, SourceTaskInstance } from '../plugin/plugin-connector.ts';
 import type { Header, StreamRecord } from '../record.ts';
 import type { ConnectRecordData } from './connect-data.ts';
 import { fromConnectorValue } from './connector-data.ts';
+import { decodeRecord } from './transform-record.ts';
 import type { Converter } from './converter.ts';
 import { converterClassOf, defaultErrorHandling, ErrorHandler, isRetriable, type ConverterClasses, type ConverterStage, type ErrorHandlingSettings, type PolledOriginal } from './error-handling.ts';
-import type { SimpleHeaderConverter } from './header-converter.ts';
+import type { HeaderConverter } from './header-converter.ts';
 import { JsonConverter } from './json-converter.ts';
 import { defaultMaxRequestSize, RecordTooLargeError, recordSizeUpperBound } from '../kafka/record-size.ts';
 import { offsetKey, type SourceOffsetStore, type StoredOffset, type TransactionalOffsetStore } from './offset-store.ts';
 import { TaskState, type TaskLog } from './task-state.ts';
 import { TransformationError, type TaskTransformationChain } from './transformation-chain.ts';
+
+/** A record as the plugin's poll returned it: 0.1.0/0.2.0's small values, or (0.3.0 on) Connect's data model. */
+type PolledRecord = SourceRecord | SourceRecord0_3_0;
 
 export interface SourceTaskOptions {
   connector: string;
@@ -60,7 +64,7 @@ export interface SourceTaskOptions {
   config: Config;
   keyConverter: Converter;
   valueConverter: Converter;
-  headerConverter: SimpleHeaderConverter;
+  headerConverter: HeaderConverter;
   /** Creates this task's transforms (in instances of its own) when the task starts. */
   transforms: () => TaskTransformationChain;
   producer: Producer;
@@ -158,9 +162,9 @@ export class WorkerSourceTask {
         await this.pausedUntil.promise;
         continue;
       }
-      let records: SourceRecord[];
+      let records: PolledRecord[];
       try {
-        records = instance.poll();
+        records = instance.pollRecords().records;
       } catch (error) {
         // Kafka's AbstractWorkerSourceTask.poll: a RetriableException is logged and the task polls again.
         if (!isRetriable(error)) throw error;
@@ -269,7 +273,12 @@ export class WorkerSourceTask {
   }
 
   /** What the plugin returned as Connect data (Kafka's SourceRecord), stamped with the poll's time when it has no timestamp. */
-  private connectRecord(record: SourceRecord, polledAt: number): ConnectRecordData {
+  private connectRecord(record: PolledRecord, polledAt: number): ConnectRecordData {
+    if ('data' in record) {
+      // Contract 0.3.0 on: Connect's data model as the plugin wrote it (a malformed one fails like a failed transform).
+      const data = decodeRecord(record.data, this.options.instance.pluginName, 'source task');
+      return { ...data, timestamp: data.timestamp ?? polledAt, kafkaOffset: undefined };
+    }
     return {
       topic: record.topic,
       partition: record.partition,
@@ -286,7 +295,7 @@ export class WorkerSourceTask {
    * converter failed and the failure is tolerated. `polled` is the record as
    * the plugin returned it (the dead-letter copy's original).
    */
-  private outgoing(record: ConnectRecordData, polled: SourceRecord, polledAt: number): OutgoingRecord | undefined {
+  private outgoing(record: ConnectRecordData, polled: PolledRecord, polledAt: number): OutgoingRecord | undefined {
     const { keyConverter, valueConverter, headerConverter } = this.options;
     // One try for the three conversions (no closure per record); `stage` says which one failed.
     let stage: ConverterStage = 'KEY_CONVERTER';
@@ -331,9 +340,10 @@ export class WorkerSourceTask {
   }
 
   /** A polled record that failed a stage, for the error handler (its dead-letter copy is serialized only when one is written). */
-  private polledOriginal(record: SourceRecord, polledAt: number): PolledOriginal {
+  private polledOriginal(record: PolledRecord, polledAt: number): PolledOriginal {
+    const { topic, partition } = 'data' in record ? record.data : record;
     return {
-      kind: 'polled', topic: record.topic, partition: record.partition,
+      kind: 'polled', topic, partition,
       sourcePartition: record.sourcePartition, sourceOffset: record.sourceOffset,
       serialize: () => this.deadLetterRecord(record, polledAt),
     };
@@ -345,7 +355,7 @@ export class WorkerSourceTask {
    * lossless), its headers by the task's header converter (none when that
    * fails), its timestamp as polled.
    */
-  private deadLetterRecord(record: SourceRecord, polledAt: number): StreamRecord {
+  private deadLetterRecord(record: PolledRecord, polledAt: number): StreamRecord {
     const data = this.connectRecord(record, polledAt);
     const json = (this.deadLetterJson ??= new JsonConverter(true));
     let headers: Header[];

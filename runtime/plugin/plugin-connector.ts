@@ -28,13 +28,22 @@ import { sourceCommitsImports, type CommittedRecord, type SourceCommitsCapabilit
 import { retriableErrorsImports, type RetriableErrorsCapability } from './host/retriable-errors.ts';
 import type { CommittedOffset, ConfigIssue, SinkRecord, SourceRecord, TopicPartitionOffset } from './host/wit/interfaces/eddy-plugin-connect-types.js';
 import type { ConfigKey } from './host/wit/0.2.0/interfaces/eddy-plugin-connect-types.js';
+import type { SinkRecord as SinkRecord0_3_0, SourceRecord as SourceRecord0_3_0 } from './host/wit/0.3.0/interfaces/eddy-plugin-connect-types.js';
 import type * as Connector from './host/wit/interfaces/eddy-plugin-connector.js';
 import type * as Connector0_2_0 from './host/wit/0.2.0/interfaces/eddy-plugin-connector.js';
 import type * as SinkTask from './host/wit/interfaces/eddy-plugin-sink-task.js';
 import type * as SourceTask from './host/wit/interfaces/eddy-plugin-source-task.js';
 import { PluginInstance, type InstanceHost } from './plugin-instance.ts';
 
-export type { CommittedOffset, CommittedRecord, ConfigIssue, ConfigKey, ErrantRecordSink, SinkRecord, SourceRecord, TopicPartitionOffset };
+export type { CommittedOffset, CommittedRecord, ConfigIssue, ConfigKey, ErrantRecordSink, SinkRecord, SourceRecord, SourceRecord0_3_0, TopicPartitionOffset };
+export type { SinkRecord0_3_0 };
+
+/** What a connector's records carry, by its contract version (contract-version.ts). */
+export type RecordShape = 'connect-value' | 'connect-record';
+/** What a source task's poll returned, in the shape of its contract version. */
+export type PolledRecords = { shape: 'connect-value'; records: SourceRecord[] } | { shape: 'connect-record'; records: SourceRecord0_3_0[] };
+/** A batch for a sink task's `put`, in the shape of its contract version (`SinkTaskInstance.recordShape`). */
+export type SinkRecords = { shape: 'connect-value'; records: SinkRecord[] } | { shape: 'connect-record'; records: SinkRecord0_3_0[] };
 export type ConnectorKind = 'source' | 'sink';
 export type Config = Array<[string, string]>;
 
@@ -141,6 +150,8 @@ export class ConnectorPlugin {
       'eddy:plugin/log': logImports(observed),
       'eddy:plugin/types': {},
       'eddy:plugin/connect-types': {},
+      // From 0.3.0 the records use connect-data's types (no functions).
+      'eddy:plugin/connect-data': {},
       'eddy:plugin/file-access': files.imports,
       // In the sink-connector world from 0.2.0 (a 0.1.0 component cannot import it: world.ts refuses it at load).
       'eddy:plugin/sqlite-access': sqlite.imports,
@@ -155,7 +166,8 @@ export class ConnectorPlugin {
     const imports = this.compiled.component.shape.imports;
     const reportsErrantRecords = imports.some((name) => name.startsWith('eddy:plugin/errant-record-reporter'));
     const hearsCommits = imports.some((name) => name.startsWith('eddy:plugin/source-commits'));
-    return { instance, reportsErrantRecords, hearsCommits, files, sqlite, http, errant, commits, retriable };
+    const recordShape = contractVersion(this.compiled.component.contractVersion).connectorRecords;
+    return { instance, reportsErrantRecords, hearsCommits, recordShape, files, sqlite, http, errant, commits, retriable };
   }
 }
 
@@ -165,6 +177,8 @@ interface Bound {
   reportsErrantRecords: boolean;
   /** Whether the component imports source-commits: only then does its driver say what was committed. */
   hearsCommits: boolean;
+  /** What its records carry (its contract version's). */
+  recordShape: RecordShape;
   files: FileAccessCapability;
   sqlite: SqliteAccessCapability;
   http: HttpClientCapability;
@@ -240,12 +254,31 @@ export class SourceTaskInstance {
     return !this.bound.instance.isPoisoned;
   }
 
+  /** The plugin's name, for errors about what it returned. */
+  get pluginName(): string {
+    return this.bound.instance.errorContext.plugin ?? 'the connector';
+  }
+
   start(config: Config, offsets: CommittedOffset[]): void {
     call(this.bound, this.limits, 'start', (guest) => guest.sourceTask.start(config, offsets));
   }
 
+  /** What the plugin's records carry (its contract version's). */
+  get recordShape(): RecordShape {
+    return this.bound.recordShape;
+  }
+
+  /** The records ready now, in the shape of the plugin's contract version (what a worker calls). */
+  pollRecords(): PolledRecords {
+    const records = call(this.bound, this.limits, 'poll', (guest) => guest.sourceTask.poll() as unknown[]);
+    return this.bound.recordShape === 'connect-record' ? { shape: 'connect-record', records: records as SourceRecord0_3_0[] } : { shape: 'connect-value', records: records as SourceRecord[] };
+  }
+
+  /** The records ready now, of a plugin of contract 0.1.0 or 0.2.0 (small values); a 0.3.0 plugin's: `pollRecords`. */
   poll(): SourceRecord[] {
-    return call(this.bound, this.limits, 'poll', (guest) => guest.sourceTask.poll());
+    const polled = this.pollRecords();
+    if (polled.shape !== 'connect-value') throw new ConfigError(`'${this.pluginName}' is a connector of contract 0.3.0: its records are Connect records (call pollRecords)`, this.bound.instance.errorContext);
+    return polled.records;
   }
 
   /** Whether the plugin hears what was committed (it imports source-commits): only then need its driver tell it. */
@@ -323,8 +356,25 @@ export class SinkTaskInstance {
     call(this.bound, this.limits, 'start', (guest) => guest.sinkTask.start(config));
   }
 
+  /** What the records given to `put` must carry (the plugin's contract version's). */
+  get recordShape(): RecordShape {
+    return this.bound.recordShape;
+  }
+
+  /** Puts a batch in the shape of the plugin's contract version (what a worker calls). */
+  putRecords(batch: SinkRecords): void {
+    if (batch.shape !== this.bound.recordShape) throw new ConfigError(`put: records of shape ${batch.shape} for '${this.pluginName}', which takes ${this.bound.recordShape}`, this.bound.instance.errorContext);
+    call(this.bound, this.limits, 'put', (guest) => guest.sinkTask.put(batch.records as SinkRecord[]));
+  }
+
+  /** Puts a batch into a plugin of contract 0.1.0 or 0.2.0 (small values); a 0.3.0 plugin's: `putRecords`. */
   put(records: SinkRecord[]): void {
-    call(this.bound, this.limits, 'put', (guest) => guest.sinkTask.put(records));
+    this.putRecords({ shape: 'connect-value', records });
+  }
+
+  /** The plugin's name, for errors about what it was given. */
+  get pluginName(): string {
+    return this.bound.instance.errorContext.plugin ?? 'the connector';
   }
 
   flush(offsets: TopicPartitionOffset[]): void {

@@ -19,6 +19,9 @@ import { logImports } from './host/log.ts';
 import { retriableErrorsImports, type RetriableErrorsCapability } from './host/retriable-errors.ts';
 import type { ConnectRecord } from './host/wit/interfaces/eddy-plugin-connect-data.js';
 import type { ConfigIssue } from './host/wit/interfaces/eddy-plugin-connect-types.js';
+import type { ConfigKey } from './host/wit/0.3.0/interfaces/eddy-plugin-connect-types.js';
+import type * as Transformation0_3_0 from './host/wit/0.3.0/interfaces/eddy-plugin-transformation.js';
+import { contractVersion } from './contract/versions.ts';
 import type * as Transformation from './host/wit/interfaces/eddy-plugin-transformation.js';
 import { PluginInstance, type InstanceHost } from './plugin-instance.ts';
 
@@ -26,7 +29,8 @@ export type { ConnectRecord as TransformRecord } from './host/wit/interfaces/edd
 export type { ConfigIssue };
 export type TransformClassKind = Transformation.ClassKind;
 
-type Exports = { transformation: typeof Transformation };
+/** 0.1.0's transformation, and from 0.3.0 `config-def`. */
+type Exports = { transformation: typeof Transformation & Partial<Pick<typeof Transformation0_3_0, 'configDef'>> };
 type Config = Array<[string, string]>;
 
 /** Where a task's transform instances log and whom their errors name. */
@@ -55,6 +59,8 @@ export class TransformPlugin {
     private readonly limits: ProcessorLimits,
     /** Class name → kind, read once. */
     readonly classes: ReadonlyMap<string, TransformClassKind>,
+    /** Class name → the keys it reads (Kafka's config()), read once; undefined before contract 0.3.0 (not declared). */
+    readonly configDefs: ReadonlyMap<string, readonly ConfigKey[]> | undefined,
   ) {}
 
   static async load(path: string, limits: Partial<ProcessorLimits> = {}): Promise<TransformPlugin> {
@@ -65,7 +71,9 @@ export class TransformPlugin {
     const full = { ...defaultProcessorLimits, ...limits };
     const compiled = await component.compile(full);
     const probe = new TransformInstance(compiled, full, { connector: '', task: '(classes)', log: () => undefined });
-    return new TransformPlugin(compiled, full, new Map(probe.classes().map((info) => [info.name, info.kind])));
+    const classes = probe.classes();
+    const configDefs = contractVersion(component.contractVersion).transformConfigDef ? new Map(classes.map((info) => [info.name, probe.configDef(info.name)])) : undefined;
+    return new TransformPlugin(compiled, full, new Map(classes.map((info) => [info.name, info.kind])), configDefs);
   }
 
   get name(): string {
@@ -124,6 +132,14 @@ export class TransformInstance {
 
   classes(): Transformation.ClassInfo[] {
     return this.call('classes', (guest) => guest.transformation.classes());
+  }
+
+  /** The keys class `className` reads (contract 0.3.0 on). */
+  configDef(className: string): ConfigKey[] {
+    return this.call('config-def', (guest) => {
+      if (!guest.transformation.configDef) throw new ConfigError(`'${this.instance.errorContext.plugin ?? 'the transform plugin'}' exports no config-def`);
+      return guest.transformation.configDef(className);
+    });
   }
 
   /** Configures a transformation of `className`; its issues when the plugin refuses the configuration. */

@@ -13,15 +13,25 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { readConnectorFile } from '../../runtime/connect/connector-config.ts';
 import { StandaloneWorker } from '../../runtime/connect/standalone-worker.ts';
-import { ConnectorPlugin, type Config, type SourceRecord } from '../../runtime/plugin/plugin-connector.ts';
+import { ConnectorPlugin, type Config, type SourceRecord0_3_0 as SourceRecord } from '../../runtime/plugin/plugin-connector.ts';
+import { javaToString, type ConnectSchema } from '../../runtime/connect/connect-data.ts';
+import { JsonConverter } from '../../runtime/connect/json-converter.ts';
+import { decodeRecord } from '../../runtime/connect/transform-record.ts';
 import { brokers, readAll, uniqueName, waitFor } from '../support/kafka.ts';
 import { pluginPath } from '../support/plugins.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
+import { polledData as polled } from '../support/connector-records.ts';
 
 const host = { connector: 'datagen', log: () => undefined };
 const plugin = () => ConnectorPlugin.load(pluginPath('connect-datagen-rust'));
-const keyOf = (record: SourceRecord) => (record.key?.tag === 'text' ? record.key.val : `?${record.key?.tag}`);
-const valueOf = (record: SourceRecord) => (record.value?.tag === 'json' ? record.value.val : `?${record.value?.tag}`);
+const data = (record: SourceRecord) => decodeRecord(record.data, 'datagen', 'source task');
+/** The key as StringConverter writes it. */
+const keyOf = (record: SourceRecord) => javaToString(data(record).key.value);
+/** The value as JsonConverter without schemas writes it. */
+const valueOf = (record: SourceRecord) => new JsonConverter(false).payloadJson(data(record).value);
+/** A schema as `type name{field:schema,…}`, to compare whole schemas at a glance. */
+const shape = (schema: ConnectSchema | undefined): string =>
+  schema === undefined ? 'schemaless' : `${schema.type}${schema.optional ? '?' : ''}${schema.name ? ` ${schema.name}` : ''}${schema.fields ? `{${schema.fields.map((field) => `${field.name}:${shape(field.schema)}`).join(',')}}` : ''}`;
 const position = (record: SourceRecord) => Number(record.sourceOffset.find(([key]) => key === 'position')?.[1]);
 
 /** Every record of each task of a connector, polled as fast as the plugin allows (max.interval=0). */
@@ -32,7 +42,7 @@ async function generateAll(config: Config, maxTasks: number): Promise<SourceReco
     const instance = loaded.sourceTask(host, task);
     instance.start(taskConfig, []);
     const records: SourceRecord[] = [];
-    for (let batch = instance.poll(); batch.length > 0; batch = instance.poll()) records.push(...batch);
+    for (let batch = polled(instance.pollRecords()); batch.length > 0; batch = polled(instance.pollRecords())) records.push(...batch);
     instance.stop();
     return records;
   });
@@ -46,7 +56,7 @@ async function generateFrom(config: Config, maxTasks: number, task: number, from
   const taskConfig = loaded.connector(host).taskConfigs(fast, maxTasks)[task]!;
   instance.start(taskConfig, from === 0 ? [] : [{ sourcePartition: [['task', String(task)]], sourceOffset: [['position', String(from)]] }]);
   const records: SourceRecord[] = [];
-  while (records.length < count) records.push(...instance.poll());
+  while (records.length < count) records.push(...polled(instance.pollRecords()));
   instance.stop();
   return records.slice(0, count);
 }
@@ -82,7 +92,10 @@ test('records are seeded: the same seed gives the same records, another seed oth
     assert.equal(keyOf(record), user.userid, 'users are keyed by userid');
     assert.ok(['MALE', 'FEMALE', 'OTHER'].includes(user.gender as string));
     assert.deepEqual(record.sourcePartition, [['task', '0']]);
-    assert.equal(record.topic, 'users');
+    assert.equal(record.data.topic, 'users');
+    assert.equal(shape(data(record).key.schema), 'string');
+    assert.equal(shape(data(record).value.schema), 'struct ksql.users{registertime:int64,userid:string,regionid:string,gender:string}');
+    assert.equal(javaToString(data(record).value.value), `Struct{registertime=${user.registertime},userid=${user.userid},regionid=${user.regionid},gender=${user.gender}}`);
   }
   assert.deepEqual(first!.map(position), Array.from({ length: 50 }, (_, index) => index + 1));
   // Without random.seed the seed comes from the connector's name: stable across restarts, different per connector.
@@ -94,6 +107,8 @@ test('records are seeded: the same seed gives the same records, another seed oth
   assert.equal(order.orderid, 3);
   assert.equal(keyOf(orders![3]!), '3');
   assert.equal(typeof order.address.zipcode, 'number');
+  assert.equal(shape(data(orders![3]!).key.schema), 'int64');
+  assert.equal(shape(data(orders![3]!).value.schema), 'struct ksql.orders{ordertime:int64,orderid:int64,itemid:string,orderunits:float64,address:struct ksql.address{city:string,state:string,zipcode:int32}}');
   const [views] = await generateAll(config('1', 'pageviews'), 1);
   assert.deepEqual(views!.slice(0, 3).map(keyOf), ['1', '11', '21'], 'pageviews are keyed by viewtime, which steps by 10');
 });
@@ -118,10 +133,10 @@ test('the rate follows the wall clock: the first record at once, the next one ma
   const instance = loaded.sourceTask(host, 0);
   // One record an hour: the second poll comes long before the second record is due.
   instance.start([['kafka.topic', 't'], ['quickstart', 'users'], ['max.interval', '3600000']], []);
-  const first = instance.poll();
+  const first = polled(instance.pollRecords());
   assert.equal(first.length, 1);
-  assert.deepEqual(instance.poll(), []);
-  assert.ok(first[0]!.timestamp !== undefined && Math.abs(Number(first[0]!.timestamp) - Date.now()) < 60_000, 'stamped with the time it was due');
+  assert.deepEqual(polled(instance.pollRecords()), []);
+  assert.ok(first[0]!.data.timestamp !== undefined && Math.abs(Number(first[0]!.data.timestamp) - Date.now()) < 60_000, 'stamped with the time it was due');
   instance.stop();
 });
 
@@ -149,8 +164,13 @@ test('in a standalone worker: records land in the topic, iterations is honoured,
   const usersConfig = { 'quickstart': 'users', 'iterations': 7, 'max.interval': 0, 'random.seed': 11 };
   writeFileSync(join(directory, 'users.properties'), properties({ name: `users${suffix}`, 'connector.class': 'DatagenConnector', 'tasks.max': 2, 'kafka.topic': `datagen-users${suffix}`, ...usersConfig }));
   writeFileSync(join(directory, 'users-again.properties'), properties({ name: `users-again${suffix}`, 'connector.class': 'DatagenConnector', 'tasks.max': 2, 'kafka.topic': `datagen-users-again${suffix}`, ...usersConfig }));
+  // The same again with JSON keys and values with schemas (Kafka's JsonConverter defaults): the quickstart's struct schema in each record.
+  writeFileSync(join(directory, 'users-schemas.properties'), properties({
+    name: `users-schemas${suffix}`, 'connector.class': 'DatagenConnector', 'tasks.max': 2, 'kafka.topic': `datagen-users-schemas${suffix}`, ...usersConfig,
+    'key.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable': 'true',
+  }));
   assert.ok(readConnectorFile(join(directory, 'users.properties')).plugin.path.endsWith('connect-datagen-rust'));
-  const files = ['orders.properties', 'users.properties', 'users-again.properties'].map((file) => join(directory, file));
+  const files = ['orders.properties', 'users.properties', 'users-again.properties', 'users-schemas.properties'].map((file) => join(directory, file));
   const logs: string[] = [];
   const start = () => StandaloneWorker.start(join(directory, 'worker.properties'), files, { log: (level, where, message) => void logs.push(`${level} [${where}] ${message}`) });
   const stored = (): Map<string, number> => {
@@ -171,7 +191,7 @@ test('in a standalone worker: records land in the topic, iterations is honoured,
   try {
     await waitFor('both users connectors to store all 7 positions', async () => {
       const offsets = stored();
-      return [`users${suffix}/0`, `users${suffix}/1`, `users-again${suffix}/0`, `users-again${suffix}/1`].map((key) => offsets.get(key)).join() === '4,3,4,3';
+      return [`users${suffix}/0`, `users${suffix}/1`, `users-again${suffix}/0`, `users-again${suffix}/1`, `users-schemas${suffix}/0`, `users-schemas${suffix}/1`].map((key) => offsets.get(key)).join() === '4,3,4,3,4,3';
     }, 120_000);
     await waitFor('20 orders from each task', async () => {
       const ids = await orderIds();
@@ -191,6 +211,20 @@ test('in a standalone worker: records land in the topic, iterations is honoured,
   assert.deepEqual(sorted(users), sorted(expectedUsers.map((record) => ({ key: keyOf(record), value: valueOf(record) }))));
   assert.deepEqual(sorted(usersAgain), sorted(users));
   for (const record of users) assert.equal(record.key, (JSON.parse(record.value!) as { userid: string }).userid);
+  const withSchemas = await readAll(`datagen-users-schemas${suffix}`);
+  assert.deepEqual(
+    withSchemas.map((record) => `${(JSON.parse(record.key!) as { payload: string }).payload} ${JSON.stringify((JSON.parse(record.value!) as { payload: unknown }).payload)}`).sort(),
+    sorted(users),
+  );
+  for (const record of withSchemas) {
+    assert.deepEqual(JSON.parse(record.key!).schema, { type: 'string', optional: false });
+    assert.deepEqual(JSON.parse(record.value!).schema, {
+      type: 'struct',
+      fields: [{ type: 'int64', optional: false, field: 'registertime' }, { type: 'string', optional: false, field: 'userid' }, { type: 'string', optional: false, field: 'regionid' }, { type: 'string', optional: false, field: 'gender' }],
+      optional: false,
+      name: 'ksql.users',
+    });
+  }
 
   // A restart: each task resumes at its stored position.
   const positions = stored();

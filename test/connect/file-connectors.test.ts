@@ -11,6 +11,9 @@ import { fileAccessImports } from '../../runtime/plugin/host/file-access.ts';
 import { ConnectorPlugin, type Config, type SourceRecord } from '../../runtime/plugin/plugin-connector.ts';
 import { pluginPath } from '../support/plugins.ts';
 import { temporaryDirectory } from '../support/temporary.ts';
+import { dataRecords } from '../support/connector-records.ts';
+import { javaToString, primitiveSchema, type ConnectData, type ConnectSchema } from '../../runtime/connect/connect-data.ts';
+import { encodeRecord } from '../../runtime/connect/transform-record.ts';
 
 const logs: string[] = [];
 const host = { connector: 'test', log: (level: string, task: string, message: string) => void logs.push(`${level} ${task} ${message}`) };
@@ -89,17 +92,47 @@ test('resuming from a stored byte position is exact with accents and emoji (Kafk
   }
 });
 
-test('the sink appends each value and a newline, null as "null"', async () => {
+test('the sink appends each value as Java\'s String.valueOf and a newline: null, structs, maps, lists, Java\'s doubles, decimals, dates', async () => {
   const directory = temporaryDirectory('file-sink');
   const file = join(directory, 'test.sink.txt');
   const task = (await sink()).sinkTask(host, 0, { file: { file, mode: 'append' } });
   task.start([['file', file], ['topics', 't']]);
-  const record = (offset: number, value: SourceRecord['value']) => ({ topic: 't', partition: 0, offset: BigInt(offset), value, timestamp: 0n });
-  task.put([record(0, { tag: 'text', val: 'café 😀' }), record(1, undefined), record(2, { tag: 'int64', val: 42n })]);
-  task.put([record(3, { tag: 'json', val: '{"a":1}' }), record(4, { tag: 'float64', val: 2 }), record(5, { tag: 'boolean', val: true })]);
-  task.flush([{ topic: 't', partition: 0, offset: 6n }]);
+  const address: ConnectSchema = { type: 'struct', optional: true, name: 'Address', fields: [{ name: 'city', schema: primitiveSchema('string') }, { name: 'zip', schema: primitiveSchema('int32', true) }] };
+  const person: ConnectSchema = { type: 'struct', optional: false, name: 'Person', fields: [{ name: 'name', schema: primitiveSchema('string') }, { name: 'age', schema: primitiveSchema('int8', true) }, { name: 'address', schema: address }, { name: 'tags', schema: { type: 'array', optional: true, valueSchema: primitiveSchema('string') } }] };
+  const string = (value: string): ConnectData => ({ type: 'string', value });
+  const values: Array<ConnectData | null> = [
+    string('café 😀'),
+    null,
+    { type: 'int64', value: 42n },
+    { type: 'int32', value: -7 },
+    { type: 'boolean', value: true },
+    ...[2, 0.5, 1e7, 1.5e-5, 123456.789, -0.001, 3.07, Number.MAX_VALUE, -0, Number.NaN, Number.NEGATIVE_INFINITY].map((value): ConnectData => ({ type: 'float64', value })),
+    ...[0.1, 1e10, 16777216].map((value): ConnectData => ({ type: 'float32', value: Math.fround(value) })),
+    { type: 'struct', schema: person, value: [string('Ada'), { type: 'int8', value: 36 }, { type: 'struct', schema: address, value: [string('London'), null] }, { type: 'array', value: [string('a'), string('b')] }] },
+    { type: 'struct', schema: person, value: [string('Bob'), null, null, null] },
+    { type: 'map', value: [[string('b'), { type: 'int64', value: 1n }], [string('a'), { type: 'array', value: [{ type: 'float64', value: 1 }, null] }]] },
+    { type: 'array', value: [] },
+    ...[[12345n, 2], [-5n, 3], [1n, 10], [123n, -2], [-(2n ** 70n), 0], [0n, 4]].map(([unscaled, scale]): ConnectData => ({ type: 'decimal', unscaled: unscaled as bigint, scale: scale as number })),
+    ...[0n, 1_700_000_000_123n, -86_400_001n, 951_782_400_000n].map((value): ConnectData => ({ type: 'date', value })),
+  ];
+  const record = (offset: number, value: ConnectData | null) => encodeRecord({ topic: 't', partition: 0, key: { schema: undefined, value: null }, value: { schema: undefined, value }, timestamp: 0, headers: [], kafkaOffset: offset });
+  // A 0.3.0 sink takes Connect records: 0.2.0's small values are refused, naming the plugin.
+  assert.throws(() => task.put([{ topic: 't', partition: 0, offset: 0n, value: { tag: 'text', val: 'x' }, timestamp: 0n }]), /records of shape connect-value for '[^']*connect-file-sink-rust[^']*', which takes connect-record/);
+  task.putRecords(dataRecords(values.slice(0, 10).map((value, index) => record(index, value))));
+  task.putRecords(dataRecords(values.slice(10).map((value, index) => record(10 + index, value))));
+  task.flush([{ topic: 't', partition: 0, offset: BigInt(values.length) }]);
   task.stop();
-  assert.equal(readFileSync(file, 'utf8'), 'café 😀\nnull\n42\n{"a":1}\n2.0\ntrue\n');
+  const written = readFileSync(file, 'utf8').split('\n').slice(0, -1);
+  // The host's javaToString is Java's (StringConverter's output, checked against Kafka's elsewhere).
+  assert.deepEqual(written, values.map(javaToString));
+  assert.deepEqual(written.slice(0, 5), ['café 😀', 'null', '42', '-7', 'true']);
+  assert.deepEqual(written.slice(5, 16), ['2.0', '0.5', '1.0E7', '1.5E-5', '123456.789', '-0.001', '3.07', '1.7976931348623157E308', '-0.0', 'NaN', '-Infinity']);
+  assert.deepEqual(written.slice(16, 19), ['0.1', '1.0E10', '1.6777216E7']);
+  assert.equal(written[19], 'Struct{name=Ada,age=36,address=Struct{city=London},tags=[a, b]}');
+  assert.equal(written[20], 'Struct{name=Bob}');
+  assert.equal(written[21], '{b=1, a=[1.0, null]}');
+  assert.deepEqual(written.slice(23, 29), ['123.45', '-0.005', '1E-10', '1.23E+4', '-1180591620717411303424', '0.0000']);
+  assert.deepEqual(written.slice(29), ['Thu Jan 01 00:00:00 UTC 1970', 'Tue Nov 14 22:13:20 UTC 2023', 'Tue Dec 30 23:59:59 UTC 1969', 'Tue Feb 29 00:00:00 UTC 2000']);
 });
 
 test('the file capability refuses every path but the granted one, naming the capability', async () => {

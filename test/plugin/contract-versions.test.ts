@@ -1,5 +1,6 @@
-// Contract versions side by side: the host serves eddy:plugin@0.1.0 and
-// @0.2.0 at once. A component is routed to the version whose world it fits
+// Contract versions side by side: the host serves eddy:plugin@0.1.0,
+// @0.2.0 and @0.3.0 at once (0.3.0: connector records in Connect's data
+// model). A component is routed to the version whose world it fits
 // (every eddy:plugin name it uses carries that version) and gets that
 // version's imports — 0.2.0's kv-store with put-if-absent, 0.1.0's without.
 // The plugins here are real builds from plugins/: deduplicate-ts (0.2.0) and
@@ -21,8 +22,38 @@ import { pluginPath, plugins } from '../support/plugins.ts';
 
 const deduplicate = () => pluginPath('deduplicate-ts');
 
-test('the host serves 0.1.0 and 0.2.0; 0.2.0 adds kv-store put-if-absent, connector config-def and the connector capabilities sqlite-access, http-client, errant-record-reporter, source-commits and retriable-errors', async () => {
-  assert.deepEqual(contractVersions.map((version) => version.version), ['0.1.0', '0.2.0']);
+test('0.3.0 is 0.2.0 with the connector records in Connect\'s data model and transforms that declare their keys: the same worlds, imports (and the connect-data types) and exports; only source-record and sink-record differ; a 0.3.0 and a 0.2.0 connector load side by side', async () => {
+  for (const world of knownWorlds) {
+    const previous = await referenceShape(world, '0.2.0');
+    const next = await referenceShape(world, '0.3.0');
+    // The connector worlds' records now use connect-data's types (an interface of types only, as connect-types).
+    const added = world === 'source-connector' || world === 'sink-connector' ? ['eddy:plugin/connect-data@0.3.0'] : [];
+    assert.deepEqual([...next.imports].sort(), [...previous.imports.map((name) => name.replace('@0.2.0', '@0.3.0')), ...added].sort(), world);
+    assert.deepEqual(next.exports, previous.exports.map((declaration) => declaration.replaceAll('@0.2.0', '@0.3.0')), world);
+  }
+  const previous = readFileSync(contractVersion('0.2.0').witFile, 'utf8');
+  const next = readFileSync(contractVersion('0.3.0').witFile, 'utf8');
+  assert.match(next, /^package eddy:plugin@0\.3\.0;$/m);
+  assert.match(next, /record source-record \{[^}]*data: connect-record,[^}]*source-partition: string-map,[^}]*source-offset: string-map,\s*\}/);
+  assert.match(next, /type sink-record = connect-record;/);
+  assert.doesNotMatch(next, /variant connect-value/);
+  // Everything after connect-types is the same text, but for transformation's config-def (and the config-key it uses).
+  const tail = (text: string) => text.slice(text.indexOf('interface connector {'));
+  const configDef = /\n    \/\/\/ The keys class `class-name` reads[^]*?config-def: func\(class-name: string\) -> list<config-key>;\n/;
+  assert.match(tail(next), configDef);
+  assert.equal(tail(next).replace(configDef, '').replace('interface transformation {\n    use types.{config};\n    use connect-types.{config-issue, config-key};', 'interface transformation {\n    use types.{config};\n    use connect-types.{config-issue};'), tail(previous));
+  assert.equal(contractVersion('0.2.0').connectorRecords, 'connect-value');
+  assert.equal(contractVersion('0.3.0').connectorRecords, 'connect-record');
+  const datagen = await PluginComponent.fromFile(pluginPath('connect-datagen-rust'));
+  const fileSource = await PluginComponent.fromFile(pluginPath('connect-file-source-rust'));
+  const fileSink = await PluginComponent.fromFile(pluginPath('connect-file-sink-rust'));
+  assert.deepEqual([datagen.world, datagen.contractVersion], ['source-connector', '0.3.0']);
+  assert.deepEqual([fileSink.world, fileSink.contractVersion], ['sink-connector', '0.3.0']);
+  assert.deepEqual([fileSource.world, fileSource.contractVersion], ['source-connector', '0.2.0']);
+});
+
+test('the host serves 0.1.0, 0.2.0 and 0.3.0; 0.2.0 adds kv-store put-if-absent, connector config-def and the connector capabilities sqlite-access, http-client, errant-record-reporter, source-commits and retriable-errors', async () => {
+  assert.deepEqual(contractVersions.map((version) => version.version), ['0.1.0', '0.2.0', '0.3.0']);
   for (const world of knownWorlds) {
     const old = await referenceShape(world, '0.1.0');
     const next = await referenceShape(world, '0.2.0');

@@ -18,14 +18,16 @@ use std::cell::RefCell;
 
 wit_bindgen::generate!({
     world: "eddy:connect-datagen/datagen",
-    path: ["../../wit", "wit"],
+    path: ["../../wit/0.3.0", "wit"],
     // Bindings for the WASI interface too (wit-bindgen asks before generating a foreign package).
     generate_all,
 });
 
 eddy_connect::config_issues!();
+eddy_connect::config_keys!();
 
-use eddy::plugin::connect_types::{CommittedOffset, ConfigIssue, ConnectValue, SourceRecord};
+use eddy::plugin::connect_data::{ConnectRecord, FieldSchema, Schema, SchemaAndValue, SchemaType, StructValue, Value};
+use eddy::plugin::connect_types::{CommittedOffset, ConfigDefault, ConfigImportance, ConfigIssue, ConfigKey, ConfigType, SourceRecord};
 use eddy_connect::{get, missing};
 use eddy::plugin::log::{log, Level};
 use exports::eddy::plugin::{connector, source_task};
@@ -192,25 +194,96 @@ impl Random {
 const EARLIEST: i64 = 1_487_715_775_521;
 const LATEST: i64 = 1_519_273_364_600;
 
-/// Record `index` of task `task` (of `tasks`): its key and its value as JSON text.
-fn generate(quickstart: Quickstart, seed: u64, task: u32, tasks: u32, index: u64) -> (String, String) {
+/// A record's schemas and values (the WIT record's arenas), built field by field.
+#[derive(Default)]
+struct Arena {
+    schemas: Vec<Schema>,
+    values: Vec<Value>,
+}
+
+impl Arena {
+    fn schema(&mut self, type_: SchemaType, name: Option<&str>, fields: Vec<FieldSchema>) -> u32 {
+        self.schemas.push(Schema {
+            type_,
+            optional: false,
+            default_value: None,
+            name: name.map(String::from),
+            version: None,
+            doc: None,
+            parameters: None,
+            fields,
+            key_schema: None,
+            value_schema: None,
+        });
+        (self.schemas.len() - 1) as u32
+    }
+
+    fn value(&mut self, value: Value) -> u32 {
+        self.values.push(value);
+        (self.values.len() - 1) as u32
+    }
+
+    /// A struct schema named `name` with these fields (each of a schema already in the arena), and its value (not yet in the arena).
+    fn structure(&mut self, name: &str, fields: Vec<(&str, u32, Value)>) -> (u32, Value) {
+        let mut field_schemas = Vec::with_capacity(fields.len());
+        let mut field_values = Vec::with_capacity(fields.len());
+        for (field, schema, value) in fields {
+            field_schemas.push(FieldSchema { name: field.into(), schema });
+            field_values.push(self.value(value));
+        }
+        let schema = self.schema(SchemaType::Struct, Some(name), field_schemas);
+        (schema, Value::Struct(StructValue { schema, fields: field_values }))
+    }
+
+    fn top(&mut self, (schema, value): (u32, Value)) -> SchemaAndValue {
+        SchemaAndValue { schema: Some(schema), value: self.value(value) }
+    }
+
+    fn primitive(&mut self, type_: SchemaType, value: Value) -> SchemaAndValue {
+        let schema = self.schema(type_, None, Vec::new());
+        SchemaAndValue { schema: Some(schema), value: self.value(value) }
+    }
+}
+
+/// Record `index` of task `task` (of `tasks`): its key and value with their
+/// schemas (Confluent's quickstart names, `ksql.<quickstart>`; every field
+/// required), in `arena`.
+fn generate(arena: &mut Arena, quickstart: Quickstart, seed: u64, task: u32, tasks: u32, index: u64) -> (SchemaAndValue, SchemaAndValue) {
     let mut random = Random::for_record(seed, task, index);
     // Unique over every task of the connector.
     let sequence = index * u64::from(tasks) + u64::from(task);
+    let string = arena.schema(SchemaType::String, None, Vec::new());
+    let int64 = arena.schema(SchemaType::Int64, None, Vec::new());
     match quickstart {
         Quickstart::Users => {
             let registertime = random.between(EARLIEST, LATEST);
             let userid = format!("User_{}", random.between(1, 9));
             let regionid = format!("Region_{}", random.between(1, 9));
             let gender = random.pick(&["MALE", "FEMALE", "OTHER"]);
-            let value = format!(r#"{{"registertime":{registertime},"userid":"{userid}","regionid":"{regionid}","gender":"{gender}"}}"#);
-            (userid, value)
+            let key = arena.primitive(SchemaType::String, Value::String(userid.clone()));
+            let value = arena.structure(
+                "ksql.users",
+                vec![
+                    ("registertime", int64, Value::Int64(registertime)),
+                    ("userid", string, Value::String(userid)),
+                    ("regionid", string, Value::String(regionid)),
+                    ("gender", string, Value::String(gender.into())),
+                ],
+            );
+            let value = arena.top(value);
+            (key, value)
         }
         Quickstart::Pageviews => {
-            let viewtime = 1 + 10 * sequence;
+            let viewtime = (1 + 10 * sequence) as i64;
             let userid = format!("User_{}", random.between(1, 9));
             let pageid = format!("Page_{}", random.between(1, 99));
-            (viewtime.to_string(), format!(r#"{{"viewtime":{viewtime},"userid":"{userid}","pageid":"{pageid}"}}"#))
+            let key = arena.primitive(SchemaType::Int64, Value::Int64(viewtime));
+            let value = arena.structure(
+                "ksql.pageviews",
+                vec![("viewtime", int64, Value::Int64(viewtime)), ("userid", string, Value::String(userid)), ("pageid", string, Value::String(pageid))],
+            );
+            let value = arena.top(value);
+            (key, value)
         }
         Quickstart::Orders => {
             let ordertime = random.between(EARLIEST, LATEST);
@@ -219,12 +292,26 @@ fn generate(quickstart: Quickstart, seed: u64, task: u32, tasks: u32, index: u64
             let city = random.between(1, 99);
             let state = random.between(1, 99);
             let zipcode = random.between(10000, 99999);
-            let value = format!(
-                r#"{{"ordertime":{ordertime},"orderid":{sequence},"itemid":"{itemid}","orderunits":{}.{:02},"address":{{"city":"City_{city}","state":"State_{state}","zipcode":{zipcode}}}}}"#,
-                cents / 100,
-                cents % 100,
+            // Confluent's `orderid` is an Avro int; this one counts every record of the connector, so it is a long.
+            let key = arena.primitive(SchemaType::Int64, Value::Int64(sequence as i64));
+            let int32 = arena.schema(SchemaType::Int32, None, Vec::new());
+            let float64 = arena.schema(SchemaType::Float64, None, Vec::new());
+            let (address_schema, address) = arena.structure(
+                "ksql.address",
+                vec![("city", string, Value::String(format!("City_{city}"))), ("state", string, Value::String(format!("State_{state}"))), ("zipcode", int32, Value::Int32(zipcode as i32))],
             );
-            (sequence.to_string(), value)
+            let value = arena.structure(
+                "ksql.orders",
+                vec![
+                    ("ordertime", int64, Value::Int64(ordertime)),
+                    ("orderid", int64, Value::Int64(sequence as i64)),
+                    ("itemid", string, Value::String(itemid)),
+                    ("orderunits", float64, Value::Float64(cents as f64 / 100.0)),
+                    ("address", address_schema, address),
+                ],
+            );
+            let value = arena.top(value);
+            (key, value)
         }
     }
 }
@@ -284,17 +371,24 @@ impl Task {
         let mut records = Vec::with_capacity(count as usize);
         for _ in 0..count {
             let index = self.next;
-            let (key, value) = generate(self.settings.quickstart, self.settings.seed, self.task, self.tasks, index);
+            let mut arena = Arena::default();
+            let (key, value) = generate(&mut arena, self.settings.quickstart, self.settings.seed, self.task, self.tasks, index);
             let timestamp = if interval == 0 { now } else { self.base_time + ((index - self.base_index) * interval) as i64 };
             self.next += 1;
             records.push(SourceRecord {
-                topic: self.settings.topic.clone(),
-                partition: None,
-                key: Some(ConnectValue::Text(key)),
-                value: Some(ConnectValue::Json(value)),
+                data: ConnectRecord {
+                    topic: self.settings.topic.clone(),
+                    partition: None,
+                    key,
+                    value,
+                    timestamp: Some(timestamp),
+                    headers: Vec::new(),
+                    kafka_offset: None,
+                    schemas: arena.schemas,
+                    values: arena.values,
+                },
                 source_partition: vec![(TASK_KEY.into(), self.task.to_string())],
                 source_offset: vec![(POSITION_KEY.into(), self.next.to_string())],
-                timestamp: Some(timestamp),
             });
         }
         records
@@ -315,6 +409,26 @@ fn parse_task_key<T: std::str::FromStr>(config: &[(String, String)], key: &str) 
 struct Datagen;
 
 impl connector::Guest for Datagen {
+    /// The keys of Confluent's DatagenConnectorConfig that this connector reads (`iterations` defaults to -1, no end).
+    fn config_def() -> Vec<ConfigKey> {
+        vec![
+            define(TOPIC, ConfigType::String, ConfigDefault::Required, ConfigImportance::High, "Topic to write to"),
+            define(MAX_INTERVAL, ConfigType::Long, ConfigDefault::Value(DEFAULT_MAX_INTERVAL.to_string()), ConfigImportance::High, "Max interval between messages (ms)"),
+            define(ITERATIONS, ConfigType::Long, ConfigDefault::Value("-1".into()), ConfigImportance::High, "Number of messages to send from each task, or less than 1 for unlimited"),
+            define(QUICKSTART, ConfigType::String, ConfigDefault::Required, ConfigImportance::High, "Name of the quickstart to generate: users, pageviews or orders"),
+            define(RANDOM_SEED, ConfigType::Long, ConfigDefault::Null, ConfigImportance::Low, "Numeric seed for generating random data. Two connectors started with the same seed will deterministically produce the same data."),
+            define(UNSUPPORTED[0], ConfigType::String, ConfigDefault::Value(String::new()), ConfigImportance::Low, "Not supported: only the quickstarts are generated"),
+            define(UNSUPPORTED[1], ConfigType::String, ConfigDefault::Value(String::new()), ConfigImportance::Low, "Not supported: only the quickstarts are generated"),
+            define(UNSUPPORTED[2], ConfigType::String, ConfigDefault::Value(String::new()), ConfigImportance::Low, "Not supported: only the quickstarts are generated"),
+        ]
+    }
+
+    /// Each record is a function of the seed and its position, and a task resumes at its stored position: committed
+    /// with its offsets in one transaction, every record is written exactly once.
+    fn exactly_once_support(_config: Vec<(String, String)>) -> Option<bool> {
+        Some(true)
+    }
+
     fn validate(config: Vec<(String, String)>) -> Vec<ConfigIssue> {
         settings(&config).err().unwrap_or_default()
     }

@@ -2,22 +2,27 @@
 //! plugin.
 //!
 //! Owns: Kafka's `file` key (declared as Kafka's FileStreamSinkConnector
-//! declares it, `config-def` of contract 0.2.0), writing each record's value and a newline to
-//! the granted file (as Kafka's `PrintStream.println(value)`: `null` for a
-//! null value), and making it durable at `flush`.
+//! declares it, `config-def`), writing each record's value and a newline to
+//! the granted file as Kafka's `PrintStream.println(value)` does — Java's
+//! `String.valueOf` of Connect's value (java_text.rs: `null`, `Struct{…}`,
+//! `{k=v}`, `[a, b]`, Java's doubles) — and making it durable at `flush`.
+//! Built against contract 0.3.0, whose sink records carry Connect's data
+//! model in full: a struct and a map print differently, as in Kafka.
 //! Must never: write any file but the granted one (the host refuses others).
 
 use std::cell::RefCell;
 
 wit_bindgen::generate!({
     world: "sink-connector",
-    path: "../../wit/0.2.0",
+    path: "../../wit/0.3.0",
 });
+
+mod java_text;
 
 eddy_connect::config_issues!();
 eddy_connect::config_keys!();
 
-use eddy::plugin::connect_types::{ConfigDefault, ConfigImportance, ConfigIssue, ConfigKey, ConfigType, ConnectValue, SinkRecord, TopicPartitionOffset};
+use eddy::plugin::connect_types::{ConfigDefault, ConfigImportance, ConfigIssue, ConfigKey, ConfigType, SinkRecord, TopicPartitionOffset};
 use eddy_connect::get;
 use eddy::plugin::file_access::{self, FileError};
 use exports::eddy::plugin::{connector, sink_task};
@@ -36,21 +41,6 @@ fn describe(error: FileError, file: &str) -> String {
         FileError::NotGranted(message) => message,
         FileError::NotFound => format!("{file} does not exist"),
         FileError::Io(message) => format!("error writing {file}: {message}"),
-    }
-}
-
-/// A value as Java's `String.valueOf` prints it (close enough for doubles).
-fn print(value: &Option<ConnectValue>, out: &mut Vec<u8>) {
-    match value {
-        None => out.extend_from_slice(b"null"),
-        Some(ConnectValue::Text(text)) | Some(ConnectValue::Json(text)) => out.extend_from_slice(text.as_bytes()),
-        Some(ConnectValue::Bytes(bytes)) => out.extend_from_slice(bytes),
-        Some(ConnectValue::Int64(n)) => out.extend_from_slice(n.to_string().as_bytes()),
-        Some(ConnectValue::Boolean(b)) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-        Some(ConnectValue::Float64(x)) => {
-            let text = if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e7 { format!("{x:.1}") } else { format!("{x}") };
-            out.extend_from_slice(text.as_bytes());
-        }
     }
 }
 
@@ -97,7 +87,7 @@ impl sink_task::Guest for FileStreamSink {
         let file = file()?;
         let mut out = Vec::new();
         for record in &records {
-            print(&record.value, &mut out);
+            java_text::write_value(record, record.value.value, &mut out);
             out.push(b'\n');
         }
         if out.is_empty() {

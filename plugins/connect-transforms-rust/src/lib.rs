@@ -3,14 +3,15 @@
 //! `transform` or `predicate` resource per configured alias, by Kafka's
 //! class name, and calls it once per record.
 //!
-//! Owns: the WIT exports, turning configuration issues and transform
-//! errors into the world's results.
+//! Owns: the WIT exports (contract 0.3.0, whose transform world also lists
+//! each class's configuration keys), turning configuration issues and
+//! transform errors into the world's results.
 //! Must never: hold anything between records but the configuration, or
 //! import anything but the log.
 
 wit_bindgen::generate!({
     world: "transform",
-    path: "../../wit",
+    path: "../../wit/0.3.0",
 });
 
 mod config;
@@ -40,6 +41,10 @@ impl transformation::Guest for Plugin {
             .map(|name| ClassInfo { name, kind: ClassKind::Transformation })
             .chain(predicates.into_iter().map(|name| ClassInfo { name, kind: ClassKind::Predicate }))
             .collect()
+    }
+
+    fn config_def(class_name: String) -> Vec<eddy::plugin::connect_types::ConfigKey> {
+        transforms::config_def(&class_name)
     }
 }
 

@@ -23,4 +23,16 @@ export interface ContractVersion {
    * connector's own definition as empty.
    */
   readonly connectorConfigDef: boolean;
+  /**
+   * What a connector's records carry: `connect-value`, the small values of
+   * 0.1.0 and 0.2.0 (primitives, anything structured as JSON text), or
+   * `connect-record`, Connect's data model in full with headers (from 0.3.0).
+   */
+  readonly connectorRecords: 'connect-value' | 'connect-record';
+  /**
+   * Whether a transform plugin of this version exports
+   * `transformation.config-def` (each class's keys, from 0.3.0); without it
+   * the host takes a class's own keys as unknown.
+   */
+  readonly transformConfigDef: boolean;
 }

@@ -12,4 +12,6 @@ export const contract0_1_0: ContractVersion = {
   witFile: fileURLToPath(new URL('../../../wit/eddy-plugin.wit', import.meta.url)),
   adaptImports: (imports) => imports,
   connectorConfigDef: false,
+  connectorRecords: 'connect-value',
+  transformConfigDef: false,
 };

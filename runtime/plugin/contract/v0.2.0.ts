@@ -32,6 +32,8 @@ export const contract0_2_0: ContractVersion = {
     return base ? { ...imports, [kvStoreInterface]: withPutIfAbsent(base) } : imports;
   },
   connectorConfigDef: true,
+  connectorRecords: 'connect-value',
+  transformConfigDef: false,
 };
 
 /** 0.1.0's kv-store with `put-if-absent` on its store handles. */

@@ -11,12 +11,13 @@
 
 import { contract0_1_0 } from './v0.1.0.ts';
 import { contract0_2_0 } from './v0.2.0.ts';
+import { contract0_3_0 } from './v0.3.0.ts';
 import type { ContractVersion } from './contract-version.ts';
 
 export type { ContractVersion, HostImports } from './contract-version.ts';
 
 /** Every version served, oldest first (world detection tries them in this order). */
-export const contractVersions: readonly ContractVersion[] = [contract0_1_0, contract0_2_0];
+export const contractVersions: readonly ContractVersion[] = [contract0_1_0, contract0_2_0, contract0_3_0];
 
 /** The version `wit/eddy-plugin.wit` defines: what every SDK builds against unless told otherwise. */
 export const defaultContractVersion: ContractVersion = contract0_1_0;

@@ -6,6 +6,8 @@
 //! Must never: keep state between records beyond the configuration.
 
 mod cast;
+mod config_def;
+mod config_defs;
 mod extract_field;
 mod flatten;
 mod headers;
@@ -22,6 +24,8 @@ mod value_to_key;
 use crate::config::{issue, Config};
 use crate::data::{Record, SchemaRef, Side, Struct, Type, Value};
 use crate::exports::eddy::plugin::transformation::ConfigIssue;
+
+pub use config_def::config_def;
 
 /// A configured Single Message Transform.
 pub trait Transformation {
