@@ -162,6 +162,7 @@ export interface ConnectorConfig {
   topicsRegex: string | undefined;
   keyConverter: ConverterSettings | undefined;
   valueConverter: ConverterSettings | undefined;
+  headerConverter: ConverterSettings | undefined;
   /** The `transforms` chain, in order. */
   transforms: TransformStage[];
   /** The `errors.*` keys. */
@@ -207,6 +208,7 @@ export function parseConnectorConfig(source: ConfigSource, baseDirectory: string
     topicsRegex: values['topics.regex'].trim() === '' ? undefined : values['topics.regex'].trim(),
     keyConverter: values['key.converter'] === undefined ? undefined : converterSettings(source, 'key.converter', values['key.converter'], true),
     valueConverter: values['value.converter'] === undefined ? undefined : converterSettings(source, 'value.converter', values['value.converter'], false),
+    headerConverter: values['header.converter'] === undefined ? undefined : converterSettings(source, 'header.converter', values['header.converter'], false),
     transforms: parseTransforms(source, baseDirectory, pluginPath),
     errors: {
       tolerance: values['errors.tolerance'].toLowerCase() === 'all' ? 'all' : 'none',

@@ -15,6 +15,7 @@ import type { SchemaAndValue } from './connect-data.ts';
 import { ByteArrayConverter } from './byte-array-converter.ts';
 import { JsonConverter } from './json-converter.ts';
 import { StringConverter } from './string-converter.ts';
+import { ConverterHeaderConverter, SimpleHeaderConverter, type HeaderConverter } from './header-converter.ts';
 
 export interface Converter {
   /** Connect data → bytes for Kafka (`undefined`: a null key or value). */
@@ -45,7 +46,11 @@ function jsonConverterKeys<const Prefix extends string>(prefix: Prefix) {
       documentation: 'Controls which format this converter will serialize decimals in. This value is case insensitive and can be either \'BASE64\' (default) or \'NUMERIC\'' }),
   ] as const);
 }
-const jsonConverterSettings = { 'key.converter': jsonConverterKeys('key.converter'), 'value.converter': jsonConverterKeys('value.converter') };
+const jsonConverterSettings = {
+  'key.converter': jsonConverterKeys('key.converter'),
+  'value.converter': jsonConverterKeys('value.converter'),
+  'header.converter': jsonConverterKeys('header.converter'),
+};
 
 const converterClasses: Record<string, (settings: ConverterSettings) => Converter> = {
   'org.apache.kafka.connect.json.JsonConverter': (settings) => new JsonConverter(settings.schemasEnable, settings.replaceNullWithDefault ?? true, settings.decimalFormat ?? 'BASE64'),
@@ -59,15 +64,21 @@ export function converterClassName(name: string): string | undefined {
   return Object.keys(converterClasses).find((className) => className.endsWith(`.${name}`));
 }
 
-export function converterSettings(source: ConfigSource, prefix: 'key.converter' | 'value.converter', className: string, isKey: boolean): ConverterSettings {
+/** Kafka's default `header.converter`. */
+export const simpleHeaderConverterClass = 'org.apache.kafka.connect.storage.SimpleHeaderConverter';
+
+export function converterSettings(source: ConfigSource, prefix: 'key.converter' | 'value.converter' | 'header.converter', className: string, isKey: boolean): ConverterSettings {
   const get = (name: string) => ('entries' in source ? source.entries.get(name) : (() => {
     const value = source.values.get(name);
     return value === undefined ? undefined : { value, line: undefined };
   })());
   const classEntry = get(prefix);
+  // A header converter is SimpleHeaderConverter (Kafka's default) or one of the converters, which are header converters too.
+  if (prefix === 'header.converter' && (className === simpleHeaderConverterClass || className === 'SimpleHeaderConverter')) return { className: simpleHeaderConverterClass, schemasEnable: true, isKey };
   const canonical = converterClassName(className);
   if (canonical === undefined) {
-    throw new ConnectConfigError('unknown-converter', `Invalid value ${className} for configuration ${prefix}: Class ${className} could not be found (Eddy has: ${Object.keys(converterClasses).join(', ')})`, {
+    const known = [...Object.keys(converterClasses), ...(prefix === 'header.converter' ? [simpleHeaderConverterClass] : [])];
+    throw new ConnectConfigError('unknown-converter', `Invalid value ${className} for configuration ${prefix}: Class ${className} could not be found (Eddy has: ${known.join(', ')})`, {
       file: source.file, line: classEntry?.line, field: prefix,
     });
   }
@@ -86,4 +97,10 @@ export function converterSettings(source: ConfigSource, prefix: 'key.converter' 
 
 export function createConverter(settings: ConverterSettings): Converter {
   return converterClasses[settings.className]!(settings);
+}
+
+/** The header converter `settings` name: SimpleHeaderConverter, or a converter used for each header's value (Kafka's Converter-as-HeaderConverter). */
+export function createHeaderConverter(settings: ConverterSettings | undefined): HeaderConverter {
+  if (settings === undefined || settings.className === simpleHeaderConverterClass) return new SimpleHeaderConverter();
+  return new ConverterHeaderConverter(createConverter(settings));
 }

@@ -588,7 +588,7 @@ export class DistributedHerder implements Herder, ConfigListener {
     return alterOffsets(this.worker, name, type, offsets, store);
   }
 
-  connectorPlugins(connectorsOnly: boolean): PluginInfo[] {
+  connectorPlugins(connectorsOnly: boolean): Promise<PluginInfo[]> {
     return connectorPlugins(connectorsOnly);
   }
 

@@ -10,7 +10,9 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, ConnectConfigError } from '../errors.ts';
 import { TransformPlugin } from '../plugin/plugin-transform.ts';
-import type { ConnectorPlugin } from '../plugin/plugin-connector.ts';
+import type { ConfigKey as PluginConfigKey, ConnectorPlugin } from '../plugin/plugin-connector.ts';
+import { embeddedAliasKeys } from './embedded-config.ts';
+import { converterConfigDef, validateConnectorConverters } from './converter-config-defs.ts';
 import { configInfos, declaredKey, pluginKey, validateKey, type ConfigInfos, type ConfigKeyInfo, type ConfigValueInfo, type DefinedKey } from './config-infos.ts';
 import { builtInConnectors, frameworkKeys } from './connector-config.ts';
 import { exactlyOnceProblems, parseSourceExactlyOnce } from './exactly-once-source.ts';
@@ -28,15 +30,35 @@ export async function serverInfo(worker: ConnectWorker): Promise<ServerInfo> {
   return { version: connectApiVersion, commit: `eddy-${eddyVersion}`, kafka_cluster_id: await (await worker.admin()).clusterId() };
 }
 
-export function connectorPlugins(connectorsOnly: boolean): PluginInfo[] {
-  const connectors = [...builtInConnectors.entries()]
-    .filter(([name]) => name.includes('.'))
-    .map(([name, folder]) => ({ class: name, type: folder.includes('sink') ? 'sink' : 'source', version: eddyVersion }))
-    .sort((a, b) => a.class.localeCompare(b.class));
+/** Java's String.compareTo (UTF-16 code units), the order of Kafka's plugin sets. */
+const javaOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+const shippedConverters = ['org.apache.kafka.connect.converters.ByteArrayConverter', 'org.apache.kafka.connect.json.JsonConverter', 'org.apache.kafka.connect.storage.StringConverter'];
+/** Kafka's converters are header converters too (HeaderConverter): listed as both, as Kafka lists them. */
+const shippedHeaderConverters = [...shippedConverters, 'org.apache.kafka.connect.storage.SimpleHeaderConverter'];
+
+/**
+ * GET /connector-plugins: as Kafka's ConnectorPluginsResource lists its
+ * plugins — sink connectors, source connectors, then (with
+ * connectorsOnly=false) transformations, predicates, converters and header
+ * converters, each kind by class name.
+ */
+export async function connectorPlugins(connectorsOnly: boolean): Promise<PluginInfo[]> {
+  const named = [...builtInConnectors.entries()].filter(([name]) => name.includes('.'));
+  const ofKind = (type: string, classes: string[]): PluginInfo[] => [...classes].sort(javaOrder).map((name) => ({ class: name, type, version: eddyVersion }));
+  const connectors = [
+    ...ofKind('sink', named.filter(([, folder]) => folder.includes('sink')).map(([name]) => name)),
+    ...ofKind('source', named.filter(([, folder]) => !folder.includes('sink')).map(([name]) => name)),
+  ];
   if (connectorsOnly) return connectors;
-  const converters = ['org.apache.kafka.connect.converters.ByteArrayConverter', 'org.apache.kafka.connect.json.JsonConverter', 'org.apache.kafka.connect.storage.StringConverter']
-    .map((name) => ({ class: name, type: 'converter', version: eddyVersion }));
-  return [...connectors, ...converters, { class: 'org.apache.kafka.connect.storage.SimpleHeaderConverter', type: 'header_converter', version: eddyVersion }];
+  const { kinds } = await shippedTransformClasses();
+  return [
+    ...connectors,
+    ...ofKind('transformation', [...kinds].filter(([, kind]) => kind === 'transformation').map(([name]) => name)),
+    ...ofKind('predicate', [...kinds].filter(([, kind]) => kind === 'predicate').map(([name]) => name)),
+    ...ofKind('converter', shippedConverters),
+    ...ofKind('header_converter', shippedHeaderConverters),
+  ];
 }
 
 /** A configuration with its connector's name: the name in the URL, which a `name` key must match (Kafka's checkAndPutConnectorConfigName). */
@@ -153,8 +175,8 @@ function javaMap(config: ConfigMap): string {
 
 // ---- configuration definitions and validation (Kafka's ConnectorPluginsResource) ----
 
-const converterClasses = connectorPlugins(false).filter((plugin) => plugin.type === 'converter').map((plugin) => plugin.class).sort();
-const headerConverterClasses = connectorPlugins(false).filter((plugin) => plugin.type === 'header_converter').map((plugin) => plugin.class).sort();
+const converterClasses = [...shippedConverters].sort(javaOrder);
+const headerConverterClasses = [...shippedHeaderConverters].sort(javaOrder);
 
 /** The connector plugin a REST path or `connector.class` names; 404 (Kafka's "Unknown plugin") when none, 400 when it is no connector. */
 async function namedConnector(worker: ConnectWorker, name: string, baseDirectory: string, unknown: (error: ConnectConfigError) => HerderError): Promise<ConnectorPlugin> {
@@ -180,6 +202,15 @@ function frameworkDefinitions(kind: 'source' | 'sink', defaults: ReadonlyMap<str
  * SourceConnectorConfig or SinkConnectorConfig), as Kafka lists them.
  */
 export async function connectorPluginConfig(worker: ConnectWorker, name: string, baseDirectory: string): Promise<ConfigKeyInfo[]> {
+  // A converter's, transformation's or predicate's own keys, in its definition order (Kafka's connectorPluginConfig for those types).
+  const converter = converterConfigDef(name) ?? converterConfigDef(shippedConverterNames.get(name) ?? '');
+  if (converter) return converter.map((key) => pluginKey(key).info);
+  if (/\S/.test(name) && !name.includes('/')) {
+    const shipped = await shippedTransformClasses();
+    const className = shipped.kinds.has(name) ? name : uniqueSimpleName([...shipped.kinds.keys()], name);
+    const keys = className === undefined ? undefined : shipped.configDefs?.get(className);
+    if (keys) return keys.map((key) => pluginKey(key).info);
+  }
   const plugin = await namedConnector(worker, name, baseDirectory, () => new HerderError(404, `Unknown plugin ${name}.`));
   const out = new Map<string, ConfigKeyInfo>(plugin.configDef.map((key) => [key.name, pluginKey(key).info]));
   for (const key of frameworkDefinitions(plugin.kind, new Map([['connector.plugin.version', eddyVersion]]))) {
@@ -188,16 +219,40 @@ export async function connectorPluginConfig(worker: ConnectWorker, name: string,
   return [...out.values()];
 }
 
+/** Java's Class.getSimpleName of a class name (a nested class's own name: `Cast$Value` → `Value`). */
+const simpleName = (className: string) => className.slice(Math.max(className.lastIndexOf('.'), className.lastIndexOf('$')) + 1);
+
+/** The converters Eddy ships by Kafka's aliases for them: the simple name, and the simple name without its type's suffix (`Json`, `Simple`). */
+const shippedConverterNames = new Map([
+  ...converterClasses.map((name) => [simpleName(name).replace(/(.)Converter$/, '$1'), name] as const),
+  ...headerConverterClasses.map((name) => [simpleName(name).replace(/(.)HeaderConverter$/, '$1'), name] as const),
+  ...[...converterClasses, ...headerConverterClasses].map((name) => [simpleName(name), name] as const),
+]);
+
+/** The class among `classes` whose simple name is `name`, when exactly one has it (Kafka's alias rule). */
+function uniqueSimpleName(classes: string[], name: string): string | undefined {
+  const matches = classes.filter((candidate) => simpleName(candidate) === name);
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
 /** Kafka's normalizedPluginName: a simple name without its `Connector` suffix. */
 function normalizedPluginName(name: string): string {
   return name.endsWith('Connector') && name.length > 'Connector'.length ? name.slice(0, -'Connector'.length) : name;
 }
 
-let transformClasses: Promise<ReadonlyMap<string, string>> | undefined;
+/** The transforms and predicates Eddy ships: each class's kind (what Kafka recommends from its classpath) and keys. */
+interface ShippedClasses {
+  kinds: ReadonlyMap<string, string>;
+  configDefs: ReadonlyMap<string, readonly PluginConfigKey[]> | undefined;
+}
 
-/** The classes of the transforms Eddy ships, by kind (what Kafka recommends from its classpath). */
-function shippedTransformClasses(): Promise<ReadonlyMap<string, string>> {
-  transformClasses ??= (async () => (await TransformPlugin.load(await builtComponent(builtInTransformsPlugin))).classes)();
+let transformClasses: Promise<ShippedClasses> | undefined;
+
+function shippedTransformClasses(): Promise<ShippedClasses> {
+  transformClasses ??= (async () => {
+    const plugin = await TransformPlugin.load(await builtComponent(builtInTransformsPlugin));
+    return { kinds: plugin.classes, configDefs: plugin.configDefs };
+  })();
   transformClasses.catch(() => (transformClasses = undefined));
   return transformClasses;
 }
@@ -223,7 +278,7 @@ export async function validateConnectorConfig(worker: ConnectWorker, pluginName:
     ['connector.plugin.version', eddyVersion],
     ['key.converter', workerConfig.keyConverter.className], ['key.converter.plugin.version', eddyVersion],
     ['value.converter', workerConfig.valueConverter.className], ['value.converter.plugin.version', eddyVersion],
-    ['header.converter', 'org.apache.kafka.connect.storage.SimpleHeaderConverter'], ['header.converter.plugin.version', eddyVersion],
+    ['header.converter', workerConfig.headerConverter.className], ['header.converter.plugin.version', eddyVersion],
   ]);
   const recommended = new Map([
     ['connector.plugin.version', [eddyVersion]], ['key.converter.plugin.version', [eddyVersion]], ['value.converter.plugin.version', [eddyVersion]], ['header.converter.plugin.version', [eddyVersion]],
@@ -242,8 +297,9 @@ export async function validateConnectorConfig(worker: ConnectWorker, pluginName:
   };
   for (const key of frameworkDefinitions(plugin.kind, defaults)) define(key, recommended.get(key.info.name));
 
-  // Each transform's and predicate's keys (Kafka's ConnectorConfig.enrich); the classes' own keys are not declared by Eddy's transform plugins.
-  const classes = /\S/.test(`${config.transforms ?? ''}${config.predicates ?? ''}`) ? await shippedTransformClasses() : new Map<string, string>();
+  // Each transform's and predicate's keys (Kafka's ConnectorConfig.enrich), with its class's own keys (those of the classes Eddy ships).
+  const shipped: ShippedClasses = /\S/.test(`${config.transforms ?? ''}${config.predicates ?? ''}`) ? await shippedTransformClasses() : { kinds: new Map(), configDefs: undefined };
+  const classes = shipped.kinds;
   for (const kind of ['transforms', 'predicates'] as const) {
     if (values.get(kind)!.errors.length > 0) continue;
     const aliases = (values.get(kind)!.value ?? '').split(',').filter((alias) => alias !== '');
@@ -256,7 +312,8 @@ export async function validateConnectorConfig(worker: ConnectWorker, pluginName:
       define(declaredKey(typeKey!), known);
       const type = config[`${prefix}.type`]?.trim();
       // A class that cannot be found does not parse (its value is null), and contributes no keys: Kafka cannot ask it for its definition.
-      const found = type !== undefined && type !== '' && (config[`${prefix}.plugin`] !== undefined || known.some((name) => name === type || name.endsWith(`.${type}`)));
+      const shippedClass = config[`${prefix}.plugin`] === undefined && type !== undefined && type !== '' ? known.find((name) => name === type || name.endsWith(`.${type}`)) : undefined;
+      const found = type !== undefined && type !== '' && (config[`${prefix}.plugin`] !== undefined || shippedClass !== undefined);
       if (type !== undefined && !found) {
         values.set(`${prefix}.type`, { ...values.get(`${prefix}.type`)!, value: null });
         addError(`${prefix}.type`, `Invalid value ${type} for configuration ${prefix}.type: Class ${type} could not be found.`);
@@ -265,7 +322,10 @@ export async function validateConnectorConfig(worker: ConnectWorker, pluginName:
         addError(`${prefix}.type`, negateWithoutPredicate(prefix));
       }
       define(declaredKey(versionKey!, found ? eddyVersion : undefined), found ? [eddyVersion] : []);
-      if (found) for (const key of implicit) define(declaredKey(key));
+      const classKeys = shippedClass === undefined ? undefined : shipped.configDefs?.get(shippedClass);
+      // The class's own keys sorted in among the implicit ones (a user plugin's class: the implicit keys only).
+      if (classKeys) for (const key of embeddedAliasKeys(kind, alias, classKeys)) define(key);
+      else if (found) for (const key of implicit) define(declaredKey(key));
     }
   }
 
@@ -315,5 +375,13 @@ export async function validateConnectorConfig(worker: ConnectWorker, pluginName:
   }
 
   const groups = [...new Set([...keys.values()].flatMap((key) => (key.info.group === null ? [] : [key.info.group])))];
-  return configInfos(connectorClass, [...keys.values()], values, groups);
+  const result = configInfos(connectorClass, [...keys.values()], values, groups);
+  // The converters the connector names itself, with their own keys (Kafka's validateConverterConfig, merged after the rest).
+  const converters = validateConnectorConverters(config, (property) => (values.get(property)?.errors.length ?? 0) === 0);
+  return {
+    ...result,
+    error_count: result.error_count + converters.error_count,
+    groups: [...new Set([...result.groups, ...converters.groups])],
+    configs: [...result.configs, ...converters.configs],
+  };
 }

@@ -101,7 +101,7 @@ export interface Herder {
   connectorOffsets(name: string): Promise<ConnectorOffset[]>;
   /** Changes (or, with `undefined`, resets) a stopped connector's offsets; Kafka's success message. */
   alterConnectorOffsets(name: string, offsets: ConnectorOffset[] | undefined): Promise<string>;
-  connectorPlugins(connectorsOnly: boolean): PluginInfo[];
+  connectorPlugins(connectorsOnly: boolean): Promise<PluginInfo[]>;
   /** A connector plugin's configuration definition: its own keys, then the framework's. */
   connectorPluginConfig(plugin: string): Promise<ConfigKeyInfo[]>;
   /** Validates a configuration against its connector's definitions (every key with its value and errors). */

@@ -73,7 +73,7 @@ export class ConnectRestServer {
       route('GET', `/connectors/${name}/offsets`, async ([connector]) => ok({ offsets: await h.connectorOffsets(connector!) })),
       route('PATCH', `/connectors/${name}/offsets`, async ([connector], _, body) => ok({ message: await h.alterConnectorOffsets(connector!, offsetsBody(await body())) })),
       route('DELETE', `/connectors/${name}/offsets`, async ([connector]) => ok({ message: await h.alterConnectorOffsets(connector!, undefined) })),
-      route('GET', '/connector-plugins', (_, query) => ok(h.connectorPlugins(query.get('connectorsOnly')?.toLowerCase() !== 'false'))),
+      route('GET', '/connector-plugins', async (_, query) => ok(await h.connectorPlugins(query.get('connectorsOnly')?.toLowerCase() !== 'false'))),
       route('GET', `/connector-plugins/${name}/config`, async ([plugin]) => ok(await h.connectorPluginConfig(plugin!))),
       route('PUT', `/connector-plugins/${name}/config/validate`, async ([plugin], _, body) => ok(await h.validateConnectorConfig(plugin!, configMap(await body(), 'the body')))),
     ];

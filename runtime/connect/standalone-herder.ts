@@ -251,7 +251,7 @@ export class StandaloneHerder implements Herder {
     });
   }
 
-  connectorPlugins(connectorsOnly: boolean): PluginInfo[] {
+  connectorPlugins(connectorsOnly: boolean): Promise<PluginInfo[]> {
     return connectorPlugins(connectorsOnly);
   }
 

@@ -21,6 +21,7 @@ export const workerConfigDefinition = new ConfigDefinition('worker', [
     validate: (servers) => (servers.length === 0 || servers.some((server) => !/^[^:]+:\d+$/.test(server)) ? 'Expected a comma-separated list of host:port' : undefined) }),
   key({ name: 'key.converter', type: 'class', default: 'org.apache.kafka.connect.json.JsonConverter', documentation: 'converter of record keys' }),
   key({ name: 'value.converter', type: 'class', default: 'org.apache.kafka.connect.json.JsonConverter', documentation: 'converter of record values' }),
+  key({ name: 'header.converter', type: 'class', default: 'org.apache.kafka.connect.storage.SimpleHeaderConverter', documentation: 'converter of record header values (SimpleHeaderConverter, or JsonConverter, StringConverter, ByteArrayConverter)' }),
   key({ name: 'offset.flush.interval.ms', type: 'long', default: 60000, validate: atLeast(0), documentation: 'how often source offsets are stored and sink offsets committed' }),
   key({ name: 'plugin.path', type: 'list', default: null, documentation: 'folders of connector plugins (Eddy looks for WASM components there)' }),
   key({ name: 'rest.advertised.host.name', type: 'string', default: null, documentation: "the host other workers and clients reach this worker's REST API at (its worker_id); default: the listener's host, or this machine's name when it listens on every interface" }),
@@ -79,6 +80,7 @@ export interface WorkerConfig {
   bootstrapServers: string[];
   keyConverter: ConverterSettings;
   valueConverter: ConverterSettings;
+  headerConverter: ConverterSettings;
   /** Standalone: the offsets file. */
   offsetStorageFile: string | undefined;
   /** Distributed: the group and its storage topics. */
@@ -123,6 +125,7 @@ export function parseWorkerConfig(source: ConfigSource, mode: 'standalone' | 'di
     bootstrapServers: values['bootstrap.servers'],
     keyConverter: converterSettings(source, 'key.converter', values['key.converter'], true),
     valueConverter: converterSettings(source, 'value.converter', values['value.converter'], false),
+    headerConverter: converterSettings(source, 'header.converter', values['header.converter'], false),
     offsetStorageFile,
     distributed,
     offsetFlushIntervalMs: values['offset.flush.interval.ms'],

@@ -22,8 +22,7 @@ import { ConnectorPlugin, connectorGrants, type Config } from '../plugin/plugin-
 import type { LogLevel } from '../processor/processor.ts';
 import { builtComponentOf } from '../topology/plugin-reference.ts';
 import { connectorConfigDefinition, parseConnectorConfig, resolvePlugin, type ConnectorConfig, type ConnectorPluginLocation } from './connector-config.ts';
-import { createConverter, type Converter } from './converter.ts';
-import { SimpleHeaderConverter } from './header-converter.ts';
+import { createConverter, createHeaderConverter, type Converter, type ConverterSettings } from './converter.ts';
 import type { SourceOffsetStore, TransactionalOffsetStore } from './offset-store.ts';
 import { readPropertiesFile } from './properties-file.ts';
 import { taskRestartDefinition } from './task-restart.ts';
@@ -58,6 +57,8 @@ export interface LoadedConnector {
   transforms: TransformationChain;
   keyConverter: Converter;
   valueConverter: Converter;
+  /** The header converter's settings (each task makes its own: SimpleHeaderConverter keeps no state, the others may). */
+  headerConverter: ConverterSettings;
   converterClasses: { key: string; value: string; header: string };
 }
 
@@ -163,10 +164,11 @@ export class ConnectWorker {
       transforms,
       keyConverter: createConverter(config.keyConverter ?? this.config.keyConverter),
       valueConverter: createConverter(config.valueConverter ?? this.config.valueConverter),
+      headerConverter: config.headerConverter ?? this.config.headerConverter,
       converterClasses: {
         key: (config.keyConverter ?? this.config.keyConverter).className,
         value: (config.valueConverter ?? this.config.valueConverter).className,
-        header: 'org.apache.kafka.connect.storage.SimpleHeaderConverter',
+        header: (config.headerConverter ?? this.config.headerConverter).className,
       },
     };
   }
@@ -189,7 +191,7 @@ export class ConnectWorker {
     const transforms = () => loaded.transforms.forTask({ connector: config.name, task: `${config.name}-${index}`, log: this.log });
     const common = {
       connector: config.name, task: index, config: taskConfig,
-      keyConverter: loaded.keyConverter, valueConverter: loaded.valueConverter, headerConverter: new SimpleHeaderConverter(),
+      keyConverter: loaded.keyConverter, valueConverter: loaded.valueConverter, headerConverter: createHeaderConverter(loaded.headerConverter),
       transforms, log: this.log, errors: config.errors, converterClasses: loaded.converterClasses,
       paused: options.paused, onTopic: options.onTopic, onFailed: options.onFailed,
     };

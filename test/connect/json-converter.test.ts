@@ -3,9 +3,9 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ConnectValue } from '../../runtime/connect/connect-data.ts';
+import { primitiveSchema, type ConnectValue } from '../../runtime/connect/connect-data.ts';
 import { fromConnectorValue, toConnectorValue } from '../../runtime/connect/connector-data.ts';
-import { createConverter, converterSettings } from '../../runtime/connect/converter.ts';
+import { createConverter, createHeaderConverter, converterSettings, simpleHeaderConverterClass } from '../../runtime/connect/converter.ts';
 import { javaBigDecimalText, JsonConverter } from '../../runtime/connect/json-converter.ts';
 import { parseProperties } from '../../runtime/connect/properties-file.ts';
 import { runConnectReference } from '../support/kafka-connect.ts';
@@ -81,6 +81,17 @@ test('StringConverter and converter settings from worker properties', () => {
   assert.deepEqual(toConnectorValue(string.toConnectData('t', Buffer.from('é'))), { tag: 'text', val: 'é' });
   assert.equal(string.fromConnectData('t', fromConnectorValue(undefined)), undefined);
   assert.throws(() => converterSettings(properties, 'value.converter', 'com.example.AvroConverter', false), /unknown-converter/);
+  // header.converter: SimpleHeaderConverter (Kafka's default) or a converter, which is a HeaderConverter too; nothing else.
+  const headers = parseProperties('header.converter.schemas.enable=false\n', 'worker.properties');
+  assert.equal(converterSettings(headers, 'header.converter', 'org.apache.kafka.connect.storage.SimpleHeaderConverter', false).className, simpleHeaderConverterClass);
+  assert.equal(converterSettings(headers, 'header.converter', 'SimpleHeaderConverter', false).className, simpleHeaderConverterClass);
+  assert.throws(() => converterSettings(headers, 'value.converter', 'SimpleHeaderConverter', false), /unknown-converter/);
+  assert.throws(() => converterSettings(headers, 'header.converter', 'com.example.AvroConverter', false), (error: Error) => /unknown-converter/.test(String((error as { code?: string }).code)) && /SimpleHeaderConverter/.test(error.message));
+  const jsonHeaders = createHeaderConverter(converterSettings(headers, 'header.converter', 'JsonConverter', false));
+  const header = { key: 'h', schema: primitiveSchema('int32'), value: { type: 'int32', value: 7 } } as const;
+  assert.deepEqual(jsonHeaders.fromConnectHeaders([header]).map((written) => [written.key, Buffer.from(written.value).toString()]), [['h', '7']]);
+  assert.deepEqual(jsonHeaders.toConnectHeaders([{ key: 'h', value: new Uint8Array(Buffer.from('7')) }]), [{ key: 'h', schema: undefined, value: { type: 'int64', value: 7n } }]);
+  assert.deepEqual(createHeaderConverter(undefined).fromConnectHeaders([header]).map((written) => Buffer.from(written.value).toString()), ['7']);
 });
 
 /** An envelope's bytes, base64, as the Java reference reads them. */

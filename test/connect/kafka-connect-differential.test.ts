@@ -232,12 +232,16 @@ test('Kafka Connect 4.4 and Eddy apply the same SMT chains from the same files: 
     writeFileSync(join(directory, 'source.properties'), `name=smt-source${suffix}-${kind}\nconnector.class=FileStreamSource\ntasks.max=1\nfile=test.txt\ntopic=${topic}\n${sourceTransforms}\n`);
     writeFileSync(join(directory, 'text-sink.properties'), `name=smt-text${suffix}-${kind}\nconnector.class=FileStreamSink\ntasks.max=1\nfile=text.sink.txt\ntopics=${routed}\n${textSinkTransforms}\n`);
     writeFileSync(join(directory, 'offset-sink.properties'), `name=smt-offset${suffix}-${kind}\nconnector.class=FileStreamSink\ntasks.max=1\nfile=offset.sink.txt\ntopics=${routed}\n${offsetSinkTransforms}\n`);
+    // No transform: the struct itself (Struct.toString), and with schemas off the envelope as nested Java HashMaps (HashMap.toString, hash order).
+    writeFileSync(join(directory, 'struct-sink.properties'), `name=smt-struct${suffix}-${kind}\nconnector.class=FileStreamSink\ntasks.max=1\nfile=struct.sink.txt\ntopics=${routed}\n`);
+    writeFileSync(join(directory, 'map-sink.properties'), `name=smt-map${suffix}-${kind}\nconnector.class=FileStreamSink\ntasks.max=1\nfile=map.sink.txt\ntopics=${routed}\nvalue.converter=org.apache.kafka.connect.json.JsonConverter\nvalue.converter.schemas.enable=false\n`);
     writeFileSync(join(directory, 'test.txt'), `${smtLines.join('\n')}\n`);
     return { kind, directory, topic, routed };
   }));
   // The test broker does not auto-create topics; Kafka Connect's producer and consumers would wait for them.
   await createTopics(runs.flatMap((run) => [{ topic: run.topic, partitions: 1 }, { topic: run.routed, partitions: 1 }]));
-  const files = ['worker.properties', 'source.properties', 'text-sink.properties', 'offset-sink.properties'];
+  const files = ['worker.properties', 'source.properties', 'text-sink.properties', 'offset-sink.properties', 'struct-sink.properties', 'map-sink.properties'];
+  const sinkFiles = ['text.sink.txt', 'offset.sink.txt', 'struct.sink.txt', 'map.sink.txt'];
   const processes = runs.map((run) => {
     const { command, args } = run.kind === 'kafka'
       ? connectStandalone44Command(files)
@@ -249,7 +253,7 @@ test('Kafka Connect 4.4 and Eddy apply the same SMT chains from the same files: 
     for (const [index, run] of runs.entries()) {
       const child = processes[index]!;
       await waitFor(`${smtLines.length} records in ${run.routed}`, async () => (await readAll(run.routed)).length >= smtLines.length || (child.child.exitCode !== null && assert.fail(child.output)), 120_000);
-      await waitFor(`${smtLines.length} lines in ${run.directory}/text.sink.txt and offset.sink.txt`, async () => lines(run, 'text.sink.txt').length >= smtLines.length && lines(run, 'offset.sink.txt').length >= smtLines.length, 120_000);
+      await waitFor(`${smtLines.length} lines in each sink file of ${run.directory}`, async () => sinkFiles.every((file) => lines(run, file).length >= smtLines.length), 120_000);
     }
   } finally {
     for (const child of processes) await child.stop();
@@ -279,11 +283,89 @@ test('Kafka Connect 4.4 and Eddy apply the same SMT chains from the same files: 
   });
   assert.deepEqual(headers(kafkaRecords)[0], [['origin', 'file-source'], ['count', '42'], ['source', '***'], ['era', 'AD']]);
   assert.equal(text(kafkaRecords[0]!.keyBytes), '{"schema":{"type":"string","optional":false},"payload":"plain ascii"}');
-  for (const file of ['text.sink.txt', 'offset.sink.txt']) {
+  for (const file of sinkFiles) {
+    assert.equal(readFileSync(join(eddy.directory, file), 'utf8'), readFileSync(join(kafka.directory, file), 'utf8'), file);
     assert.equal(readFileSync(join(eddy.directory, file)).toString('hex'), readFileSync(join(kafka.directory, file)).toString('hex'), file);
   }
+  assert.equal(lines(kafka, 'struct.sink.txt')[0], 'Struct{record_text=plain ascii,record_era=AD,record_source=***}');
+  assert.match(lines(kafka, 'map.sink.txt')[0]!, /^\{schema=\{name=com.example.Line, /);
   assert.deepEqual(lines(eddy, 'text.sink.txt'), smtLines);
   assert.deepEqual(lines(eddy, 'offset.sink.txt'), smtLines.map((_, index) => String(index)));
+});
+
+test('Kafka Connect 4.4 and Eddy write the same header bytes with each header converter (Simple, Json with and without schemas, String), and sinks read them back', { timeout: 300_000 }, async () => {
+  kafkaConnect44StandaloneClasspath();
+  const suffix = uniqueName('');
+  const converters = {
+    simple: 'org.apache.kafka.connect.storage.SimpleHeaderConverter',
+    json: 'org.apache.kafka.connect.json.JsonConverter',
+    plain: 'org.apache.kafka.connect.json.JsonConverter\nheader.converter.schemas.enable=false',
+    string: 'org.apache.kafka.connect.storage.StringConverter',
+  };
+  // Headers of several schemas: a string literal, and a struct's string and int fields copied (HeaderFrom).
+  const sourceTransforms = [
+    'transforms=hoist,stamp,copy',
+    'transforms.hoist.type=org.apache.kafka.connect.transforms.HoistField$Value',
+    'transforms.hoist.field=line',
+    'transforms.stamp.type=org.apache.kafka.connect.transforms.InsertField$Value',
+    'transforms.stamp.static.field=origin',
+    'transforms.stamp.static.value=file',
+    'transforms.copy.type=org.apache.kafka.connect.transforms.HeaderFrom$Value',
+    'transforms.copy.fields=line,origin',
+    'transforms.copy.headers=h-line,h-origin',
+    'transforms.copy.operation=copy',
+  ].join('\n');
+  const runs = await Promise.all((['kafka', 'eddy'] as const).map(async (kind) => {
+    const directory = temporaryDirectory(`connect-headers-${kind}`);
+    let worker = readFileSync(join(fixtures, 'connect-standalone.properties'), 'utf8')
+      .replace(/^bootstrap\.servers=.*$/m, `bootstrap.servers=${await brokers()}`)
+      .replace(/^offset\.storage\.file\.filename=.*$/m, `offset.storage.file.filename=${join(directory, 'connect.offsets')}`)
+      .replace(/^offset\.flush\.interval\.ms=.*$/m, 'offset.flush.interval.ms=1000');
+    worker += '\nlisteners=http://127.0.0.1:0\n';
+    writeFileSync(join(directory, 'worker.properties'), worker);
+    writeFileSync(join(directory, 'test.txt'), `${smtLines.filter((line) => line !== '').join('\n')}\n`);
+    const topics = Object.fromEntries(Object.keys(converters).map((name) => [name, `connect-headers${suffix}-${name}-${kind}`])) as Record<keyof typeof converters, string>;
+    const files: string[] = ['worker.properties'];
+    for (const [name, converter] of Object.entries(converters) as Array<[keyof typeof converters, string]>) {
+      writeFileSync(join(directory, `source-${name}.properties`), `name=headers-${name}${suffix}-${kind}\nconnector.class=FileStreamSource\ntasks.max=1\nfile=test.txt\ntopic=${topics[name]}\nheader.converter=${converter}\n${sourceTransforms}\n`);
+      // The sink reads the headers back with the same converter (a failure would fail it) and writes the values.
+      writeFileSync(join(directory, `sink-${name}.properties`), `name=headers-sink-${name}${suffix}-${kind}\nconnector.class=FileStreamSink\ntasks.max=1\nfile=${name}.sink.txt\ntopics=${topics[name]}\nheader.converter=${converter}\n`);
+      files.push(`source-${name}.properties`, `sink-${name}.properties`);
+    }
+    return { kind, directory, topics, files };
+  }));
+  await createTopics(runs.flatMap((run) => Object.values(run.topics).map((topic) => ({ topic, partitions: 1 }))));
+  const expected = smtLines.filter((line) => line !== '').length;
+  const processes = runs.map((run) => {
+    const { command, args } = run.kind === 'kafka'
+      ? connectStandalone44Command(run.files)
+      : { command: process.execPath, args: [join(repositoryRoot, 'runtime/bin/eddy.js'), 'connect-standalone', ...run.files] };
+    return new AppProcess(spawn(command, args, { cwd: run.directory, stdio: ['ignore', 'pipe', 'pipe'] }), `headers-${run.kind}`);
+  });
+  const lines = (run: (typeof runs)[number], file: string) => (existsSync(join(run.directory, file)) ? readFileSync(join(run.directory, file), 'utf8').split('\n').slice(0, -1) : []);
+  try {
+    for (const [index, run] of runs.entries()) {
+      const child = processes[index]!;
+      for (const topic of Object.values(run.topics)) {
+        await waitFor(`${expected} records in ${topic}`, async () => (await readAll(topic)).length >= expected || (child.child.exitCode !== null && assert.fail(child.output)), 120_000);
+      }
+      await waitFor(`${expected} lines in each sink file of ${run.directory}`, async () => Object.keys(converters).every((name) => lines(run, `${name}.sink.txt`).length >= expected), 120_000);
+    }
+  } finally {
+    for (const child of processes) await child.stop();
+  }
+  const [kafka, eddy] = runs as [(typeof runs)[number], (typeof runs)[number]];
+  const headerBytes = (records: Awaited<ReturnType<typeof readAll>>) => records.map((record) => record.headers.map((header) => [header.key, header.value === null ? null : Buffer.from(header.value).toString('utf8')]));
+  for (const name of Object.keys(converters) as Array<keyof typeof converters>) {
+    const [fromKafka, fromEddy] = [await readAll(kafka.topics[name]), await readAll(eddy.topics[name])];
+    assert.deepEqual(headerBytes(fromEddy), headerBytes(fromKafka), `headers with ${name}`);
+    assert.deepEqual(fromEddy.map((record) => hex(record.valueBytes)), fromKafka.map((record) => hex(record.valueBytes)), `values with ${name}`);
+    assert.equal(readFileSync(join(eddy.directory, `${name}.sink.txt`), 'utf8'), readFileSync(join(kafka.directory, `${name}.sink.txt`), 'utf8'), `${name}.sink.txt`);
+  }
+  // What each converter wrote for the first record's headers, as Kafka wrote it.
+  assert.deepEqual(headerBytes(await readAll(kafka.topics.json))[0], [['h-line', '{"schema":{"type":"string","optional":false},"payload":"plain ascii"}'], ['h-origin', '{"schema":{"type":"string","optional":true},"payload":"file"}']]);
+  assert.deepEqual(headerBytes(await readAll(kafka.topics.plain))[0], [['h-line', '"plain ascii"'], ['h-origin', '"file"']]);
+  assert.deepEqual(headerBytes(await readAll(kafka.topics.string))[0], [['h-line', 'plain ascii'], ['h-origin', 'file']]);
 });
 
 test('Kafka Connect 4.4 and Eddy tolerate the same bad records: the same sink file and the same dead-letter records with context headers', { timeout: 600_000 }, async () => {

@@ -182,10 +182,28 @@ function steps(system: System): Step[] {
     { method: 'DELETE', path: '/connectors' },
     // Kafka's worker has Kafka's plugins; Eddy ships more (the datagen connector): compared by Kafka's classes.
     { method: 'GET', path: '/connector-plugins', project: (reply) => ({ ...reply, body: (reply.body as Array<{ class: string }>).filter((plugin) => plugin.class.startsWith('org.apache.kafka.')) }) },
+    // Every kind: Kafka's classpath also has MirrorMaker's connectors and more converters; compared over what Eddy ships of Kafka's.
+    {
+      method: 'GET', path: '/connector-plugins?connectorsOnly=false',
+      project: (reply) => ({
+        ...reply,
+        body: (reply.body as Array<{ class: string; type: string; version: string }>)
+          .filter((plugin) => /^org\.apache\.kafka\.connect\.(file|transforms)\./.test(plugin.class) || /^org\.apache\.kafka\.connect\.(json\.JsonConverter|storage\.StringConverter|converters\.ByteArrayConverter|storage\.SimpleHeaderConverter)$/.test(plugin.class))
+          .map((plugin) => ({ ...plugin, version: '<version>' })),
+      }),
+    },
     // Configuration definitions (GET /connector-plugins/{plugin}/config) and validation (PUT …/config/validate).
     { method: 'GET', path: '/connector-plugins/FileStreamSource/config', project: definitions },
     { method: 'GET', path: '/connector-plugins/org.apache.kafka.connect.file.FileStreamSinkConnector/config', project: definitions },
     { method: 'GET', path: '/connector-plugins/Nope/config' },
+    // A transformation's, predicate's and converter's own keys (Kafka's connectorPluginConfig for those types).
+    { method: 'GET', path: '/connector-plugins/org.apache.kafka.connect.transforms.Cast$Value/config' },
+    { method: 'GET', path: '/connector-plugins/org.apache.kafka.connect.transforms.TimestampConverter$Key/config' },
+    { method: 'GET', path: '/connector-plugins/RegexRouter/config' },
+    { method: 'GET', path: '/connector-plugins/org.apache.kafka.connect.transforms.predicates.TopicNameMatches/config' },
+    { method: 'GET', path: '/connector-plugins/org.apache.kafka.connect.json.JsonConverter/config' },
+    { method: 'GET', path: '/connector-plugins/StringConverter/config' },
+    { method: 'GET', path: '/connector-plugins/org.apache.kafka.connect.storage.SimpleHeaderConverter/config' },
     { method: 'PUT', path: '/connector-plugins/FileStreamSource/config/validate', body: { ...source, name: 'valid' }, project: definitions },
     { method: 'PUT', path: '/connector-plugins/FileStreamSink/config/validate', body: { ...sink, name: 'valid' }, project: definitions },
     { method: 'PUT', path: '/connector-plugins/FileStreamSource/config/validate', body: { 'connector.class': 'FileStreamSource', name: 'nofile', topic: system.topic }, project: (reply) => definitions(withoutFileRequired(reply)) },
@@ -201,6 +219,32 @@ function steps(system: System): Step[] {
         'transforms.key.type': 'org.apache.kafka.connect.transforms.InsertField$Key', 'transforms.key.negate': 'true',
       },
     },
+    {
+      // Each class's own keys (Kafka's config()), sorted in among negate and predicate: a required key missing, values of the wrong type, defaults.
+      method: 'PUT', path: '/connector-plugins/FileStreamSink/config/validate', project: definitions,
+      body: {
+        ...sink, name: 'classes', transforms: 'extract,cast,route,hoist,ts,meta,headers', predicates: 'tomb,topic',
+        'transforms.extract.type': 'org.apache.kafka.connect.transforms.ExtractField$Key',
+        'transforms.cast.type': 'org.apache.kafka.connect.transforms.Cast$Value', 'transforms.cast.spec': 'a:int32', 'transforms.cast.replace.null.with.default': 'maybe',
+        'transforms.route.type': 'org.apache.kafka.connect.transforms.RegexRouter', 'transforms.route.regex': '(.*)', 'transforms.route.replacement': '$1-x', 'transforms.route.predicate': 'topic', 'transforms.route.negate': 'true',
+        'transforms.hoist.type': 'org.apache.kafka.connect.transforms.HoistField$Value', 'transforms.hoist.field': 'f',
+        'transforms.ts.type': 'org.apache.kafka.connect.transforms.TimestampConverter$Value', 'transforms.ts.target.type': 'unix', 'transforms.ts.unix.precision': 'seconds',
+        'transforms.meta.type': 'org.apache.kafka.connect.transforms.SetSchemaMetadata$Value', 'transforms.meta.schema.version': 'x',
+        'transforms.headers.type': 'org.apache.kafka.connect.transforms.InsertHeader', 'transforms.headers.header': 'h', 'transforms.headers.value.literal': 'v',
+        'predicates.tomb.type': 'org.apache.kafka.connect.transforms.predicates.RecordIsTombstone',
+        'predicates.topic.type': 'org.apache.kafka.connect.transforms.predicates.TopicNameMatches', 'predicates.topic.pattern': 'a.*',
+      },
+    },
+    {
+      // Converters the connector names itself: their own keys listed after the rest (Kafka's validateConverterConfig), a bad value counted.
+      method: 'PUT', path: '/connector-plugins/FileStreamSink/config/validate', project: definitions,
+      body: {
+        ...sink, name: 'converters',
+        'header.converter': 'org.apache.kafka.connect.storage.SimpleHeaderConverter',
+        'key.converter': 'org.apache.kafka.connect.json.JsonConverter', 'key.converter.schemas.enable': 'false', 'key.converter.decimal.format': 'roman', 'key.converter.schemas.cache.size': 'many',
+        'value.converter': 'org.apache.kafka.connect.storage.StringConverter', 'value.converter.converter.encoding': 'UTF-16',
+      },
+    },
     { method: 'PUT', path: '/connector-plugins/FileStreamSink/config/validate', body: { ...sink, name: 'twice', transforms: 'a,a', 'transforms.a.type': 'org.apache.kafka.connect.transforms.InsertField$Value' }, project: definitions },
     { method: 'PUT', path: '/connector-plugins/FileStreamSink/config/validate', body: { ...sink, name: 'untyped', transforms: 'a', 'transforms.b.type': 'x' }, project: definitions },
     { method: 'PUT', path: '/connector-plugins/FileStreamSink/config/validate', body: { ...sink, name: 'unknown', transforms: 'a', 'transforms.a.type': 'org.example.Nope' }, project: definitions },
@@ -213,21 +257,14 @@ function steps(system: System): Step[] {
 const versionKey = /(^|\.)plugin\.version$/;
 /** The converter keys, whose recommended values Kafka takes from its classpath (its Boolean, Double, … converters, which Eddy does not ship). */
 const converterKey = /^(key|value|header)\.converter$/;
-/** The keys Kafka declares for every transform or predicate alias; the others of an alias's group are its class's own keys. */
-const aliasKey = /^(transforms|predicates)\.[^.]+\.(type|plugin\.version|negate|predicate)$/;
-const aliasGroup = /^(Transforms|Predicates): /;
-
 interface KeyInfo { name: string; group: string | null; order_in_group: number; default_value: string | null }
 interface ValueInfo { name: string; value: string | null; recommended_values: string[]; errors: string[] }
 
 /**
  * Configuration definitions (a list, or a validation's configs) with what
  * cannot match replaced: plugin versions and the converters on Kafka's
- * classpath (above), and each transform's and predicate's own keys — Eddy's
- * transform plugins do not declare their classes' keys yet, so only the
- * keys Kafka declares for every alias are compared, numbered in their group
- * as they come (Kafka sorts `negate` and `predicate` by name among the
- * class's keys).
+ * classpath (above). Everything else — each transform's and predicate's own
+ * keys included, in Kafka's order — is compared as it is.
  */
 function definitions(reply: Reply): Reply {
   const versioned = (name: string, text: string | null) => (versionKey.test(name) && text !== null ? '<version>' : text);
@@ -237,27 +274,12 @@ function definitions(reply: Reply): Reply {
     value: versioned(info.name, info.value),
     recommended_values: versionKey.test(info.name) ? info.recommended_values.map(() => '<version>') : converterKey.test(info.name) ? ['<converters>'] : info.recommended_values,
   });
-  const ownKeyOfClass = (info: KeyInfo | null) => info !== null && aliasGroup.test(info.group ?? '') && !aliasKey.test(info.name);
-  const renumber = (infos: Array<KeyInfo | null>): Array<KeyInfo | null> => {
-    const next = new Map<string, number>();
-    return infos.map((info) => {
-      if (info === null || !aliasGroup.test(info.group ?? '')) return info;
-      const order = next.get(info.group!) ?? 0;
-      next.set(info.group!, order + 1);
-      return { ...info, order_in_group: order };
-    });
-  };
-  if (Array.isArray(reply.body)) {
-    const infos = renumber((reply.body as KeyInfo[]).filter((info) => !ownKeyOfClass(info)));
-    return { status: reply.status, body: infos.map((info) => key(info!)) };
-  }
+  if (Array.isArray(reply.body)) return { status: reply.status, body: (reply.body as KeyInfo[]).map(key) };
   const body = reply.body as { configs?: Array<{ definition: KeyInfo | null; value: ValueInfo | null }> } | undefined;
   if (!body?.configs) return reply;
-  const configs = body.configs.filter((config) => !ownKeyOfClass(config.definition));
-  const renumbered = renumber(configs.map((config) => config.definition));
   return {
     status: reply.status,
-    body: { ...body, configs: configs.map((config, index) => ({ definition: renumbered[index] ? key(renumbered[index]!) : null, value: config.value ? value(config.value) : null })) },
+    body: { ...body, configs: body.configs.map((config) => ({ definition: config.definition ? key(config.definition) : null, value: config.value ? value(config.value) : null })) },
   };
 }
 

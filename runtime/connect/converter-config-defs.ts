@@ -1,0 +1,107 @@
+// The configuration definitions of the converters Eddy ships, as Kafka 4.4's
+// classes declare them (`Converter.config()`, `HeaderConverter.config()`:
+// JsonConverterConfig, StringConverterConfig, ConverterConfig), and Kafka's
+// validation of a connector's own converter keys (AbstractHerder
+// .validateConverterConfig): when a connector's configuration names a
+// `key.converter`, `value.converter` or `header.converter`, the validate
+// endpoint also lists that converter's keys under the prefix, each parsed
+// by its type from the connector's `<prefix>.*` keys, with `converter.type`
+// set to the converter's use.
+//
+// Owns: those definitions (the data of Kafka's ConfigDefs, checked against
+// Kafka's answers by test/connect/rest-api.test.ts) and that validation.
+// Must never: read a converter's keys for use (converter.ts does).
+
+import type { ConfigKey as PluginConfigKey } from '../plugin/plugin-connector.ts';
+import { pluginKey, validateKey, type ConfigInfos, type DefinedKey } from './config-infos.ts';
+import { dataEquals } from './connect-data.ts';
+import { javaHashMapOrder } from './java-hash-map.ts';
+
+type Key = PluginConfigKey & { validate?: (value: unknown) => string | undefined };
+
+function key(name: string, type: PluginConfigKey['type'], defaultValue: string | null | undefined, importance: PluginConfigKey['importance'], documentation: string, place?: { group: string; order: number; display: string }, validate?: Key['validate']): Key {
+  return {
+    name,
+    type,
+    default: defaultValue === undefined ? { tag: 'required' } : defaultValue === null ? { tag: 'null' } : { tag: 'value', val: defaultValue },
+    importance,
+    documentation,
+    ...(place ? { group: place.group } : {}),
+    orderInGroup: place?.order ?? -1,
+    width: place ? 'medium' : 'none',
+    displayName: place?.display ?? name,
+    dependents: [],
+    ...(validate ? { validate } : {}),
+  };
+}
+
+const oneOf = (choices: string[], ignoreCase: boolean) => (value: unknown): string | undefined => {
+  const text = String(value);
+  const known = ignoreCase ? choices.some((choice) => choice.toUpperCase() === text.toUpperCase()) : choices.includes(text);
+  return known ? undefined : `String must be one of${ignoreCase ? ' (case insensitive)' : ''}: ${choices.join(', ')}`;
+};
+
+/** ConverterConfig's `converter.type`. */
+const converterType = key('converter.type', 'string', undefined, 'low', 'How this converter will be used.', undefined, oneOf(['key', 'value', 'header'], false));
+
+const converterConfigDefs: ReadonlyMap<string, readonly Key[]> = new Map([
+  ['org.apache.kafka.connect.json.JsonConverter', [
+    converterType,
+    key('schemas.enable', 'boolean', 'true', 'high', 'Include schemas within each of the serialized values and keys.', { group: 'Schemas', order: 0, display: 'Enable Schemas' }),
+    key('schemas.cache.size', 'int', '1000', 'high', 'The maximum number of schemas that can be cached in this converter instance.', { group: 'Schemas', order: 1, display: 'Schema Cache Size' }),
+    key('schema.content', 'string', null, 'high', "When set, this is used as the schema for all messages, and the schemas within each of the message will be ignored.Otherwise, the schema will be included in the content of each message. This configuration applies only 'schemas.enable' is true, and it exclusively affects the sink connector.", { group: 'Schemas', order: 2, display: 'Schema Content' }),
+    key('decimal.format', 'string', 'BASE64', 'low', "Controls which format this converter will serialize decimals in. This value is case insensitive and can be either 'BASE64' (default) or 'NUMERIC'", { group: 'Serialization', order: 0, display: 'Decimal Format' }, oneOf(['NUMERIC', 'BASE64'], true)),
+    key('replace.null.with.default', 'boolean', 'true', 'low', 'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.', { group: 'Serialization', order: 1, display: 'Replace null with default' }),
+  ]],
+  ['org.apache.kafka.connect.storage.StringConverter', [
+    converterType,
+    { ...key('converter.encoding', 'string', 'UTF-8', 'high', 'The name of the Java character set to use for encoding strings as byte arrays.'), width: 'medium', displayName: 'Encoding' },
+  ]],
+  ['org.apache.kafka.connect.converters.ByteArrayConverter', [converterType]],
+  ['org.apache.kafka.connect.storage.SimpleHeaderConverter', []],
+]);
+
+/** The keys converter class `className` declares (GET /connector-plugins/{converter}/config); undefined for a class Eddy does not ship. */
+export function converterConfigDef(className: string): readonly PluginConfigKey[] | undefined {
+  return converterConfigDefs.get(className);
+}
+
+function defined(entry: Key): DefinedKey {
+  return { ...pluginKey(entry), ...(entry.validate ? { validate: entry.validate } : {}) };
+}
+
+/**
+ * The converters a connector's configuration names itself, validated as
+ * Kafka's validateConverterConfig does (header, key, then value converter):
+ * each converter's keys, parsed from the connector's `<prefix>.*` keys with
+ * `converter.type` defaulting to the converter's use, listed under the
+ * prefix in Java's HashMap order of their names (ConfigDef.validate's);
+ * one error counted per key with errors (Kafka's prefixedConfigInfos). `usable` says whether the connector's
+ * converter key itself is valid (Kafka skips a converter whose class failed).
+ */
+export function validateConnectorConverters(config: Readonly<Record<string, string>>, usable: (property: string) => boolean): ConfigInfos {
+  const result: ConfigInfos = { name: '', error_count: 0, groups: [], configs: [] };
+  for (const [property, use] of [['header.converter', 'header'], ['key.converter', 'key'], ['value.converter', 'value']] as const) {
+    const className = config[property]?.trim();
+    if (className === undefined || !usable(property)) continue;
+    const keys = converterConfigDefs.get(className);
+    if (keys === undefined) continue;
+    const prefix = `${property}.`;
+    const own: Record<string, string> = {};
+    for (const [name, value] of Object.entries(config)) if (name.startsWith(prefix)) own[name.slice(prefix.length)] = value;
+    own['converter.type'] ??= use;
+    // ConfigDef.validate lists the values of a HashMap filled in definition order: Java's hash order of the key names.
+    const ordered = javaHashMapOrder(keys.map((entry) => [{ type: 'string', value: entry.name }, entry] as const), dataEquals).map(([, entry]) => entry);
+    for (const entry of ordered) {
+      const definition = defined(entry);
+      const value = validateKey(definition, own);
+      if (entry.group !== undefined && !result.groups.includes(entry.group)) result.groups.push(entry.group);
+      if (value.errors.length > 0) result.error_count++;
+      result.configs.push({
+        definition: { ...definition.info, name: `${prefix}${definition.info.name}` },
+        value: { ...value, name: `${prefix}${value.name}` },
+      });
+    }
+  }
+  return result;
+}
