@@ -12,39 +12,54 @@ import type * as Wit from '../plugin/host/wit/interfaces/eddy-plugin-connect-dat
 import { unscaledBytes, unscaledValue } from './json-converter.ts';
 import type { ConnectData, ConnectField, ConnectHeader, ConnectRecordData, ConnectSchema, SchemaAndValue } from './connect-data.ts';
 
+/** The WIT form of schemas that refer to no other schema or value (primitives without a default): the same for every record, made once. */
+const leafSchemas = new WeakMap<ConnectSchema, Wit.Schema>();
+
+function witSchema(schema: ConnectSchema, fields: Wit.FieldSchema[], defaultValue: number | undefined, keySchema: number | undefined, valueSchema: number | undefined): Wit.Schema {
+  const encoded: Wit.Schema = { type: schema.type, optional: schema.optional, fields };
+  if (defaultValue !== undefined) encoded.defaultValue = defaultValue;
+  if (schema.name !== undefined) encoded.name = schema.name;
+  if (schema.version !== undefined) encoded.version = schema.version;
+  if (schema.doc !== undefined) encoded.doc = schema.doc;
+  if (schema.parameters !== undefined) encoded.parameters = schema.parameters.map(([k, v]) => [k, v] as [string, string]);
+  if (keySchema !== undefined) encoded.keySchema = keySchema;
+  if (valueSchema !== undefined) encoded.valueSchema = valueSchema;
+  return encoded;
+}
+
+/** Connect's null (shared: the glue only reads what it lowers). */
+const nullValue: Wit.Value = { tag: 'null' };
+
 class Encoder {
   readonly schemas: Wit.Schema[] = [];
   readonly values: Wit.Value[] = [];
-  private readonly seen = new Map<ConnectSchema, number>();
+  /** The schemas encoded so far and their indexes (a record has few: a list beats a map). */
+  private readonly seen: ConnectSchema[] = [];
 
   schema(schema: ConnectSchema): number {
-    const known = this.seen.get(schema);
-    if (known !== undefined) return known;
-    const fields = (schema.fields ?? []).map((field) => ({ name: field.name, schema: this.schema(field.schema) }));
-    const keySchema = schema.keySchema && this.schema(schema.keySchema);
-    const valueSchema = schema.valueSchema && this.schema(schema.valueSchema);
-    const defaultValue = schema.defaultValue === undefined ? undefined : this.value(schema.defaultValue);
-    const index = this.schemas.length;
-    this.schemas.push({
-      type: schema.type,
-      optional: schema.optional,
-      ...(defaultValue === undefined ? {} : { defaultValue }),
-      ...(schema.name === undefined ? {} : { name: schema.name }),
-      ...(schema.version === undefined ? {} : { version: schema.version }),
-      ...(schema.doc === undefined ? {} : { doc: schema.doc }),
-      ...(schema.parameters === undefined ? {} : { parameters: schema.parameters.map(([k, v]) => [k, v] as [string, string]) }),
-      fields,
-      ...(keySchema === undefined ? {} : { keySchema }),
-      ...(valueSchema === undefined ? {} : { valueSchema }),
-    });
-    this.seen.set(schema, index);
-    return index;
+    const known = this.seen.indexOf(schema);
+    if (known >= 0) return known;
+    let encoded: Wit.Schema;
+    if (schema.fields === undefined && schema.keySchema === undefined && schema.valueSchema === undefined && schema.defaultValue === undefined) {
+      encoded = leafSchemas.get(schema) ?? witSchema(schema, [], undefined, undefined, undefined);
+      leafSchemas.set(schema, encoded);
+    } else {
+      const fields = (schema.fields ?? []).map((field) => ({ name: field.name, schema: this.schema(field.schema) }));
+      const keySchema = schema.keySchema && this.schema(schema.keySchema);
+      const valueSchema = schema.valueSchema && this.schema(schema.valueSchema);
+      const defaultValue = schema.defaultValue === undefined ? undefined : this.value(schema.defaultValue);
+      encoded = witSchema(schema, fields, defaultValue, keySchema, valueSchema);
+    }
+    // Indexes follow `seen`: every schema is pushed to both at once, nested ones first.
+    this.schemas.push(encoded);
+    this.seen.push(schema);
+    return this.schemas.length - 1;
   }
 
   value(value: ConnectData | null): number {
     let encoded: Wit.Value;
     if (value === null) {
-      encoded = { tag: 'null' };
+      encoded = nullValue;
     } else {
       switch (value.type) {
         case 'array': encoded = { tag: 'array', val: Uint32Array.from(value.value.map((item) => this.value(item))) }; break;
@@ -73,18 +88,13 @@ export function encodeRecord(record: ConnectRecordData): Wit.ConnectRecord {
   const encoder = new Encoder();
   const key = encoder.data(record.key);
   const value = encoder.data(record.value);
-  const headers = record.headers.map((header) => ({ key: header.key, data: encoder.data({ schema: header.schema, value: header.value }) }));
-  return {
-    topic: record.topic,
-    ...(record.partition === undefined ? {} : { partition: record.partition }),
-    key,
-    value,
-    ...(record.timestamp === undefined ? {} : { timestamp: BigInt(record.timestamp) }),
-    headers,
-    ...(record.kafkaOffset === undefined ? {} : { kafkaOffset: BigInt(record.kafkaOffset) }),
-    schemas: encoder.schemas,
-    values: encoder.values,
-  };
+  const headers = record.headers.length === 0 ? [] : record.headers.map((header) => ({ key: header.key, data: encoder.data({ schema: header.schema, value: header.value }) }));
+  // Optional fields set only when present (one object shape, no spread per record).
+  const encoded: Wit.ConnectRecord = { topic: record.topic, key, value, headers, schemas: encoder.schemas, values: encoder.values };
+  if (record.partition !== undefined) encoded.partition = record.partition;
+  if (record.timestamp !== undefined) encoded.timestamp = BigInt(record.timestamp);
+  if (record.kafkaOffset !== undefined) encoded.kafkaOffset = BigInt(record.kafkaOffset);
+  return encoded;
 }
 
 const maxDepth = 500;
