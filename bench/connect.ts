@@ -36,6 +36,9 @@ import { parseArgs } from 'node:util';
 import { createKafka, ensureTopics } from '../runtime/kafka/kafka-client.ts';
 import { startLocalBroker } from '../scripts/kafka/local-broker.ts';
 import { connectStandalone44Command, kafkaConnect44StandaloneClasspath } from '../test/support/kafka-connect.ts';
+
+/** Node's flags for Eddy: its executable's (`--max-semi-space-size=64`), or EDDY_BENCH_NODE_ARGS (space-separated) to try others. */
+const eddyNodeArgs = process.env.EDDY_BENCH_NODE_ARGS === undefined ? ['--max-semi-space-size=64'] : process.env.EDDY_BENCH_NODE_ARGS.split(' ').filter((arg) => arg !== '');
 import { formatRate, printTable, repositoryRoot } from './support.ts';
 
 const { values } = parseArgs({
@@ -96,7 +99,7 @@ function startWorker(kind: Kind, connector: 'source' | 'sink', topic: string, na
   const { command, args } = kind === 'kafka'
     ? connectStandalone44Command(files)
     // The flag the `eddy` executable's shebang passes (`npx eddy` runs it so).
-    : { command: process.execPath, args: ['--max-semi-space-size=64', join(repositoryRoot, 'runtime/bin/eddy.js'), 'connect-standalone', ...files] };
+    : { command: process.execPath, args: [...eddyNodeArgs, join(repositoryRoot, 'runtime/bin/eddy.js'), 'connect-standalone', ...files] };
   const child = spawn(command, args, { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {

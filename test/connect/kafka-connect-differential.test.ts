@@ -43,6 +43,15 @@ const lines = [
 // Every line ending Kafka's FileStreamSourceTask knows.
 const content = `${lines[0]}\n${lines[1]}\r\n${lines[2]}\r${lines[3]}\n${lines[4]}\n${lines[5]}\n`;
 
+/** Kafka's quickstart worker file in `directory`, on the test broker, offsets in the directory, flushed every second, REST on any free port. */
+async function writeWorkerProperties(directory: string): Promise<void> {
+  const worker = readFileSync(join(fixtures, 'connect-standalone.properties'), 'utf8')
+    .replace(/^bootstrap\.servers=.*$/m, `bootstrap.servers=${await brokers()}`)
+    .replace(/^offset\.storage\.file\.filename=.*$/m, `offset.storage.file.filename=${join(directory, 'connect.offsets')}`)
+    .replace(/^offset\.flush\.interval\.ms=.*$/m, 'offset.flush.interval.ms=1000');
+  writeFileSync(join(directory, 'worker.properties'), `${worker}\nlisteners=http://127.0.0.1:0\n`);
+}
+
 interface Run {
   directory: string;
   topic: string;
@@ -223,12 +232,7 @@ test('Kafka Connect 4.4 and Eddy apply the same SMT chains from the same files: 
     const directory = temporaryDirectory(`connect-smt-${kind}`);
     const topic = `connect-smt${suffix}-${kind}`;
     const routed = `${topic}-routed-AD`;
-    let worker = readFileSync(join(fixtures, 'connect-standalone.properties'), 'utf8')
-      .replace(/^bootstrap\.servers=.*$/m, `bootstrap.servers=${await brokers()}`)
-      .replace(/^offset\.storage\.file\.filename=.*$/m, `offset.storage.file.filename=${join(directory, 'connect.offsets')}`)
-      .replace(/^offset\.flush\.interval\.ms=.*$/m, 'offset.flush.interval.ms=1000');
-    worker += '\nlisteners=http://127.0.0.1:0\n';
-    writeFileSync(join(directory, 'worker.properties'), worker);
+    await writeWorkerProperties(directory);
     writeFileSync(join(directory, 'source.properties'), `name=smt-source${suffix}-${kind}\nconnector.class=FileStreamSource\ntasks.max=1\nfile=test.txt\ntopic=${topic}\n${sourceTransforms}\n`);
     writeFileSync(join(directory, 'text-sink.properties'), `name=smt-text${suffix}-${kind}\nconnector.class=FileStreamSink\ntasks.max=1\nfile=text.sink.txt\ntopics=${routed}\n${textSinkTransforms}\n`);
     writeFileSync(join(directory, 'offset-sink.properties'), `name=smt-offset${suffix}-${kind}\nconnector.class=FileStreamSink\ntasks.max=1\nfile=offset.sink.txt\ntopics=${routed}\n${offsetSinkTransforms}\n`);
@@ -317,12 +321,7 @@ test('Kafka Connect 4.4 and Eddy write the same header bytes with each header co
   ].join('\n');
   const runs = await Promise.all((['kafka', 'eddy'] as const).map(async (kind) => {
     const directory = temporaryDirectory(`connect-headers-${kind}`);
-    let worker = readFileSync(join(fixtures, 'connect-standalone.properties'), 'utf8')
-      .replace(/^bootstrap\.servers=.*$/m, `bootstrap.servers=${await brokers()}`)
-      .replace(/^offset\.storage\.file\.filename=.*$/m, `offset.storage.file.filename=${join(directory, 'connect.offsets')}`)
-      .replace(/^offset\.flush\.interval\.ms=.*$/m, 'offset.flush.interval.ms=1000');
-    worker += '\nlisteners=http://127.0.0.1:0\n';
-    writeFileSync(join(directory, 'worker.properties'), worker);
+    await writeWorkerProperties(directory);
     writeFileSync(join(directory, 'test.txt'), `${smtLines.filter((line) => line !== '').join('\n')}\n`);
     const topics = Object.fromEntries(Object.keys(converters).map((name) => [name, `connect-headers${suffix}-${name}-${kind}`])) as Record<keyof typeof converters, string>;
     const files: string[] = ['worker.properties'];
@@ -375,12 +374,7 @@ test('Kafka Connect 4.4 and Eddy tolerate the same bad records: the same sink fi
     const directory = temporaryDirectory(`connect-errors-${kind}`);
     const topic = `connect-errors${suffix}-${kind}`;
     const dlq = `${topic}-dlq`;
-    let worker = readFileSync(join(fixtures, 'connect-standalone.properties'), 'utf8')
-      .replace(/^bootstrap\.servers=.*$/m, `bootstrap.servers=${await brokers()}`)
-      .replace(/^offset\.storage\.file\.filename=.*$/m, `offset.storage.file.filename=${join(directory, 'connect.offsets')}`)
-      .replace(/^offset\.flush\.interval\.ms=.*$/m, 'offset.flush.interval.ms=1000');
-    worker += '\nlisteners=http://127.0.0.1:0\n';
-    writeFileSync(join(directory, 'worker.properties'), worker);
+    await writeWorkerProperties(directory);
     writeFileSync(join(directory, 'sink.properties'), `name=errors${suffix}-${kind}\nfile=sink.txt\n${errorSinkProperties(topic, dlq)}`);
     return { kind, directory, topic, dlq };
   }));
