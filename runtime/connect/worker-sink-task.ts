@@ -397,7 +397,8 @@ export class WorkerSinkTask {
             this.dropped++;
             continue;
           }
-          records.push({ ...transformed, partition: transformed.partition ?? batch.partition, timestamp: transformed.timestamp ?? record.timestamp, kafkaOffset: offset });
+          // The record as given to the transforms has its partition, timestamp and offset; a copy only when a transform dropped one.
+          records.push(isGiven(transformed, offset) ? transformed : { ...transformed, partition: transformed.partition ?? batch.partition, timestamp: transformed.timestamp ?? record.timestamp, kafkaOffset: offset });
         }
         // The dead-letter copies are acknowledged before the batch counts as consumed.
         await errors.flush();
@@ -631,6 +632,10 @@ export class WorkerSinkTask {
 
 /** A record as the task gives it to the plugin: after the converters and transforms, with the partition and offset it was read from. */
 type GivenRecord = ConnectRecordData & { partition: number; timestamp: number; kafkaOffset: number };
+
+function isGiven(record: ConnectRecordData, offset: number): record is GivenRecord {
+  return record.partition !== undefined && record.timestamp !== undefined && record.kafkaOffset === offset;
+}
 
 /** The records of a `put` in the shape the plugin's contract version takes. */
 function sinkRecords(shape: RecordShape, records: readonly GivenRecord[]): SinkRecords {

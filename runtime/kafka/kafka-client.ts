@@ -6,7 +6,7 @@
 // Must never: be bypassed — runtime/kafka/ is the only place that imports
 // kafkajs, so another client could replace it.
 
-import './kafkajs-patches.ts';
+import { orderedHeaders, type OrderedHeaders } from './kafkajs-patches.ts';
 import { withUncommittedEnds } from './kafkajs-kip447.ts';
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, IHeaders, KafkaMessage, Message, Producer, ProducerConfig, ConsumerConfig } from 'kafkajs';
@@ -192,6 +192,9 @@ export function toStreamRecord(message: KafkaMessage): StreamRecord {
 
 function toHeaders(headers: IHeaders | undefined): Header[] {
   if (!headers) return [];
+  // In the record's order when the decoder kept it (kafkajs groups repeated keys); a null value has no bytes.
+  const ordered = (headers as { [orderedHeaders]?: OrderedHeaders })[orderedHeaders];
+  if (ordered) return ordered.map(([key, value]) => ({ key, value: value ?? new Uint8Array(0) }));
   const out: Header[] = [];
   for (const [key, value] of Object.entries(headers)) {
     if (value === undefined) continue;
@@ -212,12 +215,16 @@ export function toMessage(record: StreamRecord, partition?: number): Message {
   if (partition !== undefined) message.partition = partition;
   if (record.headers.length > 0) {
     const headers: IHeaders = {};
+    const ordered: OrderedHeaders = [];
     for (const header of record.headers) {
       const existing = headers[header.key];
       const value = asBuffer(header.value);
+      ordered.push([header.key, value]);
       if (existing === undefined) headers[header.key] = value;
       else headers[header.key] = [...(Array.isArray(existing) ? existing : [existing]), value];
     }
+    // The order kafkajs' object would lose (repeated keys), for the record encoder (kafkajs-patches.ts).
+    Object.defineProperty(headers, orderedHeaders, { value: ordered });
     message.headers = headers;
   }
   return message;

@@ -22,7 +22,11 @@
 //   - `producer/partitioners/default/murmur2` (the key hash of the default
 //     partitioner, as Java's) ran on the 64-bit Long emulation (~4%): replaced
 //     by the same 32-bit hash in integer arithmetic.
-// One correctness fix:
+// Two correctness fixes:
+//   - repeated header keys: kafkajs keeps a record's headers in an object by
+//     key, so headers a, b, a were written and read as a, a, b. Eddy's
+//     client layer hands the record encoder the headers in order, and the
+//     decoder keeps their order beside kafkajs' object (`orderedHeaders`).
 //   - `consumer/filterAbortedMessages` (read_committed) compared each record
 //     only with the head of the broker's aborted-transaction list and
 //     activated at most one aborted transaction per record. The broker lists
@@ -44,7 +48,7 @@
 // assignment user data the leader sent (kafkajs decodes and drops it), and a
 // way for a member to ask for a rebalance (KIP-441's probing rebalance).
 // Must never: change a byte of what kafkajs sends (test/kafka/kafkajs-patches.test.ts
-// compares with the original encoder). Import this module before 'kafkajs'.
+// compares with the original encoder), but for the header order above. Import this module before 'kafkajs'.
 
 // KIP-447's protocol versions go in first: they replace request indexes that
 // the modules required below load.
@@ -143,12 +147,27 @@ function writeBytes(buffer: Buffer, offset: number, value: Buffer | string | nul
   return offset + value.length;
 }
 
+/**
+ * A kafkajs headers object's headers in the record's order. kafkajs keeps
+ * headers in an object by key, so repeated keys are grouped (a, b, a comes
+ * out a, a, b); Kafka keeps their order. Eddy's client layer puts this list
+ * on the headers object it hands kafkajs (non-enumerable: kafkajs never sees
+ * it) and the record encoder writes it in that order; the record decoder
+ * puts it on the headers it decodes. Absent: kafkajs' grouping.
+ */
+export const orderedHeaders: unique symbol = Symbol.for('eddy.kafka.orderedHeaders');
+
+export type OrderedHeaders = Array<[string, Buffer | null]>;
+
 export function encodeRecord({ offsetDelta = 0, timestampDelta = 0, key, value, headers = {} }: RecordInput): EncoderLike {
-  const headerList: Array<[string, HeaderValue]> = [];
-  for (const name of Object.keys(headers)) {
-    const entry = headers[name];
-    if (Array.isArray(entry)) for (const item of entry) headerList.push([name, item]);
-    else headerList.push([name, entry]);
+  const ordered = (headers as { [orderedHeaders]?: OrderedHeaders })[orderedHeaders];
+  const headerList: Array<[string, HeaderValue]> = ordered ? [...ordered] : [];
+  if (!ordered) {
+    for (const name of Object.keys(headers)) {
+      const entry = headers[name];
+      if (Array.isArray(entry)) for (const item of entry) headerList.push([name, item]);
+      else headerList.push([name, entry]);
+    }
   }
   const delta = Number(timestampDelta);
   const timestampBytes = fitsInt32(delta) ? undefined : varLongBytes(delta);
@@ -390,12 +409,14 @@ export function decodeRecord(decoder: RecordDecoderInput, batchContext: RecordBa
   const key = decoder.readVarIntBytes();
   const value = decoder.readVarIntBytes();
   const headers: Record<string, unknown> = {};
-  for (const header of decoder.readVarIntArray(decodeHeader)) {
+  const decoded = decoder.readVarIntArray(decodeHeader);
+  for (const header of decoded) {
     const existing = headers[header.key];
     const next = existing === undefined ? header.value : Array.isArray(existing) ? existing.concat([header.value]) : [existing, header.value];
     // An own property even for '__proto__', as kafkajs' object spread makes it.
     Object.defineProperty(headers, header.key, { value: next, enumerable: true, writable: true, configurable: true });
   }
+  if (decoded.length > 0) Object.defineProperty(headers, orderedHeaders, { value: decoded.map((header): [string, Buffer | null] => [header.key, header.value]) });
   return { magicByte, attributes, timestamp, offset, key, value, headers, isControlRecord: isControlBatch, batchContext };
 }
 

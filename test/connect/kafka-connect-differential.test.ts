@@ -308,7 +308,7 @@ test('Kafka Connect 4.4 and Eddy write the same header bytes with each header co
   };
   // Headers of several schemas: a string literal, and a struct's string and int fields copied (HeaderFrom).
   const sourceTransforms = [
-    'transforms=hoist,stamp,copy',
+    'transforms=hoist,stamp,copy,again',
     'transforms.hoist.type=org.apache.kafka.connect.transforms.HoistField$Value',
     'transforms.hoist.field=line',
     'transforms.stamp.type=org.apache.kafka.connect.transforms.InsertField$Value',
@@ -318,6 +318,10 @@ test('Kafka Connect 4.4 and Eddy write the same header bytes with each header co
     'transforms.copy.fields=line,origin',
     'transforms.copy.headers=h-line,h-origin',
     'transforms.copy.operation=copy',
+    // A repeated key after another: Kafka keeps the order h-line, h-origin, h-line.
+    'transforms.again.type=org.apache.kafka.connect.transforms.InsertHeader',
+    'transforms.again.header=h-line',
+    'transforms.again.value.literal=again',
   ].join('\n');
   const runs = await Promise.all((['kafka', 'eddy'] as const).map(async (kind) => {
     const directory = temporaryDirectory(`connect-headers-${kind}`);
@@ -362,9 +366,9 @@ test('Kafka Connect 4.4 and Eddy write the same header bytes with each header co
     assert.equal(readFileSync(join(eddy.directory, `${name}.sink.txt`), 'utf8'), readFileSync(join(kafka.directory, `${name}.sink.txt`), 'utf8'), `${name}.sink.txt`);
   }
   // What each converter wrote for the first record's headers, as Kafka wrote it.
-  assert.deepEqual(headerBytes(await readAll(kafka.topics.json))[0], [['h-line', '{"schema":{"type":"string","optional":false},"payload":"plain ascii"}'], ['h-origin', '{"schema":{"type":"string","optional":true},"payload":"file"}']]);
-  assert.deepEqual(headerBytes(await readAll(kafka.topics.plain))[0], [['h-line', '"plain ascii"'], ['h-origin', '"file"']]);
-  assert.deepEqual(headerBytes(await readAll(kafka.topics.string))[0], [['h-line', 'plain ascii'], ['h-origin', 'file']]);
+  assert.deepEqual(headerBytes(await readAll(kafka.topics.json))[0], [['h-line', '{"schema":{"type":"string","optional":false},"payload":"plain ascii"}'], ['h-origin', '{"schema":{"type":"string","optional":true},"payload":"file"}'], ['h-line', '{"schema":{"type":"string","optional":false},"payload":"again"}']]);
+  assert.deepEqual(headerBytes(await readAll(kafka.topics.plain))[0], [['h-line', '"plain ascii"'], ['h-origin', '"file"'], ['h-line', '"again"']]);
+  assert.deepEqual(headerBytes(await readAll(kafka.topics.string))[0], [['h-line', 'plain ascii'], ['h-origin', 'file'], ['h-line', 'again']]);
 });
 
 test('Kafka Connect 4.4 and Eddy tolerate the same bad records: the same sink file and the same dead-letter records with context headers', { timeout: 600_000 }, async () => {

@@ -1,12 +1,15 @@
 // The kafkajs patches change no byte: the record encoder gives exactly what
-// kafkajs' own does, and grouping keeps partitions and order.
+// kafkajs' own does, and grouping keeps partitions and order — but for
+// repeated header keys, which Eddy's client layer keeps in the record's order
+// (kafkajs groups them by key).
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { test } from 'node:test';
-import { decodeRecord, encodeRecord, murmur2, RequestQueue } from '../../runtime/kafka/kafkajs-patches.ts';
+import { decodeRecord, encodeRecord, murmur2, orderedHeaders, RequestQueue, type OrderedHeaders } from '../../runtime/kafka/kafkajs-patches.ts';
+import { toMessage, toStreamRecord } from '../../runtime/kafka/kafka-client.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -115,6 +118,29 @@ test('the record decoder reads what kafkajs reads: offsets and timestamps as dec
     }
   }
   assert.equal(compared, records.length * contexts.length);
+});
+
+test('repeated header keys keep the record\'s order through the client layer, the encoder and the decoder (kafkajs alone groups them by key)', () => {
+  const kafkajsDecode = original<(decoder: unknown, context: unknown) => { headers: Record<string, unknown> }>('kafkajs/src/protocol/recordBatch/record/v0/decoder.js');
+  const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => { readVarIntBytes(): Buffer };
+  const text = (value: Uint8Array) => Buffer.from(value).toString();
+  const headers = [['a', '1'], ['b', '2'], ['a', '3'], ['c', ''], ['b', '4']].map(([key, value]) => ({ key: key!, value: new Uint8Array(Buffer.from(value!)) }));
+  const message = toMessage({ key: undefined, value: new Uint8Array(Buffer.from('v')), timestamp: 5, headers });
+  // kafkajs sees its own object (grouped by key); the order rides beside it, not enumerable.
+  assert.deepEqual(Object.keys(message.headers!), ['a', 'b', 'c']);
+  const bytes = new Decoder(encodeRecord({ offsetDelta: 0, timestampDelta: 0, key: null, value: Buffer.from('v'), headers: message.headers as never }).buf).readVarIntBytes();
+  const context = { firstOffset: '0', firstTimestamp: '5', magicByte: 2, timestampType: 0 };
+  // On the wire in the record's order: kafkajs' own decoder groups what it reads, and the values per key are in order.
+  const grouped = kafkajsDecode(new Decoder(bytes), context).headers;
+  assert.deepEqual(Object.fromEntries(Object.entries(grouped).map(([key, value]) => [key, (Array.isArray(value) ? value : [value]).map((item) => String(item))])), { a: ['1', '3'], b: ['2', '4'], c: [''] });
+  const decoded = decodeRecord(new Decoder(bytes) as never, context) as { headers: { [orderedHeaders]?: OrderedHeaders } };
+  assert.deepEqual(decoded.headers[orderedHeaders]!.map(([key, value]) => [key, String(value)]), [['a', '1'], ['b', '2'], ['a', '3'], ['c', ''], ['b', '4']]);
+  const record = toStreamRecord(decoded as never);
+  assert.deepEqual(record.headers.map((header) => [header.key, text(header.value)]), [['a', '1'], ['b', '2'], ['a', '3'], ['c', ''], ['b', '4']]);
+  // Without the client layer's list (kafkajs' own callers), the encoder writes kafkajs' grouping, as before.
+  const plain = new Decoder(encodeRecord({ offsetDelta: 0, timestampDelta: 0, key: null, value: Buffer.from('v'), headers: { ...message.headers } as never }).buf).readVarIntBytes();
+  const regrouped = decodeRecord(new Decoder(plain) as never, context) as { headers: { [orderedHeaders]?: OrderedHeaders } };
+  assert.deepEqual(regrouped.headers[orderedHeaders]!.map(([key]) => key), ['a', 'a', 'b', 'b', 'c']);
 });
 
 test("the key hash is Kafka's murmur2, as kafkajs computes it, for every tail length and for text keys", () => {
