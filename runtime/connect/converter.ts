@@ -33,6 +33,8 @@ export interface ConverterSettings {
   replaceNullWithDefault?: boolean;
   /** `<prefix>.decimal.format` (JsonConverter; BASE64, the default, or NUMERIC). */
   decimalFormat?: 'BASE64' | 'NUMERIC';
+  /** `<prefix>.schema.content` (JsonConverter, Kafka 4.4): the schema every record is read with when schemas are enabled. */
+  schemaContent?: string;
   isKey: boolean;
 }
 
@@ -44,6 +46,8 @@ function jsonConverterKeys<const Prefix extends string>(prefix: Prefix) {
       documentation: 'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.' }),
     key({ name: `${prefix}.decimal.format`, type: 'string', default: 'BASE64', validate: oneOfIgnoringCase('BASE64', 'NUMERIC'),
       documentation: 'Controls which format this converter will serialize decimals in. This value is case insensitive and can be either \'BASE64\' (default) or \'NUMERIC\'' }),
+    key({ name: `${prefix}.schema.content`, type: 'string', default: null,
+      documentation: 'When set, this is used as the schema for all messages, and the schemas within each of the message will be ignored.Otherwise, the schema will be included in the content of each message. This configuration applies only \'schemas.enable\' is true, and it exclusively affects the sink connector.' }),
   ] as const);
 }
 const jsonConverterSettings = {
@@ -53,7 +57,7 @@ const jsonConverterSettings = {
 };
 
 const converterClasses: Record<string, (settings: ConverterSettings) => Converter> = {
-  'org.apache.kafka.connect.json.JsonConverter': (settings) => new JsonConverter(settings.schemasEnable, settings.replaceNullWithDefault ?? true, settings.decimalFormat ?? 'BASE64'),
+  'org.apache.kafka.connect.json.JsonConverter': (settings) => new JsonConverter(settings.schemasEnable, settings.replaceNullWithDefault ?? true, settings.decimalFormat ?? 'BASE64', settings.schemaContent),
   'org.apache.kafka.connect.storage.StringConverter': () => new StringConverter(),
   'org.apache.kafka.connect.converters.ByteArrayConverter': () => new ByteArrayConverter(),
 };
@@ -86,13 +90,25 @@ export function converterSettings(source: ConfigSource, prefix: 'key.converter' 
   if (canonical !== 'org.apache.kafka.connect.json.JsonConverter') return { className: canonical, schemasEnable: true, isKey };
   const values = jsonConverterSettings[prefix].parse(source) as Record<string, unknown>;
   const decimalFormat = (values[`${prefix}.decimal.format`] as string).toUpperCase() === 'NUMERIC' ? 'NUMERIC' : 'BASE64';
-  return {
+  const schemaContent = (values[`${prefix}.schema.content`] as string | null) ?? undefined;
+  const settings: ConverterSettings = {
     className: canonical,
     schemasEnable: values[`${prefix}.schemas.enable`] as boolean,
     replaceNullWithDefault: values[`${prefix}.replace.null.with.default`] as boolean,
     decimalFormat,
+    ...(schemaContent === undefined ? {} : { schemaContent }),
     isKey,
   };
+  // A schema.content Kafka's JsonConverter would refuse in configure is refused here, naming the key and its line.
+  if (schemaContent !== undefined) {
+    try {
+      createConverter(settings);
+    } catch (error) {
+      const entry = get(`${prefix}.schema.content`);
+      throw new ConnectConfigError('invalid-value', `Invalid value ${schemaContent} for configuration ${prefix}.schema.content: ${(error as Error).message}`, { file: source.file, line: entry?.line, field: `${prefix}.schema.content` }, { cause: error });
+    }
+  }
+  return settings;
 }
 
 export function createConverter(settings: ConverterSettings): Converter {

@@ -116,7 +116,27 @@ export class JsonConverter implements Converter {
     readonly replaceNullWithDefault = true,
     /** `decimal.format`: BASE64 (Kafka's default) writes a Decimal's unscaled bytes in base64, NUMERIC a JSON number. Reading takes either. */
     readonly decimalFormat: 'BASE64' | 'NUMERIC' = 'BASE64',
-  ) {}
+    /**
+     * `schema.content` (Kafka 4.4): a JSON schema every record is read with
+     * when schemas are enabled — the whole record is its payload, no
+     * envelope. Parsed here, as Kafka's configure does (a bad one is refused
+     * whether or not schemas are enabled).
+     */
+    schemaContent?: string,
+  ) {
+    if (schemaContent === undefined) return;
+    let node: JsonNode;
+    try {
+      node = parseJson(schemaContent);
+    } catch (error) {
+      throw new DataError(`Failed to parse schema in converter config due to serialization error: ${(error as Error).message}`, {}, { cause: error });
+    }
+    const schema = this.asConnectSchema(node);
+    if (schemasEnable) this.fixedSchema = schema;
+  }
+
+  /** The schema of `schema.content`, with schemas enabled: every record is read with it. */
+  private fixedSchema: ConnectSchema | undefined;
 
   fromConnectData(topic: string, data: SchemaAndValue): Uint8Array | undefined {
     if (data.schema === undefined && data.value === null) return undefined;
@@ -265,11 +285,21 @@ export class JsonConverter implements Converter {
     const text = (bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString();
     let document: JsonNode;
     let spans: MemberSpan[] | undefined;
+    const fixed = this.fixedSchema;
     try {
-      if (this.schemasEnable) ({ node: document, spans } = parseJsonWithSpans(text, this.lastSchema));
+      if (this.schemasEnable && fixed === undefined) ({ node: document, spans } = parseJsonWithSpans(text, this.lastSchema));
       else document = parseJson(text);
     } catch (error) {
       throw new DataError(`Converting byte[] to Kafka Connect data failed due to serialization error: ${(error as Error).message}`, { topic }, { cause: error });
+    }
+    if (fixed !== undefined) {
+      // schema.content: the whole record is the payload of that schema.
+      try {
+        return { schema: fixed, value: this.toConnect(fixed, document) };
+      } catch (error) {
+        if (error instanceof DataError) throw error.withContext({ topic });
+        throw error;
+      }
     }
     let schemaNode: JsonNode = { kind: 'null' };
     let schemaText: string | undefined;

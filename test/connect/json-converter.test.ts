@@ -94,6 +94,41 @@ test('StringConverter and converter settings from worker properties', () => {
   assert.deepEqual(createHeaderConverter(undefined).fromConnectHeaders([header]).map((written) => Buffer.from(written.value).toString()), ['7']);
 });
 
+test('schema.content (Kafka 4.4): with schemas enabled every record is the payload of that schema, as Kafka\'s JsonConverter reads and writes it; a bad schema is refused naming the key', () => {
+  const cases: Array<{ schema: unknown; lines: string[] }> = [
+    {
+      schema: { type: 'struct', fields: [{ type: 'int32', optional: false, field: 'a' }, { type: 'string', optional: true, field: 'b' }], optional: false, name: 'S' },
+      lines: ['{"a":1,"b":"x"}', '{"a":2}', '{"b":"no a"}', '{"schema":{"type":"string","optional":false},"payload":"p"}', '{"a":3,"b":null,"c":"extra"}'],
+    },
+    { schema: { type: 'int64', optional: false }, lines: ['42', '-9007199254740993', 'null', '"x"', '1.5'] },
+    { schema: { type: 'array', items: { type: 'string', optional: true }, optional: true }, lines: ['["a",null,"é😀"]', 'null', '[]'] },
+  ];
+  for (const { schema, lines } of cases) {
+    const content = JSON.stringify(schema);
+    const encoded = lines.map((line) => Buffer.from(line).toString('base64'));
+    const kafka = runConnectReference('JsonConverterRoundTrip', `${encoded.join('\n')}\n`, [`schema.content=${content}`]).trim().split('\n');
+    const converter = createConverter(converterSettings(parseProperties(`value.converter.schema.content=${content}\n`, 'c.properties'), 'value.converter', 'JsonConverter', false));
+    for (const [index, line] of encoded.entries()) {
+      let eddy: string;
+      try {
+        const written = converter.fromConnectData('t', converter.toConnectData('t', Buffer.from(line, 'base64')));
+        eddy = written === undefined ? 'null' : Buffer.from(written).toString('utf8');
+      } catch (error) {
+        eddy = `error:${(error as Error).message}`;
+      }
+      const expected = kafka[index]!.startsWith('error:') || kafka[index] === 'null' ? kafka[index]! : Buffer.from(kafka[index]!, 'base64').toString('utf8');
+      if (expected.startsWith('error:')) assert.match(eddy, /^error:/, `${content} ${lines[index]}: Kafka refused it (${expected})`);
+      else assert.equal(eddy, expected, `${content} ${lines[index]}`);
+    }
+  }
+  // Kafka's configure refuses a schema it cannot read, schemas enabled or not; Eddy when the worker or connector is read.
+  for (const enabled of ['true', 'false']) {
+    const properties = parseProperties(`value.converter.schemas.enable=${enabled}\nvalue.converter.schema.content={"type":"nope"}\n`, 'c.properties');
+    assert.throws(() => converterSettings(properties, 'value.converter', 'JsonConverter', false), (error: Error) => /invalid-value/.test(String((error as { code?: string }).code)) && /schema\.content: Unknown schema type: nope/.test(error.message) && /line=2/.test(error.message));
+  }
+  assert.throws(() => converterSettings(parseProperties('value.converter.schema.content={oops\n', 'c.properties'), 'value.converter', 'JsonConverter', false), /Failed to parse schema in converter config due to serialization error/);
+});
+
 /** An envelope's bytes, base64, as the Java reference reads them. */
 const envelope = (schema: unknown, payload: unknown) => Buffer.from(JSON.stringify({ schema, payload })).toString('base64');
 const decimalSchema = (scale: number) => ({ type: 'bytes', optional: false, name: 'org.apache.kafka.connect.data.Decimal', version: 1, parameters: { scale: String(scale) } });
