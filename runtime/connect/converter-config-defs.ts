@@ -58,6 +58,8 @@ const converterConfigDefs: ReadonlyMap<string, readonly Key[]> = new Map([
     { ...key('converter.encoding', 'string', 'UTF-8', 'high', 'The name of the Java character set to use for encoding strings as byte arrays.'), width: 'medium', displayName: 'Encoding' },
   ]],
   ['org.apache.kafka.connect.converters.ByteArrayConverter', [converterType]],
+  // NumberConverterConfig and BooleanConverterConfig: ConverterConfig's key alone.
+  ...['Boolean', 'Double', 'Float', 'Integer', 'Long', 'Short'].map((type): [string, readonly Key[]] => [`org.apache.kafka.connect.converters.${type}Converter`, [converterType]]),
   ['org.apache.kafka.connect.storage.SimpleHeaderConverter', []],
 ]);
 

@@ -15,6 +15,7 @@ import type { SchemaAndValue } from './connect-data.ts';
 import { ByteArrayConverter } from './byte-array-converter.ts';
 import { JsonConverter } from './json-converter.ts';
 import { StringConverter } from './string-converter.ts';
+import { BooleanConverter, NumberConverter, numberConverterClasses } from './number-converters.ts';
 import { ConverterHeaderConverter, SimpleHeaderConverter, type HeaderConverter } from './header-converter.ts';
 
 export interface Converter {
@@ -60,6 +61,8 @@ const converterClasses: Record<string, (settings: ConverterSettings) => Converte
   'org.apache.kafka.connect.json.JsonConverter': (settings) => new JsonConverter(settings.schemasEnable, settings.replaceNullWithDefault ?? true, settings.decimalFormat ?? 'BASE64', settings.schemaContent),
   'org.apache.kafka.connect.storage.StringConverter': () => new StringConverter(),
   'org.apache.kafka.connect.converters.ByteArrayConverter': () => new ByteArrayConverter(),
+  'org.apache.kafka.connect.converters.BooleanConverter': () => new BooleanConverter(),
+  ...Object.fromEntries(numberConverterClasses.map((className) => [className, () => new NumberConverter(className)])),
 };
 
 /** Kafka's full class name for a name or simple-name alias; undefined when Eddy has no such converter. */

@@ -33,7 +33,11 @@ export async function serverInfo(worker: ConnectWorker): Promise<ServerInfo> {
 /** Java's String.compareTo (UTF-16 code units), the order of Kafka's plugin sets. */
 const javaOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-const shippedConverters = ['org.apache.kafka.connect.converters.ByteArrayConverter', 'org.apache.kafka.connect.json.JsonConverter', 'org.apache.kafka.connect.storage.StringConverter'];
+const shippedConverters = [
+  'org.apache.kafka.connect.converters.BooleanConverter', 'org.apache.kafka.connect.converters.ByteArrayConverter', 'org.apache.kafka.connect.converters.DoubleConverter',
+  'org.apache.kafka.connect.converters.FloatConverter', 'org.apache.kafka.connect.converters.IntegerConverter', 'org.apache.kafka.connect.converters.LongConverter',
+  'org.apache.kafka.connect.converters.ShortConverter', 'org.apache.kafka.connect.json.JsonConverter', 'org.apache.kafka.connect.storage.StringConverter',
+];
 /** Kafka's converters are header converters too (HeaderConverter): listed as both, as Kafka lists them. */
 const shippedHeaderConverters = [...shippedConverters, 'org.apache.kafka.connect.storage.SimpleHeaderConverter'];
 

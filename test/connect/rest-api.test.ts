@@ -188,7 +188,7 @@ function steps(system: System): Step[] {
       project: (reply) => ({
         ...reply,
         body: (reply.body as Array<{ class: string; type: string; version: string }>)
-          .filter((plugin) => /^org\.apache\.kafka\.connect\.(file|transforms)\./.test(plugin.class) || /^org\.apache\.kafka\.connect\.(json\.JsonConverter|storage\.StringConverter|converters\.ByteArrayConverter|storage\.SimpleHeaderConverter)$/.test(plugin.class))
+          .filter((plugin) => /^org\.apache\.kafka\.connect\.(file|transforms)\./.test(plugin.class) || /^org\.apache\.kafka\.connect\.(json\.JsonConverter|storage\.StringConverter|converters\.(ByteArray|Boolean|Double|Float|Integer|Long|Short)Converter|storage\.SimpleHeaderConverter)$/.test(plugin.class))
           .map((plugin) => ({ ...plugin, version: '<version>' })),
       }),
     },

@@ -18,9 +18,9 @@ export function kafkaConnectLibraries(): string {
   return mavenLibraries({ folder: `kafka-connect-${version}`, pom: join(referenceDirectory, 'pom.xml'), marker: 'connect-transforms-', what: `Kafka Connect ${version}` });
 }
 
-/** Runs test/connect/reference/<program>.java with `input` on stdin; its stdout. */
-export function runConnectReference(program: string, input: string, args: string[] = []): string {
-  const result = spawnSync(javaCommand(), ['-Xmx256m', '-Duser.timezone=UTC', '-cp', `${kafkaConnectLibraries()}/*`, join(referenceDirectory, `${program}.java`), ...args], {
+/** Runs test/connect/reference/<program>.java with `input` on stdin (on connect-json and connect-transforms 4.4, or `classpath`); its stdout. */
+export function runConnectReference(program: string, input: string, args: string[] = [], classpath = `${kafkaConnectLibraries()}/*`): string {
+  const result = spawnSync(javaCommand(), ['-Xmx256m', '-Duser.timezone=UTC', '-cp', classpath, join(referenceDirectory, `${program}.java`), ...args], {
     input,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
