@@ -146,21 +146,26 @@ export function streamJoinSupplier(side: StreamJoinSide, windows: JoinWindowsSpe
         if (batch.length === 0) break;
         for (const entry of batch) {
           const stored = parseOuterKey(entry.key);
-          tracker.minTime = stored.timestamp;
-          if (leftOpen && rightOpen) break scan;
           const lookBack = stored.left ? windows.afterMs : windows.beforeMs;
-          if (tracker.minTime + lookBack + windows.graceMs >= tracker.streamTime) {
-            if (stored.left) leftOpen = true;
-            else rightOpen = true;
-            continue;
-          }
+          let forwarded = false;
+          // Kafka Streams' outer store is a list-value store: it visits each record of a (time, side, key) on its own, so
+          // with both windows open it stops at the second of two equal ones — and the stream time it keeps as the oldest
+          // waiting record's (minTime, which decides when the next pass runs) is that one's.
           for (const value of decodeList(entry.value)) {
+            tracker.minTime = stored.timestamp;
+            if (leftOpen && rightOpen) break scan;
+            if (tracker.minTime + lookBack + windows.graceMs >= tracker.streamTime) {
+              if (stored.left) leftOpen = true;
+              else rightOpen = true;
+              continue;
+            }
             // thisValue / otherValue of this processor, then the joiner as it is called from this side.
             const mine = stored.left === side.left ? value : undefined;
             const theirs = stored.left === side.left ? undefined : value;
             context.forward({ key: stored.key, value: call(stored.key, mine, theirs), timestamp: stored.timestamp, headers: record.headers });
+            forwarded = true;
           }
-          emitted.push(entry.key);
+          if (forwarded) emitted.push(entry.key);
         }
       }
       for (const key of emitted) store.delete(key);

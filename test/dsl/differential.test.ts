@@ -374,6 +374,21 @@ const scenarios: Scenario[] = [
     outputTopics: ['inner', 'left-joined', 'outer'],
   },
   {
+    // Found by scripts/dsl-seeds.sh (offset 9000): two unmatched records of one key at one time, with both windows open
+    // when a pass reaches them — Kafka Streams' outer store visits them one by one, which decides when its next pass runs.
+    name: 'stream-stream outer join: unmatched records of one key at one time, seen one by one as Kafka Streams\' list-value outer store does',
+    dsl: {
+      functions,
+      streams: [
+        { stream: 'left', as: 'left' },
+        { stream: 'right', as: 'right' },
+        { from: 'left', steps: [{ outerJoin: { stream: 'right', joiner: 'f.join-values', difference: 1_000, grace: 2_000 } }, { to: 'outer' }] },
+      ],
+    },
+    inputs: interleave(generate(9020, 'left', 120, { nullKeys: true, nullValues: true }), generate(9021, 'right', 120, { nullKeys: true, nullValues: true })),
+    outputTopics: ['outer'],
+  },
+  {
     name: 'stream-stream outer join with an asymmetric window (before/after), no grace, after a key change',
     dsl: {
       functions,
