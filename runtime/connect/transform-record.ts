@@ -30,6 +30,12 @@ function witSchema(schema: ConnectSchema, fields: Wit.FieldSchema[], defaultValu
 /** Connect's null (shared: the glue only reads what it lowers). */
 const nullValue: Wit.Value = { tag: 'null' };
 
+/** A primitive value (or null) as WIT's `value` (what Encoder.value gives it, without an arena). */
+function scalarValue(value: ConnectData | null): Wit.Value {
+  if (value === null) return nullValue;
+  return { tag: value.type, val: (value as { value: unknown }).value } as Wit.Value;
+}
+
 class Encoder {
   readonly schemas: Wit.Schema[] = [];
   readonly values: Wit.Value[] = [];
@@ -83,8 +89,46 @@ class Encoder {
   }
 }
 
+const isLeaf = (schema: ConnectSchema | undefined) =>
+  schema === undefined || (schema.fields === undefined && schema.keySchema === undefined && schema.valueSchema === undefined && schema.defaultValue === undefined);
+const isScalar = (value: ConnectData | null) => value === null || (value.type !== 'array' && value.type !== 'map' && value.type !== 'struct' && value.type !== 'decimal');
+const noHeaders: Wit.ConnectHeader[] = [];
+
+/**
+ * The parts of an encoded record that depend only on its key and value
+ * schemas, for records with primitive (or no) schemas, primitive values and
+ * no headers — a sink's or a source's records, one after another with the
+ * same two schema objects: made once and shared (the glue only reads them).
+ */
+let lastShape: { keySchema: ConnectSchema | undefined; valueSchema: ConnectSchema | undefined; schemas: Wit.Schema[]; key: Wit.SchemaAndValue; value: Wit.SchemaAndValue } | undefined;
+
+function simpleShape(keySchema: ConnectSchema | undefined, valueSchema: ConnectSchema | undefined) {
+  if (lastShape !== undefined && lastShape.keySchema === keySchema && lastShape.valueSchema === valueSchema) return lastShape;
+  const encoder = new Encoder();
+  const keyIndex = keySchema === undefined ? undefined : encoder.schema(keySchema);
+  const valueIndex = valueSchema === undefined ? undefined : encoder.schema(valueSchema);
+  const shape = {
+    keySchema,
+    valueSchema,
+    schemas: encoder.schemas,
+    key: keyIndex === undefined ? { value: 0 } : { schema: keyIndex, value: 0 },
+    value: valueIndex === undefined ? { value: 1 } : { schema: valueIndex, value: 1 },
+  };
+  lastShape = shape;
+  return shape;
+}
+
 /** A record as a transform plugin (or a 0.3.0 sink task) takes it. */
 export function encodeRecord(record: ConnectRecordData): Wit.ConnectRecord {
+  if (record.headers.length === 0 && isLeaf(record.key.schema) && isLeaf(record.value.schema) && isScalar(record.key.value) && isScalar(record.value.value)) {
+    const shape = simpleShape(record.key.schema, record.value.schema);
+    const values = [scalarValue(record.key.value), scalarValue(record.value.value)];
+    const encoded: Wit.ConnectRecord = { topic: record.topic, key: shape.key, value: shape.value, headers: noHeaders, schemas: shape.schemas, values };
+    if (record.partition !== undefined) encoded.partition = record.partition;
+    if (record.timestamp !== undefined) encoded.timestamp = BigInt(record.timestamp);
+    if (record.kafkaOffset !== undefined) encoded.kafkaOffset = BigInt(record.kafkaOffset);
+    return encoded;
+  }
   const encoder = new Encoder();
   const key = encoder.data(record.key);
   const value = encoder.data(record.value);
