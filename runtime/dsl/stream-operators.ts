@@ -98,12 +98,17 @@ export function passThroughSupplier(description: string): OperatorSupplier {
   }));
 }
 
-/** The filter before a repartition topic: a record without a key cannot be partitioned by it. */
-export function dropNullKeysSupplier(): OperatorSupplier {
-  return new OperatorSupplier('KSTREAM-FILTER (repartition: drop null keys)', [], () => ({
+/**
+ * The filter Kafka Streams puts before a repartition topic, which since
+ * KIP-962 (3.7) passes every record, `(k, v) -> true`: a record with a null
+ * key goes through too (to a partition the producer picks). A left or outer
+ * stream-stream join emits it with a null partner; the other operators drop
+ * it after the topic — where it has still moved their task's stream time.
+ */
+export function repartitionFilterSupplier(): OperatorSupplier {
+  return new OperatorSupplier('KSTREAM-FILTER (repartition)', [], () => ({
     process(record, context) {
-      if (record.key !== undefined) context.forward(record);
-      else context.recordDropped('a record with a null key cannot be repartitioned by key');
+      context.forward(record);
     },
   }));
 }

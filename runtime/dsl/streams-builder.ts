@@ -7,7 +7,7 @@
 // operator prefix and a topology-wide counter, `KSTREAM-FILTER-0000000001`;
 // every step can be named instead), when a key change makes a grouping or a
 // join read through a repartition topic (`<application.id>-<name>-repartition`,
-// written after dropping null keys, read by a new source — the split into
+// null keys included, read by a new source — the split into
 // sub-topologies follows from it), the stores each stateful step declares,
 // and which serdes apply at each step (Consumed, Produced, Grouped,
 // Repartitioned, Materialized, Joined/StreamJoined — checked by step-serdes.ts),
@@ -39,7 +39,7 @@ import { longSerde, sessionWindowedSerde, timeWindowedSerde, type Serde } from '
 import { foreignTableJoinSupplier, responseJoinSupplier, subscriptionJoinSupplier, subscriptionSendSupplier } from './foreign-key-join.ts';
 import {
   branchSupplier,
-  dropNullKeysSupplier,
+  repartitionFilterSupplier,
   filterSupplier,
   flatMapSupplier,
   flatMapValuesSupplier,
@@ -340,7 +340,7 @@ export class KStream {
     const sink = this.builder.nextName('KSTREAM-SINK-', generated ? undefined : `${baseName}-repartition-sink`);
     const filter = this.builder.nextName('KSTREAM-FILTER-', generated ? undefined : `${baseName}-repartition-filter`);
     const source = this.builder.nextName('KSTREAM-SOURCE-', generated ? undefined : `${baseName}-repartition-source`);
-    this.builder.addProcessor(filter, checkedSupplier(dropNullKeysSupplier(), serdes, 'repartition topic', topic), [this.node]);
+    this.builder.addProcessor(filter, checkedSupplier(repartitionFilterSupplier(), serdes, 'repartition topic', topic), [this.node]);
     this.builder.topology.addSink(sink, topic, filter);
     this.builder.topology.addSource(source, topic);
     return new KStream(this.builder, source, false, carried);

@@ -374,6 +374,22 @@ const scenarios: Scenario[] = [
     outputTopics: ['inner', 'left-joined', 'outer'],
   },
   {
+    // Found by scripts/dsl-seeds.sh (offset 21000): Kafka Streams' filter before a repartition topic passes null keys (KIP-962).
+    name: 'after a key change, records with a null key go through the repartition topic: left and outer stream-stream joins emit them, a windowed count drops them but its stream time moves',
+    dsl: {
+      functions,
+      streams: [
+        { stream: 'left', steps: [{ selectKey: 'f.record-key' }], as: 'left' },
+        { stream: 'right', steps: [{ selectKey: 'f.record-key' }], as: 'right' },
+        { from: 'left', steps: [{ leftJoin: { stream: 'right', joiner: 'f.join-values', difference: 1_500, grace: 500 } }, { to: 'left-joined' }] },
+        { from: 'left', steps: [{ outerJoin: { stream: 'right', joiner: 'f.join-values', before: 500, after: 2_000 } }, { to: 'outer' }] },
+        { from: 'right', steps: [{ groupBy: 'f.record-key' }, { windowedBy: { size: 3_000, grace: 0 } }, 'count', 'toStream', { to: 'windowed' }] },
+      ],
+    },
+    inputs: interleave(generate(31, 'left', 120, { nullKeys: true, nullValues: true }), generate(32, 'right', 120, { nullKeys: true, nullValues: true })),
+    outputTopics: ['left-joined', 'outer', 'windowed'],
+  },
+  {
     // Found by scripts/dsl-seeds.sh (offset 9000): two unmatched records of one key at one time, with both windows open
     // when a pass reaches them — Kafka Streams' outer store visits them one by one, which decides when its next pass runs.
     name: 'stream-stream outer join: unmatched records of one key at one time, seen one by one as Kafka Streams\' list-value outer store does',
