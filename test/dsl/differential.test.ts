@@ -653,11 +653,14 @@ test('with the record cache on, DSL aggregations write what Kafka Streams 4.4 wr
   const uncached = await runEddy(scenario);
   assert.deepEqual(finals(cached), finals(expected), 'final values with the cache on, as Kafka Streams with its cache');
   // Without a cache every update goes out: Kafka Streams without its cache is the reference (a window whose only update deleted nothing shows up there too).
-  assert.deepEqual(finals(uncached), finals(runKafkaStreams(scenario)), 'final values with the cache off, as Kafka Streams without it');
+  const expectedUncached = runKafkaStreams(scenario);
+  assert.deepEqual(finals(uncached), finals(expectedUncached), 'final values with the cache off, as Kafka Streams without it');
   // A line with a word twice updates that word once when cached (Kafka Streams' test driver commits after every record).
   assert.equal(cached.length, expected.length, 'the cached run writes as many records as Kafka Streams with its cache');
   assert.deepEqual(cached, expected, 'the cached run writes what Kafka Streams writes with its cache, record by record');
-  assert.ok(cached.length < uncached.length, `caching holds back updates (${cached.length} vs ${uncached.length})`);
+  // Caching holds back updates where Kafka Streams' does (with these inputs it does; other seeds, scripts/dsl-seeds.sh, may have no update to hold back).
+  assert.equal(cached.length < uncached.length, expected.length < expectedUncached.length, `caching holds back updates as Kafka Streams' does (${cached.length} vs ${uncached.length}; Kafka Streams ${expected.length} vs ${expectedUncached.length})`);
+  if (Number(process.env.EDDY_DSL_SEED_OFFSET ?? 0) === 0) assert.ok(cached.length < uncached.length, `caching holds back updates (${cached.length} vs ${uncached.length})`);
 });
 
 test('a bounded suppress buffer emits early: more (earlier) records than the unbounded one, which waits for the time limit', async () => {
