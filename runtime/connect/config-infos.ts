@@ -83,6 +83,27 @@ export function declaredKey(key: ConfigKey, defaultOverride?: string): DefinedKe
   };
 }
 
+/**
+ * A key in the shape a plugin declares it (`config-key`), with Kafka's
+ * ConfigDef.define defaults: no group (order -1, no width, its name as
+ * display name) unless `place` gives one. `defaultValue`: as written in a
+ * properties file; `null`: optional without a value; `undefined`: required.
+ */
+export function pluginConfigKey(name: string, type: PluginConfigKey['type'], defaultValue: string | null | undefined, importance: PluginConfigKey['importance'], documentation: string, place?: { group: string; order: number; display: string }): PluginConfigKey {
+  return {
+    name,
+    type,
+    default: defaultValue === undefined ? { tag: 'required' } : defaultValue === null ? { tag: 'null' } : { tag: 'value', val: defaultValue },
+    importance,
+    documentation,
+    ...(place ? { group: place.group } : {}),
+    orderInGroup: place?.order ?? -1,
+    width: place ? 'medium' : 'none',
+    displayName: place?.display ?? name,
+    dependents: [],
+  };
+}
+
 /** A key a connector plugin declares (its `config-def`). */
 export function pluginKey(key: PluginConfigKey): DefinedKey {
   const type = key.type.toUpperCase() as KafkaConfigType;

@@ -13,26 +13,14 @@
 // Must never: read a converter's keys for use (converter.ts does).
 
 import type { ConfigKey as PluginConfigKey } from '../plugin/plugin-connector.ts';
-import { pluginKey, validateKey, type ConfigInfos, type DefinedKey } from './config-infos.ts';
+import { pluginConfigKey, pluginKey, validateKey, type ConfigInfos, type DefinedKey } from './config-infos.ts';
 import { dataEquals } from './connect-data.ts';
 import { javaHashMapOrder } from './java-hash-map.ts';
 
 type Key = PluginConfigKey & { validate?: (value: unknown) => string | undefined };
 
 function key(name: string, type: PluginConfigKey['type'], defaultValue: string | null | undefined, importance: PluginConfigKey['importance'], documentation: string, place?: { group: string; order: number; display: string }, validate?: Key['validate']): Key {
-  return {
-    name,
-    type,
-    default: defaultValue === undefined ? { tag: 'required' } : defaultValue === null ? { tag: 'null' } : { tag: 'value', val: defaultValue },
-    importance,
-    documentation,
-    ...(place ? { group: place.group } : {}),
-    orderInGroup: place?.order ?? -1,
-    width: place ? 'medium' : 'none',
-    displayName: place?.display ?? name,
-    dependents: [],
-    ...(validate ? { validate } : {}),
-  };
+  return { ...pluginConfigKey(name, type, defaultValue, importance, documentation, place), ...(validate ? { validate } : {}) };
 }
 
 const oneOf = (choices: string[], ignoreCase: boolean) => (value: unknown): string | undefined => {

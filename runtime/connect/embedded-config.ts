@@ -10,17 +10,13 @@
 // Must never: validate a value (config-infos.ts parses each key like any other).
 
 import type { ConfigKey as PluginConfigKey } from '../plugin/plugin-connector.ts';
-import { pluginKey, type DefinedKey } from './config-infos.ts';
+import { pluginConfigKey, pluginKey, type DefinedKey } from './config-infos.ts';
 
 /** The keys every transformation has beside its class's (Kafka's initialConfigDef in enrich), unprefixed. */
 const implicitTransformationKeys: readonly PluginConfigKey[] = [
-  implicit('predicate', 'string', { tag: 'null' }, 'The alias of a predicate used to determine whether to apply this transformation.'),
-  implicit('negate', 'boolean', { tag: 'value', val: 'false' }, 'Whether the configured predicate should be negated.'),
+  pluginConfigKey('predicate', 'string', null, 'medium', 'The alias of a predicate used to determine whether to apply this transformation.'),
+  pluginConfigKey('negate', 'boolean', 'false', 'medium', 'Whether the configured predicate should be negated.'),
 ];
-
-function implicit(name: string, type: PluginConfigKey['type'], defaultValue: PluginConfigKey['default'], documentation: string): PluginConfigKey {
-  return { name, type, default: defaultValue, importance: 'medium', documentation, orderInGroup: -1, width: 'none', displayName: name, dependents: [] };
-}
 
 const importanceRank: Record<PluginConfigKey['importance'], number> = { high: 0, medium: 1, low: 2 };
 

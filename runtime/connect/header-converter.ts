@@ -11,6 +11,8 @@
 import type { Header } from '../record.ts';
 import { primitiveSchema, type ConnectHeader } from './connect-data.ts';
 import { convertToString, parseString } from './connect-values.ts';
+// A type only (erased): converter.ts creates header converters from this module.
+import type { Converter } from './converter.ts';
 
 /** Kafka's HeaderConverter, for a record's headers at once. */
 export interface HeaderConverter {
@@ -18,15 +20,9 @@ export interface HeaderConverter {
   toConnectHeaders(headers: readonly Header[]): ConnectHeader[];
 }
 
-/** What header-converter.ts needs of a Converter (converter.ts's; not imported, which would be a cycle). */
-interface ValueConverter {
-  fromConnectData(topic: string, data: { schema: ConnectHeader['schema']; value: ConnectHeader['value'] }): Uint8Array | undefined;
-  toConnectData(topic: string, bytes: Uint8Array | undefined): { schema: ConnectHeader['schema']; value: ConnectHeader['value'] };
-}
-
 /** A converter as a header converter (Kafka's JsonConverter, StringConverter, ByteArrayConverter fromConnectHeader/toConnectHeader). */
 export class ConverterHeaderConverter implements HeaderConverter {
-  constructor(private readonly converter: ValueConverter) {}
+  constructor(private readonly converter: Converter) {}
 
   /** A null converted value (a null header value) has no bytes: an empty value, as SimpleHeaderConverter's. */
   fromConnectHeaders(headers: readonly ConnectHeader[]): Header[] {

@@ -12,7 +12,11 @@ import type * as Wit from '../plugin/host/wit/interfaces/eddy-plugin-connect-dat
 import { unscaledBytes, unscaledValue } from './json-converter.ts';
 import type { ConnectData, ConnectField, ConnectHeader, ConnectRecordData, ConnectSchema, SchemaAndValue } from './connect-data.ts';
 
-/** The WIT form of schemas that refer to no other schema or value (primitives without a default): the same for every record, made once. */
+/** Whether a schema refers to no other schema or value (a primitive without a default); no schema counts as one. */
+const isLeaf = (schema: ConnectSchema | undefined) =>
+  schema === undefined || (schema.fields === undefined && schema.keySchema === undefined && schema.valueSchema === undefined && schema.defaultValue === undefined);
+
+/** The WIT form of leaf schemas: the same for every record, made once. */
 const leafSchemas = new WeakMap<ConnectSchema, Wit.Schema>();
 
 function witSchema(schema: ConnectSchema, fields: Wit.FieldSchema[], defaultValue: number | undefined, keySchema: number | undefined, valueSchema: number | undefined): Wit.Schema {
@@ -46,7 +50,7 @@ class Encoder {
     const known = this.seen.indexOf(schema);
     if (known >= 0) return known;
     let encoded: Wit.Schema;
-    if (schema.fields === undefined && schema.keySchema === undefined && schema.valueSchema === undefined && schema.defaultValue === undefined) {
+    if (isLeaf(schema)) {
       encoded = leafSchemas.get(schema) ?? witSchema(schema, [], undefined, undefined, undefined);
       leafSchemas.set(schema, encoded);
     } else {
@@ -89,8 +93,6 @@ class Encoder {
   }
 }
 
-const isLeaf = (schema: ConnectSchema | undefined) =>
-  schema === undefined || (schema.fields === undefined && schema.keySchema === undefined && schema.valueSchema === undefined && schema.defaultValue === undefined);
 const isScalar = (value: ConnectData | null) => value === null || (value.type !== 'array' && value.type !== 'map' && value.type !== 'struct' && value.type !== 'decimal');
 const noHeaders: Wit.ConnectHeader[] = [];
 
@@ -120,21 +122,19 @@ function simpleShape(keySchema: ConnectSchema | undefined, valueSchema: ConnectS
 
 /** A record as a transform plugin (or a 0.3.0 sink task) takes it. */
 export function encodeRecord(record: ConnectRecordData): Wit.ConnectRecord {
+  let encoded: Wit.ConnectRecord;
   if (record.headers.length === 0 && isLeaf(record.key.schema) && isLeaf(record.value.schema) && isScalar(record.key.value) && isScalar(record.value.value)) {
     const shape = simpleShape(record.key.schema, record.value.schema);
     const values = [scalarValue(record.key.value), scalarValue(record.value.value)];
-    const encoded: Wit.ConnectRecord = { topic: record.topic, key: shape.key, value: shape.value, headers: noHeaders, schemas: shape.schemas, values };
-    if (record.partition !== undefined) encoded.partition = record.partition;
-    if (record.timestamp !== undefined) encoded.timestamp = BigInt(record.timestamp);
-    if (record.kafkaOffset !== undefined) encoded.kafkaOffset = BigInt(record.kafkaOffset);
-    return encoded;
+    encoded = { topic: record.topic, key: shape.key, value: shape.value, headers: noHeaders, schemas: shape.schemas, values };
+  } else {
+    const encoder = new Encoder();
+    const key = encoder.data(record.key);
+    const value = encoder.data(record.value);
+    const headers = record.headers.map((header) => ({ key: header.key, data: encoder.data({ schema: header.schema, value: header.value }) }));
+    encoded = { topic: record.topic, key, value, headers, schemas: encoder.schemas, values: encoder.values };
   }
-  const encoder = new Encoder();
-  const key = encoder.data(record.key);
-  const value = encoder.data(record.value);
-  const headers = record.headers.length === 0 ? [] : record.headers.map((header) => ({ key: header.key, data: encoder.data({ schema: header.schema, value: header.value }) }));
   // Optional fields set only when present (one object shape, no spread per record).
-  const encoded: Wit.ConnectRecord = { topic: record.topic, key, value, headers, schemas: encoder.schemas, values: encoder.values };
   if (record.partition !== undefined) encoded.partition = record.partition;
   if (record.timestamp !== undefined) encoded.timestamp = BigInt(record.timestamp);
   if (record.kafkaOffset !== undefined) encoded.kafkaOffset = BigInt(record.kafkaOffset);

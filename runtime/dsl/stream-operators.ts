@@ -89,24 +89,9 @@ export function peekSupplier(action: FunctionRef<'action'>, forward: boolean): O
   });
 }
 
-/** merge, toStream and the other steps that pass records on unchanged. */
+/** merge, toStream, the filter before a repartition topic and the other steps that pass records on unchanged. */
 export function passThroughSupplier(description: string): OperatorSupplier {
   return new OperatorSupplier(description, [], () => ({
-    process(record, context) {
-      context.forward(record);
-    },
-  }));
-}
-
-/**
- * The filter Kafka Streams puts before a repartition topic, which since
- * KIP-962 (3.7) passes every record, `(k, v) -> true`: a record with a null
- * key goes through too (to a partition the producer picks). A left or outer
- * stream-stream join emits it with a null partner; the other operators drop
- * it after the topic — where it has still moved their task's stream time.
- */
-export function repartitionFilterSupplier(): OperatorSupplier {
-  return new OperatorSupplier('KSTREAM-FILTER (repartition)', [], () => ({
     process(record, context) {
       context.forward(record);
     },

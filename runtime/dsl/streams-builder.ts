@@ -39,7 +39,6 @@ import { longSerde, sessionWindowedSerde, timeWindowedSerde, type Serde } from '
 import { foreignTableJoinSupplier, responseJoinSupplier, subscriptionJoinSupplier, subscriptionSendSupplier } from './foreign-key-join.ts';
 import {
   branchSupplier,
-  repartitionFilterSupplier,
   filterSupplier,
   flatMapSupplier,
   flatMapValuesSupplier,
@@ -340,7 +339,10 @@ export class KStream {
     const sink = this.builder.nextName('KSTREAM-SINK-', generated ? undefined : `${baseName}-repartition-sink`);
     const filter = this.builder.nextName('KSTREAM-FILTER-', generated ? undefined : `${baseName}-repartition-filter`);
     const source = this.builder.nextName('KSTREAM-SOURCE-', generated ? undefined : `${baseName}-repartition-source`);
-    this.builder.addProcessor(filter, checkedSupplier(repartitionFilterSupplier(), serdes, 'repartition topic', topic), [this.node]);
+    // Kafka Streams' filter before a repartition topic passes every record since KIP-962 (3.7), `(k, v) -> true`: a record with a
+    // null key goes through too (to a partition the producer picks). A left or outer stream-stream join emits it with a null
+    // partner; the other operators drop it after the topic — where it has still moved their task's stream time.
+    this.builder.addProcessor(filter, checkedSupplier(passThroughSupplier('KSTREAM-FILTER (repartition)'), serdes, 'repartition topic', topic), [this.node]);
     this.builder.topology.addSink(sink, topic, filter);
     this.builder.topology.addSource(source, topic);
     return new KStream(this.builder, source, false, carried);

@@ -159,16 +159,20 @@ export const orderedHeaders: unique symbol = Symbol.for('eddy.kafka.orderedHeade
 
 export type OrderedHeaders = Array<[string, Buffer | null]>;
 
+/** kafkajs' order of a headers object: key by key, each key's values in order. */
+function groupedHeaders(headers: Record<string, HeaderValue | HeaderValue[]>): Array<[string, HeaderValue]> {
+  const list: Array<[string, HeaderValue]> = [];
+  for (const name of Object.keys(headers)) {
+    const entry = headers[name];
+    if (Array.isArray(entry)) for (const item of entry) list.push([name, item]);
+    else list.push([name, entry]);
+  }
+  return list;
+}
+
 export function encodeRecord({ offsetDelta = 0, timestampDelta = 0, key, value, headers = {} }: RecordInput): EncoderLike {
   const ordered = (headers as { [orderedHeaders]?: OrderedHeaders })[orderedHeaders];
-  const headerList: Array<[string, HeaderValue]> = ordered ? [...ordered] : [];
-  if (!ordered) {
-    for (const name of Object.keys(headers)) {
-      const entry = headers[name];
-      if (Array.isArray(entry)) for (const item of entry) headerList.push([name, item]);
-      else headerList.push([name, entry]);
-    }
-  }
+  const headerList: ReadonlyArray<readonly [string, HeaderValue]> = ordered ?? groupedHeaders(headers);
   const delta = Number(timestampDelta);
   const timestampBytes = fitsInt32(delta) ? undefined : varLongBytes(delta);
   let body = 1 + (timestampBytes ? timestampBytes.length : varIntSize(delta)) + varIntSize(offsetDelta) + bytesSize(key) + bytesSize(value);

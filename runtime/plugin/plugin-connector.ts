@@ -247,25 +247,28 @@ export class ConnectorInstance {
   }
 }
 
-export class SourceTaskInstance {
-  constructor(private readonly bound: Bound, private readonly limits: ProcessorLimits) {}
+/** What a source and a sink task instance share: the instance, its limits, and what its contract version says of it. */
+abstract class TaskInstance {
+  constructor(protected readonly bound: Bound, protected readonly limits: ProcessorLimits) {}
 
   get usable(): boolean {
     return !this.bound.instance.isPoisoned;
   }
 
-  /** The plugin's name, for errors about what it returned. */
+  /** The plugin's name, for errors about what it returned or was given. */
   get pluginName(): string {
     return this.bound.instance.errorContext.plugin ?? 'the connector';
-  }
-
-  start(config: Config, offsets: CommittedOffset[]): void {
-    call(this.bound, this.limits, 'start', (guest) => guest.sourceTask.start(config, offsets));
   }
 
   /** What the plugin's records carry (its contract version's). */
   get recordShape(): RecordShape {
     return this.bound.recordShape;
+  }
+}
+
+export class SourceTaskInstance extends TaskInstance {
+  start(config: Config, offsets: CommittedOffset[]): void {
+    call(this.bound, this.limits, 'start', (guest) => guest.sourceTask.start(config, offsets));
   }
 
   /** The records ready now, in the shape of the plugin's contract version (what a worker calls). */
@@ -305,13 +308,7 @@ export class SourceTaskInstance {
   }
 }
 
-export class SinkTaskInstance {
-  constructor(private readonly bound: Bound, private readonly limits: ProcessorLimits) {}
-
-  get usable(): boolean {
-    return !this.bound.instance.isPoisoned;
-  }
-
+export class SinkTaskInstance extends TaskInstance {
   /** The wait the plugin asked for before its records are given again (Kafka's SinkTaskContext.timeout), once. */
   takeRetryTimeoutMs(): number | undefined {
     return this.bound.retriable.takeTimeoutMs();
@@ -356,11 +353,6 @@ export class SinkTaskInstance {
     call(this.bound, this.limits, 'start', (guest) => guest.sinkTask.start(config));
   }
 
-  /** What the records given to `put` must carry (the plugin's contract version's). */
-  get recordShape(): RecordShape {
-    return this.bound.recordShape;
-  }
-
   /** Puts a batch in the shape of the plugin's contract version (what a worker calls). */
   putRecords(batch: SinkRecords): void {
     if (batch.shape !== this.bound.recordShape) throw new ConfigError(`put: records of shape ${batch.shape} for '${this.pluginName}', which takes ${this.bound.recordShape}`, this.bound.instance.errorContext);
@@ -370,11 +362,6 @@ export class SinkTaskInstance {
   /** Puts a batch into a plugin of contract 0.1.0 or 0.2.0 (small values); a 0.3.0 plugin's: `putRecords`. */
   put(records: SinkRecord[]): void {
     this.putRecords({ shape: 'connect-value', records });
-  }
-
-  /** The plugin's name, for errors about what it was given. */
-  get pluginName(): string {
-    return this.bound.instance.errorContext.plugin ?? 'the connector';
   }
 
   flush(offsets: TopicPartitionOffset[]): void {
