@@ -15,6 +15,7 @@
 
 import { ConnectorError } from '../errors.ts';
 import {
+  bigDecimalToString,
   dataEquals,
   dateName,
   decimalName,
@@ -75,26 +76,6 @@ function decimalScale(schema: ConnectSchema): number {
   const scale = schema.parameters?.find(([key]) => key === 'scale')?.[1];
   if (scale === undefined) throw new DataError('Invalid Decimal schema: scale parameter not found.');
   return Number.parseInt(scale, 10);
-}
-
-/**
- * Java's `BigDecimal.toString()` of unscaled × 10^-scale (what Jackson
- * writes for a decimal number node): plain when the scale is not negative
- * and the adjusted exponent is at least -6, else scientific (`1.5E-7`,
- * `1E+3`).
- */
-export function javaBigDecimalText(unscaled: bigint, scale: number): string {
-  const negative = unscaled < 0n;
-  const digits = (negative ? -unscaled : unscaled).toString();
-  const sign = negative ? '-' : '';
-  const adjusted = -scale + (digits.length - 1);
-  if (scale >= 0 && adjusted >= -6) {
-    if (scale === 0) return sign + digits;
-    const padded = digits.padStart(scale + 1, '0');
-    return `${sign}${padded.slice(0, padded.length - scale)}.${padded.slice(padded.length - scale)}`;
-  }
-  const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-  return `${sign}${mantissa}E${adjusted >= 0 ? '+' : ''}${adjusted}`;
 }
 
 /** Kafka's default `schemas.cache.size`. */
@@ -211,7 +192,7 @@ export class JsonConverter implements Converter {
       switch (schema.name) {
         case decimalName: {
           if (value.type !== 'decimal') throw new DataError(`Invalid type for Decimal, expected BigDecimal but was class ${javaClassName(value)}`);
-          if (this.decimalFormat === 'NUMERIC') return javaBigDecimalText(value.unscaled, value.scale);
+          if (this.decimalFormat === 'NUMERIC') return bigDecimalToString(value.unscaled, value.scale); // Jackson writes BigDecimal.toString()
           if (value.scale !== decimalScale(schema)) throw new DataError('BigDecimal has mismatching scale value for given Decimal schema');
           return `"${base64(unscaledBytes(value.unscaled))}"`;
         }
