@@ -65,6 +65,9 @@ const converterClasses: Record<string, (settings: ConverterSettings) => Converte
   ...Object.fromEntries(numberConverterClasses.map((className) => [className, () => new NumberConverter(className)])),
 };
 
+/** Kafka's class names of the converters Eddy has. */
+export const converterClassNames: readonly string[] = Object.keys(converterClasses);
+
 /** Kafka's full class name for a name or simple-name alias; undefined when Eddy has no such converter. */
 export function converterClassName(name: string): string | undefined {
   if (name in converterClasses) return name;

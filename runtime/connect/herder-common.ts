@@ -13,6 +13,7 @@ import { TransformPlugin } from '../plugin/plugin-transform.ts';
 import type { ConfigKey as PluginConfigKey, ConnectorPlugin } from '../plugin/plugin-connector.ts';
 import { embeddedAliasKeys } from './embedded-config.ts';
 import { converterConfigDef, validateConnectorConverters } from './converter-config-defs.ts';
+import { converterClassNames, simpleHeaderConverterClass } from './converter.ts';
 import { configInfos, declaredKey, pluginKey, validateKey, type ConfigInfos, type ConfigKeyInfo, type ConfigValueInfo, type DefinedKey } from './config-infos.ts';
 import { builtInConnectors, frameworkKeys } from './connector-config.ts';
 import { exactlyOnceProblems, parseSourceExactlyOnce } from './exactly-once-source.ts';
@@ -33,13 +34,9 @@ export async function serverInfo(worker: ConnectWorker): Promise<ServerInfo> {
 /** Java's String.compareTo (UTF-16 code units), the order of Kafka's plugin sets. */
 const javaOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-const shippedConverters = [
-  'org.apache.kafka.connect.converters.BooleanConverter', 'org.apache.kafka.connect.converters.ByteArrayConverter', 'org.apache.kafka.connect.converters.DoubleConverter',
-  'org.apache.kafka.connect.converters.FloatConverter', 'org.apache.kafka.connect.converters.IntegerConverter', 'org.apache.kafka.connect.converters.LongConverter',
-  'org.apache.kafka.connect.converters.ShortConverter', 'org.apache.kafka.connect.json.JsonConverter', 'org.apache.kafka.connect.storage.StringConverter',
-];
-/** Kafka's converters are header converters too (HeaderConverter): listed as both, as Kafka lists them. */
-const shippedHeaderConverters = [...shippedConverters, 'org.apache.kafka.connect.storage.SimpleHeaderConverter'];
+/** The converters Eddy has (converter.ts's); they are header converters too (HeaderConverter), listed as both, as Kafka lists them. */
+const shippedConverters = converterClassNames;
+const shippedHeaderConverters = [...shippedConverters, simpleHeaderConverterClass];
 
 /**
  * GET /connector-plugins: as Kafka's ConnectorPluginsResource lists its
@@ -49,7 +46,7 @@ const shippedHeaderConverters = [...shippedConverters, 'org.apache.kafka.connect
  */
 export async function connectorPlugins(connectorsOnly: boolean): Promise<PluginInfo[]> {
   const named = [...builtInConnectors.entries()].filter(([name]) => name.includes('.'));
-  const ofKind = (type: string, classes: string[]): PluginInfo[] => [...classes].sort(javaOrder).map((name) => ({ class: name, type, version: eddyVersion }));
+  const ofKind = (type: string, classes: readonly string[]): PluginInfo[] => [...classes].sort(javaOrder).map((name) => ({ class: name, type, version: eddyVersion }));
   const connectors = [
     ...ofKind('sink', named.filter(([, folder]) => folder.includes('sink')).map(([name]) => name)),
     ...ofKind('source', named.filter(([, folder]) => !folder.includes('sink')).map(([name]) => name)),
