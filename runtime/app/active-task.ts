@@ -54,6 +54,8 @@ export interface ActiveTaskDependencies {
   globalStores?: ((name: string) => KeyValueStore) | undefined;
   /** Commits input offsets to the group (at-least-once). */
   commitOffsets: (offsets: TopicPartitionOffset[]) => Promise<void>;
+  /** While true (the member is rejoining its group), no commit falls due; an explicit commit still runs. */
+  commitsSuspended?: () => boolean;
   /** The group the input offsets belong to (exactly-once). */
   groupMetadata: () => GroupMetadata;
   onLog: (entry: LogEntry) => void;
@@ -454,6 +456,7 @@ export class ActiveTask {
 
   private commitDue(): boolean {
     if (!this.dirty && this.collector.size === 0) return false;
+    if (this.dependencies.commitsSuspended?.()) return false;
     return this.task.commitRequested || Date.now() - this.lastCommitAt >= this.dependencies.config.commitIntervalMs;
   }
 

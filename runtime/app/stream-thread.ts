@@ -11,10 +11,14 @@
 // across its tasks, and a graceful stop (commit, close, leave the group).
 // Under exactly-once with one producer per thread (the default) it owns the
 // thread's transaction: it commits every task in it at once, holding them
-// all, and rolls them all back when the transaction cannot commit; between
-// committing for a rebalance and receiving the new assignment it processes
-// nothing (Kafka Streams' eager revocation), so no work of a task that moves
-// can reach a later transaction.
+// all, and rolls them all back when the transaction cannot commit.
+// Rebalances are incremental cooperative (Kafka Streams' since 2.4): the
+// tasks go on processing while the member rejoins, and nothing commits until
+// the new assignment is in (the generation changes under the member, as
+// Kafka Streams' rebalanceInProgress); a task the assignment takes away
+// processes nothing more, commits (with the thread's transaction, with the
+// new generation), closes, and the member asks for the follow-up rebalance
+// that gives it to its new owner.
 // Must never: process a partition whose task is not ready (its partitions stay
 // paused until restored), block the consumer's loop on a restore (heartbeats would
 // stop), or leave a failed or unopened assigned task without a next attempt.
@@ -154,8 +158,12 @@ export class StreamThread {
   private warmups: { tasks: TaskId[]; since: number; requested: boolean; checking: boolean; checkedAt: number } = { tasks: [], since: 0, requested: false, checking: false, checkedAt: 0 };
   /** Rebalances this member asked for (part of its subscription, so that the coordinator rebalances). */
   private rejoins = 0;
-  /** Committed for a rebalance, waiting for the new assignment: process nothing. */
-  private rejoining = false;
+  /** The member is rejoining its group: tasks process, nothing commits until the assignment arrives. */
+  private rebalancing = false;
+  /** Tasks the newest assignment took away: they process nothing more, commit, then close. */
+  private readonly revoking = new Set<TaskId>();
+  /** Revocations under way (stop waits for them). */
+  private readonly revocations = new Set<Promise<void>>();
 
   constructor(
     private readonly config: AppConfig,
@@ -215,8 +223,8 @@ export class StreamThread {
     const tick = Math.max(10, Math.min(Math.floor(this.config.commitIntervalMs / 4), 1000));
     let lastSupervision = 0;
     this.commitTimer = setInterval(() => {
-      // Between the rebalance commit and the new assignment nothing is processed or committed.
-      if (!this.rejoining) {
+      // While the member rejoins nothing commits (the generation changes under it).
+      if (!this.rebalancing) {
         for (const task of this.tasks.values()) void task.commitIfDue();
         if (this.transaction && !this.transactionQueued && (this.transaction.poisoned !== undefined || [...this.tasks.values()].some((task) => task.wantsCommit))) {
           this.transactionQueued = true;
@@ -290,14 +298,18 @@ export class StreamThread {
       rebalanceTimeoutMs: Math.max(config.sessionTimeoutMs, 30_000),
       // Tasks are independent (each has its own lock): overlap their I/O waits.
       concurrency: 8,
+      protocol: 'cooperative',
     });
     this.consumer = consumer;
     await consumer.start({
       onAssigned: (assignment) => this.onJoin(assignment),
-      // Like Kafka Streams' onPartitionsRevoked (eager protocol): before this
-      // member rejoins for the next rebalance, every task commits, so the
-      // next owner of a task starts where this one stopped.
-      beforeRejoin: () => this.commitForRebalance(),
+      // Kafka Streams' handleRebalanceStart: tasks go on processing, commits
+      // wait for the assignment. Tasks being given up are closed first, so
+      // the join does not claim them.
+      beforeRejoin: async () => {
+        this.rebalancing = true;
+        await Promise.all(this.revocations);
+      },
       onBatch: (batch) => this.onBatch(batch),
       onCrash: (error, restarting) => {
         this.log('warn', `consumer crashed (${restarting ? 'the client restarts it' : 'replacing it'}): ${error.message}`);
@@ -314,7 +326,7 @@ export class StreamThread {
     const taskId = this.taskFor(batch.topic, batch.partition);
     const task = taskId && this.tasks.get(taskId);
     if (this.stopping) return false;
-    if (!task || task.failure || this.rejoining) {
+    if (!task || task.failure || this.revoking.has(taskId)) {
       // Not ready (restoring), failed, or no longer ours: fetch again later.
       this.consumer?.pause([{ topic: batch.topic, partition: batch.partition }]);
       return false;
@@ -346,7 +358,13 @@ export class StreamThread {
     }, delay);
   }
 
-  /** What this member has, for the leader's next assignment. */
+  /**
+   * What this member has, for the leader's next assignment. The tasks it
+   * owns — those of its current assignment and those it still holds (given
+   * up but not yet closed) — are what the leader must not give to another
+   * member before this one gives them up; a member that lost its membership
+   * owns nothing (it closes every task when it rejoins).
+   */
   private report(): MemberState {
     const base = join(this.config.stateDir, this.config.applicationId);
     const stateTasks = existsSync(base) ? readdirSync(base).flatMap((name) => TaskId.parse(name) ?? []) : [];
@@ -358,7 +376,8 @@ export class StreamThread {
       const sum = changelogOffsetSum(join(taskDirectory(this.config, task), 'state.db'));
       if (sum !== undefined) taskOffsetSums.set(task, sum);
     }
-    return { activeTasks: [...this.tasks.keys()], standbyTasks: [...this.standbys.keys()], stateTasks, taskOffsetSums, rejoins: this.rejoins };
+    const owned = this.membership ? [...new Set([...this.desired.active, ...this.tasks.keys()])] : [];
+    return { activeTasks: owned, standbyTasks: [...this.standbys.keys()], stateTasks, taskOffsetSums, rejoins: this.rejoins };
   }
 
   /** Per stateful task, the sum of its stores' changelog end offsets at its partition (the group leader's side of KIP-441). */
@@ -421,18 +440,31 @@ export class StreamThread {
   }
 
   private onJoin(received: GroupAssignment): void {
+    if (this.stopping) return;
     this.memberId = received.memberId;
-    this.rejoining = false;
+    this.rebalancing = false;
     const assignment = tasksOf(received.userData) ?? { activeTasks: this.tasksOfPartitions(received.partitions), standbyTasks: [] };
     // Tasks this member may not keep: revoked ones, or every one when its
     // membership was interrupted (others may have run them meanwhile).
     const joined: Membership = { memberId: received.memberId, generationId: received.generationId };
     const { release, interruption } = tasksToRelease(this.membership, joined, this.tasks.keys(), assignment.activeTasks);
-    if (interruption !== undefined && this.tasks.size > 0) {
-      this.log('warn', `thread ${this.threadIndex}: ${interruption}; closing its tasks [${[...this.tasks.keys()].join(', ')}] — they reopen from Kafka if assigned`);
-    }
     this.membership = joined;
-    this.releaseTasks(release);
+    if (interruption !== undefined) {
+      if (this.tasks.size > 0) this.log('warn', `thread ${this.threadIndex}: ${interruption}; closing its tasks [${[...this.tasks.keys()].join(', ')}] — they reopen from Kafka if assigned`);
+      // Their uncommitted work rolls back.
+      this.revoking.clear();
+      this.releaseTasks(release);
+    } else {
+      // Given back before it was given up: it stays (nobody else ran it meanwhile).
+      for (const taskId of [...this.revoking]) if (assignment.activeTasks.includes(taskId)) this.revoking.delete(taskId);
+      const revoked = release.filter((taskId) => !this.revoking.has(taskId));
+      if (revoked.length > 0) this.revoke(revoked);
+    }
+    if ('followup' in assignment && assignment.followup) {
+      // Tasks meant for this member are still being given up elsewhere: rejoin now, not at the next heartbeat.
+      this.rejoins++;
+      this.consumer?.requestRejoin();
+    }
     this.desired = { generation: this.desired.generation + 1, active: [...assignment.activeTasks], standby: [...assignment.standbyTasks] };
     const warmupTasks = 'warmupTasks' in assignment ? assignment.warmupTasks : [];
     this.warmups = { tasks: [...warmupTasks], since: Date.now(), requested: false, checking: false, checkedAt: 0 };
@@ -444,14 +476,43 @@ export class StreamThread {
         // or restarted consumer at the group's committed offsets, which lag
         // the work in the task's open transaction.
         for (const [topic, offset] of task.positions()) this.seek(topic, taskId.partition, offset);
-        // Paused while the member rejoined (a thread's transaction).
-        if (this.transaction) this.resumeTask(taskId);
+        // (Paused if it was being given up.)
+        this.resumeTask(taskId);
       } else {
         // New tasks wait, paused, until restored and open.
         this.pauseTask(taskId);
       }
     }
     this.scheduleReconcile();
+  }
+
+  /**
+   * Gives up tasks the new assignment took away (incremental cooperative):
+   * they process nothing more; everything is committed — with the thread's
+   * transaction, with the new generation, which no other member holds them
+   * in — then they close, and the member asks for the follow-up rebalance
+   * that gives them to their new owner.
+   */
+  private revoke(tasks: TaskId[]): void {
+    for (const taskId of tasks) {
+      this.revoking.add(taskId);
+      this.pauseTask(taskId);
+    }
+    this.log('info', `thread ${this.threadIndex}: giving up [${tasks.join(', ')}] (incremental cooperative rebalance): committing, then closing them`);
+    const revocation: Promise<void> = this.commitAllTasks()
+      .then(() => {
+        // Not given back, and not released (a lost membership) meanwhile.
+        const given = tasks.filter((taskId) => this.revoking.delete(taskId));
+        if (given.length === 0 || this.stopping) return;
+        this.releaseTasks(given);
+        // A join already under way waited for this (beforeRejoin): it no longer claims them.
+        if (this.rebalancing) return;
+        this.rejoins++;
+        this.consumer?.requestRejoin();
+      })
+      .catch((error: unknown) => this.log('error', `thread ${this.threadIndex}: giving up [${tasks.join(', ')}] failed: ${messageOf(error)}`))
+      .finally(() => this.revocations.delete(revocation));
+    this.revocations.add(revocation);
   }
 
   /** Tasks of an assignment without Eddy's user data (every assigned partition's task). */
@@ -486,7 +547,8 @@ export class StreamThread {
     const transaction = this.transaction;
     const settled = transaction
       ? transaction.exclusive(async () => {
-          const busy = released.filter((task) => task.hasUncommittedWork());
+          // (A failed task's work is in a transaction that its failure poisoned already.)
+          const busy = released.filter((task) => !task.failure && task.hasUncommittedWork());
           if (busy.length > 0) transaction.poison(`tasks [${busy.map((task) => task.taskId).join(', ')}] were released with work in the open transaction`);
         })
       : Promise.resolve();
@@ -496,6 +558,8 @@ export class StreamThread {
         .catch((error: unknown) => this.log('warn', `task ${task.taskId}: closing it failed: ${messageOf(error)}`))
         .finally(() => {
           if (this.closing.get(task.taskId) === closing) this.closing.delete(task.taskId);
+          // Its standby copy (the state folder is the same) opens once it has closed.
+          if (this.desired.standby.includes(task.taskId) && !this.stopping) this.scheduleReconcile();
         });
       this.closing.set(task.taskId, closing);
     }
@@ -580,6 +644,8 @@ export class StreamThread {
       if (!current()) return;
       const stores = this.storesOf(taskId);
       if (this.standbys.has(taskId) || active.includes(taskId) || stores.length === 0) continue;
+      // Still open as an active task (being given up) or closing: its copy opens after (releaseTasks reconciles again).
+      if (this.tasks.has(taskId) || this.closing.has(taskId)) continue;
       const database = TaskDatabase.open(join(taskDirectory(this.config, taskId), 'state.db'));
       for (const { store } of stores) database.openStore(this.topology.storeSpec(store)!);
       this.standbys.set(taskId, { taskId, database });
@@ -647,15 +713,6 @@ export class StreamThread {
   }
 
   /**
-   * Before the member rejoins: commit everything; with a thread's
-   * transaction, then process nothing until the new assignment arrives.
-   */
-  private async commitForRebalance(): Promise<void> {
-    if (this.transaction) this.rejoining = true;
-    await this.commitAllTasks();
-  }
-
-  /**
    * Commits the thread's transaction for all its tasks at once (or rolls
    * them all back when it is poisoned or cannot commit), holding every task
    * so none processes meanwhile.
@@ -691,6 +748,7 @@ export class StreamThread {
       reader: this.reader!,
       stores: this.storesOf(taskId),
       commitOffsets: (offsets) => this.consumer!.commitOffsets(offsets),
+      commitsSuspended: () => this.rebalancing,
       groupMetadata: () => this.consumer!.metadata(),
       onLog: this.onPluginLog,
       log: this.log,
@@ -846,7 +904,7 @@ export class StreamThread {
     // drops the group on stop(), and offsets can no longer be committed).
     this.consumer?.pause([...new Set([...this.desired.active, ...this.tasks.keys()])].flatMap((task) => this.topicsOf(task).map((topic) => ({ topic, partition: task.partition }))));
     await this.assignmentChain;
-    await Promise.all([...this.opening.values(), ...this.closing.values()]);
+    await Promise.all([...this.opening.values(), ...this.closing.values(), ...this.revocations]);
     await this.commitTransaction();
     for (const task of this.tasks.values()) await task.close(true);
     this.tasks.clear();

@@ -7,7 +7,9 @@
 // source topics: `<subtopology>_<partition>`), turning the leader's task
 // assignment (task-assignment.ts) into topic assignments (task s_p = partition
 // p of every source topic of sub-topology s), and carrying each member's
-// tasks in the assignment user data. With the members' changelog offsets and
+// tasks in the assignment user data. The assignment is incremental
+// cooperative: a task still running on one member is not given to another
+// in the same generation (task-assignment.ts, rule 6). With the members' changelog offsets and
 // the changelogs' end offsets it lets stateful tasks warm up before they move
 // (KIP-441); a member asks for the next (probing) rebalance itself.
 // Must never: assign the partitions of one task to different members, or
@@ -15,7 +17,7 @@
 
 import type { GroupAssignor, GroupMember, MemberPartitions } from '../kafka/ports.ts';
 import { TaskId } from '../task/task-id.ts';
-import { assignTasks, type MemberAssignment, type MemberReport } from './task-assignment.ts';
+import { assignTasks, withholdOwnedTasks, type MemberAssignment, type MemberReport } from './task-assignment.ts';
 
 export const assignorName = 'EddyStreamsAssignor';
 /** Version of the user data below (2: task ids as `<subtopology>_<partition>`). */
@@ -38,6 +40,8 @@ interface AssignmentUserData {
   activeTasks: string[];
   standbyTasks: string[];
   warmupTasks?: string[];
+  /** Tasks meant for this member were withheld (another member still runs them): rejoin at once for the follow-up rebalance. */
+  followup?: boolean;
 }
 
 /** A sub-topology as the assignor sees it: the topics whose partitions make its tasks. */
@@ -151,10 +155,12 @@ export function streamsAssignor(options: StreamsAssignorOptions): GroupAssignor 
         acceptableLag: options.acceptableRecoveryLag,
         maxWarmups: options.maxWarmupReplicas,
       });
+      // Incremental cooperative: a task moves in two rebalances (given up, then given).
+      const followups = withholdOwnedTasks(reports, assignment, stateful);
       const result = new Map<string, MemberPartitions>();
       for (const member of members) {
         const { activeTasks, standbyTasks, warmupTasks } = assignment.get(member.memberId)!;
-        const userData: AssignmentUserData = { eddy: userDataVersion, activeTasks: texts(activeTasks), standbyTasks: texts(standbyTasks), warmupTasks: texts(warmupTasks) };
+        const userData: AssignmentUserData = { eddy: userDataVersion, activeTasks: texts(activeTasks), standbyTasks: texts(standbyTasks), warmupTasks: texts(warmupTasks), ...(followups.has(member.memberId) ? { followup: true } : {}) };
         const partitions: Record<string, number[]> = {};
         for (const task of activeTasks) {
           for (const topic of options.subtopologies.find((subtopology) => subtopology.id === task.subtopology)!.sourceTopics) (partitions[topic] ??= []).push(task.partition);
@@ -166,9 +172,14 @@ export function streamsAssignor(options: StreamsAssignorOptions): GroupAssignor 
   };
 }
 
+/** A member's part of the leader's decision: its tasks, and whether it must ask for a follow-up rebalance now. */
+export interface ReceivedAssignment extends MemberAssignment {
+  followup: boolean;
+}
+
 /** The task assignment carried in a member's assignment user data (undefined if there is none). */
-export function tasksOf(userData: Uint8Array | undefined): MemberAssignment | undefined {
+export function tasksOf(userData: Uint8Array | undefined): ReceivedAssignment | undefined {
   const data = parse<AssignmentUserData>(userData);
   if (data.eddy !== userDataVersion) return undefined;
-  return { activeTasks: taskIds(data.activeTasks), standbyTasks: taskIds(data.standbyTasks), warmupTasks: taskIds(data.warmupTasks) };
+  return { activeTasks: taskIds(data.activeTasks), standbyTasks: taskIds(data.standbyTasks), warmupTasks: taskIds(data.warmupTasks), followup: data.followup === true };
 }

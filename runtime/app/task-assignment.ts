@@ -18,7 +18,14 @@
 //      the balance is restored over rebalances, never by making a task wait
 //      for a full restore while a caught-up copy exists;
 //   5. each task gets `standbys` standby copies, on processes other than the
-//      active one's, preferring processes that already hold its state.
+//      active one's, preferring processes that already hold its state;
+//   6. under incremental cooperative rebalancing (withholdOwnedTasks), a task
+//      that another member still runs is given to nobody in this generation:
+//      its owner gives it up (commits and closes it) and asks for a follow-up
+//      rebalance, which gives it to its new member — so no task ever runs on
+//      two members at once while the others keep processing through both
+//      rebalances. The new member keeps a standby copy meanwhile (its restore
+//      starts early), when it is in another process.
 // Must never: do I/O, or depend on anything but its arguments (every leader
 // must reach the same answer).
 
@@ -164,4 +171,31 @@ export function assignTasks<T>(
     }
   }
   return result;
+}
+
+/**
+ * Rule 6 (incremental cooperative rebalancing, as Kafka's cooperative
+ * assignors): takes out of each member's active tasks those that another
+ * member reports running — they reach their new member in the follow-up
+ * rebalance, once given up. A task two members claim goes to neither. A
+ * withheld stateful task becomes a standby copy on its new member when no
+ * claimant shares that member's process (members of one process share the
+ * task's state folder). Returns the members that had tasks withheld (they
+ * ask for the follow-up rebalance at once, as Kafka Streams' assignor tells
+ * them to with a next rebalance time of 0).
+ */
+export function withholdOwnedTasks<T>(members: MemberReport<T>[], assignment: Map<string, MemberAssignment<T>>, stateful: (task: T) => boolean = () => true): Set<string> {
+  const withheld = new Set<string>();
+  for (const member of members) {
+    const assigned = assignment.get(member.memberId);
+    if (!assigned) continue;
+    assigned.activeTasks = assigned.activeTasks.filter((task) => {
+      const claimants = members.filter((other) => other.memberId !== member.memberId && other.activeTasks.includes(task));
+      if (claimants.length === 0) return true;
+      withheld.add(member.memberId);
+      if (stateful(task) && !claimants.some((claimant) => claimant.processId === member.processId) && !assigned.standbyTasks.includes(task)) assigned.standbyTasks.push(task);
+      return false;
+    });
+  }
+  return withheld;
 }

@@ -367,6 +367,7 @@ class KafkajsGroupConsumer implements GroupConsumer {
         this.rejoinRequested = false;
         return requested;
       },
+      cooperative: options.protocol === 'cooperative',
     };
     this.consumer = kafka.consumer({
       groupId: options.groupId,

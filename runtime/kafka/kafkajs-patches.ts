@@ -45,8 +45,10 @@
 // And what kafkajs lacks for Kafka Streams' group protocol, per consumer (see
 // EddyAssignerHooks): a callback awaited before a member rejoins its group
 // for a rebalance — where Kafka Streams commits in onPartitionsRevoked — the
-// assignment user data the leader sent (kafkajs decodes and drops it), and a
-// way for a member to ask for a rebalance (KIP-441's probing rebalance).
+// assignment user data the leader sent (kafkajs decodes and drops it), a
+// way for a member to ask for a rebalance (KIP-441's probing rebalance), and
+// incremental cooperative rebalancing (the join runs in the background while
+// the owned partitions go on being fetched; see below).
 // Must never: change a byte of what kafkajs sends (test/kafka/kafkajs-patches.test.ts
 // compares with the original encoder), but for the header order above. Import this module before 'kafkajs'.
 
@@ -556,6 +558,13 @@ export interface EddyAssignerHooks {
   received(generationId: number, userData: Buffer | undefined): void;
   /** True once after the member asked to rejoin (a probing rebalance): its next fetch turns into a join. */
   takeRejoinRequest(): boolean;
+  /**
+   * Incremental cooperative rebalancing: a rebalance the coordinator
+   * announces (or the member asks for) is joined in the background while
+   * the consumer goes on fetching and handing over the partitions it owns;
+   * without it (eager, kafkajs' own way) fetching stops for the join.
+   */
+  cooperative: boolean;
 }
 
 interface ConsumerGroupLike {
@@ -574,15 +583,112 @@ const hooksOf = (group: ConsumerGroupLike) => group.assigners?.find((assigner) =
 const { KafkaJSStaleTopicMetadataAssignment } = require('kafkajs/src/errors.js') as { KafkaJSStaleTopicMetadataAssignment: new (message: string, details: { topic: string; unknownPartitions: number[] }) => Error };
 const checkForStaleAssignment = ConsumerGroup.prototype.checkForStaleAssignment as () => void;
 ConsumerGroup.prototype.checkForStaleAssignment = function checkForStaleOrRequestedRejoin(this: ConsumerGroupLike) {
-  if (hooksOf(this)?.takeRejoinRequest()) throw new KafkaJSStaleTopicMetadataAssignment('Eddy asked for a rebalance (warm-up copies caught up, or the probing interval passed)', { topic: '', unknownPartitions: [] });
+  const hooks = hooksOf(this);
+  // (Cooperative: a request made while a join is in flight is kept for the next one — the running join's subscription may predate it.)
+  if (hooks && !(hooks.cooperative && joins.get(this)?.running) && hooks.takeRejoinRequest()) {
+    if (hooks.cooperative) backgroundJoin(this);
+    else throw new KafkaJSStaleTopicMetadataAssignment('Eddy asked for a rebalance (warm-up copies caught up, or the probing interval passed)', { topic: '', unknownPartitions: [] });
+  }
   return checkForStaleAssignment.call(this);
 };
 
 const joinAndSync = ConsumerGroup.prototype.joinAndSync as () => Promise<unknown>;
-ConsumerGroup.prototype.joinAndSync = async function joinAndSyncWithHook(this: ConsumerGroupLike) {
-  const hooks = hooksOf(this);
+const hookedJoinAndSync = async (group: ConsumerGroupLike): Promise<unknown> => {
+  const hooks = hooksOf(group);
   if (hooks) await hooks.beforeRejoin().catch(() => undefined);
-  return joinAndSync.call(this);
+  return joinAndSync.call(group);
+};
+ConsumerGroup.prototype.joinAndSync = function joinAndSyncWithHook(this: ConsumerGroupLike) {
+  // One join at a time: kafkajs' own recoveries wait for a background join in progress.
+  return joins.get(this)?.running ?? hookedJoinAndSync(this);
+};
+
+// ---- incremental cooperative rebalancing ----------------------------------------
+//
+// kafkajs stops every fetcher before it rejoins (the runner's answer to
+// REBALANCE_IN_PROGRESS) and starts them again after the sync: the eager
+// protocol. For a cooperative consumer the join runs in the background
+// instead: the fetchers go on with the partitions the member owns (fetches
+// use their own connection to each broker, so the long JoinGroup does not
+// hold them up), no heartbeat is sent while the join is in flight (the
+// JoinGroup is the member's sign of life), and the sync replaces the
+// assignment under the running fetchers. A batch fetched before the sync for
+// a partition the member no longer owns still reaches the listener, which
+// refuses it; positions are not resolved for partitions the new assignment
+// lacks. A background join that fails is rethrown at the next heartbeat as a
+// rebalance, so kafkajs rejoins its own (eager) way.
+
+interface BackgroundJoin {
+  running: Promise<unknown> | undefined;
+  failed: Error | undefined;
+  /** The member left its group (the consumer stops): no join may bring it back as a new member. */
+  left: boolean;
+}
+const joins = new WeakMap<ConsumerGroupLike, BackgroundJoin>();
+const joinState = (group: ConsumerGroupLike): BackgroundJoin => {
+  let state = joins.get(group);
+  if (!state) joins.set(group, (state = { running: undefined, failed: undefined, left: false }));
+  return state;
+};
+const { KafkaJSError, KafkaJSNonRetriableError } = require('kafkajs/src/errors.js') as {
+  KafkaJSError: new (message: string, properties?: { retriable?: boolean }) => Error;
+  KafkaJSNonRetriableError: new (message: string) => Error;
+};
+
+function backgroundJoin(group: ConsumerGroupLike): void {
+  const state = joinState(group);
+  if (state.running || state.left) return;
+  const join = state;
+  join.running = hookedJoinAndSync(group)
+    .catch((error: unknown) => {
+      const cause = error instanceof Error ? error.message : String(error);
+      join.failed = Object.assign(new KafkaJSError(`the background rejoin failed: ${cause}`, { retriable: true }), { type: 'REBALANCE_IN_PROGRESS' });
+    })
+    .finally(() => {
+      join.running = undefined;
+    });
+}
+
+const heartbeat = ConsumerGroup.prototype.heartbeat as (options: { interval: number }) => Promise<void>;
+ConsumerGroup.prototype.heartbeat = async function cooperativeHeartbeat(this: ConsumerGroupLike, options: { interval: number }) {
+  if (!hooksOf(this)?.cooperative) return heartbeat.call(this, options);
+  const state = joins.get(this);
+  if (state?.failed) {
+    const failed = state.failed;
+    state.failed = undefined;
+    throw failed;
+  }
+  if (state?.running) return;
+  try {
+    await heartbeat.call(this, options);
+  } catch (error) {
+    if ((error as { type?: string }).type !== 'REBALANCE_IN_PROGRESS') throw error;
+    backgroundJoin(this);
+  }
+};
+
+// A join in flight when the consumer stops (the runner leaves the group)
+// must not rejoin afterwards — kafkajs' join retries would bring the member
+// back under a new id, and the group would wait for, then assign work to, a
+// member that no longer fetches.
+const leave = ConsumerGroup.prototype.leave as () => Promise<void>;
+ConsumerGroup.prototype.leave = function leaveForGood(this: ConsumerGroupLike) {
+  if (hooksOf(this)?.cooperative) joinState(this).left = true;
+  return leave.call(this);
+};
+const joinSymbol = Object.getOwnPropertySymbols(ConsumerGroup.prototype).find((symbol) => symbol.description === 'private:ConsumerGroup:join');
+if (!joinSymbol) throw new Error('kafkajs-patches: ConsumerGroup has no join step (kafkajs version changed?)');
+const joinStep = ConsumerGroup.prototype[joinSymbol] as () => Promise<void>;
+ConsumerGroup.prototype[joinSymbol] = function joinUnlessLeft(this: ConsumerGroupLike) {
+  if (joins.get(this)?.left) return Promise.reject(new KafkaJSNonRetriableError('the consumer left its group'));
+  return joinStep.call(this);
+};
+
+const resolveOffset = ConsumerGroup.prototype.resolveOffset as (position: { topic: string; partition: number; offset: string }) => void;
+ConsumerGroup.prototype.resolveOffset = function resolveOwnedOffset(this: ConsumerGroupLike & { assigned(): Array<{ topic: string; partitions: number[] }> }, position: { topic: string; partition: number; offset: string }) {
+  // A batch fetched before a background sync may be for a partition that is no longer this member's.
+  if (hooksOf(this)?.cooperative && !this.assigned().some(({ topic, partitions }) => topic === position.topic && partitions.includes(position.partition))) return;
+  resolveOffset.call(this, position);
 };
 
 const syncSymbol = Object.getOwnPropertySymbols(ConsumerGroup.prototype).find((symbol) => symbol.description === 'private:ConsumerGroup:sync');

@@ -102,7 +102,13 @@ export type Heartbeat = () => Promise<void>;
 export interface GroupConsumerListener {
   /** A join completed (before fetching for the new assignment starts). */
   onAssigned(assignment: GroupAssignment): void;
-  /** Awaited before the member rejoins for a rebalance: the last moment to commit with the old generation. */
+  /**
+   * Awaited before the member rejoins for a rebalance. Eager: fetching has
+   * stopped, the last moment to commit with the old generation. Cooperative:
+   * batches of the owned partitions go on arriving during the join, and
+   * nothing should be committed until `onAssigned` (the generation changes
+   * under the member).
+   */
   beforeRejoin(): Promise<void>;
   /**
    * One partition's fetched records; resolve true when they are consumed (the
@@ -124,6 +130,16 @@ export interface GroupConsumerOptions {
   rebalanceTimeoutMs: number;
   /** Partitions fetched and handled at once. */
   concurrency?: number;
+  /**
+   * How the member rebalances. `eager` (the default): it stops fetching,
+   * rejoins, and fetches again once the new assignment is in. `cooperative`
+   * (Kafka's incremental cooperative protocol, KIP-429): the owned
+   * partitions go on being fetched and handled through the join; the
+   * assignor must then never give a partition to a member while another
+   * still owns it (that one gives it up first, and asks for a follow-up
+   * rebalance).
+   */
+  protocol?: 'eager' | 'cooperative';
 }
 
 /**

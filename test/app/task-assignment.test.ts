@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assignTasks as assignTaskIds, type MemberReport } from '../../runtime/app/task-assignment.ts';
+import { assignTasks as assignTaskIds, withholdOwnedTasks, type MemberReport } from '../../runtime/app/task-assignment.ts';
 
 const assignTasks = (members: MemberReport<number>[], taskIds: number[], standbys: number) => assignTaskIds(members, taskIds, standbys, (a, b) => a - b);
 const member = (memberId: string, processId: string, report: Partial<MemberReport<number>> = {}): MemberReport<number> => ({
@@ -107,4 +107,32 @@ test('stateless tasks move at once, and an orphaned task with no caught-up copy 
   const orphaned = withWarmups([member('b', 'p2')], tasks(2), {});
   assert.deepEqual(orphaned.get('b')!.activeTasks, [0, 1]);
   assert.deepEqual(orphaned.get('b')!.warmupTasks, []);
+});
+
+test('cooperative: a task another member still runs is withheld from its new member (a standby copy meanwhile, in another process), then given in the follow-up', () => {
+  // a runs everything; b joins: tasks 2 and 3 are to move to b.
+  const members = [member('a', 'p1', { activeTasks: [0, 1, 2, 3] }), member('b', 'p2')];
+  const first = assignTasks(members, tasks(4), 0);
+  assert.deepEqual(first.get('b')!.activeTasks, [2, 3]);
+  assert.deepEqual([...withholdOwnedTasks(members, first)], ['b'], 'b is told to ask for the follow-up rebalance');
+  assert.deepEqual(first.get('a')!.activeTasks, [0, 1], 'a gives up 2 and 3');
+  assert.deepEqual(first.get('b')!.activeTasks, [], 'b gets nothing a still runs');
+  assert.deepEqual(first.get('b')!.standbyTasks, [2, 3], 'b keeps standby copies of what will move to it');
+  // The follow-up: a runs 0 and 1 only.
+  const followUp = [member('a', 'p1', { activeTasks: [0, 1] }), member('b', 'p2', { standbyTasks: [2, 3] })];
+  const second = assignTasks(followUp, tasks(4), 0);
+  assert.equal(withholdOwnedTasks(followUp, second).size, 0);
+  assert.deepEqual(second.get('a')!.activeTasks, [0, 1]);
+  assert.deepEqual(second.get('b')!.activeTasks, [2, 3]);
+});
+
+test('cooperative: a task two members claim goes to neither; no standby copy in the claimant\'s own process; stateless tasks get none', () => {
+  const members = [member('a', 'p1', { activeTasks: [0] }), member('b', 'p1', { activeTasks: [0, 1] }), member('c', 'p2')];
+  const assignment = assignTasks(members, tasks(3), 0);
+  withholdOwnedTasks(members, assignment, (task) => task !== 1);
+  assert.ok(![...assignment.values()].some((entry) => entry.activeTasks.includes(0)), 'task 0 is claimed twice: nobody runs it this time');
+  for (const [memberId, entry] of assignment) {
+    if (memberId === 'a' || memberId === 'b') assert.ok(!entry.standbyTasks.includes(0), `${memberId} shares its process with a claimant`);
+    assert.ok(!entry.standbyTasks.includes(1), 'a stateless task has no standby copy');
+  }
 });
