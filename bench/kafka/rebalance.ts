@@ -6,7 +6,7 @@
 //   - the end-to-end latency of the records produced after the join (p99, max),
 //     against the latency before it (p50).
 //   npx tsx bench/kafka/rebalance.ts [--rate 400] [--partitions 6] [--before-s 15] [--after-s 30]
-//     [--guarantee exactly_once_v2|at_least_once]
+//     [--guarantee exactly_once_v2|at_least_once] [--systems eddy,kafka-streams]
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     'before-s': { type: 'string', default: '15' },
     'after-s': { type: 'string', default: '30' },
     guarantee: { type: 'string', default: 'exactly_once_v2' },
+    systems: { type: 'string', default: 'eddy,kafka-streams' },
   },
 });
 const rate = Number(values.rate);
@@ -91,12 +92,17 @@ async function scaleOut(system: BenchSystem): Promise<Result> {
   // The pause: the longest gap between arrivals from the join on.
   let previous = watch.arrivals.filter((at) => at < joinedAt).at(-1) ?? joinedAt;
   let pauseMs = 0;
+  let pauseEnd = joinedAt;
   const windowEnd = joinedAt + afterMs;
   for (const at of watch.arrivals) {
     if (at < joinedAt || at > windowEnd) continue;
-    pauseMs = Math.max(pauseMs, at - previous);
+    if (at - previous > pauseMs) {
+      pauseMs = at - previous;
+      pauseEnd = at;
+    }
     previous = at;
   }
+  log(`${system.name}: the longest gap ended ${new Date(pauseEnd).toISOString()} (${pauseEnd - joinedAt} ms after the second instance was started)`);
   const before = watch.latencies.filter((_, index) => watch.arrivals[index]! < joinedAt);
   const after = watch.latencies.filter((_, index) => watch.arrivals[index]! >= joinedAt && watch.arrivals[index]! <= windowEnd);
   const result = {
@@ -112,7 +118,12 @@ async function scaleOut(system: BenchSystem): Promise<Result> {
 }
 
 const results: Result[] = [];
-for (const system of [eddySystem('Eddy word count (Rust)', guarantee, 'wordcount', 'rust', 1, 'session.timeout.ms: 10000'), kafkaStreamsSystem(guarantee)]) {
+const chosen = new Set(values.systems.split(','));
+const systems = [
+  ...(chosen.has('eddy') ? [eddySystem('Eddy word count (Rust)', guarantee, 'wordcount', 'rust', 1, 'session.timeout.ms: 10000')] : []),
+  ...(chosen.has('kafka-streams') ? [kafkaStreamsSystem(guarantee)] : []),
+];
+for (const system of systems) {
   results.push(await scaleOut(system));
 }
 printTable(

@@ -8,8 +8,8 @@
 // stopping them. Must never: measure or produce data.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { plugin, repositoryRoot } from '../support.ts';
 
 export type Guarantee = 'at_least_once' | 'exactly_once_v2';
@@ -71,6 +71,9 @@ export async function startEddy(file: string, what: string, onText?: (text: stri
   const extra = (process.env.EDDY_BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
   const child = spawn(process.execPath, ['--max-semi-space-size=64', ...extra, join(repositoryRoot, 'runtime/bin/eddy.js'), 'run', file], { stdio: ['ignore', 'pipe', 'pipe'] });
   listen(child, onText);
+  // EDDY_BENCH_LOG_DIR: each instance's output, every chunk stamped with the time, in <dir>/<app file>.log.
+  const logDirectory = process.env.EDDY_BENCH_LOG_DIR;
+  if (logDirectory) listen(child, (text) => appendFileSync(join(logDirectory, `${basename(file)}.log`), text.replace(/^(?=.)/gm, `${new Date().toISOString()} `)));
   return readyOrStopped(child, waitForText(child, /assigned active \[[0-9_, ]*\]/, what));
 }
 

@@ -67,6 +67,13 @@ export interface AppConfig {
   deserializationExceptionHandler?: DeserializationHandler | undefined;
   stateDir: string;
   sessionTimeoutMs: number;
+  /**
+   * How often a stream thread heartbeats (Kafka's heartbeat.interval.ms).
+   * Under cooperative rebalancing a member learns of a rebalance another
+   * asked for at its next heartbeat, while the one that asked waits with its
+   * commits held: so Eddy's default is 500 ms, not Kafka's 3000.
+   */
+  heartbeatIntervalMs: number;
   deadLetterQueueTopic: string | undefined;
   /** host:port of the admin HTTP endpoint; undefined = none. */
   adminListener: string | undefined;
@@ -96,6 +103,7 @@ const knownFields = new Set([
   'statestore.cache.max.bytes',
   'state.dir',
   'session.timeout.ms',
+  'heartbeat.interval.ms',
   'errors.dead.letter.queue.topic.name',
   'admin.listener',
   'limits',
@@ -178,6 +186,9 @@ export function appConfigFromDocument(document: unknown, file: string): AppConfi
   if (admin !== undefined && !/^[^:]+:\d+$/.test(admin)) fail('admin.listener', "must be host:port, e.g. 127.0.0.1:8090 (port 0 picks one)");
   const commitIntervalMs = integer('commit.interval.ms', processingGuarantee === 'exactly_once_v2' ? 100 : 30_000, 1);
   const transactionTimeoutMs = integer('producer.transaction.timeout.ms', 10_000, 1000);
+  const sessionTimeoutMs = integer('session.timeout.ms', 45_000, 1000);
+  const heartbeatIntervalMs = integer('heartbeat.interval.ms', Math.min(500, Math.floor(sessionTimeoutMs / 3)), 100);
+  if (heartbeatIntervalMs >= sessionTimeoutMs) fail('heartbeat.interval.ms', `${heartbeatIntervalMs} must be lower than session.timeout.ms ${sessionTimeoutMs} (a third of it or less is usual)`);
   if (processingGuarantee === 'exactly_once_v2' && transactionTimeoutMs < commitIntervalMs) {
     // As Kafka Streams: every transaction would time out before its commit.
     fail('producer.transaction.timeout.ms', `${transactionTimeoutMs} is lower than commit.interval.ms ${commitIntervalMs}: every transaction would time out before it commits; raise it or lower commit.interval.ms`);
@@ -203,7 +214,8 @@ export function appConfigFromDocument(document: unknown, file: string): AppConfi
     maxTaskIdleMs: integer('max.task.idle.ms', 0, -1),
     cacheMaxBytes: integer('statestore.cache.max.bytes', 10 * 1024 * 1024, 0),
     stateDir: isAbsolute(stateDirText) ? stateDirText : resolve(baseDirectory, stateDirText),
-    sessionTimeoutMs: integer('session.timeout.ms', 45_000, 1000),
+    sessionTimeoutMs,
+    heartbeatIntervalMs,
     deadLetterQueueTopic: text('errors.dead.letter.queue.topic.name', false),
     adminListener: admin,
     limits,

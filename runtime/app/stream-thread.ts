@@ -273,7 +273,7 @@ export class StreamThread {
   }
 
   private get heartbeatIntervalMs(): number {
-    return Math.max(100, Math.min(3000, Math.floor(this.config.sessionTimeoutMs / 5)));
+    return this.config.heartbeatIntervalMs;
   }
 
   /** Creates the group consumer and starts fetching (again, when one gave up). */

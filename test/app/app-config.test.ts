@@ -140,3 +140,14 @@ test('default.key.serde, default.value.serde and deserialization.exception.handl
   writeFileSync(app, `${head}default.key.serde: string\ntopology: { file: pipeline.yaml }\n`);
   assert.throws(() => loadAppConfig(app), (error: unknown) => error instanceof SerdeConfigError && error.code === 'dsl-setting-conflict' && error.context.file === join(directory, 'pipeline.yaml') && error.context.field === 'dsl.default.key.serde');
 });
+
+test('heartbeat.interval.ms: 500 by default (a third of a shorter session timeout), settable, and refused unless below session.timeout.ms', () => {
+  const base = `application.id: wc\nbootstrap.servers: localhost:9092\n`;
+  assert.equal(loadAppConfig(write(`${base}${topology()}`)).heartbeatIntervalMs, 500);
+  assert.equal(loadAppConfig(write(`${base}session.timeout.ms: 1200\n${topology()}`)).heartbeatIntervalMs, 400);
+  assert.equal(loadAppConfig(write(`${base}heartbeat.interval.ms: 3000\n${topology()}`)).heartbeatIntervalMs, 3000);
+  assert.throws(
+    () => loadAppConfig(write(`${base}session.timeout.ms: 10000\nheartbeat.interval.ms: 10000\n${topology()}`)),
+    (error: unknown) => error instanceof ConfigError && /heartbeat\.interval\.ms/.test(error.message) && /lower than session\.timeout\.ms 10000/.test(error.message),
+  );
+});
