@@ -610,8 +610,8 @@ ConsumerGroup.prototype.joinAndSync = function joinAndSyncWithHook(this: Consume
 // protocol. For a cooperative consumer the join runs in the background
 // instead: the fetchers go on with the partitions the member owns (fetches
 // use their own connection to each broker, so the long JoinGroup does not
-// hold them up), no heartbeat is sent while the join is in flight (the
-// JoinGroup is the member's sign of life), and the sync replaces the
+// hold them up), heartbeats go on while the pre-rejoin hook runs and stop
+// once the JoinGroup is sent (it is the member's sign of life), and the sync replaces the
 // assignment under the running fetchers. A batch fetched before the sync for
 // a partition the member no longer owns still reaches the listener, which
 // refuses it; positions are not resolved for partitions the new assignment
@@ -620,6 +620,8 @@ ConsumerGroup.prototype.joinAndSync = function joinAndSyncWithHook(this: Consume
 
 interface BackgroundJoin {
   running: Promise<unknown> | undefined;
+  /** The running join has sent its JoinGroup (until then the member heartbeats: the pre-rejoin hook may take a while). */
+  joinSent: boolean;
   failed: Error | undefined;
   /** The member left its group (the consumer stops): no join may bring it back as a new member. */
   left: boolean;
@@ -627,7 +629,7 @@ interface BackgroundJoin {
 const joins = new WeakMap<ConsumerGroupLike, BackgroundJoin>();
 const joinState = (group: ConsumerGroupLike): BackgroundJoin => {
   let state = joins.get(group);
-  if (!state) joins.set(group, (state = { running: undefined, failed: undefined, left: false }));
+  if (!state) joins.set(group, (state = { running: undefined, joinSent: false, failed: undefined, left: false }));
   return state;
 };
 const { KafkaJSError, KafkaJSNonRetriableError } = require('kafkajs/src/errors.js') as {
@@ -646,6 +648,7 @@ function backgroundJoin(group: ConsumerGroupLike): void {
     })
     .finally(() => {
       join.running = undefined;
+      join.joinSent = false;
     });
 }
 
@@ -658,7 +661,7 @@ ConsumerGroup.prototype.heartbeat = async function cooperativeHeartbeat(this: Co
     state.failed = undefined;
     throw failed;
   }
-  if (state?.running) return;
+  if (state?.running && state.joinSent) return;
   try {
     await heartbeat.call(this, options);
   } catch (error) {
@@ -680,7 +683,9 @@ const joinSymbol = Object.getOwnPropertySymbols(ConsumerGroup.prototype).find((s
 if (!joinSymbol) throw new Error('kafkajs-patches: ConsumerGroup has no join step (kafkajs version changed?)');
 const joinStep = ConsumerGroup.prototype[joinSymbol] as () => Promise<void>;
 ConsumerGroup.prototype[joinSymbol] = function joinUnlessLeft(this: ConsumerGroupLike) {
-  if (joins.get(this)?.left) return Promise.reject(new KafkaJSNonRetriableError('the consumer left its group'));
+  const state = joins.get(this);
+  if (state?.left) return Promise.reject(new KafkaJSNonRetriableError('the consumer left its group'));
+  if (state?.running) state.joinSent = true;
   return joinStep.call(this);
 };
 
