@@ -163,3 +163,39 @@ for (const protocol of ['cooperative', 'eager'] as const) {
     }
   });
 }
+
+test('cooperative: a member stopped while its rejoin is under way does not come back under a new id', async () => {
+  const bootstrap = await brokers();
+  const topic = uniqueName('coop-stop');
+  const groupId = uniqueName('coop-stop-group');
+  await createTopics([{ topic, partitions }]);
+  const connection = connectKafka(bootstrap, 'coop-stop-test');
+  const members: Member[] = [];
+  try {
+    const a = await startMember(connection, groupId, topic, 'cooperative');
+    members.push(a);
+    await waitFor('the first member to own every partition', async () => a.owned.length === partitions || undefined);
+    a.holdNextRejoin = true;
+    const joining = startMember(connection, groupId, topic, 'cooperative');
+    await waitFor('the first member to start rejoining (held)', async () => a.rejoinStartedAt);
+    // Stop it mid-rejoin: it leaves the group; its join, let go afterwards, must not rejoin.
+    await a.consumer.stop();
+    a.gate!();
+    const b = await joining;
+    members.push(b);
+    await waitFor('the remaining member to own every partition', async () => b.owned.length === partitions || undefined, 60_000);
+    const assignmentsOfA = a.assignments.length;
+    // Another rebalance (the remaining member asks for one) completes with the remaining member alone.
+    const generation = b.assignments.at(-1)!.generationId;
+    b.consumer.requestRejoin();
+    await waitFor('a later generation', async () => (b.assignments.at(-1)!.generationId > generation ? true : undefined), 60_000);
+    assert.equal(b.owned.length, partitions, 'the remaining member owns every partition: nobody else joined');
+    assert.equal(a.assignments.length, assignmentsOfA, 'the stopped member received no assignment after it stopped');
+  } finally {
+    for (const member of members) {
+      await member.consumer.stop().catch(() => undefined);
+      await member.consumer.disconnect().catch(() => undefined);
+    }
+    await connection.close();
+  }
+});
