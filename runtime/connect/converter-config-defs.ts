@@ -15,6 +15,7 @@
 import type { ConfigKey as PluginConfigKey } from '../plugin/plugin-connector.ts';
 import { pluginConfigKey, pluginKey, validateKey, type ConfigInfos, type DefinedKey } from './config-infos.ts';
 import { dataEquals } from './connect-data.ts';
+import { converterAliases } from './converter.ts';
 import { javaHashMapOrder } from './java-hash-map.ts';
 
 type Key = PluginConfigKey & { validate?: (value: unknown) => string | undefined };
@@ -74,7 +75,8 @@ export function validateConnectorConverters(config: Readonly<Record<string, stri
   for (const [property, use] of [['header.converter', 'header'], ['key.converter', 'key'], ['value.converter', 'value']] as const) {
     const className = config[property]?.trim();
     if (className === undefined || !usable(property)) continue;
-    const keys = converterConfigDefs.get(className);
+    // (A class may be named by its Kafka alias: `JsonConverter`, `Json`.)
+    const keys = converterConfigDefs.get(converterAliases.get(className) ?? className);
     if (keys === undefined) continue;
     const prefix = `${property}.`;
     const own: Record<string, string> = {};

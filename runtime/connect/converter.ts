@@ -68,14 +68,45 @@ const converterClasses: Record<string, (settings: ConverterSettings) => Converte
 /** Kafka's class names of the converters Eddy has. */
 export const converterClassNames: readonly string[] = Object.keys(converterClasses);
 
-/** Kafka's full class name for a name or simple-name alias; undefined when Eddy has no such converter. */
-export function converterClassName(name: string): string | undefined {
-  if (name in converterClasses) return name;
-  return Object.keys(converterClasses).find((className) => className.endsWith(`.${name}`));
-}
-
 /** Kafka's default `header.converter`. */
 export const simpleHeaderConverterClass = 'org.apache.kafka.connect.storage.SimpleHeaderConverter';
+
+/** Java's Class.getSimpleName of a class name (a nested class's own name: `Cast$Value` → `Value`). */
+export const simpleName = (className: string) => className.slice(Math.max(className.lastIndexOf('.'), className.lastIndexOf('$')) + 1);
+
+/**
+ * Kafka's aliases of the converters and header converters Eddy has
+ * (PluginUtils.computeAliases): each class's simple name and its simple name
+ * without its type's suffix (`Json`, `String`, `Simple`), kept only when one
+ * class has it. Kafka's plugin class loader resolves them wherever a class
+ * is named — a worker file, a connector configuration, the REST API.
+ */
+export const converterAliases: ReadonlyMap<string, string> = (() => {
+  const prune = (className: string, suffix: string) => {
+    const simple = simpleName(className);
+    const at = simple.lastIndexOf(suffix);
+    return at > 0 ? simple.slice(0, at) : simple;
+  };
+  const candidates = new Map<string, Set<string>>();
+  const add = (alias: string, className: string) => candidates.set(alias, (candidates.get(alias) ?? new Set()).add(className));
+  for (const className of Object.keys(converterClasses)) {
+    add(simpleName(className), className);
+    add(prune(className, 'Converter'), className);
+  }
+  // Every converter Eddy has is a header converter too, and SimpleHeaderConverter is one only.
+  for (const className of [...Object.keys(converterClasses), simpleHeaderConverterClass]) {
+    add(simpleName(className), className);
+    add(prune(className, 'HeaderConverter'), className);
+  }
+  return new Map([...candidates].flatMap(([alias, classes]) => (classes.size === 1 ? [[alias, [...classes][0]!] as const] : [])));
+})();
+
+/** Kafka's full class name of a converter for its name or alias; undefined when Eddy has no such converter. */
+export function converterClassName(name: string): string | undefined {
+  if (name in converterClasses) return name;
+  const className = converterAliases.get(name);
+  return className !== undefined && className in converterClasses ? className : undefined;
+}
 
 export function converterSettings(source: ConfigSource, prefix: 'key.converter' | 'value.converter' | 'header.converter', className: string, isKey: boolean): ConverterSettings {
   const get = (name: string) => ('entries' in source ? source.entries.get(name) : (() => {
@@ -84,7 +115,7 @@ export function converterSettings(source: ConfigSource, prefix: 'key.converter' 
   })());
   const classEntry = get(prefix);
   // A header converter is SimpleHeaderConverter (Kafka's default) or one of the converters, which are header converters too.
-  if (prefix === 'header.converter' && (className === simpleHeaderConverterClass || className === 'SimpleHeaderConverter')) return { className: simpleHeaderConverterClass, schemasEnable: true, isKey };
+  if (prefix === 'header.converter' && (className === simpleHeaderConverterClass || converterAliases.get(className) === simpleHeaderConverterClass)) return { className: simpleHeaderConverterClass, schemasEnable: true, isKey };
   const canonical = converterClassName(className);
   if (canonical === undefined) {
     const known = [...Object.keys(converterClasses), ...(prefix === 'header.converter' ? [simpleHeaderConverterClass] : [])];

@@ -13,7 +13,7 @@ import { TransformPlugin } from '../plugin/plugin-transform.ts';
 import type { ConfigKey as PluginConfigKey, ConnectorPlugin } from '../plugin/plugin-connector.ts';
 import { embeddedAliasKeys } from './embedded-config.ts';
 import { converterConfigDef, validateConnectorConverters } from './converter-config-defs.ts';
-import { converterClassNames, simpleHeaderConverterClass } from './converter.ts';
+import { converterAliases, converterClassNames, simpleHeaderConverterClass, simpleName } from './converter.ts';
 import { configInfos, declaredKey, pluginKey, validateKey, type ConfigInfos, type ConfigKeyInfo, type ConfigValueInfo, type DefinedKey } from './config-infos.ts';
 import { builtInConnectors, frameworkKeys } from './connector-config.ts';
 import { exactlyOnceProblems, parseSourceExactlyOnce } from './exactly-once-source.ts';
@@ -204,7 +204,7 @@ function frameworkDefinitions(kind: 'source' | 'sink', defaults: ReadonlyMap<str
  */
 export async function connectorPluginConfig(worker: ConnectWorker, name: string, baseDirectory: string): Promise<ConfigKeyInfo[]> {
   // A converter's, transformation's or predicate's own keys, in its definition order (Kafka's connectorPluginConfig for those types).
-  const converter = converterConfigDef(name) ?? converterConfigDef(shippedConverterNames.get(name) ?? '');
+  const converter = converterConfigDef(name) ?? converterConfigDef(converterAliases.get(name) ?? '');
   if (converter) return converter.map((key) => pluginKey(key).info);
   if (/\S/.test(name) && !name.includes('/')) {
     const shipped = await shippedTransformClasses();
@@ -220,15 +220,6 @@ export async function connectorPluginConfig(worker: ConnectWorker, name: string,
   return [...out.values()];
 }
 
-/** Java's Class.getSimpleName of a class name (a nested class's own name: `Cast$Value` → `Value`). */
-const simpleName = (className: string) => className.slice(Math.max(className.lastIndexOf('.'), className.lastIndexOf('$')) + 1);
-
-/** The converters Eddy ships by Kafka's aliases for them: the simple name, and the simple name without its type's suffix (`Json`, `Simple`). */
-const shippedConverterNames = new Map([
-  ...converterClasses.map((name) => [simpleName(name).replace(/(.)Converter$/, '$1'), name] as const),
-  ...headerConverterClasses.map((name) => [simpleName(name).replace(/(.)HeaderConverter$/, '$1'), name] as const),
-  ...[...converterClasses, ...headerConverterClasses].map((name) => [simpleName(name), name] as const),
-]);
 
 /** The class among `classes` whose simple name is `name`, when exactly one has it (Kafka's alias rule). */
 function uniqueSimpleName(classes: string[], name: string): string | undefined {

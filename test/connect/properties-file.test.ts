@@ -119,3 +119,21 @@ test("a worker's id is the address others reach its REST API at: the advertised 
   assert.equal(advertisedWorkerId(config('rest.advertised.host.name=connect-1.internal\nrest.advertised.port=18083\n'), { host: '127.0.0.1', port: 8083, everyInterface: true }), 'connect-1.internal:18083');
   assert.throws(() => config('rest.advertised.port=0\n'), (error: unknown) => error instanceof ConnectConfigError && error.code === 'invalid-value' && error.context.field === 'rest.advertised.port');
 });
+
+test("converters named by Kafka's aliases (PluginUtils.computeAliases: the simple name, and it without the type's suffix) resolve as Kafka's plugin class loader resolves them", () => {
+  const config = parseWorkerConfig(
+    parseProperties('offset.storage.file.filename=/tmp/o\nkey.converter=String\nvalue.converter=Json\nvalue.converter.schemas.enable=false\nheader.converter=Simple\n', 'w.properties'),
+  );
+  assert.equal(config.keyConverter.className, 'org.apache.kafka.connect.storage.StringConverter');
+  assert.equal(config.valueConverter.className, 'org.apache.kafka.connect.json.JsonConverter');
+  assert.equal(config.valueConverter.schemasEnable, false, "the alias' converter reads its own keys");
+  assert.equal(config.headerConverter?.className, 'org.apache.kafka.connect.storage.SimpleHeaderConverter');
+  const longs = parseWorkerConfig(parseProperties('offset.storage.file.filename=/tmp/o\nkey.converter=LongConverter\nvalue.converter=ByteArray\nheader.converter=JsonConverter\n', 'w.properties'));
+  assert.equal(longs.keyConverter.className, 'org.apache.kafka.connect.converters.LongConverter');
+  assert.equal(longs.valueConverter.className, 'org.apache.kafka.connect.converters.ByteArrayConverter');
+  assert.equal(longs.headerConverter?.className, 'org.apache.kafka.connect.json.JsonConverter');
+  // Aliases are case-sensitive, and SimpleHeaderConverter is no key or value converter.
+  for (const text of ['value.converter=json\n', 'value.converter=Simple\n']) {
+    assert.throws(() => parseWorkerConfig(parseProperties(`offset.storage.file.filename=/tmp/o\n${text}`, 'w.properties')), (error: unknown) => error instanceof ConnectConfigError && error.code === 'unknown-converter');
+  }
+});
