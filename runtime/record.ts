@@ -9,8 +9,17 @@ import type { Record as WitRecord, RecordMetadata as WitRecordMetadata } from '.
 
 export interface Header {
   key: string;
+  /** The header's bytes; `nullHeaderValue` for a header whose value is null (Kafka allows it). */
   value: Uint8Array;
 }
+
+/**
+ * The value of a header whose value is null: this one empty array (compared
+ * by identity), so that a null header read from Kafka is written back as
+ * null, not as an empty value — any other empty array is an empty value.
+ * (A WebAssembly plugin sees it as an empty list.)
+ */
+export const nullHeaderValue: Uint8Array = Object.freeze(new Uint8Array(0)) as Uint8Array;
 
 /** A record: optional key, optional value (absent = tombstone), timestamp, headers. */
 export interface StreamRecord {

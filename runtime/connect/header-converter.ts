@@ -8,7 +8,7 @@
 // Owns: Connect headers ⇄ Kafka record headers.
 // Must never: drop or reorder a header.
 
-import type { Header } from '../record.ts';
+import { nullHeaderValue, type Header } from '../record.ts';
 import { primitiveSchema, type ConnectHeader } from './connect-data.ts';
 import { convertToString, parseString } from './connect-values.ts';
 // A type only (erased): converter.ts creates header converters from this module.
@@ -24,9 +24,9 @@ export interface HeaderConverter {
 export class ConverterHeaderConverter implements HeaderConverter {
   constructor(private readonly converter: Converter) {}
 
-  /** A null converted value (a null header value) has no bytes: an empty value, as SimpleHeaderConverter's. */
+  /** A value the converter turns into no bytes is a null header value, as Kafka writes it. */
   fromConnectHeaders(headers: readonly ConnectHeader[]): Header[] {
-    return headers.map((header) => ({ key: header.key, value: this.converter.fromConnectData('', { schema: header.schema, value: header.value }) ?? new Uint8Array(0) }));
+    return headers.map((header) => ({ key: header.key, value: this.converter.fromConnectData('', { schema: header.schema, value: header.value }) ?? nullHeaderValue }));
   }
 
   toConnectHeaders(headers: readonly Header[]): ConnectHeader[] {
@@ -38,17 +38,18 @@ export class ConverterHeaderConverter implements HeaderConverter {
 }
 
 export class SimpleHeaderConverter implements HeaderConverter {
-  /** Connect headers → Kafka headers (a null value: a header without bytes is not possible, so an empty value). */
+  /** Connect headers → Kafka headers (a null value: a null header value, as Kafka's). */
   fromConnectHeaders(headers: readonly ConnectHeader[]): Header[] {
     return headers.map((header) => {
       const text = convertToString({ schema: header.schema, value: header.value });
-      return { key: header.key, value: text === undefined ? new Uint8Array(0) : new Uint8Array(Buffer.from(text, 'utf8')) };
+      return { key: header.key, value: text === undefined ? nullHeaderValue : new Uint8Array(Buffer.from(text, 'utf8')) };
     });
   }
 
-  /** Kafka headers → Connect headers. */
+  /** Kafka headers → Connect headers (a null value: no schema, null, as Kafka's NULL_SCHEMA_AND_VALUE). */
   toConnectHeaders(headers: readonly Header[]): ConnectHeader[] {
     return headers.map((header) => {
+      if (header.value === nullHeaderValue) return { key: header.key, schema: undefined, value: null };
       const text = Buffer.from(header.value.buffer, header.value.byteOffset, header.value.byteLength).toString('utf8');
       if (text === '') return { key: header.key, schema: primitiveSchema('string'), value: { type: 'string', value: '' } };
       const parsed = parseString(text);

@@ -12,7 +12,7 @@ import kafkajs from 'kafkajs';
 import type { Admin, Consumer, IHeaders, KafkaMessage, Message, Producer, ProducerConfig, ConsumerConfig } from 'kafkajs';
 import { asBuffer } from '../bytes.ts';
 import { EddyError, messageOf } from '../errors.ts';
-import type { Header, StreamRecord } from '../record.ts';
+import { nullHeaderValue, type Header, type StreamRecord } from '../record.ts';
 
 const { Kafka, logLevel: KafkaLogLevel } = kafkajs;
 export type { Admin, Consumer, Producer, ConsumerConfig, ProducerConfig, KafkaMessage, Message };
@@ -192,14 +192,14 @@ export function toStreamRecord(message: KafkaMessage): StreamRecord {
 
 function toHeaders(headers: IHeaders | undefined): Header[] {
   if (!headers) return [];
-  // In the record's order when the decoder kept it (kafkajs groups repeated keys); a null value has no bytes.
+  // In the record's order when the decoder kept it (kafkajs groups repeated keys); a null value stays null (nullHeaderValue).
   const ordered = (headers as { [orderedHeaders]?: OrderedHeaders })[orderedHeaders];
-  if (ordered) return ordered.map(([key, value]) => ({ key, value: value ?? new Uint8Array(0) }));
+  if (ordered) return ordered.map(([key, value]) => ({ key, value: value ?? nullHeaderValue }));
   const out: Header[] = [];
   for (const [key, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) {
-      out.push({ key, value: typeof item === 'string' ? Buffer.from(item) : item });
+      out.push({ key, value: item === null || item === undefined ? nullHeaderValue : typeof item === 'string' ? Buffer.from(item) : item });
     }
   }
   return out;
@@ -219,7 +219,8 @@ export function toMessage(record: StreamRecord, partition?: number): Message {
     for (const header of record.headers) {
       const existing = headers[header.key];
       const value = asBuffer(header.value);
-      ordered.push([header.key, value]);
+      // (The encoder writes the ordered list, where a null header value stays null; kafkajs' object has no null.)
+      ordered.push([header.key, header.value === nullHeaderValue ? null : value]);
       if (existing === undefined) headers[header.key] = value;
       else headers[header.key] = [...(Array.isArray(existing) ? existing : [existing]), value];
     }

@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { test } from 'node:test';
 import { decodeRecord, encodeRecord, murmur2, orderedHeaders, RequestQueue, type OrderedHeaders } from '../../runtime/kafka/kafkajs-patches.ts';
 import { toMessage, toStreamRecord } from '../../runtime/kafka/kafka-client.ts';
+import { nullHeaderValue } from '../../runtime/record.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -141,6 +142,20 @@ test('repeated header keys keep the record\'s order through the client layer, th
   const plain = new Decoder(encodeRecord({ offsetDelta: 0, timestampDelta: 0, key: null, value: Buffer.from('v'), headers: { ...message.headers } as never }).buf).readVarIntBytes();
   const regrouped = decodeRecord(new Decoder(plain) as never, context) as { headers: { [orderedHeaders]?: OrderedHeaders } };
   assert.deepEqual(regrouped.headers[orderedHeaders]!.map(([key]) => key), ['a', 'a', 'b', 'b', 'c']);
+});
+
+test('a null header value stays null through the client layer, the encoder and the decoder; an empty one stays empty', () => {
+  const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => { readVarIntBytes(): Buffer };
+  const headers = [{ key: 'null', value: nullHeaderValue }, { key: 'empty', value: new Uint8Array(0) }, { key: 'text', value: new Uint8Array(Buffer.from('x')) }];
+  const message = toMessage({ key: undefined, value: undefined, timestamp: 5, headers });
+  const bytes = new Decoder(encodeRecord({ offsetDelta: 0, timestampDelta: 0, key: null, value: null, headers: message.headers as never }).buf).readVarIntBytes();
+  const decoded = decodeRecord(new Decoder(bytes) as never, { firstOffset: '0', firstTimestamp: '5', magicByte: 2, timestampType: 0 }) as { headers: { [orderedHeaders]?: OrderedHeaders } };
+  // On the wire: length -1 for the null value, 0 for the empty one (as Java's RecordHeader with a null or an empty value).
+  assert.deepEqual(decoded.headers[orderedHeaders]!.map(([key, value]) => [key, value === null ? null : String(value)]), [['null', null], ['empty', ''], ['text', 'x']]);
+  const record = toStreamRecord(decoded as never);
+  assert.equal(record.headers[0]!.value, nullHeaderValue);
+  assert.notEqual(record.headers[1]!.value, nullHeaderValue);
+  assert.equal(record.headers[1]!.value.length, 0);
 });
 
 test("the key hash is Kafka's murmur2, as kafkajs computes it, for every tail length and for text keys", () => {
