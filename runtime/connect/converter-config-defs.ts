@@ -13,9 +13,9 @@
 // Must never: read a converter's keys for use (converter.ts does).
 
 import type { ConfigKey as PluginConfigKey } from '../plugin/plugin-connector.ts';
-import { pluginConfigKey, pluginKey, validateKey, type ConfigInfos, type DefinedKey } from './config-infos.ts';
+import { declaredKey, pluginConfigKey, pluginKey, validateKey, type ConfigInfos, type DefinedKey } from './config-infos.ts';
 import { dataEquals } from './connect-data.ts';
-import { converterAliases } from './converter.ts';
+import { converterAliases, jsonConverterConfigKeys } from './converter.ts';
 import { javaHashMapOrder } from './java-hash-map.ts';
 
 type Key = PluginConfigKey & { validate?: (value: unknown) => string | undefined };
@@ -30,35 +30,29 @@ const oneOf = (choices: string[], ignoreCase: boolean) => (value: unknown): stri
   return known ? undefined : `String must be one of${ignoreCase ? ' (case insensitive)' : ''}: ${choices.join(', ')}`;
 };
 
-/** ConverterConfig's `converter.type`. */
-const converterType = key('converter.type', 'string', undefined, 'low', 'How this converter will be used.', undefined, oneOf(['key', 'value', 'header'], false));
+function defined(entry: Key): DefinedKey {
+  return { ...pluginKey(entry), ...(entry.validate ? { validate: entry.validate } : {}) };
+}
 
-const converterConfigDefs: ReadonlyMap<string, readonly Key[]> = new Map([
-  ['org.apache.kafka.connect.json.JsonConverter', [
-    converterType,
-    key('schemas.enable', 'boolean', 'true', 'high', 'Include schemas within each of the serialized values and keys.', { group: 'Schemas', order: 0, display: 'Enable Schemas' }),
-    key('schemas.cache.size', 'int', '1000', 'high', 'The maximum number of schemas that can be cached in this converter instance.', { group: 'Schemas', order: 1, display: 'Schema Cache Size' }),
-    key('schema.content', 'string', null, 'high', "When set, this is used as the schema for all messages, and the schemas within each of the message will be ignored.Otherwise, the schema will be included in the content of each message. This configuration applies only 'schemas.enable' is true, and it exclusively affects the sink connector.", { group: 'Schemas', order: 2, display: 'Schema Content' }),
-    key('decimal.format', 'string', 'BASE64', 'low', "Controls which format this converter will serialize decimals in. This value is case insensitive and can be either 'BASE64' (default) or 'NUMERIC'", { group: 'Serialization', order: 0, display: 'Decimal Format' }, oneOf(['NUMERIC', 'BASE64'], true)),
-    key('replace.null.with.default', 'boolean', 'true', 'low', 'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.', { group: 'Serialization', order: 1, display: 'Replace null with default' }),
-  ]],
+/** ConverterConfig's `converter.type`. */
+const converterType = defined(key('converter.type', 'string', undefined, 'low', 'How this converter will be used.', undefined, oneOf(['key', 'value', 'header'], false)));
+
+const converterConfigDefs: ReadonlyMap<string, readonly DefinedKey[]> = new Map([
+  // JsonConverterConfig: declared once, in converter.ts, which reads the same keys from files.
+  ['org.apache.kafka.connect.json.JsonConverter', [converterType, ...jsonConverterConfigKeys.map((entry) => declaredKey(entry))]],
   ['org.apache.kafka.connect.storage.StringConverter', [
     converterType,
-    { ...key('converter.encoding', 'string', 'UTF-8', 'high', 'The name of the Java character set to use for encoding strings as byte arrays.'), width: 'medium', displayName: 'Encoding' },
+    defined({ ...key('converter.encoding', 'string', 'UTF-8', 'high', 'The name of the Java character set to use for encoding strings as byte arrays.'), width: 'medium', displayName: 'Encoding' }),
   ]],
   ['org.apache.kafka.connect.converters.ByteArrayConverter', [converterType]],
   // NumberConverterConfig and BooleanConverterConfig: ConverterConfig's key alone.
-  ...['Boolean', 'Double', 'Float', 'Integer', 'Long', 'Short'].map((type): [string, readonly Key[]] => [`org.apache.kafka.connect.converters.${type}Converter`, [converterType]]),
+  ...['Boolean', 'Double', 'Float', 'Integer', 'Long', 'Short'].map((type): [string, readonly DefinedKey[]] => [`org.apache.kafka.connect.converters.${type}Converter`, [converterType]]),
   ['org.apache.kafka.connect.storage.SimpleHeaderConverter', []],
 ]);
 
 /** The keys converter class `className` declares (GET /connector-plugins/{converter}/config); undefined for a class Eddy does not ship. */
-export function converterConfigDef(className: string): readonly PluginConfigKey[] | undefined {
+export function converterConfigDef(className: string): readonly DefinedKey[] | undefined {
   return converterConfigDefs.get(className);
-}
-
-function defined(entry: Key): DefinedKey {
-  return { ...pluginKey(entry), ...(entry.validate ? { validate: entry.validate } : {}) };
 }
 
 /**
@@ -83,11 +77,11 @@ export function validateConnectorConverters(config: Readonly<Record<string, stri
     for (const [name, value] of Object.entries(config)) if (name.startsWith(prefix)) own[name.slice(prefix.length)] = value;
     own['converter.type'] ??= use;
     // ConfigDef.validate lists the values of a HashMap filled in definition order: Java's hash order of the key names.
-    const ordered = javaHashMapOrder(keys.map((entry) => [{ type: 'string', value: entry.name }, entry] as const), dataEquals).map(([, entry]) => entry);
-    for (const entry of ordered) {
-      const definition = defined(entry);
+    const ordered = javaHashMapOrder(keys.map((entry) => [{ type: 'string', value: entry.info.name }, entry] as const), dataEquals).map(([, entry]) => entry);
+    for (const definition of ordered) {
       const value = validateKey(definition, own);
-      if (entry.group !== undefined && !result.groups.includes(entry.group)) result.groups.push(entry.group);
+      const group = definition.info.group;
+      if (group !== null && !result.groups.includes(group)) result.groups.push(group);
       if (value.errors.length > 0) result.error_count++;
       result.configs.push({
         definition: { ...definition.info, name: `${prefix}${definition.info.name}` },

@@ -39,17 +39,29 @@ export interface ConverterSettings {
   isKey: boolean;
 }
 
-/** JsonConverter's keys under a converter prefix, as Kafka's JsonConverterConfig declares them. */
-function jsonConverterKeys<const Prefix extends string>(prefix: Prefix) {
-  return new ConfigDefinition(`${prefix} (JsonConverter)`, [
-    key({ name: `${prefix}.schemas.enable`, type: 'boolean', default: true, documentation: 'Include schemas within each of the serialized values and keys.' }),
-    key({ name: `${prefix}.replace.null.with.default`, type: 'boolean', default: true,
-      documentation: 'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.' }),
-    key({ name: `${prefix}.decimal.format`, type: 'string', default: 'BASE64', validate: oneOfIgnoringCase('BASE64', 'NUMERIC'),
-      documentation: 'Controls which format this converter will serialize decimals in. This value is case insensitive and can be either \'BASE64\' (default) or \'NUMERIC\'' }),
-    key({ name: `${prefix}.schema.content`, type: 'string', default: null,
-      documentation: 'When set, this is used as the schema for all messages, and the schemas within each of the message will be ignored.Otherwise, the schema will be included in the content of each message. This configuration applies only \'schemas.enable\' is true, and it exclusively affects the sink connector.' }),
-  ] as const);
+/**
+ * JsonConverter's own keys, as Kafka 4.4's JsonConverterConfig declares them
+ * (definition order, groups, importance, display names, validators) — the
+ * one declaration that reads them from worker and connector files (under a
+ * converter prefix, below) and that the REST API lists
+ * (converter-config-defs.ts, after ConverterConfig's `converter.type`).
+ */
+export const jsonConverterConfigKeys = [
+  key({ name: 'schemas.enable', type: 'boolean', default: true, importance: 'HIGH', group: 'Schemas', orderInGroup: 0, width: 'MEDIUM', displayName: 'Enable Schemas',
+    documentation: 'Include schemas within each of the serialized values and keys.' }),
+  key({ name: 'schemas.cache.size', type: 'int', default: 1000, importance: 'HIGH', group: 'Schemas', orderInGroup: 1, width: 'MEDIUM', displayName: 'Schema Cache Size',
+    documentation: 'The maximum number of schemas that can be cached in this converter instance.' }),
+  key({ name: 'schema.content', type: 'string', default: null, importance: 'HIGH', group: 'Schemas', orderInGroup: 2, width: 'MEDIUM', displayName: 'Schema Content',
+    documentation: "When set, this is used as the schema for all messages, and the schemas within each of the message will be ignored.Otherwise, the schema will be included in the content of each message. This configuration applies only 'schemas.enable' is true, and it exclusively affects the sink connector." }),
+  key({ name: 'decimal.format', type: 'string', default: 'BASE64', importance: 'LOW', group: 'Serialization', orderInGroup: 0, width: 'MEDIUM', displayName: 'Decimal Format', validate: oneOfIgnoringCase('NUMERIC', 'BASE64'),
+    documentation: "Controls which format this converter will serialize decimals in. This value is case insensitive and can be either 'BASE64' (default) or 'NUMERIC'" }),
+  key({ name: 'replace.null.with.default', type: 'boolean', default: true, importance: 'LOW', group: 'Serialization', orderInGroup: 1, width: 'MEDIUM', displayName: 'Replace null with default',
+    documentation: 'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.' }),
+] as const;
+
+/** JsonConverter's keys under a converter prefix. */
+function jsonConverterKeys(prefix: string) {
+  return new ConfigDefinition(`${prefix} (JsonConverter)`, jsonConverterConfigKeys.map((entry) => ({ ...entry, name: `${prefix}.${entry.name}` })));
 }
 const jsonConverterSettings = {
   'key.converter': jsonConverterKeys('key.converter'),

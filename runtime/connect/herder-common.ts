@@ -205,7 +205,7 @@ function frameworkDefinitions(kind: 'source' | 'sink', defaults: ReadonlyMap<str
 export async function connectorPluginConfig(worker: ConnectWorker, name: string, baseDirectory: string): Promise<ConfigKeyInfo[]> {
   // A converter's, transformation's or predicate's own keys, in its definition order (Kafka's connectorPluginConfig for those types).
   const converter = converterConfigDef(name) ?? converterConfigDef(converterAliases.get(name) ?? '');
-  if (converter) return converter.map((key) => pluginKey(key).info);
+  if (converter) return converter.map((key) => key.info);
   if (/\S/.test(name) && !name.includes('/')) {
     const shipped = await shippedTransformClasses();
     const className = shipped.kinds.has(name) ? name : uniqueSimpleName([...shipped.kinds.keys()], name);
