@@ -9,7 +9,8 @@
 // set to the converter's use.
 //
 // Owns: those definitions (the data of Kafka's ConfigDefs, checked against
-// Kafka's answers by test/connect/rest-api.test.ts) and that validation.
+// Kafka's answers by test/connect/rest-api.test.ts; JsonConverter's own keys
+// are converter.ts' declaration, which also reads them) and that validation.
 // Must never: read a converter's keys for use (converter.ts does).
 
 import type { ConfigKey as PluginConfigKey } from '../plugin/plugin-connector.ts';
