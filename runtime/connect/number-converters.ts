@@ -12,7 +12,8 @@
 // signaling NaN (e.g. 0x7f800001) read and written back comes out quiet
 // (0x7fc00001) — a JavaScript number cannot hold it; Kafka keeps its bits.
 
-import { javaClassName, primitiveSchema, typeName, type ConnectData, type ConnectSchema, type SchemaAndValue, type SchemaType } from './connect-data.ts';
+import { valueOfType } from './byte-array-converter.ts';
+import { javaClassName, primitiveSchema, type ConnectData, type ConnectSchema, type SchemaAndValue, type SchemaType } from './connect-data.ts';
 import type { Converter } from './converter.ts';
 import { DataError } from './json-converter.ts';
 
@@ -93,11 +94,8 @@ const optionalBoolean = primitiveSchema('boolean', true);
 /** Kafka's BooleanConverter: one byte, 1 for true and 0 for false. */
 export class BooleanConverter implements Converter {
   fromConnectData(topic: string, data: SchemaAndValue): Uint8Array | undefined {
-    if (data.schema !== undefined && data.schema.type !== 'boolean') throw new DataError(`Invalid schema type for BooleanConverter: ${typeName(data.schema.type)}`, { topic });
-    const value = data.value;
-    if (value === null) return undefined;
-    if (value.type !== 'boolean') throw new DataError(`BooleanConverter is not compatible with objects of type class ${javaClassName(value)}`, { topic });
-    return Uint8Array.of(value.value ? 1 : 0);
+    const value = valueOfType('BooleanConverter', 'boolean', topic, data);
+    return value === null ? undefined : Uint8Array.of(value.value ? 1 : 0);
   }
 
   toConnectData(topic: string, bytes: Uint8Array | undefined): SchemaAndValue {

@@ -42,7 +42,7 @@ test('the number and boolean converters read and write what Kafka Connect 4.4\'s
   assert.ok(kafka.some((output) => output.startsWith('error:')) && kafka.some((output) => !output.startsWith('error:')), 'both reads and refusals compared');
 });
 
-test('writing: Kafka casts, so a value of another class is refused with its class; BooleanConverter also refuses a schema of another type', () => {
+test('writing: Kafka casts, so a value of another class is refused with its class; BooleanConverter (and ByteArrayConverter) also refuse a schema of another type', () => {
   const long = createConverter({ className: 'org.apache.kafka.connect.converters.LongConverter', schemasEnable: true, isKey: true });
   assert.deepEqual([...long.fromConnectData('t', { schema: primitiveSchema('int64'), value: { type: 'int64', value: -2n } })!], [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe]);
   assert.throws(() => long.fromConnectData('t', { schema: primitiveSchema('int32'), value: { type: 'int32', value: 7 } }), /Failed to serialize to long \(was class java\.lang\.Integer\): /);
@@ -52,5 +52,12 @@ test('writing: Kafka casts, so a value of another class is refused with its clas
   assert.throws(() => boolean.fromConnectData('t', { schema: primitiveSchema('int8'), value: { type: 'int8', value: 1 } }), /Invalid schema type for BooleanConverter: INT8/);
   assert.throws(() => boolean.fromConnectData('t', { schema: undefined, value: { type: 'int8', value: 1 } }), /BooleanConverter is not compatible with objects of type class java\.lang\.Byte/);
   assert.equal(boolean.fromConnectData('t', { schema: primitiveSchema('boolean', true), value: null }), undefined);
+  assert.deepEqual([...boolean.fromConnectData('t', { schema: undefined, value: { type: 'boolean', value: true } })!], [1]);
+  // ByteArrayConverter makes the same check, with its own name (Kafka's messages).
+  const bytes = createConverter({ className: 'org.apache.kafka.connect.converters.ByteArrayConverter', schemasEnable: true, isKey: false });
+  assert.throws(() => bytes.fromConnectData('t', { schema: primitiveSchema('string'), value: { type: 'string', value: 'x' } }), /Invalid schema type for ByteArrayConverter: STRING/);
+  assert.throws(() => bytes.fromConnectData('t', { schema: undefined, value: { type: 'string', value: 'x' } }), /ByteArrayConverter is not compatible with objects of type class java\.lang\.String/);
+  assert.deepEqual([...bytes.fromConnectData('t', { schema: primitiveSchema('bytes', true), value: { type: 'bytes', value: Uint8Array.of(7, 8) } })!], [7, 8]);
+  assert.equal(bytes.fromConnectData('t', { schema: primitiveSchema('bytes', true), value: null }), undefined);
   assert.equal(converterClassName('LongConverter'), 'org.apache.kafka.connect.converters.LongConverter');
 });
