@@ -272,10 +272,6 @@ export class StreamThread {
     }
   }
 
-  private get heartbeatIntervalMs(): number {
-    return this.config.heartbeatIntervalMs;
-  }
-
   /** Creates the group consumer and starts fetching (again, when one gave up). */
   private async startConsumer(): Promise<void> {
     const config = this.config;
@@ -294,7 +290,7 @@ export class StreamThread {
         onError: (message) => this.log('error', message),
       }),
       sessionTimeoutMs: config.sessionTimeoutMs,
-      heartbeatIntervalMs: this.heartbeatIntervalMs,
+      heartbeatIntervalMs: config.heartbeatIntervalMs,
       rebalanceTimeoutMs: Math.max(config.sessionTimeoutMs, 30_000),
       // Tasks are independent (each has its own lock): overlap their I/O waits.
       concurrency: 8,
@@ -701,7 +697,7 @@ export class StreamThread {
     // A fenced task has most likely moved: let the rebalance reach this
     // member before fencing the new owner back.
     const fenced = /fenc|old epoch|INVALID_PRODUCER_EPOCH|PRODUCER_FENCED/i.test(message);
-    const base = fenced ? Math.max(2000, 2 * this.heartbeatIntervalMs) : 1000;
+    const base = fenced ? Math.max(2000, 2 * this.config.heartbeatIntervalMs) : 1000;
     const delay = Math.min(maxRetryDelayMs, base * 2 ** Math.min(10, retry.consecutive - 1));
     retry.nextAttemptAt = Date.now() + delay;
     this.log('warn', `task ${taskId}: reopening in ${delay} ms (failure ${retry.consecutive} in a row): ${message}`);

@@ -220,7 +220,6 @@ export async function connectorPluginConfig(worker: ConnectWorker, name: string,
   return [...out.values()];
 }
 
-
 /** The class among `classes` whose simple name is `name`, when exactly one has it (Kafka's alias rule). */
 function uniqueSimpleName(classes: string[], name: string): string | undefined {
   const matches = classes.filter((candidate) => simpleName(candidate) === name);
